@@ -1,0 +1,91 @@
+# Seam - build, run and test.  See README.md.
+#
+#   make          build build/seam
+#   make run      install what is missing, build, create the demo database, serve
+#   make test     install what is missing, build, run every test (unit, API, browser)
+#   make check    formatting and banned functions
+
+CC      ?= cc
+CSTD    := -std=c11 -D_GNU_SOURCE
+WARN    := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wformat=2
+OPT     ?= -O2 -g
+PKGS    := libmicrohttpd jansson sqlite3 libsodium
+CFLAGS  += $(CSTD) $(WARN) $(OPT) -Isrc -Ibuild/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+
+DB      ?= seam-demo.db
+LISTEN  ?= 127.0.0.1:8080
+
+CORE_SRC := $(wildcard src/common/*.c) $(wildcard src/core/*.c)
+LIB_SRC  := $(CORE_SRC) $(wildcard src/store/*.c) $(wildcard src/app/*.c) \
+            $(wildcard src/http/*.c) $(wildcard src/gen/*.c)
+CLI_SRC  := $(wildcard src/cli/*.c)
+GEN_SRC  := build/gen/bank_holidays.c
+
+OBJ      := $(patsubst %.c,build/obj/%.o,$(LIB_SRC) $(CLI_SRC)) build/obj/gen/bank_holidays.o
+CORE_OBJ := $(patsubst %.c,build/obj/%.o,$(CORE_SRC)) build/obj/gen/bank_holidays.o
+ASAN_CORE_OBJ := $(patsubst build/obj/%,build/asan/%,$(CORE_OBJ))
+ASAN_OBJ := $(patsubst build/obj/%,build/asan/%,$(OBJ))
+ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+UNIT_BIN  := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
+UNIT_ASAN := $(patsubst tests/unit/%.c,build/asan-tests/%,$(UNIT_SRC))
+
+.PHONY: all run test check deps unit clean demo bench
+all: build/seam
+
+build/gen/bank_holidays.c: data/bank-holidays-england-and-wales.csv scripts/holidays2c.awk
+	@mkdir -p $(@D)
+	awk -f scripts/holidays2c.awk $< > $@.tmp && mv $@.tmp $@
+
+build/obj/gen/%.o: build/gen/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+build/obj/%.o: %.c $(wildcard src/*/*.h) | build/gen/bank_holidays.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+build/asan/gen/%.o: build/gen/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(ASAN_FLAGS) -c $< -o $@
+build/asan/%.o: %.c $(wildcard src/*/*.h) | build/gen/bank_holidays.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(ASAN_FLAGS) -c $< -o $@
+
+build/seam: $(OBJ)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+build/seam-asan: $(ASAN_OBJ)
+	$(CC) $(CFLAGS) $(ASAN_FLAGS) -o $@ $^ $(LDLIBS)
+
+# Unit tests link the whole library (minus the CLI) so store/app tests work too.
+LIBONLY_OBJ := $(filter-out build/obj/src/cli/%,$(OBJ))
+ASAN_LIBONLY_OBJ := $(filter-out build/asan/src/cli/%,$(ASAN_OBJ))
+build/tests/%: tests/unit/%.c $(LIBONLY_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(LIBONLY_OBJ) $(LDLIBS) -lcmocka
+build/asan-tests/%: tests/unit/%.c $(ASAN_LIBONLY_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(ASAN_FLAGS) -Itests/unit -o $@ $< $(ASAN_LIBONLY_OBJ) $(LDLIBS) -lcmocka
+
+unit: $(UNIT_BIN) $(UNIT_ASAN)
+
+deps:
+	@scripts/install-deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@test -f $(DB) || ./build/seam demo --db $(DB)
+	@echo "Demo sign-ins (choose one on the sign-in page):"
+	@./build/seam demo --db $(DB) --list-users
+	@echo "Seam is at http://$(LISTEN)/"
+	./build/seam serve --db $(DB) --listen $(LISTEN) --dev
+
+test: deps
+	@$(MAKE) --no-print-directory all build/seam-asan unit
+	@scripts/run-tests.sh
+
+check:
+	@scripts/check.sh
+
+clean:
+	rm -rf build
