@@ -1,0 +1,126 @@
+/*
+ * app.h - use cases.  One function per command or query; each checks
+ * access, runs in one transaction with its audit events, and returns JSON.
+ *
+ * Conventions: a use case returns 0 and sets *out (a new jansson
+ * reference the caller owns), or a negative seam_rc after app_fail() has
+ * set the machine code, message and field on the context.  A failed use
+ * case has rolled back: it changed nothing.
+ */
+#ifndef SEAM_APP_H
+#define SEAM_APP_H
+
+#include "core/seam_time.h"
+#include "store/db.h"
+
+#include <jansson.h>
+
+typedef struct app_user {
+    char username[64];
+    char display_name[128];
+    char role[32];
+    char org_code[16];
+    char org_name[160];
+    char org_kind[16];
+    char icb_code[16];
+    long long service_id; /* 0 when the user belongs to no one service */
+    char service_name[160];
+    char nhs_number[16];  /* patients only */
+} app_user;
+
+typedef struct app_ctx {
+    db *db;
+    app_user user;
+    seam_time now;
+    const char *idem_key;     /* Idempotency-Key of a POST, or NULL */
+    const char *request_hash; /* hash of method, path and body for the key */
+    int status;               /* HTTP status of a success: 200 or 201 */
+    int replayed;             /* 1 when the answer came from the idempotency store */
+    char err_code[48];
+    char err_field[48];
+    char err_msg[320];
+} app_ctx;
+
+/* Records an error on ctx and returns rc.  fmt is a printf format for
+ * the message; field may be NULL. */
+int app_fail(app_ctx *ctx, int rc, const char *code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* Maps a storage error to an app error with a sentence. */
+int app_db_fail(app_ctx *ctx, int rc);
+
+/* Loads a user (with organisation and service) by username.
+ * SEAM_ENOTFOUND if absent or inactive. */
+int app_user_load(db *d, const char *username, app_user *u);
+
+/* Role helpers. */
+int app_role_is_practice(const char *role); /* gp, practice_admin */
+int app_role_is_trust(const char *role);    /* clinician, triager, booking, interface_lead */
+
+/* A use case body: runs inside the transaction opened by app_run. */
+typedef int (*app_fn)(app_ctx *ctx, const void *arg, json_t **out);
+
+/*
+ * Runs fn in one transaction.  With ctx->idem_key set, a stored answer for
+ * (user, key) is returned instead (ctx->replayed = 1; a different request
+ * hash is a 409), and a new answer is stored in the same transaction as
+ * the change.  status_out receives the HTTP status to send.
+ */
+int app_run(app_ctx *ctx, app_fn fn, const void *arg, json_t **out);
+
+/* Appends an event (audit record) in the current transaction. */
+int app_event(app_ctx *ctx, const char *action, const char *object_type, long long object_id,
+              const char *patient, const char *icb, json_t *before, json_t *after, const char *detail);
+
+/* --- use cases (arguments as parsed by the HTTP layer) --- */
+
+typedef struct app_id_body {
+    long long id;
+    const char *action; /* for app_referral_act */
+    json_t *body;       /* may be NULL */
+} app_id_body;
+
+typedef struct app_list_args {
+    const char *q;
+    const char *status;
+    long long service;
+    const char *practice;
+    const char *patient;
+    int page;
+    int page_size;
+    int accepts_referrals; /* services: -1 any */
+} app_list_args;
+
+int app_me(app_ctx *ctx, const void *arg, json_t **out);
+int app_services_list(app_ctx *ctx, const void *arg, json_t **out);
+int app_patients_search(app_ctx *ctx, const void *arg, json_t **out);
+int app_patient_get(app_ctx *ctx, const void *arg, json_t **out);        /* arg: const char * */
+int app_referral_create(app_ctx *ctx, const void *arg, json_t **out);    /* arg: json_t * body */
+int app_referral_get(app_ctx *ctx, const void *arg, json_t **out);       /* arg: app_id_body */
+int app_referral_list(app_ctx *ctx, const void *arg, json_t **out);      /* arg: app_list_args */
+int app_referral_act(app_ctx *ctx, const void *arg, json_t **out);       /* arg: app_id_body */
+int app_referral_history(app_ctx *ctx, const void *arg, json_t **out);   /* arg: app_id_body */
+int app_worklist(app_ctx *ctx, const void *arg, json_t **out);           /* arg: app_list_args */
+
+/*
+ * The failsafe: escalates every open task past its due time to the level
+ * it has reached at ctx->now, recording one event per escalation.  *out
+ * is {"escalated":[{task, referral, kind, owner_org, due_at, from, to}], "checked": N}.
+ * Runs as the system actor.
+ */
+int app_failsafe(app_ctx *ctx, const void *arg, json_t **out);
+
+/* The system actor used by the failsafe and the demo generator. */
+void app_user_system(app_user *u);
+
+/* Development token issuer (Ed25519 JWT). */
+int auth_issuer_ensure(db *d);
+/* Signs a token for u valid for ttl seconds from now; *out is malloc'd. */
+int auth_token_issue(db *d, const app_user *u, seam_time now, long ttl, char **out);
+/* Verifies a token's signature and expiry; fills username (64 bytes). */
+int auth_token_verify(const unsigned char *pk, const char *token, seam_time now, char *username,
+                      size_t ulen);
+/* Loads the issuer public key (32 bytes). */
+int auth_issuer_public_key(db *d, unsigned char pk[32]);
+
+#endif

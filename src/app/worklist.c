@@ -1,0 +1,186 @@
+/*
+ * worklist.c - the caller's open tasks (most urgent first) and the
+ * failsafe sweep that escalates overdue ones.
+ */
+#include "app/app.h"
+#include "app/referral_view.h"
+#include "app/sqlb.h"
+#include "common/rc.h"
+#include "core/handoff.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Appends which tasks are the caller's to act on. */
+static void worklist_filter(app_ctx *ctx, sqlb *b)
+{
+    const app_user *u = &ctx->user;
+    const char *role = u->role;
+    if (strcmp(role, "triager") == 0 || strcmp(role, "clinician") == 0 || strcmp(role, "booking") == 0) {
+        if (strcmp(role, "clinician") == 0)
+            sqlb_add(b, " AND t.owner_role = 'clinician'");
+        else if (strcmp(role, "triager") == 0)
+            sqlb_add(b, " AND t.owner_role = 'triager'");
+        else
+            sqlb_add(b, " AND t.owner_role = 'booking'");
+        sqlb_add(b, " AND t.owner_org = $?");
+        sqlb_param(b, DBP_TEXT(u->org_code));
+        if (u->service_id) {
+            sqlb_add(b, " AND t.owner_service_id = $?");
+            sqlb_param(b, DBP_INT(u->service_id));
+        }
+    } else if (app_role_is_practice(role)) {
+        sqlb_add(b, " AND t.owner_org = $? AND t.owner_role = 'gp'");
+        sqlb_param(b, DBP_TEXT(u->org_code));
+    } else if (strcmp(role, "interface_lead") == 0) {
+        sqlb_add(b, " AND s.trust_code = $? AND t.escalation_level >= 2");
+        sqlb_param(b, DBP_TEXT(u->org_code));
+    } else if (strcmp(role, "icb_analyst") == 0) {
+        sqlb_add(b, " AND t.icb_code = $? AND t.escalation_level >= 3");
+        sqlb_param(b, DBP_TEXT(u->icb_code));
+    } else if (strcmp(role, "admin") == 0) {
+        sqlb_add(b, " AND t.escalation_level >= 1");
+    } else {
+        sqlb_add(b, " AND 1 = 0");
+    }
+}
+
+int app_worklist(app_ctx *ctx, const void *arg, json_t **out)
+{
+    const app_list_args *a = arg;
+    char now[SEAM_ISO_LEN];
+    seam_time_format(ctx->now, now);
+    sqlb w;
+    sqlb_init(&w);
+    sqlb_add(&w, " FROM tasks t JOIN referrals r ON r.id = t.referral_id"
+                 " JOIN patients p ON p.nhs_number = r.patient_nhs_number"
+                 " JOIN services s ON s.id = r.service_id"
+                 " JOIN organisations tr ON tr.code = s.trust_code"
+                 " JOIN organisations oo ON oo.code = t.owner_org"
+                 " LEFT JOIN services tsv ON tsv.id = t.owner_service_id"
+                 " WHERE t.state = 'open'");
+    worklist_filter(ctx, &w);
+    sqlb q;
+    sqlb_init(&q);
+    sqlb_add(&q, "SELECT count(*)");
+    memcpy(q.sql + q.len, w.sql, w.len + 1);
+    q.len += w.len;
+    memcpy(q.p, w.p, sizeof(w.p));
+    q.n = w.n;
+    long long total;
+    int rc = db_query_int(ctx->db, q.sql, q.n, q.p, 0, &total);
+    if (rc)
+        return app_db_fail(ctx, rc);
+
+    sqlb_init(&q);
+    sqlb_add(&q, "SELECT t.id, t.kind, t.owner_org, oo.name, t.owner_service_id, tsv.name, t.owner_role, t.due_at,"
+                 " t.escalation_level, r.id, r.status, r.priority, p.nhs_number, p.given_name, p.family_name,"
+                 " s.id, s.name, s.trust_code, tr.name, r.clock_start, r.reason");
+    memcpy(q.sql + q.len, w.sql, w.len + 1);
+    q.len += w.len;
+    memcpy(q.p, w.p, sizeof(w.p));
+    q.n = w.n;
+    sqlb_add(&q, " ORDER BY CASE WHEN t.due_at < $? THEN 0 ELSE 1 END, t.escalation_level DESC,"
+                 " CASE r.priority WHEN 'two_week_wait' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END, t.due_at, t.id");
+    sqlb_param(&q, DBP_TEXT(now));
+    sqlb_add(&q, " LIMIT $?");
+    sqlb_param(&q, DBP_INT(a->page_size));
+    sqlb_add(&q, " OFFSET $?");
+    sqlb_param(&q, DBP_INT((long long)(a->page - 1) * a->page_size));
+    if (q.overflow)
+        return app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Query too long.");
+    db_rows *r;
+    rc = db_query(ctx->db, q.sql, q.n, q.p, &r);
+    if (rc)
+        return app_db_fail(ctx, rc);
+    json_t *list = json_array();
+    for (int i = 0; i < db_nrows(r) && rc == 0; i++) {
+        int level = (int)db_geti(r, i, 8);
+        json_t *svc = db_isnull(r, i, 4) ? json_null()
+                                         : json_pack("{s:I,s:s}", "id", (json_int_t)db_geti(r, i, 4), "name",
+                                                     db_get(r, i, 5));
+        const char *esc = refview_escalated_to(level);
+        json_t *task = json_pack(
+            "{s:I,s:s,s:{s:{s:s,s:s},s:o,s:s,s:s},s:s,s:b,s:i,s:o,"
+            "s:{s:I,s:s,s:s,s:s,s:s,s:{s:s,s:s,s:s},s:{s:I,s:s,s:{s:s,s:s}}}}",
+            "id", (json_int_t)db_geti(r, i, 0), "kind", db_get(r, i, 1), "owner", "organisation", "code",
+            db_get(r, i, 2), "name", db_get(r, i, 3), "service", svc, "role", db_get(r, i, 6), "task",
+            db_get(r, i, 1), "due_at", db_get(r, i, 7), "overdue", strcmp(db_get(r, i, 7), now) < 0,
+            "escalation_level", level, "escalated_to", esc ? json_string(esc) : json_null(), "referral", "id",
+            (json_int_t)db_geti(r, i, 9), "status", db_get(r, i, 10), "priority", db_get(r, i, 11), "clock_start",
+            db_get(r, i, 19), "reason", db_get(r, i, 20), "patient", "nhs_number", db_get(r, i, 12), "given_name",
+            db_get(r, i, 13), "family_name", db_get(r, i, 14), "service", "id", (json_int_t)db_geti(r, i, 15),
+            "name", db_get(r, i, 16), "trust", "code", db_get(r, i, 17), "name", db_get(r, i, 18));
+        json_array_append_new(list, task);
+        rc = app_event(ctx, "read.worklist", "referral", db_geti(r, i, 9), db_get(r, i, 12), ctx->user.icb_code,
+                       NULL, NULL, NULL);
+    }
+    db_rows_free(r);
+    if (rc) {
+        json_decref(list);
+        return rc;
+    }
+    *out = json_pack("{s:o,s:i,s:i,s:I}", "tasks", list, "page", a->page, "page_size", a->page_size, "total",
+                     (json_int_t)total);
+    return 0;
+}
+
+int app_failsafe(app_ctx *ctx, const void *arg, json_t **out)
+{
+    char now[SEAM_ISO_LEN];
+    seam_time_format(ctx->now, now);
+    db_rows *r;
+    db_param p[] = {DBP_TEXT(now)};
+    int rc = db_query(ctx->db,
+                      "SELECT t.id, t.referral_id, t.kind, t.owner_org, t.owner_role, t.due_at, t.escalation_level,"
+                      " t.icb_code, r.patient_nhs_number, s.trust_code"
+                      " FROM tasks t JOIN referrals r ON r.id = t.referral_id JOIN services s ON s.id = r.service_id"
+                      " WHERE t.state = 'open' AND t.due_at < $1 ORDER BY t.due_at, t.id",
+                      1, p, &r);
+    if (rc)
+        return app_db_fail(ctx, rc);
+    json_t *list = json_array();
+    for (int i = 0; i < db_nrows(r) && rc == 0; i++) {
+        seam_time due;
+        if (seam_time_parse(db_get(r, i, 5), &due) != 0)
+            continue;
+        int from = (int)db_geti(r, i, 6);
+        int to = handoff_escalation_level(due, ctx->now);
+        if (to <= from)
+            continue;
+        db_param up[] = {DBP_INT(to), DBP_INT(db_geti(r, i, 0))};
+        rc = db_exec(ctx->db, "UPDATE tasks SET escalation_level = $1 WHERE id = $2 AND escalation_level < $1", 2,
+                     up);
+        if (rc) {
+            rc = app_db_fail(ctx, rc);
+            break;
+        }
+        /* Who it now rests with, beyond the owner. */
+        const char *to_org = to >= HANDOFF_LEVEL_ICB ? db_get(r, i, 7)
+                             : to >= HANDOFF_LEVEL_INTERFACE ? db_get(r, i, 9)
+                                                             : db_get(r, i, 3);
+        json_t *item = json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:i,s:i,s:s,s:s}", "task", (json_int_t)db_geti(r, i, 0),
+                                 "referral", (json_int_t)db_geti(r, i, 1), "kind", db_get(r, i, 2), "owner_org",
+                                 db_get(r, i, 3), "owner_role", db_get(r, i, 4), "due_at", db_get(r, i, 5), "from",
+                                 from, "to", to, "escalated_to", handoff_level_name(to), "escalated_to_org", to_org);
+        json_t *before = json_pack("{s:i}", "escalation_level", from);
+        json_t *after = json_pack("{s:i,s:s,s:s}", "escalation_level", to, "escalated_to", handoff_level_name(to),
+                                  "escalated_to_org", to_org);
+        char *dt = json_dumps(item, JSON_COMPACT);
+        rc = app_event(ctx, "task.escalated", "referral", db_geti(r, i, 1), db_get(r, i, 8), db_get(r, i, 7), before,
+                       after, dt);
+        free(dt);
+        json_decref(before);
+        json_decref(after);
+        json_array_append_new(list, item);
+    }
+    int checked = db_nrows(r);
+    db_rows_free(r);
+    if (rc) {
+        json_decref(list);
+        return rc;
+    }
+    *out = json_pack("{s:s,s:i,s:o}", "now", now, "overdue_checked", checked, "escalated", list);
+    return 0;
+}

@@ -1,0 +1,518 @@
+/*
+ * demo.c - the demo ICB.  Deterministic for a given seed and "now".
+ */
+#include "gen/gen.h"
+#include "app/app.h"
+#include "common/rc.h"
+#include "core/calendar.h"
+#include "core/nhs_number.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ICB "QZZ"
+#define N_TRUSTS 2
+#define N_SERVICES 8
+#define N_PRACTICES 12
+
+static const struct {
+    const char *code, *name, *phone;
+} trusts[N_TRUSTS] = {
+    {"RZA", "Northgate Hospitals NHS Foundation Trust", "01632 960100"},
+    {"RZB", "Southmere University Hospitals NHS Trust", "01632 960200"},
+};
+
+static const struct {
+    const char *name, *slug, *tfc;
+} services[N_SERVICES] = {
+    {"Cardiology", "cardiology", "320"},
+    {"Dermatology", "dermatology", "330"},
+    {"Gastroenterology", "gastroenterology", "301"},
+    {"General Surgery", "general-surgery", "100"},
+    {"Rheumatology", "rheumatology", "410"},
+    {"Trauma and Orthopaedics", "orthopaedics", "110"},
+    {"Urology", "urology", "101"},
+    {"Respiratory Medicine", "respiratory", "340"},
+};
+
+static const struct {
+    const char *code, *name, *postcode;
+    int imd_centre; /* typical deprivation decile of the list */
+} practices[N_PRACTICES] = {
+    {"Z00001", "Riverside Surgery", "SE1 7AA", 3},        {"Z00002", "Hillview Medical Centre", "SE9 2BB", 7},
+    {"Z00003", "Canal Street Practice", "SE8 3CC", 2},    {"Z00004", "Oakwood Family Practice", "BR3 4DD", 8},
+    {"Z00005", "Market Square Health Centre", "SE6 5EE", 4}, {"Z00006", "Parkside Group Practice", "SE13 6FF", 5},
+    {"Z00007", "The Old Mill Surgery", "BR1 7GG", 9},     {"Z00008", "Eastgate Medical Practice", "SE14 8HH", 2},
+    {"Z00009", "Station Road Surgery", "SE4 9JJ", 6},     {"Z00010", "Meadowbank Health", "BR2 1KK", 8},
+    {"Z00011", "Northfields Medical Centre", "SE10 2LL", 3}, {"Z00012", "Greenway Practice", "SE12 3MM", 5},
+};
+
+static const char *const given_f[] = {"Olivia", "Amelia", "Aisha", "Fatima", "Grace", "Chloe", "Priya", "Zainab",
+                                      "Sophie", "Mary", "Margaret", "Funmi", "Mei", "Hannah", "Ewa", "Ruth",
+                                      "Jessica", "Nadia", "Precious", "Irene"};
+static const char *const given_m[] = {"Oliver", "Mohammed", "George", "Arjun", "Jack", "Kwame", "Daniel", "Tomasz",
+                                      "Harry", "Yusuf", "David", "John", "Wei", "Samuel", "Ibrahim", "Peter",
+                                      "Rahul", "Michael", "Emeka", "Alan"};
+static const char *const family[] = {"Smith", "Jones", "Patel", "Khan", "Williams", "Brown", "Taylor", "Ahmed",
+                                     "Okafor", "Nowak", "Wilson", "Evans", "Begum", "Thomas", "Johnson", "Roberts",
+                                     "Ali", "Walker", "Wright", "Chen", "Mensah", "Hussain", "Green", "Hall",
+                                     "Wood", "Adeyemi", "Clarke", "Singh", "Murphy", "Hughes", "Edwards", "Kaur",
+                                     "Lewis", "Campbell", "Osei", "Kowalski", "Shah", "Baker", "Morgan", "Young"};
+static const char *const ethnicities[] = {"White", "Asian or Asian British", "Black, Black British, Caribbean or African",
+                                          "Mixed or Multiple ethnic groups", "Other ethnic group", "Not stated"};
+
+static const char *const reasons[N_SERVICES][3] = {
+    {"Exertional chest pain", "Palpitations with presyncope", "New murmur, breathless on exertion"},
+    {"Changing pigmented lesion", "Severe eczema not controlled", "Psoriasis, failed topical therapy"},
+    {"Iron deficiency anaemia", "Change in bowel habit over 6 weeks", "Dysphagia to solids"},
+    {"Symptomatic inguinal hernia", "Gallstones with recurrent pain", "Breast lump"},
+    {"Inflammatory arthritis, raised CRP", "Suspected polymyalgia", "Possible connective tissue disease"},
+    {"Knee osteoarthritis, failed conservative care", "Hip pain limiting mobility", "Shoulder impingement"},
+    {"Raised PSA", "Visible haematuria", "Recurrent UTI in men"},
+    {"Persistent cough and weight loss", "Poorly controlled asthma", "Suspected COPD, spirometry abnormal"},
+};
+
+/* xorshift64*: deterministic and good enough for synthetic data. */
+static unsigned long long rng_state;
+static unsigned long long rnd(void)
+{
+    rng_state ^= rng_state >> 12;
+    rng_state ^= rng_state << 25;
+    rng_state ^= rng_state >> 27;
+    return rng_state * 2685821657736338717ULL;
+}
+static int rnd_int(int lo, int hi) /* inclusive */
+{
+    return lo + (int)(rnd() % (unsigned long long)(hi - lo + 1));
+}
+static int chance(int percent)
+{
+    return rnd_int(1, 100) <= percent;
+}
+
+static int exec(db *d, const char *sql, int n, const db_param *p)
+{
+    int rc = db_exec(d, sql, n, p);
+    if (rc)
+        fprintf(stderr, "seam demo: %s\n", db_errmsg(d));
+    return rc;
+}
+
+static int add_org(db *d, const char *code, const char *name, const char *kind, const char *postcode,
+                   const char *phone)
+{
+    db_param p[] = {DBP_TEXT(code), DBP_TEXT(name), DBP_TEXT(kind), DBP_TEXT(ICB), DBP_TEXT(postcode),
+                    DBP_TEXT(phone)};
+    return exec(d, "INSERT INTO organisations (code, name, kind, icb_code, postcode, phone) VALUES ($1,$2,$3,$4,$5,$6)",
+                6, p);
+}
+
+static int add_user(db *d, const char *username, const char *name, const char *role, const char *org,
+                    long long service, const char *nhs, int persona)
+{
+    db_param p[] = {DBP_TEXT(username), DBP_TEXT(name), DBP_TEXT(role), DBP_TEXT(org),
+                    service ? DBP_INT(service) : DBP_NULL, DBP_TEXT(nhs), DBP_INT(persona)};
+    return exec(d,
+                "INSERT INTO users (username, display_name, role, org_code, service_id, nhs_number, persona)"
+                " VALUES ($1,$2,$3,$4,$5,$6,$7)",
+                7, p);
+}
+
+/* Loads a user into ctx or fails loudly (a generator bug). */
+static int act_as(app_ctx *ctx, const char *username)
+{
+    int rc = app_user_load(ctx->db, username, &ctx->user);
+    if (rc)
+        fprintf(stderr, "seam demo: no user %s\n", username);
+    return rc;
+}
+
+/* A time on a working day between 08:00 and 18:00. */
+static seam_time working_time(seam_time day_start)
+{
+    seam_time t = cal_add_working_days(seam_time_day(day_start) * 86400, 0);
+    return t + 8 * 3600 + rnd_int(0, 10 * 3600 - 1);
+}
+
+static seam_time after_working_days(seam_time t, int n)
+{
+    return working_time(cal_add_working_days(t, n));
+}
+
+static int run(app_ctx *ctx, app_fn fn, const void *arg, json_t **out)
+{
+    ctx->err_code[0] = '\0';
+    int rc = app_run(ctx, fn, arg, out);
+    if (rc)
+        fprintf(stderr, "seam demo: %s: %s\n", ctx->err_code, ctx->err_msg);
+    return rc;
+}
+
+static int act(app_ctx *ctx, const char *user, long long id, const char *action, json_t *body)
+{
+    int rc = act_as(ctx, user);
+    if (rc == 0) {
+        app_id_body a = {id, action, body};
+        json_t *out = NULL;
+        rc = run(ctx, app_referral_act, &a, &out);
+        json_decref(out);
+    }
+    json_decref(body);
+    return rc;
+}
+
+typedef struct svc_row {
+    long long id;
+    int trust;
+    int spec;
+    char triager[64], clinician[64];
+} svc_row;
+
+/* Drives one referral from creation through the pathway until now. */
+static int simulate(app_ctx *ctx, const gen_options *opt, const char *nhs, int practice, svc_row *svcs, int n_svcs,
+                    int s_idx)
+{
+    seam_time now = opt->now;
+    seam_time t = working_time(now - (seam_time)rnd_int(0, 365) * 86400);
+    if (t >= now)
+        return 0;
+    char gp[32];
+    snprintf(gp, sizeof(gp), "%s", practice == 0 ? "gp.patel" : practice == 1 ? "gp.okafor" : "");
+    if (!gp[0])
+        snprintf(gp, sizeof(gp), "gp.%s", practices[practice].code);
+    for (char *c = gp; *c; c++)
+        if (*c >= 'A' && *c <= 'Z')
+            *c = (char)(*c - 'A' + 'a');
+    const char *prio = chance(12) ? "two_week_wait" : chance(22) ? "urgent" : "routine";
+    svc_row *svc = &svcs[s_idx];
+    ctx->now = t;
+    int rc = act_as(ctx, gp);
+    if (rc)
+        return rc;
+    char summary[512];
+    snprintf(summary, sizeof(summary),
+             "History: symptoms for %d weeks. Examination and baseline bloods done in practice (attached results"
+             " reviewed). Current medication reviewed. Patient aware of referral and its priority.",
+             rnd_int(2, 30));
+    json_t *body = json_pack("{s:s,s:I,s:s,s:s,s:s}", "patient_nhs_number", nhs, "service_id", (json_int_t)svc->id,
+                             "priority", prio, "reason", reasons[svc->spec][rnd_int(0, 2)], "clinical_summary",
+                             summary);
+    json_t *out = NULL;
+    rc = run(ctx, app_referral_create, body, &out);
+    json_decref(body);
+    if (rc)
+        return rc;
+    long long id = json_integer_value(json_object_get(out, "id"));
+    json_decref(out);
+
+    int redirected = 0, returned = 0;
+    const char *status = "awaiting_triage";
+    char booking[32];
+    for (;;) {
+        snprintf(booking, sizeof(booking), "booking.%s", svc->trust == 0 ? "rza" : "rzb");
+        int stall = chance(7);
+        if (strcmp(status, "awaiting_triage") == 0) {
+            t = after_working_days(t, stall ? rnd_int(3, 20) : rnd_int(0, 3));
+            if (t >= now)
+                return 0;
+            ctx->now = t;
+            int roll = rnd_int(1, 100);
+            if (roll <= 10 && !returned) {
+                rc = act(ctx, svc->triager, id, "triage",
+                         json_pack("{s:s,s:s,s:s}", "decision", "return", "comment",
+                                   "Does not meet the referral criteria yet.",
+                                   "advice", "Please arrange a 24-hour ECG / relevant first-line tests and start"
+                                   " treatment as per local pathway; re-refer with results if symptoms persist."));
+                status = "returned";
+                returned = 1;
+            } else if (roll <= 17 && !redirected) {
+                /* Redirect to the same specialty at the other trust. */
+                int other = -1;
+                for (int k = 0; k < n_svcs; k++)
+                    if (svcs[k].spec == svc->spec && svcs[k].trust != svc->trust)
+                        other = k;
+                rc = act(ctx, svc->triager, id, "triage",
+                         json_pack("{s:s,s:I,s:s}", "decision", "redirect", "to_service_id",
+                                   (json_int_t)svcs[other].id, "comment",
+                                   "Sub-specialty clinic is at the other trust; redirected directly."));
+                svc = &svcs[other];
+                redirected = 1;
+            } else if (roll <= 20) {
+                rc = act(ctx, gp, id, "withdraw", json_pack("{s:s}", "reason", "Symptoms resolved; patient no longer"
+                                                                                 " wishes to be seen."));
+                return rc;
+            } else {
+                rc = act(ctx, svc->triager, id, "triage",
+                         json_pack("{s:s,s:s}", "decision", "accept", "comment", "Appropriate referral, accepted."));
+                status = "awaiting_booking";
+            }
+        } else if (strcmp(status, "returned") == 0) {
+            t = after_working_days(t, stall ? rnd_int(10, 25) : rnd_int(1, 8));
+            if (t >= now)
+                return 0;
+            ctx->now = t;
+            if (chance(55)) {
+                rc = act(ctx, gp, id, "resubmit",
+                         json_pack("{s:s}", "comment", "Tests done as advised; results attached, symptoms persist."));
+                status = "awaiting_triage";
+            } else {
+                rc = act(ctx, gp, id, "close",
+                         json_pack("{s:s}", "comment", "Managing in primary care following the advice."));
+                return rc;
+            }
+        } else if (strcmp(status, "awaiting_booking") == 0) {
+            t = after_working_days(t, stall ? rnd_int(8, 30) : rnd_int(0, 6));
+            if (t >= now)
+                return 0;
+            ctx->now = t;
+            seam_time appt = working_time(t + (seam_time)rnd_int(5, 60) * 86400);
+            char iso[SEAM_ISO_LEN];
+            seam_time_format(appt - appt % 900, iso);
+            rc = act(ctx, booking, id, "book", json_pack("{s:s}", "appointment_at", iso));
+            status = "booked";
+            seam_time_parse(iso, &t);
+        } else if (strcmp(status, "booked") == 0) {
+            if (stall)
+                t = after_working_days(t, rnd_int(2, 10));
+            if (t >= now)
+                return 0;
+            ctx->now = t;
+            rc = act(ctx, svc->clinician, id, "attend", json_object());
+            status = "attended";
+        } else if (strcmp(status, "attended") == 0) {
+            t = after_working_days(t, stall ? rnd_int(8, 25) : rnd_int(0, 5));
+            if (t >= now)
+                return 0;
+            ctx->now = t;
+            rc = act(ctx, svc->clinician, id, "discharge",
+                     json_pack("{s:s}", "comment", "Treatment plan agreed; discharged to GP care with a letter."));
+            return rc;
+        } else {
+            return 0;
+        }
+        if (rc)
+            return rc;
+    }
+}
+
+int gen_demo(db *d, const gen_options *opt, FILE *log)
+{
+    long long n;
+    int rc = db_query_int(d, "SELECT count(*) FROM organisations", 0, NULL, 0, &n);
+    if (rc)
+        return rc;
+    if (n > 0) {
+        snprintf(d->errmsg, sizeof(d->errmsg), "the database already has data; give a new file to seam demo");
+        return SEAM_ECONFLICT;
+    }
+    rng_state = opt->seed ? opt->seed : 0x5EA4ULL;
+    db_exec(d, "PRAGMA synchronous=OFF", 0, NULL);
+
+    if ((rc = db_begin(d)))
+        return rc;
+    rc = add_org(d, ICB, "NHS Seamshire Integrated Care Board", "icb", NULL, "01632 960000");
+    for (int i = 0; rc == 0 && i < N_TRUSTS; i++)
+        rc = add_org(d, trusts[i].code, trusts[i].name, "trust", NULL, trusts[i].phone);
+    for (int i = 0; rc == 0 && i < N_PRACTICES; i++)
+        rc = add_org(d, practices[i].code, practices[i].name, "practice", practices[i].postcode, NULL);
+
+    svc_row svcs[N_TRUSTS * N_SERVICES];
+    int n_svcs = 0;
+    for (int t = 0; rc == 0 && t < N_TRUSTS; t++) {
+        for (int s = 0; rc == 0 && s < N_SERVICES; s++) {
+            char gpc[200], ptc[200];
+            snprintf(gpc, sizeof(gpc), "%s secretaries: 01632 9%d0%d%d (Mon-Fri 08:30-17:00); urgent advice via the"
+                     " on-call registrar through switchboard %s", services[s].name, t + 6, s, t, trusts[t].phone);
+            snprintf(ptc, sizeof(ptc), "%s appointments: 01632 9%d1%d%d (Mon-Fri 09:00-16:30)", services[s].name,
+                     t + 6, s, t);
+            db_param p[] = {DBP_TEXT(trusts[t].code), DBP_TEXT(services[s].name), DBP_TEXT(services[s].name),
+                            DBP_TEXT(services[s].tfc), DBP_TEXT(gpc), DBP_TEXT(ptc)};
+            long long id;
+            rc = db_query_int(d,
+                              "INSERT INTO services (trust_code, name, specialty, treatment_function_code, gp_contact,"
+                              " patient_contact) VALUES ($1,$2,$3,$4,$5,$6) RETURNING id",
+                              6, p, 0, &id);
+            if (rc)
+                break;
+            svc_row *row = &svcs[n_svcs++];
+            row->id = id;
+            row->trust = t;
+            row->spec = s;
+            int persona_triager = (t == 0 && s == 0) || (t == 1 && s == 1);
+            if (t == 0 && s == 0) {
+                snprintf(row->triager, sizeof(row->triager), "triage.cardio");
+                snprintf(row->clinician, sizeof(row->clinician), "clinician.cardio");
+            } else if (t == 1 && s == 1) {
+                snprintf(row->triager, sizeof(row->triager), "triage.derm.rzb");
+                snprintf(row->clinician, sizeof(row->clinician), "clinician.%s.%s", t ? "rzb" : "rza",
+                         services[s].slug);
+            } else {
+                snprintf(row->triager, sizeof(row->triager), "triage.%s.%s", t ? "rzb" : "rza", services[s].slug);
+                snprintf(row->clinician, sizeof(row->clinician), "clinician.%s.%s", t ? "rzb" : "rza",
+                         services[s].slug);
+            }
+            char name[160];
+            if (!persona_triager) {
+                snprintf(name, sizeof(name), "Dr %s %s (%s triage)", given_m[(t * 8 + s) % 20],
+                         family[(t * 8 + s * 3) % 40], services[s].name);
+                rc = add_user(d, row->triager, name, "triager", trusts[t].code, id, NULL, 0);
+            }
+            if (rc == 0 && !(t == 0 && s == 0)) {
+                snprintf(name, sizeof(name), "Dr %s %s", given_f[(t * 8 + s) % 20], family[(t * 8 + s * 7 + 5) % 40]);
+                rc = add_user(d, row->clinician, name, "clinician", trusts[t].code, id, NULL, 0);
+            }
+        }
+    }
+    /* Synthetic GPs for the practices without a persona GP. */
+    for (int i = 2; rc == 0 && i < N_PRACTICES; i++) {
+        char u[32], name[96];
+        snprintf(u, sizeof(u), "gp.z%05d", i + 1);
+        snprintf(name, sizeof(name), "Dr %s %s", given_f[i % 20], family[(i * 5) % 40]);
+        rc = add_user(d, u, name, "gp", practices[i].code, 0, NULL, 0);
+    }
+    if (rc == 0)
+        rc = add_user(d, "booking.rzb", "Southmere booking team", "booking", "RZB", 0, NULL, 0);
+
+    /* Patients in the 999 test range. */
+    char first_nhs[NHS_NUMBER_LEN] = "";
+    long long prefix = 999000001;
+    int *patient_practice = calloc((size_t)opt->patients, sizeof(int));
+    char (*nhs_list)[NHS_NUMBER_LEN] = calloc((size_t)opt->patients, NHS_NUMBER_LEN);
+    if (!patient_practice || !nhs_list)
+        rc = SEAM_ENOMEM;
+    for (int i = 0; rc == 0 && i < opt->patients; i++) {
+        char digits[24];
+        int check;
+        do {
+            snprintf(digits, sizeof(digits), "%09lld", prefix++ % 1000000000LL);
+            check = nhs_number_check_digit(digits);
+        } while (check < 0);
+        digits[9] = (char)('0' + check);
+        digits[10] = '\0';
+        int pr = i % N_PRACTICES;
+        int female = chance(51);
+        int age = rnd_int(0, 95);
+        int year = 2026 - age;
+        char birth[SEAM_DATE_LEN], lsoa[16];
+        snprintf(birth, sizeof(birth), "%04d-%02d-%02d", year, rnd_int(1, 12), rnd_int(1, 28));
+        int imd = practices[pr].imd_centre + rnd_int(-2, 2);
+        imd = imd < 1 ? 1 : imd > 10 ? 10 : imd;
+        snprintf(lsoa, sizeof(lsoa), "E0100%04d", rnd_int(1000, 9999));
+        int e = rnd_int(1, 100);
+        /* Deprived practices here have more diverse lists, as in many cities. */
+        const char *eth = e <= (practices[pr].imd_centre <= 4 ? 45 : 75) ? ethnicities[0]
+                          : e <= 80                                       ? ethnicities[1]
+                          : e <= 90                                       ? ethnicities[2]
+                          : e <= 94                                       ? ethnicities[3]
+                          : e <= 97                                       ? ethnicities[4]
+                                                                          : ethnicities[5];
+        db_param p[] = {DBP_TEXT(digits),
+                        DBP_TEXT(ICB),
+                        DBP_TEXT(female ? given_f[rnd_int(0, 19)] : given_m[rnd_int(0, 19)]),
+                        DBP_TEXT(family[rnd_int(0, 39)]),
+                        DBP_TEXT(birth),
+                        DBP_TEXT(female ? "female" : "male"),
+                        DBP_TEXT(practices[pr].postcode),
+                        DBP_TEXT(lsoa),
+                        DBP_INT(imd),
+                        DBP_TEXT(eth),
+                        DBP_TEXT(practices[pr].code)};
+        rc = exec(d,
+                  "INSERT INTO patients (nhs_number, icb_code, given_name, family_name, birth_date, sex, postcode,"
+                  " lsoa, imd_decile, ethnicity, practice_code) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
+                  11, p);
+        memcpy(nhs_list[i], digits, NHS_NUMBER_LEN);
+        patient_practice[i] = pr;
+        if (i == 0)
+            memcpy(first_nhs, digits, NHS_NUMBER_LEN);
+    }
+
+    /* The personas, in the order the sign-in page lists them. */
+    int order = 1;
+    if (rc == 0) rc = add_user(d, "gp.patel", "Dr Anjali Patel", "gp", "Z00001", 0, NULL, order++);
+    if (rc == 0) rc = add_user(d, "gp.okafor", "Dr Chidi Okafor", "gp", "Z00002", 0, NULL, order++);
+    if (rc == 0) rc = add_user(d, "admin.riverside", "Sam Riley (practice administrator)", "practice_admin", "Z00001", 0, NULL, order++);
+    if (rc == 0) rc = add_user(d, "triage.cardio", "Dr Amelia Hart (consultant cardiologist)", "triager", "RZA", svcs[0].id, NULL, order++);
+    if (rc == 0) rc = add_user(d, "clinician.cardio", "Dr Ben Carter (cardiology registrar)", "clinician", "RZA", svcs[0].id, NULL, order++);
+    if (rc == 0) rc = add_user(d, "triage.derm.rzb", "Dr Leila Haddad (consultant dermatologist)", "triager", "RZB", svcs[N_SERVICES + 1].id, NULL, order++);
+    if (rc == 0) rc = add_user(d, "booking.rza", "Jo Marsh (booking clerk)", "booking", "RZA", 0, NULL, order++);
+    if (rc == 0) rc = add_user(d, "lead.rza", "Dr Ruth Osei (interface lead)", "interface_lead", "RZA", 0, NULL, order++);
+    if (rc == 0) rc = add_user(d, "analyst.icb", "Tom Fraser (ICB analyst)", "icb_analyst", ICB, 0, NULL, order++);
+    if (rc == 0) rc = add_user(d, "admin", "Seam administrator", "admin", ICB, 0, NULL, order++);
+    if (rc == 0) rc = add_user(d, "patient.demo", "Demo patient", "patient", "Z00001", 0, first_nhs, order++);
+    if (rc == 0) {
+        /* The patient persona's display name is the patient's own. */
+        db_param p[] = {DBP_TEXT(first_nhs)};
+        rc = exec(d,
+                  "UPDATE users SET display_name = (SELECT given_name || ' ' || family_name FROM patients"
+                  " WHERE nhs_number = $1) WHERE username = 'patient.demo'",
+                  1, p);
+    }
+    if (rc == 0)
+        rc = auth_issuer_ensure(d);
+    if (rc == 0)
+        rc = db_commit(d);
+    else
+        db_rollback(d);
+    if (rc) {
+        free(patient_practice);
+        free(nhs_list);
+        return rc;
+    }
+    if (log)
+        fprintf(log, "seam demo: 1 ICB, %d trusts, %d services, %d practices, %d patients\n", N_TRUSTS, n_svcs,
+                N_PRACTICES, opt->patients);
+
+    /* Twelve months of referrals through the real use cases. */
+    app_ctx ctx;
+    memset(&ctx, 0, sizeof(ctx));
+    ctx.db = d;
+    for (int i = 0; rc == 0 && i < opt->referrals; i++) {
+        /* The patient persona always has referrals to show. */
+        int pi = i < 3 ? 0 : rnd_int(0, opt->patients - 1);
+        int si = i < 3 ? i * 3 % n_svcs : rnd_int(0, n_svcs - 1);
+        rc = simulate(&ctx, opt, nhs_list[pi], patient_practice[pi], svcs, n_svcs, si);
+        if (log && (i + 1) % 1000 == 0)
+            fprintf(log, "seam demo: %d referrals\n", i + 1);
+    }
+    free(patient_practice);
+    free(nhs_list);
+    if (rc)
+        return rc;
+
+    /* Escalate whatever is overdue today. */
+    ctx.now = opt->now;
+    app_user_system(&ctx.user);
+    json_t *out = NULL;
+    rc = app_run(&ctx, app_failsafe, NULL, &out);
+    if (rc == 0 && log)
+        fprintf(log, "seam demo: failsafe escalated %zu overdue task(s)\n",
+                json_array_size(json_object_get(out, "escalated")));
+    json_decref(out);
+    db_exec(d, "PRAGMA synchronous=FULL", 0, NULL);
+    if (rc == 0 && log) {
+        db_rows *r;
+        if (db_query(d, "SELECT status, count(*) FROM referrals GROUP BY status ORDER BY status", 0, NULL, &r) == 0) {
+            fprintf(log, "seam demo: referrals by status:");
+            for (int i = 0; i < db_nrows(r); i++)
+                fprintf(log, " %s %s;", db_get(r, i, 0), db_get(r, i, 1));
+            fprintf(log, "\n");
+            db_rows_free(r);
+        }
+    }
+    return rc;
+}
+
+int gen_list_personas(db *d, FILE *out)
+{
+    db_rows *r;
+    int rc = db_query(d, "SELECT username, role, org_code, display_name FROM users WHERE persona > 0 ORDER BY persona",
+                      0, NULL, &r);
+    if (rc)
+        return rc;
+    for (int i = 0; i < db_nrows(r); i++)
+        fprintf(out, "%s\t%s\t%s\t%s\n", db_get(r, i, 0), db_get(r, i, 1), db_get(r, i, 2), db_get(r, i, 3));
+    db_rows_free(r);
+    return 0;
+}

@@ -1,0 +1,104 @@
+/*
+ * db.h - the portable SQL layer.
+ *
+ * One SQL text runs on every backend: parameters are written $1, $2, ...
+ * and bound by number.  A db is one connection, used by one thread at a
+ * time.  Query results are materialised as text (like a PGresult): the
+ * caller reads cells by row and column and frees the rows once.
+ *
+ * Backends sit behind a table of function pointers (db_ops) chosen by the
+ * URL given to db_open(): "sqlite:PATH" or a plain path for SQLite.
+ */
+#ifndef SEAM_DB_H
+#define SEAM_DB_H
+
+#include <stddef.h>
+
+typedef struct db db;
+typedef struct db_rows db_rows;
+
+typedef enum db_type { DB_NULL = 0, DB_INT, DB_TEXT } db_type;
+
+typedef struct db_param {
+    db_type type;
+    long long i;
+    const char *s;
+} db_param;
+
+#define DBP_INT(x) ((db_param){DB_INT, (long long)(x), NULL})
+/* A text parameter; NULL binds SQL NULL. */
+static inline db_param db_text_param(const char *s)
+{
+    db_param p = {s ? DB_TEXT : DB_NULL, 0, s};
+    return p;
+}
+#define DBP_TEXT(x) db_text_param(x)
+#define DBP_NULL ((db_param){DB_NULL, 0, NULL})
+
+/* Which dialect a connection speaks, for the few places SQL differs. */
+typedef enum db_dialect { DB_SQLITE = 1, DB_POSTGRES = 2 } db_dialect;
+
+/*
+ * Opens a connection to url.  On failure returns a negative seam_rc and
+ * writes a sentence into err (errlen bytes); *out is then NULL.
+ */
+int db_open(const char *url, db **out, char *err, size_t errlen);
+void db_close(db *d);
+db_dialect db_dialect_of(const db *d);
+
+/* Runs a statement that returns no rows.  Returns 0 or a negative
+ * seam_rc (SEAM_ECONFLICT for a constraint violation, SEAM_EUNAVAIL when
+ * the database is busy or gone); db_errmsg() then says why. */
+int db_exec(db *d, const char *sql, int n, const db_param *p);
+/* Runs a query; on success *out holds every row (free with db_rows_free). */
+int db_query(db *d, const char *sql, int n, const db_param *p, db_rows **out);
+/* Runs several statements with no parameters (migrations). */
+int db_exec_script(db *d, const char *sql);
+/* Rows changed by the last db_exec. */
+long long db_changes(db *d);
+const char *db_errmsg(db *d);
+
+/* Transactions.  db_begin takes the write lock at once (BEGIN IMMEDIATE on
+ * SQLite) so that two writers never deadlock half-way. */
+int db_begin(db *d);
+int db_commit(db *d);
+int db_rollback(db *d);
+
+int db_nrows(const db_rows *r);
+int db_ncols(const db_rows *r);
+/* The cell as text, or NULL for SQL NULL. */
+const char *db_get(const db_rows *r, int row, int col);
+/* The cell as an integer (0 for NULL or non-numeric). */
+long long db_geti(const db_rows *r, int row, int col);
+int db_isnull(const db_rows *r, int row, int col);
+void db_rows_free(db_rows *r);
+
+/* Convenience: first column of the first row as an integer, or dflt when
+ * there is no row.  Returns 0 or a negative seam_rc. */
+int db_query_int(db *d, const char *sql, int n, const db_param *p, long long dflt,
+                 long long *out);
+
+/* Internal: the backend interface. */
+typedef struct db_ops {
+    const char *name;
+    int (*exec)(db *d, const char *sql, int n, const db_param *p);
+    int (*query)(db *d, const char *sql, int n, const db_param *p, db_rows **out);
+    int (*exec_script)(db *d, const char *sql);
+    void (*close)(db *d);
+} db_ops;
+
+struct db {
+    const db_ops *ops;
+    db_dialect dialect;
+    void *impl;
+    long long changes;
+    int in_tx;
+    char errmsg[512];
+};
+
+/* Internal: result construction shared by backends. */
+db_rows *db__rows_new(int ncols);
+int db__rows_add(db_rows *r, const char *const *cells, const size_t *lens);
+int db__open_sqlite(const char *path, db **out, char *err, size_t errlen);
+
+#endif

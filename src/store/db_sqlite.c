@@ -1,0 +1,187 @@
+/*
+ * db_sqlite.c - the SQLite backend (the embedded default).
+ *
+ * WAL mode with synchronous=FULL: an acknowledged commit survives a crash
+ * or power cut.  Parameters $1..$n are bound by name, so a statement may
+ * use them in any order and more than once.
+ */
+#include "store/db.h"
+#include "common/rc.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int sqlite_rc(db *d, sqlite3 *h, int src)
+{
+    snprintf(d->errmsg, sizeof(d->errmsg), "%s", sqlite3_errmsg(h));
+    switch (src & 0xff) {
+    case SQLITE_CONSTRAINT:
+        return SEAM_ECONFLICT;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return SEAM_EUNAVAIL;
+    case SQLITE_NOMEM:
+        return SEAM_ENOMEM;
+    case SQLITE_TOOBIG:
+        return SEAM_ETOOBIG;
+    default:
+        return SEAM_EIO;
+    }
+}
+
+static int sqlite_prepare(db *d, const char *sql, int n, const db_param *p, sqlite3_stmt **out)
+{
+    sqlite3 *h = d->impl;
+    sqlite3_stmt *st = NULL;
+    int src = sqlite3_prepare_v2(h, sql, -1, &st, NULL);
+    if (src != SQLITE_OK)
+        return sqlite_rc(d, h, src);
+    for (int i = 0; i < n; i++) {
+        char name[16];
+        snprintf(name, sizeof(name), "$%d", i + 1);
+        int idx = sqlite3_bind_parameter_index(st, name);
+        if (idx == 0)
+            continue; /* parameter not used by this statement */
+        switch (p[i].type) {
+        case DB_NULL:
+            src = sqlite3_bind_null(st, idx);
+            break;
+        case DB_INT:
+            src = sqlite3_bind_int64(st, idx, p[i].i);
+            break;
+        case DB_TEXT:
+            src = sqlite3_bind_text(st, idx, p[i].s, -1, SQLITE_TRANSIENT);
+            break;
+        }
+        if (src != SQLITE_OK) {
+            int rc = sqlite_rc(d, h, src);
+            sqlite3_finalize(st);
+            return rc;
+        }
+    }
+    *out = st;
+    return 0;
+}
+
+static int sqlite_exec(db *d, const char *sql, int n, const db_param *p)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite_prepare(d, sql, n, p, &st);
+    if (rc)
+        return rc;
+    int src;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW)
+        ;
+    if (src != SQLITE_DONE)
+        rc = sqlite_rc(d, d->impl, src);
+    else
+        d->changes = sqlite3_changes(d->impl);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int sqlite_query(db *d, const char *sql, int n, const db_param *p, db_rows **out)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite_prepare(d, sql, n, p, &st);
+    if (rc)
+        return rc;
+    int ncols = sqlite3_column_count(st);
+    db_rows *rows = db__rows_new(ncols);
+    if (rows == NULL) {
+        sqlite3_finalize(st);
+        return SEAM_ENOMEM;
+    }
+    const char **cells = calloc((size_t)(ncols ? ncols : 1), sizeof(char *));
+    size_t *lens = calloc((size_t)(ncols ? ncols : 1), sizeof(size_t));
+    if (cells == NULL || lens == NULL) {
+        rc = SEAM_ENOMEM;
+        goto out;
+    }
+    int src;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        for (int c = 0; c < ncols; c++) {
+            if (sqlite3_column_type(st, c) == SQLITE_NULL) {
+                cells[c] = NULL;
+                lens[c] = 0;
+            } else {
+                cells[c] = (const char *)sqlite3_column_text(st, c);
+                lens[c] = (size_t)sqlite3_column_bytes(st, c);
+            }
+        }
+        rc = db__rows_add(rows, cells, lens);
+        if (rc)
+            goto out;
+    }
+    if (src != SQLITE_DONE)
+        rc = sqlite_rc(d, d->impl, src);
+    else
+        d->changes = sqlite3_changes(d->impl);
+out:
+    free(cells);
+    free(lens);
+    sqlite3_finalize(st);
+    if (rc)
+        db_rows_free(rows);
+    else
+        *out = rows;
+    return rc;
+}
+
+static int sqlite_exec_script(db *d, const char *sql)
+{
+    char *msg = NULL;
+    int src = sqlite3_exec(d->impl, sql, NULL, NULL, &msg);
+    if (src != SQLITE_OK) {
+        snprintf(d->errmsg, sizeof(d->errmsg), "%s", msg ? msg : sqlite3_errstr(src));
+        sqlite3_free(msg);
+        return src == SQLITE_CONSTRAINT ? SEAM_ECONFLICT : SEAM_EIO;
+    }
+    return 0;
+}
+
+static void sqlite_close(db *d)
+{
+    sqlite3_close_v2(d->impl);
+    free(d);
+}
+
+static const db_ops sqlite_ops = {
+    .name = "sqlite",
+    .exec = sqlite_exec,
+    .query = sqlite_query,
+    .exec_script = sqlite_exec_script,
+    .close = sqlite_close,
+};
+
+int db__open_sqlite(const char *path, db **out, char *err, size_t errlen)
+{
+    sqlite3 *h = NULL;
+    int src = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
+    if (src != SQLITE_OK) {
+        snprintf(err, errlen, "cannot open SQLite database %s: %s", path, h ? sqlite3_errmsg(h) : sqlite3_errstr(src));
+        sqlite3_close_v2(h);
+        return SEAM_EIO;
+    }
+    sqlite3_busy_timeout(h, 15000);
+    char *msg = NULL;
+    src = sqlite3_exec(h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", NULL, NULL, &msg);
+    if (src != SQLITE_OK) {
+        snprintf(err, errlen, "cannot use %s as a SQLite database: %s", path, msg ? msg : sqlite3_errstr(src));
+        sqlite3_free(msg);
+        sqlite3_close_v2(h);
+        return SEAM_EIO;
+    }
+    db *d = calloc(1, sizeof(*d));
+    if (d == NULL) {
+        sqlite3_close_v2(h);
+        return SEAM_ENOMEM;
+    }
+    d->ops = &sqlite_ops;
+    d->dialect = DB_SQLITE;
+    d->impl = h;
+    *out = d;
+    return 0;
+}

@@ -1,0 +1,288 @@
+/*
+ * migrate.c - the schema, as numbered migrations.
+ *
+ * The SQL is shared by every backend.  The one place the dialects differ
+ * here, an auto-numbered key, is written {{ID}} and expanded per backend.
+ * Every patient-scoped table carries icb_code, the distribution key for a
+ * sharded national deployment.
+ */
+#include "store/migrate.h"
+#include "common/rc.h"
+#include "core/seam_time.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char *const migration_1 =
+    "CREATE TABLE organisations ("
+    " code TEXT PRIMARY KEY,"
+    " name TEXT NOT NULL,"
+    " kind TEXT NOT NULL CHECK (kind IN ('icb','trust','practice')),"
+    " icb_code TEXT NOT NULL,"
+    " postcode TEXT,"
+    " phone TEXT);"
+    "CREATE TABLE services ("
+    " id {{ID}},"
+    " trust_code TEXT NOT NULL REFERENCES organisations(code),"
+    " name TEXT NOT NULL,"
+    " specialty TEXT NOT NULL,"
+    " treatment_function_code TEXT NOT NULL,"
+    " accepts_referrals INTEGER NOT NULL DEFAULT 1,"
+    " accepts_advice INTEGER NOT NULL DEFAULT 1,"
+    " triage_days_routine INTEGER NOT NULL DEFAULT 5,"
+    " triage_days_urgent INTEGER NOT NULL DEFAULT 2,"
+    " triage_days_2ww INTEGER NOT NULL DEFAULT 1,"
+    " booking_days_routine INTEGER NOT NULL DEFAULT 10,"
+    " booking_days_urgent INTEGER NOT NULL DEFAULT 5,"
+    " booking_days_2ww INTEGER NOT NULL DEFAULT 2,"
+    " outcome_days INTEGER NOT NULL DEFAULT 7,"
+    " review_days INTEGER NOT NULL DEFAULT 10,"
+    " gp_contact TEXT,"
+    " patient_contact TEXT,"
+    " UNIQUE (trust_code, name));"
+    "CREATE TABLE users ("
+    " username TEXT PRIMARY KEY,"
+    " display_name TEXT NOT NULL,"
+    " role TEXT NOT NULL CHECK (role IN ('gp','practice_admin','clinician','triager','booking',"
+    "   'interface_lead','icb_analyst','patient','admin')),"
+    " org_code TEXT NOT NULL REFERENCES organisations(code),"
+    " service_id INTEGER REFERENCES services(id),"
+    " nhs_number TEXT,"
+    " active INTEGER NOT NULL DEFAULT 1,"
+    " persona INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE patients ("
+    " nhs_number TEXT PRIMARY KEY,"
+    " icb_code TEXT NOT NULL,"
+    " given_name TEXT NOT NULL,"
+    " family_name TEXT NOT NULL,"
+    " birth_date TEXT NOT NULL,"
+    " sex TEXT NOT NULL,"
+    " postcode TEXT,"
+    " lsoa TEXT,"
+    " imd_decile INTEGER,"
+    " ethnicity TEXT,"
+    " practice_code TEXT NOT NULL REFERENCES organisations(code));"
+    "CREATE INDEX patients_practice ON patients (practice_code, family_name);"
+    "CREATE TABLE referrals ("
+    " id {{ID}},"
+    " icb_code TEXT NOT NULL,"
+    " patient_nhs_number TEXT NOT NULL REFERENCES patients(nhs_number),"
+    " requester_username TEXT NOT NULL,"
+    " requester_org TEXT NOT NULL,"
+    " service_id INTEGER NOT NULL REFERENCES services(id),"
+    " original_service_id INTEGER REFERENCES services(id),"
+    " onward_from INTEGER,"
+    " priority TEXT NOT NULL CHECK (priority IN ('routine','urgent','two_week_wait')),"
+    " status TEXT NOT NULL,"
+    " reason TEXT NOT NULL,"
+    " clinical_summary TEXT NOT NULL,"
+    " clock_start TEXT NOT NULL,"
+    " triage_comment TEXT,"
+    " return_reason TEXT,"
+    " return_advice TEXT,"
+    " returned_at TEXT,"
+    " returned_by TEXT,"
+    " appointment_at TEXT,"
+    " withdraw_reason TEXT,"
+    " status_since TEXT NOT NULL,"
+    " created_at TEXT NOT NULL,"
+    " updated_at TEXT NOT NULL,"
+    " version INTEGER NOT NULL DEFAULT 1);"
+    "CREATE INDEX referrals_service ON referrals (service_id, status);"
+    "CREATE INDEX referrals_patient ON referrals (patient_nhs_number);"
+    "CREATE INDEX referrals_icb ON referrals (icb_code, status);"
+    "CREATE TABLE tasks ("
+    " id {{ID}},"
+    " icb_code TEXT NOT NULL,"
+    " referral_id INTEGER NOT NULL REFERENCES referrals(id),"
+    " kind TEXT NOT NULL,"
+    " owner_org TEXT NOT NULL REFERENCES organisations(code),"
+    " owner_service_id INTEGER REFERENCES services(id),"
+    " owner_role TEXT NOT NULL,"
+    " due_at TEXT NOT NULL,"
+    " state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open','done')),"
+    " escalation_level INTEGER NOT NULL DEFAULT 0,"
+    " created_at TEXT NOT NULL,"
+    " closed_at TEXT,"
+    " closed_by TEXT);"
+    /* Exactly one open task per referral: the one owner at every moment. */
+    "CREATE UNIQUE INDEX tasks_one_open ON tasks (referral_id) WHERE state = 'open';"
+    "CREATE INDEX tasks_owner ON tasks (owner_org, owner_role, state, due_at);"
+    "CREATE INDEX tasks_due ON tasks (state, due_at);"
+    "CREATE TABLE events ("
+    " id {{ID}},"
+    " icb_code TEXT,"
+    " at TEXT NOT NULL,"
+    " actor TEXT NOT NULL,"
+    " actor_role TEXT NOT NULL,"
+    " actor_org TEXT,"
+    " on_behalf_of TEXT,"
+    " action TEXT NOT NULL,"
+    " object_type TEXT NOT NULL,"
+    " object_id TEXT,"
+    " patient_nhs_number TEXT,"
+    " before_json TEXT,"
+    " after_json TEXT,"
+    " detail TEXT);"
+    "CREATE INDEX events_object ON events (object_type, object_id, id);"
+    "CREATE INDEX events_patient ON events (patient_nhs_number, id);"
+    "CREATE TABLE idempotency ("
+    " username TEXT NOT NULL,"
+    " idem_key TEXT NOT NULL,"
+    " request_hash TEXT NOT NULL,"
+    " status INTEGER NOT NULL,"
+    " body TEXT NOT NULL,"
+    " created_at TEXT NOT NULL,"
+    " PRIMARY KEY (username, idem_key));"
+    "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);";
+
+/* The audit log is append-only: the database itself refuses changes. */
+static const char *const migration_2_sqlite =
+    "CREATE TRIGGER events_no_update BEFORE UPDATE ON events"
+    " BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
+    "CREATE TRIGGER events_no_delete BEFORE DELETE ON events"
+    " BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;";
+
+static const char *const migration_2_postgres =
+    "CREATE FUNCTION seam_events_append_only() RETURNS trigger LANGUAGE plpgsql AS"
+    " $f$ BEGIN RAISE EXCEPTION 'events are append-only'; END; $f$;"
+    "CREATE TRIGGER events_no_change BEFORE UPDATE OR DELETE ON events"
+    " FOR EACH ROW EXECUTE FUNCTION seam_events_append_only();";
+
+typedef struct migration {
+    int version;
+    const char *name;
+    const char *sqlite_sql;
+    const char *postgres_sql;
+} migration;
+
+static const migration migrations[] = {
+    {1, "core schema: organisations, services, users, patients, referrals, tasks, events",
+     migration_1, migration_1},
+    {2, "append-only audit log", migration_2_sqlite, migration_2_postgres},
+};
+
+#define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+int migrate_latest(void)
+{
+    return migrations[N_MIGRATIONS - 1].version;
+}
+
+/* Expands {{ID}} for the dialect.  Returns a malloc'd string or NULL. */
+static char *expand(const char *sql, db_dialect dialect)
+{
+    const char *id = dialect == DB_SQLITE ? "INTEGER PRIMARY KEY"
+                                          : "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY";
+    size_t cap = strlen(sql) * 2 + 64, len = 0;
+    char *out = malloc(cap);
+    if (out == NULL)
+        return NULL;
+    for (const char *s = sql; *s;) {
+        if (strncmp(s, "{{ID}}", 6) == 0) {
+            size_t n = strlen(id);
+            if (len + n + 1 > cap) {
+                free(out);
+                return NULL;
+            }
+            memcpy(out + len, id, n);
+            len += n;
+            s += 6;
+        } else {
+            if (len + 2 > cap) {
+                free(out);
+                return NULL;
+            }
+            out[len++] = *s++;
+        }
+    }
+    out[len] = '\0';
+    return out;
+}
+
+int migrate_current(db *d, int *version)
+{
+    int rc = db_exec_script(d, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                               " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+    if (rc)
+        return rc;
+    long long v;
+    rc = db_query_int(d, "SELECT max(version) FROM schema_migrations", 0, NULL, 0, &v);
+    if (rc == 0)
+        *version = (int)v;
+    return rc;
+}
+
+int migrate_up(db *d, int *applied)
+{
+    int current = 0, n = 0, rc;
+    if (applied)
+        *applied = 0;
+    rc = migrate_current(d, &current);
+    if (rc)
+        return rc;
+    if (current > migrate_latest()) {
+        snprintf(d->errmsg, sizeof(d->errmsg),
+                 "the database is at schema version %d but this Seam knows only up to %d; upgrade Seam",
+                 current, migrate_latest());
+        return SEAM_ECONFLICT;
+    }
+    for (int i = 0; i < N_MIGRATIONS; i++) {
+        const migration *m = &migrations[i];
+        if (m->version <= current)
+            continue;
+        char *sql = expand(db_dialect_of(d) == DB_SQLITE ? m->sqlite_sql : m->postgres_sql, db_dialect_of(d));
+        if (sql == NULL)
+            return SEAM_ENOMEM;
+        char now[SEAM_ISO_LEN];
+        seam_time_format((seam_time)time(NULL), now);
+        rc = db_begin(d);
+        if (rc == 0)
+            rc = db_exec_script(d, sql);
+        if (rc == 0) {
+            db_param p[] = {DBP_INT(m->version), DBP_TEXT(m->name), DBP_TEXT(now)};
+            rc = db_exec(d, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)", 3, p);
+        }
+        if (rc == 0)
+            rc = db_commit(d);
+        free(sql);
+        if (rc) {
+            char msg[400];
+            snprintf(msg, sizeof(msg), "%.399s", d->errmsg);
+            db_rollback(d);
+            snprintf(d->errmsg, sizeof(d->errmsg), "migration %d failed: %s", m->version, msg);
+            return rc;
+        }
+        n++;
+    }
+    if (applied)
+        *applied = n;
+    return 0;
+}
+
+int store_setting_get(db *d, const char *key, char **out)
+{
+    db_rows *r;
+    db_param p[] = {DBP_TEXT(key)};
+    int rc = db_query(d, "SELECT value FROM settings WHERE key = $1", 1, p, &r);
+    if (rc)
+        return rc;
+    if (db_nrows(r) == 0) {
+        db_rows_free(r);
+        return SEAM_ENOTFOUND;
+    }
+    *out = strdup(db_get(r, 0, 0));
+    db_rows_free(r);
+    return *out ? 0 : SEAM_ENOMEM;
+}
+
+int store_setting_set(db *d, const char *key, const char *value)
+{
+    db_param p[] = {DBP_TEXT(key), DBP_TEXT(value)};
+    return db_exec(d,
+                   "INSERT INTO settings (key, value) VALUES ($1, $2)"
+                   " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                   2, p);
+}
