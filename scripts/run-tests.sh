@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Runs every test: unit (plain and under AddressSanitizer + UBSan), API over
+# real HTTP, and browser tests in Debian's Chromium.  Ends with one line:
+#   N passed, N failed
+# and exits non-zero if anything failed.  Run one suite with
+#   scripts/run-tests.sh unit|api|browser
+set -uo pipefail
+cd "$(dirname "$0")/.."
+only="${1:-all}"
+passed=0
+failed=0
+log=build/test-logs
+mkdir -p "$log"
+
+count_cmocka() { # file
+    local p f
+    p=$(awk '/^\[  PASSED  \] [0-9]/ {s += $4} END {print s + 0}' "$1")
+    f=$(awk '/^\[  FAILED  \] [0-9]/ {s += $4} END {print s + 0}' "$1")
+    passed=$((passed + ${p:-0}))
+    failed=$((failed + ${f:-0}))
+}
+
+count_node() { # file
+    local p f
+    p=$(grep -E '^# pass [0-9]+' "$1" | tail -1 | awk '{print $3}')
+    f=$(grep -E '^# fail [0-9]+' "$1" | tail -1 | awk '{print $3}')
+    passed=$((passed + ${p:-0}))
+    failed=$((failed + ${f:-0}))
+}
+
+if [ "$only" = all ] || [ "$only" = unit ]; then
+    echo "== unit tests (cmocka), plain and with -fsanitize=address,undefined"
+    for t in build/tests/test_* build/asan-tests/test_*; do
+        [ -x "$t" ] || continue
+        out="$log/$(echo "$t" | tr / _).log"
+        if ! "$t" >"$out" 2>&1; then
+            grep -q '^\[  FAILED  \] [0-9]' "$out" || failed=$((failed + 1)) # crashed
+            cat "$out"
+        fi
+        count_cmocka "$out"
+    done
+    echo "unit: $passed passed, $failed failed so far"
+fi
+
+# One demo database for every API and browser test to copy: generating it is
+# the slow part, and each test server still gets its own copy.
+if [ "$only" != unit ]; then
+    if [ ! -f build/test-template.db ] || [ build/seam -nt build/test-template.db ]; then
+        rm -f build/test-template.db*
+        ./build/seam demo --db build/test-template.db 2>"$log/template.log" || { cat "$log/template.log"; exit 1; }
+    fi
+    export SEAM_TEMPLATE_DB="$PWD/build/test-template.db"
+fi
+
+run_node() { # name dir
+    local out="$log/$1.log"
+    echo "== $1 tests"
+    if ls "$2"/*.test.mjs >/dev/null 2>&1; then
+        node --test --test-reporter=tap "$2"/ >"$out" 2>&1
+        local status=$?
+        grep -E '^not ok|^# (tests|pass|fail)' "$out" || true
+        count_node "$out"
+        if [ $status -ne 0 ] && ! grep -qE '^# fail [1-9]' "$out"; then
+            failed=$((failed + 1))
+            tail -50 "$out"
+        elif grep -qE '^# fail [1-9]' "$out"; then
+            # Show the failures in full.
+            awk '/^not ok/,/^  \.\.\./' "$out" | head -200
+        fi
+    fi
+}
+
+if [ "$only" = all ] || [ "$only" = api ]; then
+    run_node api tests/api
+fi
+if [ "$only" = all ] || [ "$only" = browser ]; then
+    run_node browser tests/browser
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
