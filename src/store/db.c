@@ -24,8 +24,7 @@ int db_open(const char *url, db **out, char *err, size_t errlen)
         return SEAM_EBADREQ;
     }
     if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
-        snprintf(err, errlen, "PostgreSQL is not available in this build");
-        return SEAM_EUNAVAIL;
+        return db__open_pg(url, out, err, errlen);
     }
     if (strncmp(url, "sqlite:", 7) == 0)
         url += 7;

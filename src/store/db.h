@@ -7,7 +7,8 @@
  * caller reads cells by row and column and frees the rows once.
  *
  * Backends sit behind a table of function pointers (db_ops) chosen by the
- * URL given to db_open(): "sqlite:PATH" or a plain path for SQLite.
+ * URL given to db_open(): "sqlite:PATH" or a plain path for SQLite,
+ * "postgresql://..." (or "postgres://...") for PostgreSQL.
  */
 #ifndef SEAM_DB_H
 #define SEAM_DB_H
@@ -100,5 +101,6 @@ struct db {
 db_rows *db__rows_new(int ncols);
 int db__rows_add(db_rows *r, const char *const *cells, const size_t *lens);
 int db__open_sqlite(const char *path, db **out, char *err, size_t errlen);
+int db__open_pg(const char *url, db **out, char *err, size_t errlen);
 
 #endif

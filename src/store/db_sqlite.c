@@ -13,6 +13,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Prepared statements, per connection, keyed by SQL text: a statement is
+ * parsed and planned once. */
+#define SQLITE_CACHE 128
+
+typedef struct sqlite_impl {
+    sqlite3 *h;
+    struct {
+        char *sql;
+        sqlite3_stmt *st;
+    } cache[SQLITE_CACHE];
+    int next;
+} sqlite_impl;
+
+#define HANDLE(d) (((sqlite_impl *)(d)->impl)->h)
+
 static int sqlite_rc(db *d, sqlite3 *h, int src)
 {
     snprintf(d->errmsg, sizeof(d->errmsg), "%s", sqlite3_errmsg(h));
@@ -31,13 +46,42 @@ static int sqlite_rc(db *d, sqlite3 *h, int src)
     }
 }
 
+/* Returns a statement to the cache for its next use. */
+static void sqlite_release(sqlite3_stmt *st)
+{
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+}
+
 static int sqlite_prepare(db *d, const char *sql, int n, const db_param *p, sqlite3_stmt **out)
 {
-    sqlite3 *h = d->impl;
+    sqlite_impl *im = d->impl;
+    sqlite3 *h = im->h;
     sqlite3_stmt *st = NULL;
-    int src = sqlite3_prepare_v2(h, sql, -1, &st, NULL);
-    if (src != SQLITE_OK)
-        return sqlite_rc(d, h, src);
+    int src;
+    for (int i = 0; i < SQLITE_CACHE; i++)
+        if (im->cache[i].sql && strcmp(im->cache[i].sql, sql) == 0) {
+            st = im->cache[i].st;
+            break;
+        }
+    if (st == NULL) {
+        src = sqlite3_prepare_v3(h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+        if (src != SQLITE_OK)
+            return sqlite_rc(d, h, src);
+        char *copy = strdup(sql);
+        if (copy == NULL) {
+            sqlite3_finalize(st);
+            return SEAM_ENOMEM;
+        }
+        int slot = im->next;
+        im->next = (im->next + 1) % SQLITE_CACHE;
+        if (im->cache[slot].sql) {
+            sqlite3_finalize(im->cache[slot].st);
+            free(im->cache[slot].sql);
+        }
+        im->cache[slot].sql = copy;
+        im->cache[slot].st = st;
+    }
     for (int i = 0; i < n; i++) {
         char name[16];
         snprintf(name, sizeof(name), "$%d", i + 1);
@@ -57,7 +101,7 @@ static int sqlite_prepare(db *d, const char *sql, int n, const db_param *p, sqli
         }
         if (src != SQLITE_OK) {
             int rc = sqlite_rc(d, h, src);
-            sqlite3_finalize(st);
+            sqlite_release(st);
             return rc;
         }
     }
@@ -75,10 +119,10 @@ static int sqlite_exec(db *d, const char *sql, int n, const db_param *p)
     while ((src = sqlite3_step(st)) == SQLITE_ROW)
         ;
     if (src != SQLITE_DONE)
-        rc = sqlite_rc(d, d->impl, src);
+        rc = sqlite_rc(d, HANDLE(d), src);
     else
-        d->changes = sqlite3_changes(d->impl);
-    sqlite3_finalize(st);
+        d->changes = sqlite3_changes(HANDLE(d));
+    sqlite_release(st);
     return rc;
 }
 
@@ -91,7 +135,7 @@ static int sqlite_query(db *d, const char *sql, int n, const db_param *p, db_row
     int ncols = sqlite3_column_count(st);
     db_rows *rows = db__rows_new(ncols);
     if (rows == NULL) {
-        sqlite3_finalize(st);
+        sqlite_release(st);
         return SEAM_ENOMEM;
     }
     const char **cells = calloc((size_t)(ncols ? ncols : 1), sizeof(char *));
@@ -116,13 +160,13 @@ static int sqlite_query(db *d, const char *sql, int n, const db_param *p, db_row
             goto out;
     }
     if (src != SQLITE_DONE)
-        rc = sqlite_rc(d, d->impl, src);
+        rc = sqlite_rc(d, HANDLE(d), src);
     else
-        d->changes = sqlite3_changes(d->impl);
+        d->changes = sqlite3_changes(HANDLE(d));
 out:
     free(cells);
     free(lens);
-    sqlite3_finalize(st);
+    sqlite_release(st);
     if (rc)
         db_rows_free(rows);
     else
@@ -133,7 +177,7 @@ out:
 static int sqlite_exec_script(db *d, const char *sql)
 {
     char *msg = NULL;
-    int src = sqlite3_exec(d->impl, sql, NULL, NULL, &msg);
+    int src = sqlite3_exec(HANDLE(d), sql, NULL, NULL, &msg);
     if (src != SQLITE_OK) {
         snprintf(d->errmsg, sizeof(d->errmsg), "%s", msg ? msg : sqlite3_errstr(src));
         sqlite3_free(msg);
@@ -144,7 +188,15 @@ static int sqlite_exec_script(db *d, const char *sql)
 
 static void sqlite_close(db *d)
 {
-    sqlite3_close_v2(d->impl);
+    sqlite_impl *im = d->impl;
+    for (int i = 0; i < SQLITE_CACHE; i++) {
+        if (im->cache[i].sql) {
+            sqlite3_finalize(im->cache[i].st);
+            free(im->cache[i].sql);
+        }
+    }
+    sqlite3_close_v2(im->h);
+    free(im);
     free(d);
 }
 
@@ -175,13 +227,17 @@ int db__open_sqlite(const char *path, db **out, char *err, size_t errlen)
         return SEAM_EIO;
     }
     db *d = calloc(1, sizeof(*d));
-    if (d == NULL) {
+    sqlite_impl *im = calloc(1, sizeof(*im));
+    if (d == NULL || im == NULL) {
+        free(d);
+        free(im);
         sqlite3_close_v2(h);
         return SEAM_ENOMEM;
     }
+    im->h = h;
     d->ops = &sqlite_ops;
     d->dialect = DB_SQLITE;
-    d->impl = h;
+    d->impl = im;
     *out = d;
     return 0;
 }
