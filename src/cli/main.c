@@ -5,6 +5,7 @@
 #include "common/rc.h"
 #include "gen/gen.h"
 #include "http/server.h"
+#include "store/copy.h"
 #include "store/db.h"
 #include "store/migrate.h"
 
@@ -25,6 +26,7 @@ static const char *const usage_main =
     "  demo       create a demo database (one ICB, two trusts, twelve practices)\n"
     "  token      print a signed bearer token for a user (development issuer)\n"
     "  failsafe   escalate overdue handoffs once and print what was escalated\n"
+    "  copy       copy a whole database to another (e.g. SQLite to PostgreSQL)\n"
     "\n"
     "Run 'seam <command> --help' for a command's options.\n";
 
@@ -398,6 +400,66 @@ static int cmd_failsafe(int argc, char **argv)
     return 0;
 }
 
+/* ---------------------------------------------------------------------- */
+
+static const char *const usage_copy =
+    "usage: seam copy --from URL --to URL [--replace]\n"
+    "\n"
+    "Copies a whole Seam database, audit events included, and verifies that every\n"
+    "table has the same number of rows.  URLs are SQLite paths (or sqlite:PATH) or\n"
+    "postgresql://user@host:port/dbname.  The target is migrated first.  A target\n"
+    "that already holds data is refused unless --replace is given, which deletes\n"
+    "the target's data in the same transaction as the copy.\n";
+
+static int cmd_copy(int argc, char **argv)
+{
+    static const struct option opts[] = {{"from", required_argument, NULL, 'f'},
+                                         {"to", required_argument, NULL, 't'},
+                                         {"replace", no_argument, NULL, 'r'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *from_url = NULL, *to_url = NULL;
+    int replace = 0, c;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (c == 'f')
+            from_url = optarg;
+        else if (c == 't')
+            to_url = optarg;
+        else if (c == 'r')
+            replace = 1;
+        else if (c == 'h') {
+            fputs(usage_copy, stdout);
+            return 0;
+        } else
+            return fail_usage("copy", usage_copy, "unknown option");
+    }
+    if (optind < argc)
+        return fail_usage("copy", usage_copy, "unexpected argument");
+    if (from_url == NULL || to_url == NULL)
+        return fail_usage("copy", usage_copy, "--from and --to are required");
+    if (strcmp(from_url, to_url) == 0)
+        return fail_usage("copy", usage_copy, "--from and --to must be different databases");
+    if (strncmp(from_url, "postgres", 8) != 0 &&
+        access(strncmp(from_url, "sqlite:", 7) == 0 ? from_url + 7 : from_url, R_OK) != 0) {
+        fprintf(stderr, "seam copy: %s does not exist\n", from_url);
+        return 1;
+    }
+    db *from = open_db("copy", from_url);
+    if (from == NULL)
+        return 1;
+    db *to = open_db("copy", to_url);
+    if (to == NULL) {
+        db_close(from);
+        return 1;
+    }
+    int rc = store_copy(from, to, replace, stderr);
+    if (rc)
+        fprintf(stderr, "seam copy: %s\n", to->errmsg[0] ? db_errmsg(to) : db_errmsg(from));
+    db_close(from);
+    db_close(to);
+    return rc ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -416,7 +478,8 @@ int main(int argc, char **argv)
                 {"migrate", cmd_migrate},
                 {"demo", cmd_demo},
                 {"token", cmd_token},
-                {"failsafe", cmd_failsafe}};
+                {"failsafe", cmd_failsafe},
+                {"copy", cmd_copy}};
     for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
         if (strcmp(cmd, cmds[i].name) == 0)
             return cmds[i].fn(argc - 1, argv + 1);
