@@ -170,12 +170,16 @@ static int idem_store(app_ctx *ctx, json_t *out)
     return rc ? app_db_fail(ctx, rc) : 0;
 }
 
-int app_run(app_ctx *ctx, app_fn fn, const void *arg, json_t **out)
+static int run_once(app_ctx *ctx, app_fn fn, const void *arg, json_t **out, int *idem_race)
 {
     *out = NULL;
+    *idem_race = 0;
     ctx->status = 200;
     ctx->replayed = 0;
+    ctx->err_code[0] = '\0';
     int rc = db_begin(ctx->db);
+    if (rc == SEAM_EUNAVAIL)
+        rc = db_begin(ctx->db); /* a dropped idle connection reconnects once */
     if (rc)
         return app_db_fail(ctx, rc);
     if (ctx->idem_key) {
@@ -186,8 +190,10 @@ int app_run(app_ctx *ctx, app_fn fn, const void *arg, json_t **out)
         }
     }
     rc = fn(ctx, arg, out);
-    if (rc == 0 && ctx->idem_key)
+    if (rc == 0 && ctx->idem_key) {
         rc = idem_store(ctx, *out);
+        *idem_race = rc == SEAM_ECONFLICT;
+    }
     if (rc == 0) {
         rc = db_commit(ctx->db);
         if (rc)
@@ -200,6 +206,18 @@ int app_run(app_ctx *ctx, app_fn fn, const void *arg, json_t **out)
         if (ctx->err_code[0] == '\0')
             app_fail(ctx, rc, NULL, NULL, "The request failed.");
     }
+    return rc;
+}
+
+int app_run(app_ctx *ctx, app_fn fn, const void *arg, json_t **out)
+{
+    int idem_race;
+    int rc = run_once(ctx, fn, arg, out, &idem_race);
+    /* Two copies of one idempotent request raced (possible where writers do
+     * not queue, as on PostgreSQL): the other committed first and this one
+     * rolled back.  Run again: the lookup now finds the stored answer. */
+    if (rc && idem_race)
+        rc = run_once(ctx, fn, arg, out, &idem_race);
     return rc;
 }
 

@@ -71,7 +71,7 @@ static int pg_ready(db *d)
         set_err(d, PQerrorMessage(pg->conn));
         return SEAM_EUNAVAIL;
     }
-    PQclear(PQexec(pg->conn, "SET client_min_messages = warning; SET plan_cache_mode = force_generic_plan"));
+    PQclear(PQexec(pg->conn, "SET client_min_messages = warning; SET plan_cache_mode = force_generic_plan; SET application_name = 'seam'"));
     return 0;
 }
 
@@ -285,7 +285,7 @@ int db__open_pg(const char *url, db **out, char *err, size_t errlen)
         PQfinish(conn);
         return SEAM_EUNAVAIL;
     }
-    PQclear(PQexec(conn, "SET client_min_messages = warning; SET plan_cache_mode = force_generic_plan"));
+    PQclear(PQexec(conn, "SET client_min_messages = warning; SET plan_cache_mode = force_generic_plan; SET application_name = 'seam'"));
     db *d = calloc(1, sizeof(*d));
     pg_impl *pg = calloc(1, sizeof(*pg));
     if (d == NULL || pg == NULL) {
