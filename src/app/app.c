@@ -27,12 +27,10 @@ int app_db_fail(app_ctx *ctx, int rc)
         return app_fail(ctx, rc, "unavailable", NULL,
                         "The database is busy or unreachable; nothing was changed. Try again.");
     if (rc == SEAM_ECONFLICT)
-        return app_fail(ctx, rc, "conflict", NULL,
-                        "The change conflicts with another change; nothing was changed.");
+        return app_fail(ctx, rc, "conflict", NULL, "The change conflicts with another change; nothing was changed.");
     if (rc == SEAM_ENOMEM)
         return app_fail(ctx, rc, "out_of_memory", NULL, "The server ran out of memory.");
-    return app_fail(ctx, rc, "storage_error", NULL, "The database reported an error: %s",
-                    db_errmsg(ctx->db));
+    return app_fail(ctx, rc, "storage_error", NULL, "The database reported an error: %s", db_errmsg(ctx->db));
 }
 
 static void copy(char *dst, size_t n, const char *src)
@@ -87,12 +85,12 @@ int app_role_is_practice(const char *role)
 
 int app_role_is_trust(const char *role)
 {
-    return strcmp(role, "clinician") == 0 || strcmp(role, "triager") == 0 ||
-           strcmp(role, "booking") == 0 || strcmp(role, "interface_lead") == 0;
+    return strcmp(role, "clinician") == 0 || strcmp(role, "triager") == 0 || strcmp(role, "booking") == 0 ||
+           strcmp(role, "interface_lead") == 0;
 }
 
-int app_event(app_ctx *ctx, const char *action, const char *object_type, long long object_id,
-              const char *patient, const char *icb, json_t *before, json_t *after, const char *detail)
+int app_event(app_ctx *ctx, const char *action, const char *object_type, long long object_id, const char *patient,
+              const char *icb, json_t *before, json_t *after, const char *detail)
 {
     char at[SEAM_ISO_LEN], oid[32];
     seam_time_format(ctx->now, at);
@@ -129,9 +127,8 @@ static int idem_lookup(app_ctx *ctx, json_t **out)
 {
     db_rows *r;
     db_param p[] = {DBP_TEXT(ctx->user.username), DBP_TEXT(ctx->idem_key)};
-    int rc = db_query(ctx->db,
-                      "SELECT request_hash, status, body FROM idempotency WHERE username = $1 AND idem_key = $2",
-                      2, p, &r);
+    int rc = db_query(
+        ctx->db, "SELECT request_hash, status, body FROM idempotency WHERE username = $1 AND idem_key = $2", 2, p, &r);
     if (rc)
         return app_db_fail(ctx, rc);
     if (db_nrows(r) == 0) {
@@ -159,9 +156,9 @@ static int idem_store(app_ctx *ctx, json_t *out)
     char *body = json_dumps(out, JSON_COMPACT);
     if (body == NULL)
         return app_fail(ctx, SEAM_ENOMEM, NULL, NULL, "Out of memory.");
-    db_param p[] = {DBP_TEXT(ctx->user.username), DBP_TEXT(ctx->idem_key),
-                    DBP_TEXT(ctx->request_hash ? ctx->request_hash : ""), DBP_INT(ctx->status),
-                    DBP_TEXT(body), DBP_TEXT(at)};
+    db_param p[] = {
+        DBP_TEXT(ctx->user.username), DBP_TEXT(ctx->idem_key), DBP_TEXT(ctx->request_hash ? ctx->request_hash : ""),
+        DBP_INT(ctx->status),         DBP_TEXT(body),          DBP_TEXT(at)};
     int rc = db_exec(ctx->db,
                      "INSERT INTO idempotency (username, idem_key, request_hash, status, body, created_at)"
                      " VALUES ($1, $2, $3, $4, $5, $6)",
@@ -224,11 +221,11 @@ int app_run(app_ctx *ctx, app_fn fn, const void *arg, json_t **out)
 int app_me(app_ctx *ctx, const void *arg, json_t **out)
 {
     const app_user *u = &ctx->user;
-    json_t *svc = u->service_id ? json_pack("{s:I,s:s}", "id", (json_int_t)u->service_id, "name", u->service_name)
-                                : json_null();
-    *out = json_pack("{s:s,s:s,s:s,s:{s:s,s:s,s:s},s:o,s:s?}", "username", u->username, "display_name",
-                     u->display_name, "role", u->role, "organisation", "code", u->org_code, "name", u->org_name,
-                     "kind", u->org_kind, "service", svc, "nhs_number", u->nhs_number[0] ? u->nhs_number : NULL);
+    json_t *svc =
+        u->service_id ? json_pack("{s:I,s:s}", "id", (json_int_t)u->service_id, "name", u->service_name) : json_null();
+    *out = json_pack("{s:s,s:s,s:s,s:{s:s,s:s,s:s},s:o,s:s?}", "username", u->username, "display_name", u->display_name,
+                     "role", u->role, "organisation", "code", u->org_code, "name", u->org_name, "kind", u->org_kind,
+                     "service", svc, "nhs_number", u->nhs_number[0] ? u->nhs_number : NULL);
     if (*out && !u->nhs_number[0])
         json_object_set_new(*out, "nhs_number", json_null());
     return *out ? 0 : app_fail(ctx, SEAM_ENOMEM, NULL, NULL, "Out of memory.");
@@ -259,9 +256,9 @@ int app_services_list(app_ctx *ctx, const void *arg, json_t **out)
             "accepts_referrals", (int)db_geti(r, i, 6), "accepts_advice", (int)db_geti(r, i, 17), "targets",
             "triage_days", "routine", (json_int_t)db_geti(r, i, 7), "urgent", (json_int_t)db_geti(r, i, 8),
             "two_week_wait", (json_int_t)db_geti(r, i, 9), "booking_days", "routine", (json_int_t)db_geti(r, i, 10),
-            "urgent", (json_int_t)db_geti(r, i, 11), "two_week_wait", (json_int_t)db_geti(r, i, 12),
-            "outcome_days", (json_int_t)db_geti(r, i, 13), "review_days", (json_int_t)db_geti(r, i, 14),
-            "gp_contact", db_get(r, i, 15), "patient_contact", db_get(r, i, 16));
+            "urgent", (json_int_t)db_geti(r, i, 11), "two_week_wait", (json_int_t)db_geti(r, i, 12), "outcome_days",
+            (json_int_t)db_geti(r, i, 13), "review_days", (json_int_t)db_geti(r, i, 14), "gp_contact", db_get(r, i, 15),
+            "patient_contact", db_get(r, i, 16));
         json_array_append_new(list, s);
     }
     db_rows_free(r);

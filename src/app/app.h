@@ -25,7 +25,7 @@ typedef struct app_user {
     char icb_code[16];
     long long service_id; /* 0 when the user belongs to no one service */
     char service_name[160];
-    char nhs_number[16];  /* patients only */
+    char nhs_number[16]; /* patients only */
 } app_user;
 
 typedef struct app_ctx {
@@ -69,8 +69,8 @@ typedef int (*app_fn)(app_ctx *ctx, const void *arg, json_t **out);
 int app_run(app_ctx *ctx, app_fn fn, const void *arg, json_t **out);
 
 /* Appends an event (audit record) in the current transaction. */
-int app_event(app_ctx *ctx, const char *action, const char *object_type, long long object_id,
-              const char *patient, const char *icb, json_t *before, json_t *after, const char *detail);
+int app_event(app_ctx *ctx, const char *action, const char *object_type, long long object_id, const char *patient,
+              const char *icb, json_t *before, json_t *after, const char *detail);
 
 /* --- use cases (arguments as parsed by the HTTP layer) --- */
 
@@ -94,13 +94,13 @@ typedef struct app_list_args {
 int app_me(app_ctx *ctx, const void *arg, json_t **out);
 int app_services_list(app_ctx *ctx, const void *arg, json_t **out);
 int app_patients_search(app_ctx *ctx, const void *arg, json_t **out);
-int app_patient_get(app_ctx *ctx, const void *arg, json_t **out);        /* arg: const char * */
-int app_referral_create(app_ctx *ctx, const void *arg, json_t **out);    /* arg: json_t * body */
-int app_referral_get(app_ctx *ctx, const void *arg, json_t **out);       /* arg: app_id_body */
-int app_referral_list(app_ctx *ctx, const void *arg, json_t **out);      /* arg: app_list_args */
-int app_referral_act(app_ctx *ctx, const void *arg, json_t **out);       /* arg: app_id_body */
-int app_referral_history(app_ctx *ctx, const void *arg, json_t **out);   /* arg: app_id_body */
-int app_worklist(app_ctx *ctx, const void *arg, json_t **out);           /* arg: app_list_args */
+int app_patient_get(app_ctx *ctx, const void *arg, json_t **out);      /* arg: const char * */
+int app_referral_create(app_ctx *ctx, const void *arg, json_t **out);  /* arg: json_t * body */
+int app_referral_get(app_ctx *ctx, const void *arg, json_t **out);     /* arg: app_id_body */
+int app_referral_list(app_ctx *ctx, const void *arg, json_t **out);    /* arg: app_list_args */
+int app_referral_act(app_ctx *ctx, const void *arg, json_t **out);     /* arg: app_id_body */
+int app_referral_history(app_ctx *ctx, const void *arg, json_t **out); /* arg: app_id_body */
+int app_worklist(app_ctx *ctx, const void *arg, json_t **out);         /* arg: app_list_args */
 
 /*
  * The failsafe: escalates every open task past its due time to the level
@@ -118,8 +118,7 @@ int auth_issuer_ensure(db *d);
 /* Signs a token for u valid for ttl seconds from now; *out is malloc'd. */
 int auth_token_issue(db *d, const app_user *u, seam_time now, long ttl, char **out);
 /* Verifies a token's signature and expiry; fills username (64 bytes). */
-int auth_token_verify(const unsigned char *pk, const char *token, seam_time now, char *username,
-                      size_t ulen);
+int auth_token_verify(const unsigned char *pk, const char *token, seam_time now, char *username, size_t ulen);
 /* Loads the issuer public key (32 bytes). */
 int auth_issuer_public_key(db *d, unsigned char pk[32]);
 

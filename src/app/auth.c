@@ -15,7 +15,7 @@
 #include <string.h>
 
 #define ISSUER "seam-dev-issuer"
-#define B64V sodium_base64_VARIANT_URLSAFE_NO_PADDING
+#define B64V   sodium_base64_VARIANT_URLSAFE_NO_PADDING
 
 int auth_issuer_ensure(db *d)
 {
@@ -63,9 +63,9 @@ int auth_token_issue(db *d, const app_user *u, seam_time now, long ttl, char **o
     if (rc)
         return rc;
     const char *header = "{\"alg\":\"EdDSA\",\"typ\":\"JWT\"}";
-    json_t *claims = json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:s}", "sub", u->username, "org", u->org_code, "role",
-                               u->role, "name", u->display_name, "iat", (json_int_t)now, "exp",
-                               (json_int_t)(now + ttl), "iss", ISSUER);
+    json_t *claims =
+        json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:s}", "sub", u->username, "org", u->org_code, "role", u->role, "name",
+                  u->display_name, "iat", (json_int_t)now, "exp", (json_int_t)(now + ttl), "iss", ISSUER);
     char *payload = json_dumps(claims, JSON_COMPACT);
     json_decref(claims);
     if (payload == NULL) {

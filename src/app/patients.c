@@ -15,8 +15,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#define PATIENT_COLUMNS                                                                                          \
-    " p.nhs_number, p.given_name, p.family_name, p.birth_date, p.sex, p.postcode, p.practice_code, o.name,"      \
+#define PATIENT_COLUMNS                                                                                                \
+    " p.nhs_number, p.given_name, p.family_name, p.birth_date, p.sex, p.postcode, p.practice_code, o.name,"            \
     " p.imd_decile, p.ethnicity"
 
 static void visibility(app_ctx *ctx, sqlb *b)
@@ -117,8 +117,7 @@ int app_patients_search(app_ctx *ctx, const void *arg, json_t **out)
     json_t *list = json_array();
     for (int i = 0; i < db_nrows(r) && rc == 0; i++) {
         json_array_append_new(list, patient_json(r, i));
-        rc = app_event(ctx, "read.patient_search", "patient", 0, db_get(r, i, 0), ctx->user.icb_code, NULL, NULL,
-                       NULL);
+        rc = app_event(ctx, "read.patient_search", "patient", 0, db_get(r, i, 0), ctx->user.icb_code, NULL, NULL, NULL);
     }
     db_rows_free(r);
     if (rc) {

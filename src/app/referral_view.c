@@ -9,44 +9,86 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define REF_COLUMNS                                                                                            \
-    " r.id, r.status, r.priority, r.reason, r.clinical_summary, r.clock_start, r.created_at, r.updated_at,"   \
-    " r.triage_comment, r.return_reason, r.return_advice, r.returned_at, r.returned_by, r.appointment_at,"     \
-    " r.withdraw_reason, r.version, r.onward_from, r.icb_code,"                                                \
-    " p.nhs_number, p.given_name, p.family_name, p.birth_date, p.sex, p.postcode, p.imd_decile, p.ethnicity," \
-    " p.practice_code, pr.name,"                                                                               \
-    " s.id, s.name, s.specialty, s.trust_code, tr.name,"                                                       \
-    " os.id, os.name, os.specialty, os.trust_code, otr.name,"                                                  \
-    " r.requester_username, u.display_name, r.requester_org, ro.name,"                                         \
-    " t.id, t.kind, t.owner_org, oo.name, t.owner_service_id, tsv.name, t.owner_role, t.due_at,"               \
+#define REF_COLUMNS                                                                                                    \
+    " r.id, r.status, r.priority, r.reason, r.clinical_summary, r.clock_start, r.created_at, r.updated_at,"            \
+    " r.triage_comment, r.return_reason, r.return_advice, r.returned_at, r.returned_by, r.appointment_at,"             \
+    " r.withdraw_reason, r.version, r.onward_from, r.icb_code,"                                                        \
+    " p.nhs_number, p.given_name, p.family_name, p.birth_date, p.sex, p.postcode, p.imd_decile, p.ethnicity,"          \
+    " p.practice_code, pr.name,"                                                                                       \
+    " s.id, s.name, s.specialty, s.trust_code, tr.name,"                                                               \
+    " os.id, os.name, os.specialty, os.trust_code, otr.name,"                                                          \
+    " r.requester_username, u.display_name, r.requester_org, ro.name,"                                                 \
+    " t.id, t.kind, t.owner_org, oo.name, t.owner_service_id, tsv.name, t.owner_role, t.due_at,"                       \
     " t.escalation_level, rb.display_name"
 
-#define REF_FROM                                                                           \
-    " FROM referrals r"                                                                    \
-    " JOIN patients p ON p.nhs_number = r.patient_nhs_number"                              \
-    " JOIN organisations pr ON pr.code = p.practice_code"                                  \
-    " JOIN services s ON s.id = r.service_id"                                              \
-    " JOIN organisations tr ON tr.code = s.trust_code"                                     \
-    " LEFT JOIN services os ON os.id = r.original_service_id"                              \
-    " LEFT JOIN organisations otr ON otr.code = os.trust_code"                             \
-    " LEFT JOIN users u ON u.username = r.requester_username"                              \
-    " LEFT JOIN organisations ro ON ro.code = r.requester_org"                             \
-    " LEFT JOIN tasks t ON t.referral_id = r.id AND t.state = 'open'"                      \
-    " LEFT JOIN organisations oo ON oo.code = t.owner_org"                                 \
-    " LEFT JOIN services tsv ON tsv.id = t.owner_service_id"                               \
+#define REF_FROM                                                                                                       \
+    " FROM referrals r"                                                                                                \
+    " JOIN patients p ON p.nhs_number = r.patient_nhs_number"                                                          \
+    " JOIN organisations pr ON pr.code = p.practice_code"                                                              \
+    " JOIN services s ON s.id = r.service_id"                                                                          \
+    " JOIN organisations tr ON tr.code = s.trust_code"                                                                 \
+    " LEFT JOIN services os ON os.id = r.original_service_id"                                                          \
+    " LEFT JOIN organisations otr ON otr.code = os.trust_code"                                                         \
+    " LEFT JOIN users u ON u.username = r.requester_username"                                                          \
+    " LEFT JOIN organisations ro ON ro.code = r.requester_org"                                                         \
+    " LEFT JOIN tasks t ON t.referral_id = r.id AND t.state = 'open'"                                                  \
+    " LEFT JOIN organisations oo ON oo.code = t.owner_org"                                                             \
+    " LEFT JOIN services tsv ON tsv.id = t.owner_service_id"                                                           \
     " LEFT JOIN users rb ON rb.username = r.returned_by"
 
 enum {
-    C_ID, C_STATUS, C_PRIORITY, C_REASON, C_SUMMARY, C_CLOCK, C_CREATED, C_UPDATED,
-    C_TRIAGE_COMMENT, C_RET_REASON, C_RET_ADVICE, C_RET_AT, C_RET_BY, C_APPT,
-    C_WITHDRAW, C_VERSION, C_ONWARD, C_ICB,
-    C_NHS, C_GIVEN, C_FAMILY, C_BIRTH, C_SEX, C_POSTCODE, C_IMD, C_ETHNICITY,
-    C_PRACTICE, C_PRACTICE_NAME,
-    C_SVC_ID, C_SVC_NAME, C_SVC_SPEC, C_SVC_TRUST, C_SVC_TRUST_NAME,
-    C_OSVC_ID, C_OSVC_NAME, C_OSVC_SPEC, C_OSVC_TRUST, C_OSVC_TRUST_NAME,
-    C_REQ_USER, C_REQ_NAME, C_REQ_ORG, C_REQ_ORG_NAME,
-    C_TASK_ID, C_TASK_KIND, C_OWNER_ORG, C_OWNER_ORG_NAME, C_OWNER_SVC, C_OWNER_SVC_NAME, C_OWNER_ROLE,
-    C_DUE, C_LEVEL, C_RET_BY_NAME,
+    C_ID,
+    C_STATUS,
+    C_PRIORITY,
+    C_REASON,
+    C_SUMMARY,
+    C_CLOCK,
+    C_CREATED,
+    C_UPDATED,
+    C_TRIAGE_COMMENT,
+    C_RET_REASON,
+    C_RET_ADVICE,
+    C_RET_AT,
+    C_RET_BY,
+    C_APPT,
+    C_WITHDRAW,
+    C_VERSION,
+    C_ONWARD,
+    C_ICB,
+    C_NHS,
+    C_GIVEN,
+    C_FAMILY,
+    C_BIRTH,
+    C_SEX,
+    C_POSTCODE,
+    C_IMD,
+    C_ETHNICITY,
+    C_PRACTICE,
+    C_PRACTICE_NAME,
+    C_SVC_ID,
+    C_SVC_NAME,
+    C_SVC_SPEC,
+    C_SVC_TRUST,
+    C_SVC_TRUST_NAME,
+    C_OSVC_ID,
+    C_OSVC_NAME,
+    C_OSVC_SPEC,
+    C_OSVC_TRUST,
+    C_OSVC_TRUST_NAME,
+    C_REQ_USER,
+    C_REQ_NAME,
+    C_REQ_ORG,
+    C_REQ_ORG_NAME,
+    C_TASK_ID,
+    C_TASK_KIND,
+    C_OWNER_ORG,
+    C_OWNER_ORG_NAME,
+    C_OWNER_SVC,
+    C_OWNER_SVC_NAME,
+    C_OWNER_ROLE,
+    C_DUE,
+    C_LEVEL,
+    C_RET_BY_NAME,
 };
 
 const char *refview_escalated_to(int level)
@@ -67,13 +109,13 @@ static json_t *ref_json(app_ctx *ctx, const db_rows *r, int i)
     json_object_set_new(o, "id", json_integer(db_geti(r, i, C_ID)));
     json_object_set_new(o, "status", json_string(db_get(r, i, C_STATUS)));
     json_object_set_new(o, "priority", json_string(db_get(r, i, C_PRIORITY)));
-    json_t *patient = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:{s:s,s:s},s:o,s:o}", "nhs_number", db_get(r, i, C_NHS),
-                                "given_name", db_get(r, i, C_GIVEN), "family_name", db_get(r, i, C_FAMILY),
-                                "birth_date", db_get(r, i, C_BIRTH), "sex", db_get(r, i, C_SEX), "postcode",
-                                str_or_null(db_get(r, i, C_POSTCODE)), "practice", "code", db_get(r, i, C_PRACTICE),
-                                "name", db_get(r, i, C_PRACTICE_NAME), "imd_decile",
-                                db_isnull(r, i, C_IMD) ? json_null() : json_integer(db_geti(r, i, C_IMD)),
-                                "ethnicity", str_or_null(db_get(r, i, C_ETHNICITY)));
+    json_t *patient =
+        json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:{s:s,s:s},s:o,s:o}", "nhs_number", db_get(r, i, C_NHS), "given_name",
+                  db_get(r, i, C_GIVEN), "family_name", db_get(r, i, C_FAMILY), "birth_date", db_get(r, i, C_BIRTH),
+                  "sex", db_get(r, i, C_SEX), "postcode", str_or_null(db_get(r, i, C_POSTCODE)), "practice", "code",
+                  db_get(r, i, C_PRACTICE), "name", db_get(r, i, C_PRACTICE_NAME), "imd_decile",
+                  db_isnull(r, i, C_IMD) ? json_null() : json_integer(db_geti(r, i, C_IMD)), "ethnicity",
+                  str_or_null(db_get(r, i, C_ETHNICITY)));
     json_object_set_new(o, "patient", patient);
     json_object_set_new(o, "service",
                         json_pack("{s:I,s:s,s:s,s:{s:s,s:s}}", "id", (json_int_t)db_geti(r, i, C_SVC_ID), "name",
@@ -82,10 +124,9 @@ static json_t *ref_json(app_ctx *ctx, const db_rows *r, int i)
     json_object_set_new(o, "original_service",
                         db_isnull(r, i, C_OSVC_ID)
                             ? json_null()
-                            : json_pack("{s:I,s:s,s:s,s:{s:s,s:s}}", "id", (json_int_t)db_geti(r, i, C_OSVC_ID),
-                                        "name", db_get(r, i, C_OSVC_NAME), "specialty", db_get(r, i, C_OSVC_SPEC),
-                                        "trust", "code", db_get(r, i, C_OSVC_TRUST), "name",
-                                        db_get(r, i, C_OSVC_TRUST_NAME)));
+                            : json_pack("{s:I,s:s,s:s,s:{s:s,s:s}}", "id", (json_int_t)db_geti(r, i, C_OSVC_ID), "name",
+                                        db_get(r, i, C_OSVC_NAME), "specialty", db_get(r, i, C_OSVC_SPEC), "trust",
+                                        "code", db_get(r, i, C_OSVC_TRUST), "name", db_get(r, i, C_OSVC_TRUST_NAME)));
     json_object_set_new(o, "requester",
                         json_pack("{s:s,s:o,s:{s:s,s:o}}", "username", db_get(r, i, C_REQ_USER), "display_name",
                                   str_or_null(db_get(r, i, C_REQ_NAME)), "organisation", "code",
@@ -101,10 +142,9 @@ static json_t *ref_json(app_ctx *ctx, const db_rows *r, int i)
     json_object_set_new(o, "return",
                         db_isnull(r, i, C_RET_AT)
                             ? json_null()
-                            : json_pack("{s:s?,s:s?,s:s,s:{s:s?,s:s?}}", "reason", db_get(r, i, C_RET_REASON),
-                                        "advice", db_get(r, i, C_RET_ADVICE), "at", db_get(r, i, C_RET_AT), "by",
-                                        "username", db_get(r, i, C_RET_BY), "display_name",
-                                        db_get(r, i, C_RET_BY_NAME)));
+                            : json_pack("{s:s?,s:s?,s:s,s:{s:s?,s:s?}}", "reason", db_get(r, i, C_RET_REASON), "advice",
+                                        db_get(r, i, C_RET_ADVICE), "at", db_get(r, i, C_RET_AT), "by", "username",
+                                        db_get(r, i, C_RET_BY), "display_name", db_get(r, i, C_RET_BY_NAME)));
     json_object_set_new(o, "appointment_at", str_or_null(db_get(r, i, C_APPT)));
     json_object_set_new(o, "withdraw_reason", str_or_null(db_get(r, i, C_WITHDRAW)));
     if (db_isnull(r, i, C_TASK_ID)) {

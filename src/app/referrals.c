@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define REASON_MAX 500
+#define REASON_MAX  500
 #define SUMMARY_MAX 20000
 #define COMMENT_MAX 4000
 
@@ -228,9 +228,15 @@ int app_referral_create(app_ctx *ctx, const void *arg, json_t **out)
     char now[SEAM_ISO_LEN], today[SEAM_DATE_LEN];
     seam_time_format(ctx->now, now);
     seam_date_format(ctx->now, today);
-    db_param ip[] = {DBP_TEXT(icb),       DBP_TEXT(nhs),     DBP_TEXT(ctx->user.username),
-                     DBP_TEXT(ctx->user.org_code), DBP_INT(svc.id), DBP_TEXT(ref_priority_name(prio)),
-                     DBP_TEXT(reason),    DBP_TEXT(summary), DBP_TEXT(today),
+    db_param ip[] = {DBP_TEXT(icb),
+                     DBP_TEXT(nhs),
+                     DBP_TEXT(ctx->user.username),
+                     DBP_TEXT(ctx->user.org_code),
+                     DBP_INT(svc.id),
+                     DBP_TEXT(ref_priority_name(prio)),
+                     DBP_TEXT(reason),
+                     DBP_TEXT(summary),
+                     DBP_TEXT(today),
                      DBP_TEXT(now)};
     long long id;
     rc = db_query_int(ctx->db,
@@ -376,17 +382,16 @@ int app_referral_act(app_ctx *ctx, const void *arg, json_t **out)
         goto out;
     }
     if (ref_transition(from, act, &to) != 0) {
-        rc = app_fail(ctx, SEAM_ECONFLICT, "illegal_transition", NULL,
-                      "A referral that is %s cannot be %s.", status_s,
-                      act == REF_ACT_ACCEPT     ? "accepted"
-                      : act == REF_ACT_RETURN   ? "returned"
-                      : act == REF_ACT_REDIRECT ? "redirected"
-                      : act == REF_ACT_BOOK     ? "booked"
-                      : act == REF_ACT_ATTEND   ? "marked attended"
+        rc = app_fail(ctx, SEAM_ECONFLICT, "illegal_transition", NULL, "A referral that is %s cannot be %s.", status_s,
+                      act == REF_ACT_ACCEPT      ? "accepted"
+                      : act == REF_ACT_RETURN    ? "returned"
+                      : act == REF_ACT_REDIRECT  ? "redirected"
+                      : act == REF_ACT_BOOK      ? "booked"
+                      : act == REF_ACT_ATTEND    ? "marked attended"
                       : act == REF_ACT_DISCHARGE ? "discharged"
-                      : act == REF_ACT_WITHDRAW ? "withdrawn"
-                      : act == REF_ACT_RESUBMIT ? "resubmitted"
-                                                : "closed");
+                      : act == REF_ACT_WITHDRAW  ? "withdrawn"
+                      : act == REF_ACT_RESUBMIT  ? "resubmitted"
+                                                 : "closed");
         goto out;
     }
 
@@ -457,8 +462,8 @@ int app_referral_act(app_ctx *ctx, const void *arg, json_t **out)
     if (rc)
         goto out;
     if (act == REF_ACT_REDIRECT && !svc.accepts_referrals) {
-        rc = app_fail(ctx, SEAM_EINVALID, "service_not_accepting", "to_service_id",
-                      "%s does not accept referrals.", svc.name);
+        rc = app_fail(ctx, SEAM_EINVALID, "service_not_accepting", "to_service_id", "%s does not accept referrals.",
+                      svc.name);
         goto out;
     }
 
@@ -467,24 +472,22 @@ int app_referral_act(app_ctx *ctx, const void *arg, json_t **out)
     if (act == REF_ACT_BOOK)
         seam_time_format(appt, appt_iso);
     db_param p[] = {
-        DBP_TEXT(ref_status_name(to)),                 /* $1 */
-        DBP_TEXT(now),                                 /* $2 */
-        DBP_INT(a->id),                                /* $3 */
-        DBP_INT(version),                              /* $4 */
-        DBP_TEXT(ref_priority_name(newprio)),          /* $5 */
-        DBP_TEXT(comment),                             /* $6 */
-        DBP_TEXT(advice),                              /* $7 */
-        DBP_TEXT(ctx->user.username),                  /* $8 */
-        DBP_INT(target_service),                       /* $9 */
+        DBP_TEXT(ref_status_name(to)),                   /* $1 */
+        DBP_TEXT(now),                                   /* $2 */
+        DBP_INT(a->id),                                  /* $3 */
+        DBP_INT(version),                                /* $4 */
+        DBP_TEXT(ref_priority_name(newprio)),            /* $5 */
+        DBP_TEXT(comment),                               /* $6 */
+        DBP_TEXT(advice),                                /* $7 */
+        DBP_TEXT(ctx->user.username),                    /* $8 */
+        DBP_INT(target_service),                         /* $9 */
         DBP_TEXT(act == REF_ACT_BOOK ? appt_iso : NULL), /* $10 */
-        DBP_TEXT(reason),                              /* $11 */
-        DBP_TEXT(summary),                             /* $12 */
+        DBP_TEXT(reason),                                /* $11 */
+        DBP_TEXT(summary),                               /* $12 */
     };
     const char *set;
     switch (act) {
-    case REF_ACT_ACCEPT:
-        set = ", priority = $5, triage_comment = $6";
-        break;
+    case REF_ACT_ACCEPT: set = ", priority = $5, triage_comment = $6"; break;
     case REF_ACT_RETURN:
         set = ", return_reason = $6, return_advice = $7, returned_at = $2, returned_by = $8, triage_comment = $6";
         break;
@@ -492,18 +495,10 @@ int app_referral_act(app_ctx *ctx, const void *arg, json_t **out)
         set = ", original_service_id = COALESCE(original_service_id, service_id), service_id = $9,"
               " priority = $5, triage_comment = $6";
         break;
-    case REF_ACT_BOOK:
-        set = ", appointment_at = $10";
-        break;
-    case REF_ACT_WITHDRAW:
-        set = ", withdraw_reason = $11";
-        break;
-    case REF_ACT_RESUBMIT:
-        set = ", clinical_summary = COALESCE($12, clinical_summary)";
-        break;
-    default:
-        set = "";
-        break;
+    case REF_ACT_BOOK: set = ", appointment_at = $10"; break;
+    case REF_ACT_WITHDRAW: set = ", withdraw_reason = $11"; break;
+    case REF_ACT_RESUBMIT: set = ", clinical_summary = COALESCE($12, clinical_summary)"; break;
+    default: set = ""; break;
     }
     char sql[512];
     snprintf(sql, sizeof(sql),
@@ -539,10 +534,12 @@ int app_referral_act(app_ctx *ctx, const void *arg, json_t **out)
         if (act == REF_ACT_BOOK)
             json_object_set_new(detail, "appointment_at", json_string(appt_iso));
         if (act == REF_ACT_REDIRECT) {
-            json_object_set_new(detail, "from_service", json_object_get(cur, "service") ?
-                                json_incref(json_object_get(cur, "service")) : json_null());
-            json_object_set_new(detail, "to_service", json_pack("{s:I,s:s,s:s}", "id", (json_int_t)svc.id, "name",
-                                                                svc.name, "trust", svc.trust));
+            json_object_set_new(detail, "from_service",
+                                json_object_get(cur, "service") ? json_incref(json_object_get(cur, "service"))
+                                                                : json_null());
+            json_object_set_new(
+                detail, "to_service",
+                json_pack("{s:I,s:s,s:s}", "id", (json_int_t)svc.id, "name", svc.name, "trust", svc.trust));
         }
         if (summary)
             json_object_set_new(detail, "clinical_summary_updated", json_true());
@@ -551,7 +548,7 @@ int app_referral_act(app_ctx *ctx, const void *arg, json_t **out)
                                 json_pack("{s:s,s:s}", "from", prio_s, "to", ref_priority_name(newprio)));
         char *dt = json_dumps(detail, JSON_COMPACT);
         char action[64];
-        static const char *const past[] = {"accepted", "returned", "redirected", "booked",     "attended",
+        static const char *const past[] = {"accepted",   "returned",  "redirected",  "booked", "attended",
                                            "discharged", "withdrawn", "resubmitted", "closed"};
         snprintf(action, sizeof(action), "referral.%s", past[act]);
         rc = app_event(ctx, action, "referral", a->id, nhs, icb, before, after, dt);
@@ -604,14 +601,14 @@ int app_referral_history(app_ctx *ctx, const void *arg, json_t **out)
         json_t *before = db_get(r, i, 8) ? json_loads(db_get(r, i, 8), 0, NULL) : NULL;
         json_t *after = db_get(r, i, 9) ? json_loads(db_get(r, i, 9), 0, NULL) : NULL;
         json_t *detail = db_get(r, i, 10) ? json_loads(db_get(r, i, 10), 0, NULL) : NULL;
-        json_t *org = db_get(r, i, 6) ? json_pack("{s:s,s:s?}", "code", db_get(r, i, 6), "name", db_get(r, i, 7))
-                                      : json_null();
-        json_array_append_new(
-            list, json_pack("{s:I,s:s,s:s,s:{s:s,s:s,s:s,s:o},s:o,s:o,s:o}", "id", (json_int_t)db_geti(r, i, 0), "at",
-                            db_get(r, i, 1), "action", db_get(r, i, 2), "actor", "username", db_get(r, i, 3),
-                            "display_name", db_get(r, i, 4), "role", db_get(r, i, 5), "organisation", org, "before",
-                            before ? before : json_null(), "after", after ? after : json_null(), "detail",
-                            detail ? detail : json_null()));
+        json_t *org =
+            db_get(r, i, 6) ? json_pack("{s:s,s:s?}", "code", db_get(r, i, 6), "name", db_get(r, i, 7)) : json_null();
+        json_array_append_new(list,
+                              json_pack("{s:I,s:s,s:s,s:{s:s,s:s,s:s,s:o},s:o,s:o,s:o}", "id",
+                                        (json_int_t)db_geti(r, i, 0), "at", db_get(r, i, 1), "action", db_get(r, i, 2),
+                                        "actor", "username", db_get(r, i, 3), "display_name", db_get(r, i, 4), "role",
+                                        db_get(r, i, 5), "organisation", org, "before", before ? before : json_null(),
+                                        "after", after ? after : json_null(), "detail", detail ? detail : json_null()));
     }
     db_rows_free(r);
     *out = json_pack("{s:I,s:o}", "referral_id", (json_int_t)a->id, "events", list);

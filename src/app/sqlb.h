@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define SQLB_MAX_SQL 8192
+#define SQLB_MAX_SQL    8192
 #define SQLB_MAX_PARAMS 24
 
 typedef struct sqlb {

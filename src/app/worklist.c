@@ -97,24 +97,24 @@ int app_worklist(app_ctx *ctx, const void *arg, json_t **out)
     json_t *list = json_array();
     for (int i = 0; i < db_nrows(r) && rc == 0; i++) {
         int level = (int)db_geti(r, i, 8);
-        json_t *svc = db_isnull(r, i, 4) ? json_null()
-                                         : json_pack("{s:I,s:s}", "id", (json_int_t)db_geti(r, i, 4), "name",
-                                                     db_get(r, i, 5));
+        json_t *svc = db_isnull(r, i, 4)
+                          ? json_null()
+                          : json_pack("{s:I,s:s}", "id", (json_int_t)db_geti(r, i, 4), "name", db_get(r, i, 5));
         const char *esc = refview_escalated_to(level);
         json_t *task = json_pack(
             "{s:I,s:s,s:{s:{s:s,s:s},s:o,s:s,s:s},s:s,s:b,s:i,s:o,"
             "s:{s:I,s:s,s:s,s:s,s:s,s:{s:s,s:s,s:s},s:{s:I,s:s,s:{s:s,s:s}}}}",
             "id", (json_int_t)db_geti(r, i, 0), "kind", db_get(r, i, 1), "owner", "organisation", "code",
-            db_get(r, i, 2), "name", db_get(r, i, 3), "service", svc, "role", db_get(r, i, 6), "task",
-            db_get(r, i, 1), "due_at", db_get(r, i, 7), "overdue", strcmp(db_get(r, i, 7), now) < 0,
-            "escalation_level", level, "escalated_to", esc ? json_string(esc) : json_null(), "referral", "id",
-            (json_int_t)db_geti(r, i, 9), "status", db_get(r, i, 10), "priority", db_get(r, i, 11), "clock_start",
-            db_get(r, i, 19), "reason", db_get(r, i, 20), "patient", "nhs_number", db_get(r, i, 12), "given_name",
-            db_get(r, i, 13), "family_name", db_get(r, i, 14), "service", "id", (json_int_t)db_geti(r, i, 15),
-            "name", db_get(r, i, 16), "trust", "code", db_get(r, i, 17), "name", db_get(r, i, 18));
+            db_get(r, i, 2), "name", db_get(r, i, 3), "service", svc, "role", db_get(r, i, 6), "task", db_get(r, i, 1),
+            "due_at", db_get(r, i, 7), "overdue", strcmp(db_get(r, i, 7), now) < 0, "escalation_level", level,
+            "escalated_to", esc ? json_string(esc) : json_null(), "referral", "id", (json_int_t)db_geti(r, i, 9),
+            "status", db_get(r, i, 10), "priority", db_get(r, i, 11), "clock_start", db_get(r, i, 19), "reason",
+            db_get(r, i, 20), "patient", "nhs_number", db_get(r, i, 12), "given_name", db_get(r, i, 13), "family_name",
+            db_get(r, i, 14), "service", "id", (json_int_t)db_geti(r, i, 15), "name", db_get(r, i, 16), "trust", "code",
+            db_get(r, i, 17), "name", db_get(r, i, 18));
         json_array_append_new(list, task);
-        rc = app_event(ctx, "read.worklist", "referral", db_geti(r, i, 9), db_get(r, i, 12), ctx->user.icb_code,
-                       NULL, NULL, NULL);
+        rc = app_event(ctx, "read.worklist", "referral", db_geti(r, i, 9), db_get(r, i, 12), ctx->user.icb_code, NULL,
+                       NULL, NULL);
     }
     db_rows_free(r);
     if (rc) {
@@ -150,14 +150,13 @@ int app_failsafe(app_ctx *ctx, const void *arg, json_t **out)
         if (to <= from)
             continue;
         db_param up[] = {DBP_INT(to), DBP_INT(db_geti(r, i, 0))};
-        rc = db_exec(ctx->db, "UPDATE tasks SET escalation_level = $1 WHERE id = $2 AND escalation_level < $1", 2,
-                     up);
+        rc = db_exec(ctx->db, "UPDATE tasks SET escalation_level = $1 WHERE id = $2 AND escalation_level < $1", 2, up);
         if (rc) {
             rc = app_db_fail(ctx, rc);
             break;
         }
         /* Who it now rests with, beyond the owner. */
-        const char *to_org = to >= HANDOFF_LEVEL_ICB ? db_get(r, i, 7)
+        const char *to_org = to >= HANDOFF_LEVEL_ICB         ? db_get(r, i, 7)
                              : to >= HANDOFF_LEVEL_INTERFACE ? db_get(r, i, 9)
                                                              : db_get(r, i, 3);
         json_t *item = json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:i,s:i,s:s,s:s}", "task", (json_int_t)db_geti(r, i, 0),

@@ -17,18 +17,17 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *const usage_main =
-    "usage: seam <command> [options]\n"
-    "\n"
-    "commands:\n"
-    "  serve      run the web server and API\n"
-    "  migrate    create or upgrade the database schema\n"
-    "  demo       create a demo database (one ICB, two trusts, twelve practices)\n"
-    "  token      print a signed bearer token for a user (development issuer)\n"
-    "  failsafe   escalate overdue handoffs once and print what was escalated\n"
-    "  copy       copy a whole database to another (e.g. SQLite to PostgreSQL)\n"
-    "\n"
-    "Run 'seam <command> --help' for a command's options.\n";
+static const char *const usage_main = "usage: seam <command> [options]\n"
+                                      "\n"
+                                      "commands:\n"
+                                      "  serve      run the web server and API\n"
+                                      "  migrate    create or upgrade the database schema\n"
+                                      "  demo       create a demo database (one ICB, two trusts, twelve practices)\n"
+                                      "  token      print a signed bearer token for a user (development issuer)\n"
+                                      "  failsafe   escalate overdue handoffs once and print what was escalated\n"
+                                      "  copy       copy a whole database to another (e.g. SQLite to PostgreSQL)\n"
+                                      "\n"
+                                      "Run 'seam <command> --help' for a command's options.\n";
 
 static int fail_usage(const char *cmd, const char *usage, const char *msg)
 {
@@ -52,8 +51,8 @@ static int require_schema(const char *cmd, db *d, const char *url)
 {
     int v = 0;
     if (migrate_current(d, &v) != 0 || v != migrate_latest()) {
-        fprintf(stderr, "seam %s: the database %s has schema version %d, not %d; run: seam migrate --db %s\n", cmd,
-                url, v, migrate_latest(), url);
+        fprintf(stderr, "seam %s: the database %s has schema version %d, not %d; run: seam migrate --db %s\n", cmd, url,
+                v, migrate_latest(), url);
         return 1;
     }
     return 0;
@@ -386,8 +385,7 @@ static int cmd_failsafe(int argc, char **argv)
                    (long long)json_integer_value(json_object_get(e, "task")),
                    (long long)json_integer_value(json_object_get(e, "referral")),
                    json_string_value(json_object_get(e, "kind")), json_string_value(json_object_get(e, "owner_org")),
-                   json_string_value(json_object_get(e, "owner_role")),
-                   json_string_value(json_object_get(e, "due_at")),
+                   json_string_value(json_object_get(e, "owner_role")), json_string_value(json_object_get(e, "due_at")),
                    (long long)json_integer_value(json_object_get(e, "from")),
                    (long long)json_integer_value(json_object_get(e, "to")),
                    json_string_value(json_object_get(e, "escalated_to")),
@@ -402,14 +400,13 @@ static int cmd_failsafe(int argc, char **argv)
 
 /* ---------------------------------------------------------------------- */
 
-static const char *const usage_copy =
-    "usage: seam copy --from URL --to URL [--replace]\n"
-    "\n"
-    "Copies a whole Seam database, audit events included, and verifies that every\n"
-    "table has the same number of rows.  URLs are SQLite paths (or sqlite:PATH) or\n"
-    "postgresql://user@host:port/dbname.  The target is migrated first.  A target\n"
-    "that already holds data is refused unless --replace is given, which deletes\n"
-    "the target's data in the same transaction as the copy.\n";
+static const char *const usage_copy = "usage: seam copy --from URL --to URL [--replace]\n"
+                                      "\n"
+                                      "Copies a whole Seam database, audit events included, and verifies that every\n"
+                                      "table has the same number of rows.  URLs are SQLite paths (or sqlite:PATH) or\n"
+                                      "postgresql://user@host:port/dbname.  The target is migrated first.  A target\n"
+                                      "that already holds data is refused unless --replace is given, which deletes\n"
+                                      "the target's data in the same transaction as the copy.\n";
 
 static int cmd_copy(int argc, char **argv)
 {
@@ -474,12 +471,8 @@ int main(int argc, char **argv)
     static const struct {
         const char *name;
         int (*fn)(int, char **);
-    } cmds[] = {{"serve", cmd_serve},
-                {"migrate", cmd_migrate},
-                {"demo", cmd_demo},
-                {"token", cmd_token},
-                {"failsafe", cmd_failsafe},
-                {"copy", cmd_copy}};
+    } cmds[] = {{"serve", cmd_serve}, {"migrate", cmd_migrate},   {"demo", cmd_demo},
+                {"token", cmd_token}, {"failsafe", cmd_failsafe}, {"copy", cmd_copy}};
     for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
         if (strcmp(cmd, cmds[i].name) == 0)
             return cmds[i].fn(argc - 1, argv + 1);

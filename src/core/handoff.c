@@ -23,10 +23,8 @@ static const handoff_rule rules[REF_STATUS_COUNT] = {
 void handoff_default_targets(service_targets *t)
 {
     static const service_targets defaults = {
-        .triage_days = {[REF_PRIO_ROUTINE] = 5, [REF_PRIO_URGENT] = 2,
-                        [REF_PRIO_TWO_WEEK_WAIT] = 1},
-        .booking_days = {[REF_PRIO_ROUTINE] = 10, [REF_PRIO_URGENT] = 5,
-                         [REF_PRIO_TWO_WEEK_WAIT] = 2},
+        .triage_days = {[REF_PRIO_ROUTINE] = 5, [REF_PRIO_URGENT] = 2, [REF_PRIO_TWO_WEEK_WAIT] = 1},
+        .booking_days = {[REF_PRIO_ROUTINE] = 10, [REF_PRIO_URGENT] = 5, [REF_PRIO_TWO_WEEK_WAIT] = 2},
         .outcome_days = 7,
         .review_days = 10,
     };
@@ -50,8 +48,7 @@ int handoff_for_status(ref_status s, handoff_rule *out)
  * targets.  An out-of-range priority is a caller bug: asserted, and
  * treated as routine, the longest target, rather than read out of bounds.
  */
-seam_time handoff_due(ref_status s, ref_priority p, const service_targets *t,
-                      seam_time since, seam_time appointment)
+seam_time handoff_due(ref_status s, ref_priority p, const service_targets *t, seam_time since, seam_time appointment)
 {
     service_targets defaults;
 
@@ -64,18 +61,12 @@ seam_time handoff_due(ref_status s, ref_priority p, const service_targets *t,
         p = REF_PRIO_ROUTINE;
 
     switch (s) {
-    case REF_AWAITING_TRIAGE:
-        return cal_add_working_days(since, t->triage_days[p]);
-    case REF_AWAITING_BOOKING:
-        return cal_add_working_days(since, t->booking_days[p]);
-    case REF_BOOKED:
-        return cal_add_working_days(appointment, 1);
-    case REF_ATTENDED:
-        return cal_add_working_days(since, t->outcome_days);
-    case REF_RETURNED:
-        return cal_add_working_days(since, t->review_days);
-    default:
-        return 0;
+    case REF_AWAITING_TRIAGE: return cal_add_working_days(since, t->triage_days[p]);
+    case REF_AWAITING_BOOKING: return cal_add_working_days(since, t->booking_days[p]);
+    case REF_BOOKED: return cal_add_working_days(appointment, 1);
+    case REF_ATTENDED: return cal_add_working_days(since, t->outcome_days);
+    case REF_RETURNED: return cal_add_working_days(since, t->review_days);
+    default: return 0;
     }
 }
 
@@ -98,15 +89,10 @@ int handoff_escalation_level(seam_time due, seam_time now)
 const char *handoff_level_name(int level)
 {
     switch (level) {
-    case HANDOFF_LEVEL_NONE:
-        return "none";
-    case HANDOFF_LEVEL_OWNER:
-        return "owner";
-    case HANDOFF_LEVEL_INTERFACE:
-        return "interface_lead";
-    case HANDOFF_LEVEL_ICB:
-        return "icb";
-    default:
-        return NULL;
+    case HANDOFF_LEVEL_NONE: return "none";
+    case HANDOFF_LEVEL_OWNER: return "owner";
+    case HANDOFF_LEVEL_INTERFACE: return "interface_lead";
+    case HANDOFF_LEVEL_ICB: return "icb";
+    default: return NULL;
     }
 }

@@ -17,7 +17,7 @@ typedef enum handoff_side {
 typedef struct handoff_rule {
     const char *task_kind; /* "triage", "booking", "attendance", "outcome", "review_return" */
     handoff_side side;
-    const char *role;      /* role expected to act: "triager", "booking", "clinician", "gp" */
+    const char *role; /* role expected to act: "triager", "booking", "clinician", "gp" */
 } handoff_rule;
 
 /* A service's targets in working days, indexed by ref_priority. */
@@ -46,14 +46,13 @@ int handoff_for_status(ref_status s, handoff_rule *out);
  * attended uses outcome_days, returned uses review_days.  Returns 0 for a
  * terminal state.
  */
-seam_time handoff_due(ref_status s, ref_priority p, const service_targets *t,
-                      seam_time since, seam_time appointment);
+seam_time handoff_due(ref_status s, ref_priority p, const service_targets *t, seam_time since, seam_time appointment);
 
 /* Escalation levels. */
-#define HANDOFF_LEVEL_NONE 0      /* not overdue */
-#define HANDOFF_LEVEL_OWNER 1     /* overdue: top of the owner's worklist */
+#define HANDOFF_LEVEL_NONE      0 /* not overdue */
+#define HANDOFF_LEVEL_OWNER     1 /* overdue: top of the owner's worklist */
 #define HANDOFF_LEVEL_INTERFACE 2 /* >= 2 working days late: trust interface lead */
-#define HANDOFF_LEVEL_ICB 3       /* >= 5 working days late: the ICB */
+#define HANDOFF_LEVEL_ICB       3 /* >= 5 working days late: the ICB */
 
 /* The escalation level a task due at `due` has reached at `now`. */
 int handoff_escalation_level(seam_time due, seam_time now);

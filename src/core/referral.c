@@ -56,11 +56,9 @@ static const char *const status_names[REF_STATUS_COUNT] = {
 };
 
 static const char *const action_names[REF_ACTION_COUNT] = {
-    [REF_ACT_ACCEPT] = "accept",     [REF_ACT_RETURN] = "return",
-    [REF_ACT_REDIRECT] = "redirect", [REF_ACT_BOOK] = "book",
-    [REF_ACT_ATTEND] = "attend",     [REF_ACT_DISCHARGE] = "discharge",
-    [REF_ACT_WITHDRAW] = "withdraw", [REF_ACT_RESUBMIT] = "resubmit",
-    [REF_ACT_CLOSE] = "close",
+    [REF_ACT_ACCEPT] = "accept",     [REF_ACT_RETURN] = "return",     [REF_ACT_REDIRECT] = "redirect",
+    [REF_ACT_BOOK] = "book",         [REF_ACT_ATTEND] = "attend",     [REF_ACT_DISCHARGE] = "discharge",
+    [REF_ACT_WITHDRAW] = "withdraw", [REF_ACT_RESUBMIT] = "resubmit", [REF_ACT_CLOSE] = "close",
 };
 
 static const char *const priority_names[REF_PRIORITY_COUNT] = {
@@ -138,10 +136,8 @@ int ref_status_is_open(ref_status s)
     case REF_AWAITING_BOOKING:
     case REF_RETURNED:
     case REF_BOOKED:
-    case REF_ATTENDED:
-        return 1;
-    default:
-        return 0;
+    case REF_ATTENDED: return 1;
+    default: return 0;
     }
 }
 

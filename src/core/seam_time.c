@@ -13,8 +13,8 @@
 #define SECS_PER_DAY 86400
 
 /* The range seam_time_format can write in four-digit years. */
-#define ISO_MIN_DAY (-719528)  /* 0000-01-01 */
-#define ISO_MAX_DAY (2932896)  /* 9999-12-31 */
+#define ISO_MIN_DAY (-719528) /* 0000-01-01 */
+#define ISO_MAX_DAY (2932896) /* 9999-12-31 */
 
 /* Floor division for a positive divisor. */
 static int64_t floor_div(int64_t a, int64_t b)
@@ -53,10 +53,10 @@ int64_t seam_days_from_civil(int y, int m, int d)
 {
     int64_t yy = (int64_t)y - (m <= 2);
     int64_t era = floor_div(yy, 400);
-    int64_t yoe = yy - era * 400;                                  /* [0, 399] */
-    int64_t mp = (m + 9) % 12;                                     /* March = 0 */
-    int64_t doy = (153 * mp + 2) / 5 + d - 1;                      /* [0, 365] */
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;           /* [0, 146096] */
+    int64_t yoe = yy - era * 400;                        /* [0, 399] */
+    int64_t mp = (m + 9) % 12;                           /* March = 0 */
+    int64_t doy = (153 * mp + 2) / 5 + d - 1;            /* [0, 365] */
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy; /* [0, 146096] */
     return era * 146097 + doe - 719468;
 }
 
@@ -65,10 +65,10 @@ void seam_civil_from_days(int64_t days, int *y, int *m, int *d)
 {
     int64_t z = days + 719468;
     int64_t era = floor_div(z, 146097);
-    int64_t doe = z - era * 146097;                                /* [0, 146096] */
+    int64_t doe = z - era * 146097; /* [0, 146096] */
     int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);         /* [0, 365] */
-    int64_t mp = (5 * doy + 2) / 153;                              /* [0, 11] */
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100); /* [0, 365] */
+    int64_t mp = (5 * doy + 2) / 153;                      /* [0, 11] */
     int64_t dd = doy - (153 * mp + 2) / 5 + 1;
     int64_t mm = mp < 10 ? mp + 3 : mp - 9;
     *y = (int)(yoe + era * 400 + (mm <= 2));
@@ -130,8 +130,8 @@ int seam_time_parse(const char *s, seam_time *out)
 
     if (s == NULL || out == NULL)
         return -1;
-    if (read_digits(&p, 4, &y) || expect(&p, '-') || read_digits(&p, 2, &mo) ||
-        expect(&p, '-') || read_digits(&p, 2, &d))
+    if (read_digits(&p, 4, &y) || expect(&p, '-') || read_digits(&p, 2, &mo) || expect(&p, '-') ||
+        read_digits(&p, 2, &d))
         return -1;
     if (!seam_date_valid(y, mo, d))
         return -1;
@@ -139,8 +139,7 @@ int seam_time_parse(const char *s, seam_time *out)
         *out = seam_days_from_civil(y, mo, d) * SECS_PER_DAY;
         return 0;
     }
-    if (expect(&p, 'T') || read_digits(&p, 2, &h) || expect(&p, ':') ||
-        read_digits(&p, 2, &mi))
+    if (expect(&p, 'T') || read_digits(&p, 2, &h) || expect(&p, ':') || read_digits(&p, 2, &mi))
         return -1;
     if (*p == ':') {
         p++;
@@ -174,8 +173,7 @@ int seam_time_parse(const char *s, seam_time *out)
         return -1;
 
     /* Local clock time minus its offset from UTC is the UTC instant. */
-    *out = seam_days_from_civil(y, mo, d) * SECS_PER_DAY + h * 3600 + mi * 60 + sec -
-           offset;
+    *out = seam_days_from_civil(y, mo, d) * SECS_PER_DAY + h * 3600 + mi * 60 + sec - offset;
     return 0;
 }
 

@@ -12,7 +12,7 @@
 
 typedef int64_t seam_time;
 
-#define SEAM_ISO_LEN 21  /* "2026-11-25T14:59:54Z" + NUL */
+#define SEAM_ISO_LEN  21 /* "2026-11-25T14:59:54Z" + NUL */
 #define SEAM_DATE_LEN 11 /* "2026-11-25" + NUL */
 
 /* Parses "YYYY-MM-DD" (midnight UTC), "YYYY-MM-DDTHH:MM[:SS]Z" or with a

@@ -1,19 +1,19 @@
 /*
  * demo.c - the demo ICB.  Deterministic for a given seed and "now".
  */
-#include "gen/gen.h"
 #include "app/app.h"
 #include "common/rc.h"
 #include "core/calendar.h"
 #include "core/nhs_number.h"
+#include "gen/gen.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define ICB "QZZ"
-#define N_TRUSTS 2
-#define N_SERVICES 8
+#define ICB         "QZZ"
+#define N_TRUSTS    2
+#define N_SERVICES  8
 #define N_PRACTICES 12
 
 static const struct {
@@ -40,27 +40,31 @@ static const struct {
     const char *code, *name, *postcode;
     int imd_centre; /* typical deprivation decile of the list */
 } practices[N_PRACTICES] = {
-    {"Z00001", "Riverside Surgery", "SE1 7AA", 3},        {"Z00002", "Hillview Medical Centre", "SE9 2BB", 7},
-    {"Z00003", "Canal Street Practice", "SE8 3CC", 2},    {"Z00004", "Oakwood Family Practice", "BR3 4DD", 8},
+    {"Z00001", "Riverside Surgery", "SE1 7AA", 3},           {"Z00002", "Hillview Medical Centre", "SE9 2BB", 7},
+    {"Z00003", "Canal Street Practice", "SE8 3CC", 2},       {"Z00004", "Oakwood Family Practice", "BR3 4DD", 8},
     {"Z00005", "Market Square Health Centre", "SE6 5EE", 4}, {"Z00006", "Parkside Group Practice", "SE13 6FF", 5},
-    {"Z00007", "The Old Mill Surgery", "BR1 7GG", 9},     {"Z00008", "Eastgate Medical Practice", "SE14 8HH", 2},
-    {"Z00009", "Station Road Surgery", "SE4 9JJ", 6},     {"Z00010", "Meadowbank Health", "BR2 1KK", 8},
+    {"Z00007", "The Old Mill Surgery", "BR1 7GG", 9},        {"Z00008", "Eastgate Medical Practice", "SE14 8HH", 2},
+    {"Z00009", "Station Road Surgery", "SE4 9JJ", 6},        {"Z00010", "Meadowbank Health", "BR2 1KK", 8},
     {"Z00011", "Northfields Medical Centre", "SE10 2LL", 3}, {"Z00012", "Greenway Practice", "SE12 3MM", 5},
 };
 
-static const char *const given_f[] = {"Olivia", "Amelia", "Aisha", "Fatima", "Grace", "Chloe", "Priya", "Zainab",
-                                      "Sophie", "Mary", "Margaret", "Funmi", "Mei", "Hannah", "Ewa", "Ruth",
-                                      "Jessica", "Nadia", "Precious", "Irene"};
-static const char *const given_m[] = {"Oliver", "Mohammed", "George", "Arjun", "Jack", "Kwame", "Daniel", "Tomasz",
-                                      "Harry", "Yusuf", "David", "John", "Wei", "Samuel", "Ibrahim", "Peter",
-                                      "Rahul", "Michael", "Emeka", "Alan"};
-static const char *const family[] = {"Smith", "Jones", "Patel", "Khan", "Williams", "Brown", "Taylor", "Ahmed",
-                                     "Okafor", "Nowak", "Wilson", "Evans", "Begum", "Thomas", "Johnson", "Roberts",
-                                     "Ali", "Walker", "Wright", "Chen", "Mensah", "Hussain", "Green", "Hall",
-                                     "Wood", "Adeyemi", "Clarke", "Singh", "Murphy", "Hughes", "Edwards", "Kaur",
-                                     "Lewis", "Campbell", "Osei", "Kowalski", "Shah", "Baker", "Morgan", "Young"};
-static const char *const ethnicities[] = {"White", "Asian or Asian British", "Black, Black British, Caribbean or African",
-                                          "Mixed or Multiple ethnic groups", "Other ethnic group", "Not stated"};
+static const char *const given_f[] = {"Olivia", "Amelia", "Aisha",   "Fatima",   "Grace",    "Chloe", "Priya",
+                                      "Zainab", "Sophie", "Mary",    "Margaret", "Funmi",    "Mei",   "Hannah",
+                                      "Ewa",    "Ruth",   "Jessica", "Nadia",    "Precious", "Irene"};
+static const char *const given_m[] = {"Oliver",  "Mohammed", "George", "Arjun",   "Jack",  "Kwame", "Daniel",
+                                      "Tomasz",  "Harry",    "Yusuf",  "David",   "John",  "Wei",   "Samuel",
+                                      "Ibrahim", "Peter",    "Rahul",  "Michael", "Emeka", "Alan"};
+static const char *const family[] = {
+    "Smith",   "Jones",   "Patel", "Khan",     "Williams", "Brown",    "Taylor", "Ahmed",  "Okafor", "Nowak",
+    "Wilson",  "Evans",   "Begum", "Thomas",   "Johnson",  "Roberts",  "Ali",    "Walker", "Wright", "Chen",
+    "Mensah",  "Hussain", "Green", "Hall",     "Wood",     "Adeyemi",  "Clarke", "Singh",  "Murphy", "Hughes",
+    "Edwards", "Kaur",    "Lewis", "Campbell", "Osei",     "Kowalski", "Shah",   "Baker",  "Morgan", "Young"};
+static const char *const ethnicities[] = {"White",
+                                          "Asian or Asian British",
+                                          "Black, Black British, Caribbean or African",
+                                          "Mixed or Multiple ethnic groups",
+                                          "Other ethnic group",
+                                          "Not stated"};
 
 static const char *const reasons[N_SERVICES][3] = {
     {"Exertional chest pain", "Palpitations with presyncope", "New murmur, breathless on exertion"},
@@ -99,20 +103,19 @@ static int exec(db *d, const char *sql, int n, const db_param *p)
     return rc;
 }
 
-static int add_org(db *d, const char *code, const char *name, const char *kind, const char *postcode,
-                   const char *phone)
+static int add_org(db *d, const char *code, const char *name, const char *kind, const char *postcode, const char *phone)
 {
-    db_param p[] = {DBP_TEXT(code), DBP_TEXT(name), DBP_TEXT(kind), DBP_TEXT(ICB), DBP_TEXT(postcode),
-                    DBP_TEXT(phone)};
+    db_param p[] = {DBP_TEXT(code), DBP_TEXT(name), DBP_TEXT(kind), DBP_TEXT(ICB), DBP_TEXT(postcode), DBP_TEXT(phone)};
     return exec(d, "INSERT INTO organisations (code, name, kind, icb_code, postcode, phone) VALUES ($1,$2,$3,$4,$5,$6)",
                 6, p);
 }
 
-static int add_user(db *d, const char *username, const char *name, const char *role, const char *org,
-                    long long service, const char *nhs, int persona)
+static int add_user(db *d, const char *username, const char *name, const char *role, const char *org, long long service,
+                    const char *nhs, int persona)
 {
-    db_param p[] = {DBP_TEXT(username), DBP_TEXT(name), DBP_TEXT(role), DBP_TEXT(org),
-                    service ? DBP_INT(service) : DBP_NULL, DBP_TEXT(nhs), DBP_INT(persona)};
+    db_param p[] = {
+        DBP_TEXT(username), DBP_TEXT(name),  DBP_TEXT(role), DBP_TEXT(org), service ? DBP_INT(service) : DBP_NULL,
+        DBP_TEXT(nhs),      DBP_INT(persona)};
     return exec(d,
                 "INSERT INTO users (username, display_name, role, org_code, service_id, nhs_number, persona)"
                 " VALUES ($1,$2,$3,$4,$5,$6,$7)",
@@ -195,9 +198,9 @@ static int simulate(app_ctx *ctx, const gen_options *opt, const char *nhs, int p
              "History: symptoms for %d weeks. Examination and baseline bloods done in practice (attached results"
              " reviewed). Current medication reviewed. Patient aware of referral and its priority.",
              rnd_int(2, 30));
-    json_t *body = json_pack("{s:s,s:I,s:s,s:s,s:s}", "patient_nhs_number", nhs, "service_id", (json_int_t)svc->id,
-                             "priority", prio, "reason", reasons[svc->spec][rnd_int(0, 2)], "clinical_summary",
-                             summary);
+    json_t *body =
+        json_pack("{s:s,s:I,s:s,s:s,s:s}", "patient_nhs_number", nhs, "service_id", (json_int_t)svc->id, "priority",
+                  prio, "reason", reasons[svc->spec][rnd_int(0, 2)], "clinical_summary", summary);
     json_t *out = NULL;
     rc = run(ctx, app_referral_create, body, &out);
     json_decref(body);
@@ -221,8 +224,8 @@ static int simulate(app_ctx *ctx, const gen_options *opt, const char *nhs, int p
             if (roll <= 10 && !returned) {
                 rc = act(ctx, svc->triager, id, "triage",
                          json_pack("{s:s,s:s,s:s}", "decision", "return", "comment",
-                                   "Does not meet the referral criteria yet.",
-                                   "advice", "Please arrange a 24-hour ECG / relevant first-line tests and start"
+                                   "Does not meet the referral criteria yet.", "advice",
+                                   "Please arrange a 24-hour ECG / relevant first-line tests and start"
                                    " treatment as per local pathway; re-refer with results if symptoms persist."));
                 status = "returned";
                 returned = 1;
@@ -233,14 +236,15 @@ static int simulate(app_ctx *ctx, const gen_options *opt, const char *nhs, int p
                     if (svcs[k].spec == svc->spec && svcs[k].trust != svc->trust)
                         other = k;
                 rc = act(ctx, svc->triager, id, "triage",
-                         json_pack("{s:s,s:I,s:s}", "decision", "redirect", "to_service_id",
-                                   (json_int_t)svcs[other].id, "comment",
-                                   "Sub-specialty clinic is at the other trust; redirected directly."));
+                         json_pack("{s:s,s:I,s:s}", "decision", "redirect", "to_service_id", (json_int_t)svcs[other].id,
+                                   "comment", "Sub-specialty clinic is at the other trust; redirected directly."));
                 svc = &svcs[other];
                 redirected = 1;
             } else if (roll <= 20) {
-                rc = act(ctx, gp, id, "withdraw", json_pack("{s:s}", "reason", "Symptoms resolved; patient no longer"
-                                                                                 " wishes to be seen."));
+                rc = act(ctx, gp, id, "withdraw",
+                         json_pack("{s:s}", "reason",
+                                   "Symptoms resolved; patient no longer"
+                                   " wishes to be seen."));
                 return rc;
             } else {
                 rc = act(ctx, svc->triager, id, "triage",
@@ -323,12 +327,18 @@ int gen_demo(db *d, const gen_options *opt, FILE *log)
     for (int t = 0; rc == 0 && t < N_TRUSTS; t++) {
         for (int s = 0; rc == 0 && s < N_SERVICES; s++) {
             char gpc[200], ptc[200];
-            snprintf(gpc, sizeof(gpc), "%s secretaries: 01632 9%d0%d%d (Mon-Fri 08:30-17:00); urgent advice via the"
-                     " on-call registrar through switchboard %s", services[s].name, t + 6, s, t, trusts[t].phone);
-            snprintf(ptc, sizeof(ptc), "%s appointments: 01632 9%d1%d%d (Mon-Fri 09:00-16:30)", services[s].name,
-                     t + 6, s, t);
-            db_param p[] = {DBP_TEXT(trusts[t].code), DBP_TEXT(services[s].name), DBP_TEXT(services[s].name),
-                            DBP_TEXT(services[s].tfc), DBP_TEXT(gpc), DBP_TEXT(ptc)};
+            snprintf(gpc, sizeof(gpc),
+                     "%s secretaries: 01632 9%d0%d%d (Mon-Fri 08:30-17:00); urgent advice via the"
+                     " on-call registrar through switchboard %s",
+                     services[s].name, t + 6, s, t, trusts[t].phone);
+            snprintf(ptc, sizeof(ptc), "%s appointments: 01632 9%d1%d%d (Mon-Fri 09:00-16:30)", services[s].name, t + 6,
+                     s, t);
+            db_param p[] = {DBP_TEXT(trusts[t].code),
+                            DBP_TEXT(services[s].name),
+                            DBP_TEXT(services[s].name),
+                            DBP_TEXT(services[s].tfc),
+                            DBP_TEXT(gpc),
+                            DBP_TEXT(ptc)};
             long long id;
             rc = db_query_int(d,
                               "INSERT INTO services (trust_code, name, specialty, treatment_function_code, gp_contact,"
@@ -379,7 +389,7 @@ int gen_demo(db *d, const gen_options *opt, FILE *log)
     char first_nhs[NHS_NUMBER_LEN] = "";
     long long prefix = 999000001;
     int *patient_practice = calloc((size_t)opt->patients, sizeof(int));
-    char (*nhs_list)[NHS_NUMBER_LEN] = calloc((size_t)opt->patients, NHS_NUMBER_LEN);
+    char(*nhs_list)[NHS_NUMBER_LEN] = calloc((size_t)opt->patients, NHS_NUMBER_LEN);
     if (!patient_practice || !nhs_list)
         rc = SEAM_ENOMEM;
     for (int i = 0; rc == 0 && i < opt->patients; i++) {
@@ -403,11 +413,11 @@ int gen_demo(db *d, const gen_options *opt, FILE *log)
         int e = rnd_int(1, 100);
         /* Deprived practices here have more diverse lists, as in many cities. */
         const char *eth = e <= (practices[pr].imd_centre <= 4 ? 45 : 75) ? ethnicities[0]
-                          : e <= 80                                       ? ethnicities[1]
-                          : e <= 90                                       ? ethnicities[2]
-                          : e <= 94                                       ? ethnicities[3]
-                          : e <= 97                                       ? ethnicities[4]
-                                                                          : ethnicities[5];
+                          : e <= 80                                      ? ethnicities[1]
+                          : e <= 90                                      ? ethnicities[2]
+                          : e <= 94                                      ? ethnicities[3]
+                          : e <= 97                                      ? ethnicities[4]
+                                                                         : ethnicities[5];
         db_param p[] = {DBP_TEXT(digits),
                         DBP_TEXT(ICB),
                         DBP_TEXT(female ? given_f[rnd_int(0, 19)] : given_m[rnd_int(0, 19)]),
@@ -431,17 +441,32 @@ int gen_demo(db *d, const gen_options *opt, FILE *log)
 
     /* The personas, in the order the sign-in page lists them. */
     int order = 1;
-    if (rc == 0) rc = add_user(d, "gp.patel", "Dr Anjali Patel", "gp", "Z00001", 0, NULL, order++);
-    if (rc == 0) rc = add_user(d, "gp.okafor", "Dr Chidi Okafor", "gp", "Z00002", 0, NULL, order++);
-    if (rc == 0) rc = add_user(d, "admin.riverside", "Sam Riley (practice administrator)", "practice_admin", "Z00001", 0, NULL, order++);
-    if (rc == 0) rc = add_user(d, "triage.cardio", "Dr Amelia Hart (consultant cardiologist)", "triager", "RZA", svcs[0].id, NULL, order++);
-    if (rc == 0) rc = add_user(d, "clinician.cardio", "Dr Ben Carter (cardiology registrar)", "clinician", "RZA", svcs[0].id, NULL, order++);
-    if (rc == 0) rc = add_user(d, "triage.derm.rzb", "Dr Leila Haddad (consultant dermatologist)", "triager", "RZB", svcs[N_SERVICES + 1].id, NULL, order++);
-    if (rc == 0) rc = add_user(d, "booking.rza", "Jo Marsh (booking clerk)", "booking", "RZA", 0, NULL, order++);
-    if (rc == 0) rc = add_user(d, "lead.rza", "Dr Ruth Osei (interface lead)", "interface_lead", "RZA", 0, NULL, order++);
-    if (rc == 0) rc = add_user(d, "analyst.icb", "Tom Fraser (ICB analyst)", "icb_analyst", ICB, 0, NULL, order++);
-    if (rc == 0) rc = add_user(d, "admin", "Seam administrator", "admin", ICB, 0, NULL, order++);
-    if (rc == 0) rc = add_user(d, "patient.demo", "Demo patient", "patient", "Z00001", 0, first_nhs, order++);
+    if (rc == 0)
+        rc = add_user(d, "gp.patel", "Dr Anjali Patel", "gp", "Z00001", 0, NULL, order++);
+    if (rc == 0)
+        rc = add_user(d, "gp.okafor", "Dr Chidi Okafor", "gp", "Z00002", 0, NULL, order++);
+    if (rc == 0)
+        rc = add_user(d, "admin.riverside", "Sam Riley (practice administrator)", "practice_admin", "Z00001", 0, NULL,
+                      order++);
+    if (rc == 0)
+        rc = add_user(d, "triage.cardio", "Dr Amelia Hart (consultant cardiologist)", "triager", "RZA", svcs[0].id,
+                      NULL, order++);
+    if (rc == 0)
+        rc = add_user(d, "clinician.cardio", "Dr Ben Carter (cardiology registrar)", "clinician", "RZA", svcs[0].id,
+                      NULL, order++);
+    if (rc == 0)
+        rc = add_user(d, "triage.derm.rzb", "Dr Leila Haddad (consultant dermatologist)", "triager", "RZB",
+                      svcs[N_SERVICES + 1].id, NULL, order++);
+    if (rc == 0)
+        rc = add_user(d, "booking.rza", "Jo Marsh (booking clerk)", "booking", "RZA", 0, NULL, order++);
+    if (rc == 0)
+        rc = add_user(d, "lead.rza", "Dr Ruth Osei (interface lead)", "interface_lead", "RZA", 0, NULL, order++);
+    if (rc == 0)
+        rc = add_user(d, "analyst.icb", "Tom Fraser (ICB analyst)", "icb_analyst", ICB, 0, NULL, order++);
+    if (rc == 0)
+        rc = add_user(d, "admin", "Seam administrator", "admin", ICB, 0, NULL, order++);
+    if (rc == 0)
+        rc = add_user(d, "patient.demo", "Demo patient", "patient", "Z00001", 0, first_nhs, order++);
     if (rc == 0) {
         /* The patient persona's display name is the patient's own. */
         db_param p[] = {DBP_TEXT(first_nhs)};

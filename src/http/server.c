@@ -24,10 +24,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#define BODY_MAX (1024 * 1024)
+#define BODY_MAX       (1024 * 1024)
 #define JSON_DEPTH_MAX 32
-#define IDEM_KEY_MAX 200
-#define TOKEN_TTL (12 * 3600)
+#define IDEM_KEY_MAX   200
+#define TOKEN_TTL      (12 * 3600)
 
 static const server_config *g_cfg;
 static unsigned char g_pk[32];
@@ -46,9 +46,9 @@ typedef struct route_ctx {
     const char *method;
     const char *url;
     http_req *req;
-    json_t *body;       /* parsed body, or NULL */
-    char seg[4][96];    /* the {} parts of the path */
-    int status;         /* for the access log */
+    json_t *body;    /* parsed body, or NULL */
+    char seg[4][96]; /* the {} parts of the path */
+    int status;      /* for the access log */
 } route_ctx;
 
 typedef int (*route_fn)(route_ctx *rc, app_ctx *ctx, json_t **out);
@@ -119,8 +119,7 @@ static int query_int(route_ctx *rc, app_ctx *ctx, const char *name, int dflt, in
     errno = 0;
     long n = strtol(v, &end, 10);
     if (errno || *end != '\0' || n < 1 || n > max)
-        return app_fail(ctx, SEAM_EBADREQ, "bad_parameter", name, "%s must be a whole number from 1 to %d.", name,
-                        max);
+        return app_fail(ctx, SEAM_EBADREQ, "bad_parameter", name, "%s must be a whole number from 1 to %d.", name, max);
     *out = (int)n;
     return 0;
 }
@@ -259,9 +258,8 @@ static int h_dev_personas(route_ctx *rc, app_ctx *ctx, json_t **out)
     json_t *list = json_array();
     for (int i = 0; i < db_nrows(r); i++)
         json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:{s:s,s:s},s:s?}", "username", db_get(r, i, 0), "role",
-                                              db_get(r, i, 1), "display_name", db_get(r, i, 2), "organisation",
-                                              "code", db_get(r, i, 3), "name", db_get(r, i, 4), "service",
-                                              db_get(r, i, 5)));
+                                              db_get(r, i, 1), "display_name", db_get(r, i, 2), "organisation", "code",
+                                              db_get(r, i, 3), "name", db_get(r, i, 4), "service", db_get(r, i, 5)));
     db_rows_free(r);
     *out = json_pack("{s:o,s:s}", "personas", list, "notice",
                      "Development sign-in: demo personas only. Never enable --dev with real patient data.");
@@ -285,8 +283,8 @@ static int h_dev_token(route_ctx *rc, app_ctx *ctx, json_t **out)
         return app_fail(ctx, e, NULL, NULL, "Could not sign a token.");
     char exp[SEAM_ISO_LEN];
     seam_time_format(ctx->now + TOKEN_TTL, exp);
-    *out = json_pack("{s:s,s:s,s:s,s:s}", "token", tok, "expires_at", exp, "username", user.username, "role",
-                     user.role);
+    *out =
+        json_pack("{s:s,s:s,s:s,s:s}", "token", tok, "expires_at", exp, "username", user.username, "role", user.role);
     free(tok);
     return 0;
 }
@@ -404,8 +402,7 @@ static enum MHD_Result handle_api(route_ctx *rc)
     }
     if (route == NULL) {
         if (path_known)
-            return send_error(rc, SEAM_EMETHOD, "method_not_allowed", "This method is not allowed on this path.",
-                              NULL);
+            return send_error(rc, SEAM_EMETHOD, "method_not_allowed", "This method is not allowed on this path.", NULL);
         return send_error(rc, SEAM_ENOTFOUND, "not_found", "There is no such API endpoint.", NULL);
     }
     if (rc->req->too_big)
@@ -423,8 +420,7 @@ static enum MHD_Result handle_api(route_ctx *rc)
         const char *auth = MHD_lookup_connection_value(rc->conn, MHD_HEADER_KIND, "Authorization");
         char username[64];
         if (auth == NULL || strncmp(auth, "Bearer ", 7) != 0)
-            return send_error(rc, SEAM_EUNAUTH, "unauthorized", "Sign in: send Authorization: Bearer <token>.",
-                              NULL);
+            return send_error(rc, SEAM_EUNAUTH, "unauthorized", "Sign in: send Authorization: Bearer <token>.", NULL);
         if (auth_token_verify(g_pk, auth + 7, ctx.now, username, sizeof(username)) != 0)
             return send_error(rc, SEAM_EUNAUTH, "unauthorized", "The token is invalid or has expired; sign in again.",
                               NULL);
@@ -479,8 +475,7 @@ static enum MHD_Result handle_api(route_ctx *rc)
     int e = route->fn(rc, &ctx, &out);
     enum MHD_Result ret;
     if (e) {
-        json_t *body = error_json(e, ctx.err_code, ctx.err_msg[0] ? ctx.err_msg : "The request failed.",
-                                  ctx.err_field);
+        json_t *body = error_json(e, ctx.err_code, ctx.err_msg[0] ? ctx.err_msg : "The request failed.", ctx.err_field);
         rc->status = seam_rc_http_status(e);
         ret = send_json(rc->conn, rc->status, body, 0);
         json_decref(body);
@@ -503,11 +498,18 @@ static const char *content_type(const char *path)
     static const struct {
         const char *ext, *type;
     } types[] = {
-        {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
-        {".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
-        {".svg", "image/svg+xml"}, {".png", "image/png"}, {".ico", "image/x-icon"},
-        {".woff2", "font/woff2"}, {".woff", "font/woff"}, {".json", "application/json"},
-        {".map", "application/json"}, {".webmanifest", "application/manifest+json"},
+        {".html", "text/html; charset=utf-8"},
+        {".js", "text/javascript; charset=utf-8"},
+        {".mjs", "text/javascript; charset=utf-8"},
+        {".css", "text/css; charset=utf-8"},
+        {".svg", "image/svg+xml"},
+        {".png", "image/png"},
+        {".ico", "image/x-icon"},
+        {".woff2", "font/woff2"},
+        {".woff", "font/woff"},
+        {".json", "application/json"},
+        {".map", "application/json"},
+        {".webmanifest", "application/manifest+json"},
     };
     const char *dot = strrchr(path, '.');
     if (dot)
@@ -620,8 +622,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     rc.method = method;
     rc.url = url;
     rc.req = req;
-    enum MHD_Result ret = strncmp(url, "/api/", 5) == 0 || strcmp(url, "/api") == 0 ? handle_api(&rc)
-                                                                                     : handle_static(&rc);
+    enum MHD_Result ret =
+        strncmp(url, "/api/", 5) == 0 || strcmp(url, "/api") == 0 ? handle_api(&rc) : handle_static(&rc);
     if (!g_cfg->quiet) {
         struct timespec end;
         clock_gettime(CLOCK_MONOTONIC, &end);
@@ -631,8 +633,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return ret;
 }
 
-static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
-                         enum MHD_RequestTerminationCode toe)
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
     http_req *req = *con_cls;
     if (req) {
@@ -735,13 +736,13 @@ int server_run(const server_config *cfg)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    struct MHD_Daemon *daemon = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_POLL, 0, NULL, NULL, on_request, NULL,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
-        (unsigned int)(cfg->threads > 0 ? cfg->threads : 4), MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1024, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)256,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024), MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-        MHD_OPTION_END);
+    struct MHD_Daemon *daemon =
+        MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_POLL, 0, NULL, NULL, on_request,
+                         NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
+                         (unsigned int)(cfg->threads > 0 ? cfg->threads : 4), MHD_OPTION_CONNECTION_TIMEOUT,
+                         (unsigned int)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1024,
+                         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)256, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+                         (size_t)(256 * 1024), MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
     if (daemon == NULL) {
         fprintf(stderr, "seam serve: cannot listen on %s (in use, or not an address of this machine)\n", cfg->listen);
         return SEAM_EIO;

@@ -12,8 +12,8 @@ typedef struct server_config {
     const char *nhsuk_root; /* node_modules/nhsuk-frontend/dist */
     int dev;                /* enable the development sign-in */
     int threads;
-    int failsafe_interval;  /* seconds between failsafe sweeps; 0 = off */
-    int quiet;              /* no access log */
+    int failsafe_interval; /* seconds between failsafe sweeps; 0 = off */
+    int quiet;             /* no access log */
 } server_config;
 
 /* Runs until SIGINT or SIGTERM.  Returns 0 on a clean stop, or prints

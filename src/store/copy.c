@@ -49,7 +49,7 @@ static const struct {
 };
 
 #define N_TABLES ((int)(sizeof(tables) / sizeof(tables[0])))
-#define BATCH 2000
+#define BATCH    2000
 
 static int empty_target(db *to)
 {
@@ -69,8 +69,8 @@ static int empty_target(db *to)
 static int copy_table(db *from, db *to, int t, long long *copied)
 {
     char insert[2048], select[2048];
-    size_t len = (size_t)snprintf(insert, sizeof(insert), "INSERT INTO %s (%s) VALUES (", tables[t].table,
-                                  tables[t].columns);
+    size_t len =
+        (size_t)snprintf(insert, sizeof(insert), "INSERT INTO %s (%s) VALUES (", tables[t].table, tables[t].columns);
     for (int c = 0; c < tables[t].ncols; c++)
         len += (size_t)snprintf(insert + len, sizeof(insert) - len, "%s$%d", c ? ", " : "", c + 1);
     snprintf(insert + len, sizeof(insert) - len, ")");
@@ -157,8 +157,10 @@ int store_copy(db *from, db *to, int replace, FILE *log)
         if ((rc = db_query_int(from, sql, 0, NULL, 0, &a)) || (rc = db_query_int(to, sql, 0, NULL, 0, &b)))
             goto fail;
         if (a != b) {
-            snprintf(to->errmsg, sizeof(to->errmsg), "verification failed: %s has %lld rows in the source and %lld"
-                     " in the target; nothing was copied", tables[t].table, a, b);
+            snprintf(to->errmsg, sizeof(to->errmsg),
+                     "verification failed: %s has %lld rows in the source and %lld"
+                     " in the target; nothing was copied",
+                     tables[t].table, a, b);
             rc = SEAM_EIO;
             goto fail;
         }
@@ -168,12 +170,11 @@ int store_copy(db *from, db *to, int replace, FILE *log)
     if (log)
         fprintf(log, "seam copy: verified: every table has the same row count in source and target\n");
     return 0;
-fail:
-    {
-        char msg[400];
-        snprintf(msg, sizeof(msg), "%.399s", to->errmsg);
-        db_rollback(to);
-        snprintf(to->errmsg, sizeof(to->errmsg), "%s", msg);
-    }
+fail : {
+    char msg[400];
+    snprintf(msg, sizeof(msg), "%.399s", to->errmsg);
+    db_rollback(to);
+    snprintf(to->errmsg, sizeof(to->errmsg), "%s", msg);
+}
     return rc;
 }

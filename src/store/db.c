@@ -166,8 +166,7 @@ void db_rows_free(db_rows *r)
     free(r);
 }
 
-int db_query_int(db *d, const char *sql, int n, const db_param *p, long long dflt,
-                 long long *out)
+int db_query_int(db *d, const char *sql, int n, const db_param *p, long long dflt, long long *out)
 {
     db_rows *r;
     int rc = db_query(d, sql, n, p, &r);

@@ -34,7 +34,7 @@ static inline db_param db_text_param(const char *s)
     return p;
 }
 #define DBP_TEXT(x) db_text_param(x)
-#define DBP_NULL ((db_param){DB_NULL, 0, NULL})
+#define DBP_NULL    ((db_param){DB_NULL, 0, NULL})
 
 /* Which dialect a connection speaks, for the few places SQL differs. */
 typedef enum db_dialect { DB_SQLITE = 1, DB_POSTGRES = 2 } db_dialect;
@@ -76,8 +76,7 @@ void db_rows_free(db_rows *r);
 
 /* Convenience: first column of the first row as an integer, or dflt when
  * there is no row.  Returns 0 or a negative seam_rc. */
-int db_query_int(db *d, const char *sql, int n, const db_param *p, long long dflt,
-                 long long *out);
+int db_query_int(db *d, const char *sql, int n, const db_param *p, long long dflt, long long *out);
 
 /* Internal: the backend interface. */
 typedef struct db_ops {

@@ -10,16 +10,16 @@
  * A lost connection is reported as SEAM_EUNAVAIL (HTTP 503) and
  * re-established on the connection's next use.
  */
-#include "store/db.h"
 #include "common/rc.h"
+#include "store/db.h"
 
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define INT8OID 20
-#define TEXTOID 25
+#define INT8OID       20
+#define TEXTOID       25
 #define PG_MAX_PARAMS 64
 
 /* Prepared statements, per connection, keyed by SQL text and parameter
@@ -71,7 +71,9 @@ static int pg_ready(db *d)
         set_err(d, PQerrorMessage(pg->conn));
         return SEAM_EUNAVAIL;
     }
-    PQclear(PQexec(pg->conn, "SET client_min_messages = warning; SET plan_cache_mode = force_generic_plan; SET application_name = 'seam'"));
+    PQclear(PQexec(
+        pg->conn,
+        "SET client_min_messages = warning; SET plan_cache_mode = force_generic_plan; SET application_name = 'seam'"));
     return 0;
 }
 
@@ -285,7 +287,9 @@ int db__open_pg(const char *url, db **out, char *err, size_t errlen)
         PQfinish(conn);
         return SEAM_EUNAVAIL;
     }
-    PQclear(PQexec(conn, "SET client_min_messages = warning; SET plan_cache_mode = force_generic_plan; SET application_name = 'seam'"));
+    PQclear(PQexec(
+        conn,
+        "SET client_min_messages = warning; SET plan_cache_mode = force_generic_plan; SET application_name = 'seam'"));
     db *d = calloc(1, sizeof(*d));
     pg_impl *pg = calloc(1, sizeof(*pg));
     if (d == NULL || pg == NULL) {

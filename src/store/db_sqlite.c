@@ -5,8 +5,8 @@
  * or power cut.  Parameters $1..$n are bound by name, so a statement may
  * use them in any order and more than once.
  */
-#include "store/db.h"
 #include "common/rc.h"
+#include "store/db.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -32,17 +32,12 @@ static int sqlite_rc(db *d, sqlite3 *h, int src)
 {
     snprintf(d->errmsg, sizeof(d->errmsg), "%s", sqlite3_errmsg(h));
     switch (src & 0xff) {
-    case SQLITE_CONSTRAINT:
-        return SEAM_ECONFLICT;
+    case SQLITE_CONSTRAINT: return SEAM_ECONFLICT;
     case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-        return SEAM_EUNAVAIL;
-    case SQLITE_NOMEM:
-        return SEAM_ENOMEM;
-    case SQLITE_TOOBIG:
-        return SEAM_ETOOBIG;
-    default:
-        return SEAM_EIO;
+    case SQLITE_LOCKED: return SEAM_EUNAVAIL;
+    case SQLITE_NOMEM: return SEAM_ENOMEM;
+    case SQLITE_TOOBIG: return SEAM_ETOOBIG;
+    default: return SEAM_EIO;
     }
 }
 
@@ -89,15 +84,9 @@ static int sqlite_prepare(db *d, const char *sql, int n, const db_param *p, sqli
         if (idx == 0)
             continue; /* parameter not used by this statement */
         switch (p[i].type) {
-        case DB_NULL:
-            src = sqlite3_bind_null(st, idx);
-            break;
-        case DB_INT:
-            src = sqlite3_bind_int64(st, idx, p[i].i);
-            break;
-        case DB_TEXT:
-            src = sqlite3_bind_text(st, idx, p[i].s, -1, SQLITE_TRANSIENT);
-            break;
+        case DB_NULL: src = sqlite3_bind_null(st, idx); break;
+        case DB_INT: src = sqlite3_bind_int64(st, idx, p[i].i); break;
+        case DB_TEXT: src = sqlite3_bind_text(st, idx, p[i].s, -1, SQLITE_TRANSIENT); break;
         }
         if (src != SQLITE_OK) {
             int rc = sqlite_rc(d, h, src);
@@ -219,7 +208,8 @@ int db__open_sqlite(const char *path, db **out, char *err, size_t errlen)
     }
     sqlite3_busy_timeout(h, 15000);
     char *msg = NULL;
-    src = sqlite3_exec(h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", NULL, NULL, &msg);
+    src =
+        sqlite3_exec(h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", NULL, NULL, &msg);
     if (src != SQLITE_OK) {
         snprintf(err, errlen, "cannot use %s as a SQLite database: %s", path, msg ? msg : sqlite3_errstr(src));
         sqlite3_free(msg);

@@ -4,11 +4,11 @@
  * Dates are England and Wales bank holidays as published on GOV.UK
  * (https://www.gov.uk/bank-holidays), checked by hand against a calendar.
  */
+#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 
 #include "core/calendar.h"
 
@@ -53,8 +53,7 @@ static void test_known_bank_holidays(void **state)
     };
     for (size_t i = 0; i < sizeof(days) / sizeof(days[0]); i++) {
         if (!cal_is_bank_holiday(days[i][0], days[i][1], days[i][2]))
-            fail_msg("%d-%02d-%02d should be a bank holiday", days[i][0], days[i][1],
-                     days[i][2]);
+            fail_msg("%d-%02d-%02d should be a bank holiday", days[i][0], days[i][1], days[i][2]);
         assert_false(cal_is_working_day(day_of(days[i][0], days[i][1], days[i][2])));
     }
 }
@@ -62,24 +61,22 @@ static void test_known_bank_holidays(void **state)
 static void test_not_bank_holidays(void **state)
 {
     static const int days[][3] = {
-        {2026, 12, 24}, {2026, 12, 26}, /* Boxing Day itself is a Saturday */
+        {2026, 12, 24}, {2026, 12, 26},               /* Boxing Day itself is a Saturday */
         {2026, 12, 29}, {2022, 9, 20},  {2020, 5, 4}, /* 2020's early May moved to 8th */
-        {2023, 5, 9},   {2026, 4, 2},   {2026, 4, 7},
-        {2019, 12, 25}, {2031, 12, 25}, /* outside the data */
+        {2023, 5, 9},   {2026, 4, 2},   {2026, 4, 7}, {2019, 12, 25}, {2031, 12, 25}, /* outside the data */
         {2020, 1, 2},   {2030, 12, 27},
     };
     for (size_t i = 0; i < sizeof(days) / sizeof(days[0]); i++)
         if (cal_is_bank_holiday(days[i][0], days[i][1], days[i][2]))
-            fail_msg("%d-%02d-%02d should not be a bank holiday", days[i][0], days[i][1],
-                     days[i][2]);
+            fail_msg("%d-%02d-%02d should not be a bank holiday", days[i][0], days[i][1], days[i][2]);
 }
 
 static void test_weekends_are_not_working_days(void **state)
 {
-    assert_false(cal_is_working_day(day_of(2026, 1, 10))); /* Sat */
-    assert_false(cal_is_working_day(day_of(2026, 1, 11))); /* Sun */
-    assert_true(cal_is_working_day(day_of(2026, 1, 9)));   /* Fri */
-    assert_true(cal_is_working_day(day_of(2026, 1, 12)));  /* Mon */
+    assert_false(cal_is_working_day(day_of(2026, 1, 10)));  /* Sat */
+    assert_false(cal_is_working_day(day_of(2026, 1, 11)));  /* Sun */
+    assert_true(cal_is_working_day(day_of(2026, 1, 9)));    /* Fri */
+    assert_true(cal_is_working_day(day_of(2026, 1, 12)));   /* Mon */
     assert_false(cal_is_working_day(day_of(2026, 12, 26))); /* Sat, Boxing Day */
     assert_true(cal_is_working_day(day_of(2026, 12, 29)));
     /* Outside the data only weekends count. */
@@ -122,9 +119,9 @@ static void test_holiday_table_is_sorted_and_valid(void **state)
         assert_in_range(h[0], 2020, 2030);
         per_year[h[0] - 2020]++;
         if (i > 0)
-            assert_true(seam_days_from_civil(h[0], h[1], h[2]) >
-                        seam_days_from_civil(cal__holidays[i - 1][0], cal__holidays[i - 1][1],
-                                             cal__holidays[i - 1][2]));
+            assert_true(seam_days_from_civil(h[0], h[1], h[2]) > seam_days_from_civil(cal__holidays[i - 1][0],
+                                                                                      cal__holidays[i - 1][1],
+                                                                                      cal__holidays[i - 1][2]));
         /* Every row is found by the search. */
         assert_true(cal_is_bank_holiday(h[0], h[1], h[2]));
     }
@@ -170,8 +167,7 @@ static void test_add_zero(void **state)
     seam_time t = at(2026, 1, 7, 13, 14, 15);
     assert_int_equal(cal_add_working_days(t, 0), t);
     /* On a weekend: same clock time on the next working day. */
-    assert_instant(cal_add_working_days(at(2026, 1, 10, 23, 59, 59), 0), 2026, 1, 12, 23, 59,
-                   59);
+    assert_instant(cal_add_working_days(at(2026, 1, 10, 23, 59, 59), 0), 2026, 1, 12, 23, 59, 59);
     assert_instant(cal_add_working_days(at(2026, 1, 11, 0, 0, 0), 0), 2026, 1, 12, 0, 0, 0);
     /* Saturday of Easter: Sunday and Easter Monday are skipped too. */
     assert_instant(cal_add_working_days(at(2026, 4, 4, 15, 30, 0), 0), 2026, 4, 7, 15, 30, 0);
@@ -205,27 +201,20 @@ static void test_between_cases(void **state)
     assert_int_equal(cal_working_days_between(fri, at(2026, 1, 11, 23, 0, 0)), 0); /* Sun */
     assert_int_equal(cal_working_days_between(fri, at(2026, 1, 12, 0, 0, 1)), 1);  /* Mon */
     /* Only the dates count, not the clock times. */
-    assert_int_equal(cal_working_days_between(at(2026, 1, 9, 23, 0, 0), at(2026, 1, 12, 0, 1, 0)),
-                     1);
+    assert_int_equal(cal_working_days_between(at(2026, 1, 9, 23, 0, 0), at(2026, 1, 12, 0, 1, 0)), 1);
     /* b before a. */
     assert_int_equal(cal_working_days_between(at(2026, 1, 13, 10, 0, 0), fri), 0);
-    assert_int_equal(cal_working_days_between(at(2027, 1, 1, 0, 0, 0), at(2026, 1, 1, 0, 0, 0)),
-                     0);
+    assert_int_equal(cal_working_days_between(at(2027, 1, 1, 0, 0, 0), at(2026, 1, 1, 0, 0, 0)), 0);
     /* Across Christmas and New Year: 29, 30, 31 Dec, 4 Jan. */
-    assert_int_equal(
-        cal_working_days_between(at(2026, 12, 24, 12, 0, 0), at(2027, 1, 4, 12, 0, 0)), 4);
+    assert_int_equal(cal_working_days_between(at(2026, 12, 24, 12, 0, 0), at(2027, 1, 4, 12, 0, 0)), 4);
     /* Across Easter 2026: only Tue 7 April. */
-    assert_int_equal(cal_working_days_between(at(2026, 4, 2, 9, 0, 0), at(2026, 4, 7, 9, 0, 0)),
-                     1);
+    assert_int_equal(cal_working_days_between(at(2026, 4, 2, 9, 0, 0), at(2026, 4, 7, 9, 0, 0)), 1);
     /* Whole year 2026: 261 weekdays less 8 bank holidays. */
-    assert_int_equal(
-        cal_working_days_between(at(2025, 12, 31, 0, 0, 0), at(2026, 12, 31, 0, 0, 0)), 253);
+    assert_int_equal(cal_working_days_between(at(2025, 12, 31, 0, 0, 0), at(2026, 12, 31, 0, 0, 0)), 253);
     /* Whole year 2022 (ten holidays): 260 weekdays less 10. */
-    assert_int_equal(
-        cal_working_days_between(at(2021, 12, 31, 0, 0, 0), at(2022, 12, 31, 0, 0, 0)), 250);
+    assert_int_equal(cal_working_days_between(at(2021, 12, 31, 0, 0, 0), at(2022, 12, 31, 0, 0, 0)), 250);
     /* Negative day numbers: Fri 1969-12-26 to Fri 1970-01-02 is five. */
-    assert_int_equal(cal_working_days_between(at(1969, 12, 26, 0, 0, 0), at(1970, 1, 2, 0, 0, 0)),
-                     5);
+    assert_int_equal(cal_working_days_between(at(1969, 12, 26, 0, 0, 0), at(1970, 1, 2, 0, 0, 0)), 5);
 }
 
 /* The arithmetic count agrees with counting cal_is_working_day day by day. */
@@ -238,8 +227,7 @@ static void test_between_matches_day_by_day(void **state)
         for (int64_t b = a; b < a + 60 && b < hi; b++) {
             if (b > a && cal_is_working_day(b))
                 count++;
-            assert_int_equal(cal_working_days_between(a * 86400 + 3600, b * 86400 + 7200),
-                             count);
+            assert_int_equal(cal_working_days_between(a * 86400 + 3600, b * 86400 + 7200), count);
         }
     }
 }

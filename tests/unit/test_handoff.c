@@ -9,11 +9,11 @@
  *   1 Thu 24, 2 Tue 29, 3 Wed 30, 4 Thu 31, 5 Mon 4 Jan, 6 Tue 5,
  *   7 Wed 6, 8 Thu 7, 9 Fri 8, 10 Mon 11 January.
  */
+#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 
 #include <string.h>
 
@@ -58,8 +58,7 @@ static void test_rule_for_each_open_state(void **state)
 
 static void test_terminal_states_have_no_rule(void **state)
 {
-    static const ref_status terminal[] = {REF_DISCHARGED, REF_WITHDRAWN, REF_CLOSED,
-                                          REF_STATUS_COUNT, (ref_status)-1};
+    static const ref_status terminal[] = {REF_DISCHARGED, REF_WITHDRAWN, REF_CLOSED, REF_STATUS_COUNT, (ref_status)-1};
     for (size_t i = 0; i < sizeof(terminal) / sizeof(terminal[0]); i++) {
         handoff_rule r = {"untouched", HANDOFF_PRACTICE, "untouched"};
         assert_int_equal(handoff_for_status(terminal[i], &r), -1);
@@ -73,8 +72,7 @@ static void test_terminal_states_have_no_rule(void **state)
 static void test_rule_iff_open(void **state)
 {
     for (int s = 0; s < REF_STATUS_COUNT; s++)
-        assert_int_equal(handoff_for_status((ref_status)s, NULL) == 0,
-                         ref_status_is_open((ref_status)s));
+        assert_int_equal(handoff_for_status((ref_status)s, NULL) == 0, ref_status_is_open((ref_status)s));
 }
 
 static void test_default_targets(void **state)
@@ -100,26 +98,18 @@ static void test_due_across_easter(void **state)
     seam_time appt = at(2026, 5, 22, 14, 0, 0); /* Fri before spring bank holiday */
 
     handoff_default_targets(&t);
-    assert_instant(handoff_due(REF_AWAITING_TRIAGE, REF_PRIO_ROUTINE, &t, since, appt),
-                   at(2026, 4, 13, 10, 0, 0));
-    assert_instant(handoff_due(REF_AWAITING_TRIAGE, REF_PRIO_URGENT, &t, since, appt),
-                   at(2026, 4, 8, 10, 0, 0));
-    assert_instant(handoff_due(REF_AWAITING_TRIAGE, REF_PRIO_TWO_WEEK_WAIT, &t, since, appt),
-                   at(2026, 4, 7, 10, 0, 0));
-    assert_instant(handoff_due(REF_AWAITING_BOOKING, REF_PRIO_ROUTINE, &t, since, appt),
-                   at(2026, 4, 20, 10, 0, 0));
-    assert_instant(handoff_due(REF_AWAITING_BOOKING, REF_PRIO_URGENT, &t, since, appt),
-                   at(2026, 4, 13, 10, 0, 0));
+    assert_instant(handoff_due(REF_AWAITING_TRIAGE, REF_PRIO_ROUTINE, &t, since, appt), at(2026, 4, 13, 10, 0, 0));
+    assert_instant(handoff_due(REF_AWAITING_TRIAGE, REF_PRIO_URGENT, &t, since, appt), at(2026, 4, 8, 10, 0, 0));
+    assert_instant(handoff_due(REF_AWAITING_TRIAGE, REF_PRIO_TWO_WEEK_WAIT, &t, since, appt), at(2026, 4, 7, 10, 0, 0));
+    assert_instant(handoff_due(REF_AWAITING_BOOKING, REF_PRIO_ROUTINE, &t, since, appt), at(2026, 4, 20, 10, 0, 0));
+    assert_instant(handoff_due(REF_AWAITING_BOOKING, REF_PRIO_URGENT, &t, since, appt), at(2026, 4, 13, 10, 0, 0));
     assert_instant(handoff_due(REF_AWAITING_BOOKING, REF_PRIO_TWO_WEEK_WAIT, &t, since, appt),
                    at(2026, 4, 8, 10, 0, 0));
     for (int p = 0; p < REF_PRIORITY_COUNT; p++) {
         /* Booked: one working day after the appointment, whatever since is. */
-        assert_instant(handoff_due(REF_BOOKED, (ref_priority)p, &t, since, appt),
-                       at(2026, 5, 26, 14, 0, 0));
-        assert_instant(handoff_due(REF_ATTENDED, (ref_priority)p, &t, since, appt),
-                       at(2026, 4, 15, 10, 0, 0));
-        assert_instant(handoff_due(REF_RETURNED, (ref_priority)p, &t, since, appt),
-                       at(2026, 4, 20, 10, 0, 0));
+        assert_instant(handoff_due(REF_BOOKED, (ref_priority)p, &t, since, appt), at(2026, 5, 26, 14, 0, 0));
+        assert_instant(handoff_due(REF_ATTENDED, (ref_priority)p, &t, since, appt), at(2026, 4, 15, 10, 0, 0));
+        assert_instant(handoff_due(REF_RETURNED, (ref_priority)p, &t, since, appt), at(2026, 4, 20, 10, 0, 0));
     }
 }
 
@@ -130,24 +120,15 @@ static void test_due_across_christmas(void **state)
     seam_time appt = at(2026, 12, 24, 11, 30, 0);
 
     handoff_default_targets(&t);
-    assert_instant(handoff_due(REF_AWAITING_TRIAGE, REF_PRIO_ROUTINE, &t, since, 0),
-                   at(2027, 1, 4, 9, 0, 0));
-    assert_instant(handoff_due(REF_AWAITING_TRIAGE, REF_PRIO_URGENT, &t, since, 0),
-                   at(2026, 12, 29, 9, 0, 0));
-    assert_instant(handoff_due(REF_AWAITING_TRIAGE, REF_PRIO_TWO_WEEK_WAIT, &t, since, 0),
-                   at(2026, 12, 24, 9, 0, 0));
-    assert_instant(handoff_due(REF_AWAITING_BOOKING, REF_PRIO_ROUTINE, &t, since, 0),
-                   at(2027, 1, 11, 9, 0, 0));
-    assert_instant(handoff_due(REF_AWAITING_BOOKING, REF_PRIO_URGENT, &t, since, 0),
-                   at(2027, 1, 4, 9, 0, 0));
-    assert_instant(handoff_due(REF_AWAITING_BOOKING, REF_PRIO_TWO_WEEK_WAIT, &t, since, 0),
-                   at(2026, 12, 29, 9, 0, 0));
-    assert_instant(handoff_due(REF_BOOKED, REF_PRIO_URGENT, &t, since, appt),
-                   at(2026, 12, 29, 11, 30, 0));
-    assert_instant(handoff_due(REF_ATTENDED, REF_PRIO_URGENT, &t, since, appt),
-                   at(2027, 1, 6, 9, 0, 0));
-    assert_instant(handoff_due(REF_RETURNED, REF_PRIO_TWO_WEEK_WAIT, &t, since, appt),
-                   at(2027, 1, 11, 9, 0, 0));
+    assert_instant(handoff_due(REF_AWAITING_TRIAGE, REF_PRIO_ROUTINE, &t, since, 0), at(2027, 1, 4, 9, 0, 0));
+    assert_instant(handoff_due(REF_AWAITING_TRIAGE, REF_PRIO_URGENT, &t, since, 0), at(2026, 12, 29, 9, 0, 0));
+    assert_instant(handoff_due(REF_AWAITING_TRIAGE, REF_PRIO_TWO_WEEK_WAIT, &t, since, 0), at(2026, 12, 24, 9, 0, 0));
+    assert_instant(handoff_due(REF_AWAITING_BOOKING, REF_PRIO_ROUTINE, &t, since, 0), at(2027, 1, 11, 9, 0, 0));
+    assert_instant(handoff_due(REF_AWAITING_BOOKING, REF_PRIO_URGENT, &t, since, 0), at(2027, 1, 4, 9, 0, 0));
+    assert_instant(handoff_due(REF_AWAITING_BOOKING, REF_PRIO_TWO_WEEK_WAIT, &t, since, 0), at(2026, 12, 29, 9, 0, 0));
+    assert_instant(handoff_due(REF_BOOKED, REF_PRIO_URGENT, &t, since, appt), at(2026, 12, 29, 11, 30, 0));
+    assert_instant(handoff_due(REF_ATTENDED, REF_PRIO_URGENT, &t, since, appt), at(2027, 1, 6, 9, 0, 0));
+    assert_instant(handoff_due(REF_RETURNED, REF_PRIO_TWO_WEEK_WAIT, &t, since, appt), at(2027, 1, 11, 9, 0, 0));
 }
 
 static void test_due_uses_given_targets(void **state)
@@ -161,20 +142,14 @@ static void test_due_uses_given_targets(void **state)
     t.outcome_days = 2;
     t.review_days = 4;
     t.triage_days[REF_PRIO_TWO_WEEK_WAIT] = 0;
-    assert_instant(handoff_due(REF_AWAITING_TRIAGE, REF_PRIO_URGENT, &t, mon, 0),
-                   at(2026, 1, 8, 8, 0, 0));
-    assert_instant(handoff_due(REF_AWAITING_BOOKING, REF_PRIO_ROUTINE, &t, mon, 0),
-                   at(2026, 1, 6, 8, 0, 0));
-    assert_instant(handoff_due(REF_ATTENDED, REF_PRIO_ROUTINE, &t, mon, 0),
-                   at(2026, 1, 7, 8, 0, 0));
-    assert_instant(handoff_due(REF_RETURNED, REF_PRIO_ROUTINE, &t, mon, 0),
-                   at(2026, 1, 9, 8, 0, 0));
+    assert_instant(handoff_due(REF_AWAITING_TRIAGE, REF_PRIO_URGENT, &t, mon, 0), at(2026, 1, 8, 8, 0, 0));
+    assert_instant(handoff_due(REF_AWAITING_BOOKING, REF_PRIO_ROUTINE, &t, mon, 0), at(2026, 1, 6, 8, 0, 0));
+    assert_instant(handoff_due(REF_ATTENDED, REF_PRIO_ROUTINE, &t, mon, 0), at(2026, 1, 7, 8, 0, 0));
+    assert_instant(handoff_due(REF_RETURNED, REF_PRIO_ROUTINE, &t, mon, 0), at(2026, 1, 9, 8, 0, 0));
     /* A zero target entered on a Saturday is due on Monday. */
-    assert_instant(handoff_due(REF_AWAITING_TRIAGE, REF_PRIO_TWO_WEEK_WAIT, &t, sat, 0),
-                   at(2026, 1, 12, 8, 0, 0));
+    assert_instant(handoff_due(REF_AWAITING_TRIAGE, REF_PRIO_TWO_WEEK_WAIT, &t, sat, 0), at(2026, 1, 12, 8, 0, 0));
     /* Unchanged entries keep their defaults. */
-    assert_instant(handoff_due(REF_AWAITING_TRIAGE, REF_PRIO_ROUTINE, &t, mon, 0),
-                   at(2026, 1, 12, 8, 0, 0));
+    assert_instant(handoff_due(REF_AWAITING_TRIAGE, REF_PRIO_ROUTINE, &t, mon, 0), at(2026, 1, 12, 8, 0, 0));
 }
 
 static void test_due_null_targets_are_defaults(void **state)
@@ -212,19 +187,14 @@ static void test_escalation_boundaries(void **state)
     assert_int_equal(handoff_escalation_level(due, due - 1), HANDOFF_LEVEL_NONE);
     assert_int_equal(handoff_escalation_level(due, due), HANDOFF_LEVEL_NONE);
     assert_int_equal(handoff_escalation_level(due, due + 1), HANDOFF_LEVEL_OWNER);
-    assert_int_equal(handoff_escalation_level(due, at(2026, 1, 9, 23, 59, 59)),
-                     HANDOFF_LEVEL_OWNER);
+    assert_int_equal(handoff_escalation_level(due, at(2026, 1, 9, 23, 59, 59)), HANDOFF_LEVEL_OWNER);
     /* The weekend adds no working days. */
-    assert_int_equal(handoff_escalation_level(due, at(2026, 1, 11, 23, 0, 0)),
-                     HANDOFF_LEVEL_OWNER);
+    assert_int_equal(handoff_escalation_level(due, at(2026, 1, 11, 23, 0, 0)), HANDOFF_LEVEL_OWNER);
     /* Monday: 1 working day late. */
-    assert_int_equal(handoff_escalation_level(due, at(2026, 1, 12, 17, 0, 0)),
-                     HANDOFF_LEVEL_OWNER);
+    assert_int_equal(handoff_escalation_level(due, at(2026, 1, 12, 17, 0, 0)), HANDOFF_LEVEL_OWNER);
     /* Tuesday: 2 working days late, from the first second of the day. */
-    assert_int_equal(handoff_escalation_level(due, at(2026, 1, 13, 0, 0, 0)),
-                     HANDOFF_LEVEL_INTERFACE);
-    assert_int_equal(handoff_escalation_level(due, at(2026, 1, 15, 23, 59, 59)),
-                     HANDOFF_LEVEL_INTERFACE); /* 4 */
+    assert_int_equal(handoff_escalation_level(due, at(2026, 1, 13, 0, 0, 0)), HANDOFF_LEVEL_INTERFACE);
+    assert_int_equal(handoff_escalation_level(due, at(2026, 1, 15, 23, 59, 59)), HANDOFF_LEVEL_INTERFACE); /* 4 */
     /* Friday: 5 working days late. */
     assert_int_equal(handoff_escalation_level(due, at(2026, 1, 16, 0, 0, 0)), HANDOFF_LEVEL_ICB);
     assert_int_equal(handoff_escalation_level(due, at(2026, 6, 1, 0, 0, 0)), HANDOFF_LEVEL_ICB);
@@ -235,18 +205,13 @@ static void test_escalation_across_bank_holidays(void **state)
     seam_time due = at(2026, 12, 24, 10, 0, 0); /* Thursday */
 
     /* 25th (holiday), weekend and 28th (holiday) add nothing. */
-    assert_int_equal(handoff_escalation_level(due, at(2026, 12, 28, 23, 0, 0)),
-                     HANDOFF_LEVEL_OWNER);
-    assert_int_equal(handoff_escalation_level(due, at(2026, 12, 29, 9, 0, 0)),
-                     HANDOFF_LEVEL_OWNER); /* 1 */
-    assert_int_equal(handoff_escalation_level(due, at(2026, 12, 30, 9, 0, 0)),
-                     HANDOFF_LEVEL_INTERFACE); /* 2 */
+    assert_int_equal(handoff_escalation_level(due, at(2026, 12, 28, 23, 0, 0)), HANDOFF_LEVEL_OWNER);
+    assert_int_equal(handoff_escalation_level(due, at(2026, 12, 29, 9, 0, 0)), HANDOFF_LEVEL_OWNER);     /* 1 */
+    assert_int_equal(handoff_escalation_level(due, at(2026, 12, 30, 9, 0, 0)), HANDOFF_LEVEL_INTERFACE); /* 2 */
     assert_int_equal(handoff_escalation_level(due, at(2027, 1, 3, 9, 0, 0)),
                      HANDOFF_LEVEL_INTERFACE); /* 3; New Year's Day and weekend */
-    assert_int_equal(handoff_escalation_level(due, at(2027, 1, 4, 9, 0, 0)),
-                     HANDOFF_LEVEL_INTERFACE); /* 4 */
-    assert_int_equal(handoff_escalation_level(due, at(2027, 1, 5, 9, 0, 0)),
-                     HANDOFF_LEVEL_ICB); /* 5 */
+    assert_int_equal(handoff_escalation_level(due, at(2027, 1, 4, 9, 0, 0)), HANDOFF_LEVEL_INTERFACE); /* 4 */
+    assert_int_equal(handoff_escalation_level(due, at(2027, 1, 5, 9, 0, 0)), HANDOFF_LEVEL_ICB);       /* 5 */
 }
 
 /* A due time from handoff_due escalates to level 2 exactly two working
@@ -260,14 +225,10 @@ static void test_escalation_of_computed_due(void **state)
     seam_time due = handoff_due(REF_AWAITING_TRIAGE, REF_PRIO_TWO_WEEK_WAIT, &t, since, 0);
     assert_int_equal(handoff_escalation_level(due, due), HANDOFF_LEVEL_NONE);
     assert_int_equal(handoff_escalation_level(due, due + 1), HANDOFF_LEVEL_OWNER);
-    assert_int_equal(handoff_escalation_level(due, cal_add_working_days(due, 1)),
-                     HANDOFF_LEVEL_OWNER);
-    assert_int_equal(handoff_escalation_level(due, cal_add_working_days(due, 2)),
-                     HANDOFF_LEVEL_INTERFACE);
-    assert_int_equal(handoff_escalation_level(due, cal_add_working_days(due, 4)),
-                     HANDOFF_LEVEL_INTERFACE);
-    assert_int_equal(handoff_escalation_level(due, cal_add_working_days(due, 5)),
-                     HANDOFF_LEVEL_ICB);
+    assert_int_equal(handoff_escalation_level(due, cal_add_working_days(due, 1)), HANDOFF_LEVEL_OWNER);
+    assert_int_equal(handoff_escalation_level(due, cal_add_working_days(due, 2)), HANDOFF_LEVEL_INTERFACE);
+    assert_int_equal(handoff_escalation_level(due, cal_add_working_days(due, 4)), HANDOFF_LEVEL_INTERFACE);
+    assert_int_equal(handoff_escalation_level(due, cal_add_working_days(due, 5)), HANDOFF_LEVEL_ICB);
 }
 
 static void test_level_names(void **state)

@@ -5,11 +5,11 @@
  * referral.h, independently of the table in referral.c, and every one of
  * the 8 x 9 (state, action) pairs is checked against it.
  */
+#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 
 #include <string.h>
 
@@ -39,14 +39,12 @@ static const int expected[REF_STATUS_COUNT][REF_ACTION_COUNT] = {
 };
 
 static const char *const status_names[REF_STATUS_COUNT] = {
-    "awaiting_triage", "awaiting_booking", "returned", "booked",
-    "attended",        "discharged",       "withdrawn", "closed",
+    "awaiting_triage", "awaiting_booking", "returned", "booked", "attended", "discharged", "withdrawn", "closed",
 };
 static const char *const action_names[REF_ACTION_COUNT] = {
     "accept", "return", "redirect", "book", "attend", "discharge", "withdraw", "resubmit", "close",
 };
-static const char *const priority_names[REF_PRIORITY_COUNT] = {"routine", "urgent",
-                                                               "two_week_wait"};
+static const char *const priority_names[REF_PRIORITY_COUNT] = {"routine", "urgent", "two_week_wait"};
 
 static void test_every_transition(void **state)
 {
@@ -64,8 +62,7 @@ static void test_every_transition(void **state)
                 if (rc != 0)
                     fail_msg("%s --%s--> should be legal", status_names[s], action_names[a]);
                 if ((int)to != expected[s][a])
-                    fail_msg("%s --%s--> gave %s, expected %s", status_names[s],
-                             action_names[a], ref_status_name(to),
+                    fail_msg("%s --%s--> gave %s, expected %s", status_names[s], action_names[a], ref_status_name(to),
                              status_names[expected[s][a]]);
                 legal++;
             }
@@ -185,9 +182,9 @@ static void test_priority_names_round_trip(void **state)
 static void test_unknown_names_rejected(void **state)
 {
     static const char *const bad[] = {
-        "",           "AWAITING_TRIAGE", "Awaiting_triage", "awaiting triage", "awaiting-triage",
-        " accept",    "accept ",         "accepted",        "ACCEPT",          "Routine",
-        "two-week-wait", "2ww",          "urgen",           "closedx",         "unknown",
+        "",        "AWAITING_TRIAGE", "Awaiting_triage", "awaiting triage", "awaiting-triage", " accept",
+        "accept ", "accepted",        "ACCEPT",          "Routine",         "two-week-wait",   "2ww",
+        "urgen",   "closedx",         "unknown",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         ref_status s = REF_CLOSED;
@@ -225,12 +222,10 @@ static void test_names_distinct(void **state)
 {
     for (int i = 0; i < REF_STATUS_COUNT; i++)
         for (int j = i + 1; j < REF_STATUS_COUNT; j++)
-            assert_string_not_equal(ref_status_name((ref_status)i),
-                                    ref_status_name((ref_status)j));
+            assert_string_not_equal(ref_status_name((ref_status)i), ref_status_name((ref_status)j));
     for (int i = 0; i < REF_ACTION_COUNT; i++)
         for (int j = i + 1; j < REF_ACTION_COUNT; j++)
-            assert_string_not_equal(ref_action_name((ref_action)i),
-                                    ref_action_name((ref_action)j));
+            assert_string_not_equal(ref_action_name((ref_action)i), ref_action_name((ref_action)j));
 }
 
 int main(void)

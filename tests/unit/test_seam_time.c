@@ -4,11 +4,11 @@
  * Expected instants were computed independently (Python calendar.timegm)
  * so the tests do not check the code against itself.
  */
+#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 
 #include <string.h>
 
@@ -49,20 +49,14 @@ static void test_parse_without_seconds(void **state)
 static void test_parse_offsets(void **state)
 {
     /* 10:00 at +01:00 is 09:00 UTC. */
-    assert_int_equal(must_parse("2026-06-01T10:00:00+01:00"),
-                     must_parse("2026-06-01T09:00:00Z"));
-    assert_int_equal(must_parse("2026-06-01T10:00:00-05:30"),
-                     must_parse("2026-06-01T15:30:00Z"));
+    assert_int_equal(must_parse("2026-06-01T10:00:00+01:00"), must_parse("2026-06-01T09:00:00Z"));
+    assert_int_equal(must_parse("2026-06-01T10:00:00-05:30"), must_parse("2026-06-01T15:30:00Z"));
     assert_int_equal(must_parse("2026-06-01T10:00+00:00"), must_parse("2026-06-01T10:00Z"));
-    assert_int_equal(must_parse("2026-06-01T10:00:00-00:00"),
-                     must_parse("2026-06-01T10:00:00Z"));
+    assert_int_equal(must_parse("2026-06-01T10:00:00-00:00"), must_parse("2026-06-01T10:00:00Z"));
     /* An offset can move the instant to another UTC day and year. */
-    assert_int_equal(must_parse("2026-01-01T00:30:00+01:00"),
-                     must_parse("2025-12-31T23:30:00Z"));
-    assert_int_equal(must_parse("2025-12-31T23:30:00-01:00"),
-                     must_parse("2026-01-01T00:30:00Z"));
-    assert_int_equal(must_parse("2026-06-01T10:00:00+23:59"),
-                     must_parse("2026-05-31T10:01:00Z"));
+    assert_int_equal(must_parse("2026-01-01T00:30:00+01:00"), must_parse("2025-12-31T23:30:00Z"));
+    assert_int_equal(must_parse("2025-12-31T23:30:00-01:00"), must_parse("2026-01-01T00:30:00Z"));
+    assert_int_equal(must_parse("2026-06-01T10:00:00+23:59"), must_parse("2026-05-31T10:01:00Z"));
 }
 
 static void test_parse_fractional_seconds_ignored(void **state)
@@ -80,7 +74,7 @@ static void test_parse_rejects_invalid(void **state)
         "",
         "garbage",
         "2026-02-30",
-        "2026-02-29",            /* 2026 is not a leap year */
+        "2026-02-29", /* 2026 is not a leap year */
         "2026-13-01",
         "2026-00-10",
         "2026-01-00",
@@ -89,11 +83,11 @@ static void test_parse_rejects_invalid(void **state)
         "2026-01-01T25:00Z",
         "2026-01-01T24:00:00Z",
         "2026-01-01T23:60Z",
-        "2026-01-01T23:59:60Z",  /* leap seconds are not accepted */
-        "2026-01-01T10:00:00",   /* no zone */
-        "2026-01-01T10:00",      /* no zone */
-        "2026-01-01 10:00:00Z",  /* space, not T */
-        "2026-01-01t10:00:00z",  /* lower case */
+        "2026-01-01T23:59:60Z", /* leap seconds are not accepted */
+        "2026-01-01T10:00:00",  /* no zone */
+        "2026-01-01T10:00",     /* no zone */
+        "2026-01-01 10:00:00Z", /* space, not T */
+        "2026-01-01t10:00:00z", /* lower case */
         "2026-01-01T10Z",
         "2026-01-01T10:0Z",
         "2026-01-01T10:00:0Z",
@@ -136,7 +130,7 @@ static void test_parse_null_arguments(void **state)
 static void test_leap_years(void **state)
 {
     assert_true(seam_date_valid(2024, 2, 29));
-    assert_true(seam_date_valid(2000, 2, 29)); /* divisible by 400 */
+    assert_true(seam_date_valid(2000, 2, 29));  /* divisible by 400 */
     assert_false(seam_date_valid(2100, 2, 29)); /* divisible by 100 only */
     assert_false(seam_date_valid(1900, 2, 29));
     assert_false(seam_date_valid(2023, 2, 29));
@@ -234,9 +228,22 @@ static void test_format_clamps_out_of_range(void **state)
 static void test_round_trip_instants(void **state)
 {
     static const seam_time ts[] = {
-        0, 1, -1, 59, 3599, 86399, 86400, -86400, -86401, 951782400 /* 2000-02-29 */,
-        1709208000, 1795618794, 4102444799LL /* 2099-12-31T23:59:59 */,
-        253402300799LL, -62135596800LL, -62167219200LL /* 0000-01-01 */,
+        0,
+        1,
+        -1,
+        59,
+        3599,
+        86399,
+        86400,
+        -86400,
+        -86401,
+        951782400 /* 2000-02-29 */,
+        1709208000,
+        1795618794,
+        4102444799LL /* 2099-12-31T23:59:59 */,
+        253402300799LL,
+        -62135596800LL,
+        -62167219200LL /* 0000-01-01 */,
     };
     char buf[SEAM_ISO_LEN];
 
@@ -276,7 +283,7 @@ static void test_round_trip_days(void **state)
 
 static void test_weekday(void **state)
 {
-    assert_int_equal(seam_weekday(0), 3);                              /* 1970-01-01 Thu */
+    assert_int_equal(seam_weekday(0), 3);                                  /* 1970-01-01 Thu */
     assert_int_equal(seam_weekday(seam_days_from_civil(2026, 4, 2)), 3);   /* Thu */
     assert_int_equal(seam_weekday(seam_days_from_civil(2026, 12, 25)), 4); /* Fri */
     assert_int_equal(seam_weekday(seam_days_from_civil(2000, 1, 1)), 5);   /* Sat */
@@ -291,8 +298,8 @@ static void test_weekday(void **state)
 
 static void test_iso_text_sorts_as_instants(void **state)
 {
-    static const seam_time ts[] = {-62167219200LL, -86401, -1, 0, 1, 59, 60, 86399,
-                                   86400, 1709208000, 1795618794, 253402300799LL};
+    static const seam_time ts[] = {-62167219200LL, -86401,        -1, 0, 1, 59, 60, 86399, 86400, 1709208000,
+                                   1795618794,     253402300799LL};
     char a[SEAM_ISO_LEN], b[SEAM_ISO_LEN];
 
     for (size_t i = 0; i + 1 < sizeof(ts) / sizeof(ts[0]); i++) {
