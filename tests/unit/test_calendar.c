@@ -4,11 +4,11 @@
  * Dates are England and Wales bank holidays as published on GOV.UK
  * (https://www.gov.uk/bank-holidays), checked by hand against a calendar.
  */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <cmocka.h>
 
 #include "core/calendar.h"
 

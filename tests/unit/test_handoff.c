@@ -9,11 +9,11 @@
  *   1 Thu 24, 2 Tue 29, 3 Wed 30, 4 Thu 31, 5 Mon 4 Jan, 6 Tue 5,
  *   7 Wed 6, 8 Thu 7, 9 Fri 8, 10 Mon 11 January.
  */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <cmocka.h>
 
 #include <string.h>
 

@@ -8,11 +8,11 @@
  *   100000006: 1*10+6*2 = 22, 22 % 11 = 0, check 11 means 0: 1000000060.
  *   999000001: 9*10+9*9+9*8+1*2 = 245, 245 % 11 = 3, check 8: 9990000018.
  */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <cmocka.h>
 
 #include <string.h>
 

@@ -5,11 +5,11 @@
  * referral.h, independently of the table in referral.c, and every one of
  * the 8 x 9 (state, action) pairs is checked against it.
  */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <cmocka.h>
 
 #include <string.h>
 

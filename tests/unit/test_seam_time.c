@@ -4,11 +4,11 @@
  * Expected instants were computed independently (Python calendar.timegm)
  * so the tests do not check the code against itself.
  */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <cmocka.h>
 
 #include <string.h>
 
