@@ -24,15 +24,44 @@
 #define SUMMARY_MAX 20000
 #define COMMENT_MAX 4000
 
+/* What to ask for when a field is missing, in the words of the NHS design
+ * system's error messages ("Enter ...", "Select ..."). */
+static const char *field_prompt(const char *name)
+{
+    static const struct {
+        const char *name, *prompt;
+    } prompts[] = {
+        {"patient_nhs_number", "Enter the patient's NHS number"},
+        {"service_id", "Select the service to refer to"},
+        {"priority", "Select a priority"},
+        {"reason", "Enter the reason for referral"},
+        {"clinical_summary", "Enter a clinical summary"},
+        {"decision", "Select a triage decision"},
+        {"comment", "Enter a comment"},
+        {"advice", "Enter your advice for the GP"},
+        {"to_service_id", "Select the service to redirect the referral to"},
+        {"appointment_at", "Enter the appointment date and time"},
+    };
+    for (size_t i = 0; i < sizeof(prompts) / sizeof(prompts[0]); i++)
+        if (strcmp(prompts[i].name, name) == 0)
+            return prompts[i].prompt;
+    return NULL;
+}
+
 /* Reads an optional or required string field.  Returns 0 with *out set
- * (NULL when absent and optional), or an error recorded on ctx. */
-int app__body_str(app_ctx *ctx, json_t *body, const char *name, int required, size_t max, const char **out)
+ * (NULL when absent and optional), or an error recorded on ctx.  prompt,
+ * when given, is the sentence shown if a required field is missing. */
+static int body_text(app_ctx *ctx, json_t *body, const char *name, const char *prompt, int required, size_t max,
+                     const char **out)
 {
     json_t *v = body ? json_object_get(body, name) : NULL;
     *out = NULL;
+    if (prompt == NULL)
+        prompt = field_prompt(name);
     if (v == NULL || json_is_null(v)) {
         if (required)
-            return app_fail(ctx, SEAM_EINVALID, "missing_field", name, "%s is required.", name);
+            return prompt ? app_fail(ctx, SEAM_EINVALID, "missing_field", name, "%s.", prompt)
+                          : app_fail(ctx, SEAM_EINVALID, "missing_field", name, "%s is required.", name);
         return 0;
     }
     if (!json_is_string(v))
@@ -45,16 +74,22 @@ int app__body_str(app_ctx *ctx, json_t *body, const char *name, int required, si
         i++;
     if (i == len) {
         if (required)
-            return app_fail(ctx, SEAM_EINVALID, "missing_field", name, "%s is required.", name);
+            return prompt ? app_fail(ctx, SEAM_EINVALID, "missing_field", name, "%s.", prompt)
+                          : app_fail(ctx, SEAM_EINVALID, "missing_field", name, "%s is required.", name);
         return 0;
     }
     if (strlen(s) != len)
         return app_fail(ctx, SEAM_EINVALID, "invalid_value", name, "%s must not contain NUL characters.", name);
     if (max && len > max)
-        return app_fail(ctx, SEAM_EINVALID, "field_too_long", name, "%s is %zu characters; the most allowed is %zu.",
-                        name, len, max);
+        return app_fail(ctx, SEAM_EINVALID, "field_too_long", name,
+                        "This is %zu characters long; it must be %zu characters or fewer (%s).", len, max, name);
     *out = s;
     return 0;
+}
+
+int app__body_str(app_ctx *ctx, json_t *body, const char *name, int required, size_t max, const char **out)
+{
+    return body_text(ctx, body, name, NULL, required, max, out);
 }
 
 /* Reads an optional or required integer field (a JSON integer). */
@@ -198,7 +233,7 @@ int app_referral_create(app_ctx *ctx, const void *arg, json_t **out)
     ref_priority prio;
     if (ref_priority_parse(prio_s, &prio) != 0)
         return app_fail(ctx, SEAM_EINVALID, "invalid_value", "priority",
-                        "priority must be routine, urgent or two_week_wait.");
+                        "Select a priority: routine, urgent or two-week wait (two_week_wait).");
 
     /* The patient must be registered at the caller's practice. */
     db_rows *r;
@@ -367,7 +402,7 @@ int app_referral_act(app_ctx *ctx, const void *arg, json_t **out)
             act = REF_ACT_REDIRECT;
         else {
             rc = app_fail(ctx, SEAM_EINVALID, "invalid_value", "decision",
-                          "decision must be accept, return or redirect.");
+                          "Select a triage decision: accept, return or redirect.");
             goto out;
         }
     } else if (ref_action_parse(a->action, &act) != 0) {
@@ -409,7 +444,8 @@ int app_referral_act(app_ctx *ctx, const void *arg, json_t **out)
             goto out;
         break;
     case REF_ACT_RETURN:
-        if ((rc = app__body_str(ctx, body, "comment", 1, COMMENT_MAX, &comment)) ||
+        if ((rc = body_text(ctx, body, "comment", "Enter the reason for returning the referral", 1, COMMENT_MAX,
+                            &comment)) ||
             (rc = app__body_str(ctx, body, "advice", 1, COMMENT_MAX, &advice)))
             goto out;
         break;
@@ -429,16 +465,28 @@ int app_referral_act(app_ctx *ctx, const void *arg, json_t **out)
             goto out;
         if (seam_time_parse(appt_s, &appt) != 0) {
             rc = app_fail(ctx, SEAM_EINVALID, "invalid_value", "appointment_at",
-                          "appointment_at must be a date and time such as 2026-12-01T09:30:00Z.");
+                          "Enter the appointment as a date and time, such as 2026-12-01T09:30:00Z.");
+            goto out;
+        }
+        if (appt < ctx->now - 3600) {
+            rc = app_fail(ctx, SEAM_EINVALID, "invalid_value", "appointment_at",
+                          "The appointment must be in the future.");
+            goto out;
+        }
+        if (appt > ctx->now + 2 * 366 * 86400LL) {
+            rc = app_fail(ctx, SEAM_EINVALID, "invalid_value", "appointment_at",
+                          "The appointment must be within the next two years.");
             goto out;
         }
         break;
     case REF_ACT_WITHDRAW:
-        if ((rc = app__body_str(ctx, body, "reason", 1, REASON_MAX, &reason)))
+        if ((rc = body_text(ctx, body, "reason", "Enter the reason for withdrawing the referral", 1, REASON_MAX,
+                            &reason)))
             goto out;
         break;
     case REF_ACT_RESUBMIT:
-        if ((rc = app__body_str(ctx, body, "comment", 1, COMMENT_MAX, &comment)) ||
+        if ((rc = body_text(ctx, body, "comment", "Enter your answer to the specialist's advice", 1, COMMENT_MAX,
+                            &comment)) ||
             (rc = app__body_str(ctx, body, "clinical_summary", 0, SUMMARY_MAX, &summary)))
             goto out;
         break;
@@ -449,7 +497,7 @@ int app_referral_act(app_ctx *ctx, const void *arg, json_t **out)
     }
     if (newprio_s && ref_priority_parse(newprio_s, &newprio) != 0) {
         rc = app_fail(ctx, SEAM_EINVALID, "invalid_value", "priority",
-                      "priority must be routine, urgent or two_week_wait.");
+                      "Select a priority: routine, urgent or two-week wait (two_week_wait).");
         goto out;
     }
     long long target_service = act == REF_ACT_REDIRECT ? to_service : service_id;

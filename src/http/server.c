@@ -6,6 +6,7 @@
 #include "http/server.h"
 #include "app/app.h"
 #include "common/rc.h"
+#include "core/referral.h"
 #include "store/db.h"
 #include "store/migrate.h"
 
@@ -145,6 +146,12 @@ static int list_args(route_ctx *rc, app_ctx *ctx, app_list_args *a)
         return rcode;
     a->q = query_arg(rc, "q");
     a->status = query_arg(rc, "status");
+    if (a->status && *a->status && strcmp(a->status, "open") != 0) {
+        ref_status st;
+        if (ref_status_parse(a->status, &st) != 0)
+            return app_fail(ctx, SEAM_EBADREQ, "bad_parameter", "status",
+                            "status must be open or a referral status such as awaiting_triage.");
+    }
     a->practice = query_arg(rc, "practice");
     a->patient = query_arg(rc, "patient");
     const char *svc = query_arg(rc, "service");
@@ -525,9 +532,14 @@ static enum MHD_Result handle_static(route_ctx *rc)
         return send_error(rc, SEAM_EMETHOD, "method_not_allowed", "Only GET is allowed here.", NULL);
     const char *url = rc->url;
     const char *root = g_cfg->web_root;
+    char assets[600];
     if (strncmp(url, "/nhsuk/", 7) == 0) {
         root = g_cfg->nhsuk_root;
         url += 6;
+    } else if (strncmp(url, "/assets/", 8) == 0) {
+        /* The NHS.UK stylesheet refers to its icons as /assets/... */
+        snprintf(assets, sizeof(assets), "%s/nhsuk", g_cfg->nhsuk_root);
+        root = assets;
     }
     if (strcmp(url, "/") == 0)
         url = "/index.html";
@@ -565,7 +577,7 @@ static enum MHD_Result handle_static(route_ctx *rc)
     MHD_add_response_header(r, "Content-Security-Policy",
                             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
                             " font-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'self'");
-    MHD_add_response_header(r, "Cache-Control", root == g_cfg->nhsuk_root ? "public, max-age=3600" : "no-cache");
+    MHD_add_response_header(r, "Cache-Control", root == g_cfg->web_root ? "no-cache" : "public, max-age=3600");
     rc->status = 200;
     enum MHD_Result ret = MHD_queue_response(rc->conn, 200, r);
     MHD_destroy_response(r);

@@ -1,0 +1,740 @@
+// referral.js - one referral: who holds it now, its details, its history,
+// and the actions the signed-in role may take in its current state.
+
+import { api, newIdempotencyKey } from './api.js';
+import {
+  clearErrors, escalationText, formatDate, formatDateTime, formatNhsNumber, homeFor, html, humanise,
+  isPracticeRole, londonLocalToUtcIso, OPEN_STATUSES, overdueTags, param, patientName, priorityLabel,
+  priorityTag, render, roleLabel, roleNoun, setTitle, showApiError, showErrorSummary, startPage, statusLabel,
+  statusTag, taskKindLabel, timeEl,
+} from './layout.js';
+
+const notice = document.getElementById('notice');
+const errors = document.getElementById('errors');
+const view = document.getElementById('referral');
+const breadcrumb = document.getElementById('breadcrumb');
+
+const id = param('id');
+let me = null;
+let referral = null;
+let services = null; // for redirect, loaded on demand
+const keys = new Map(); // form id -> idempotency key
+
+// ---------------------------------------------------------------------------
+// Small pieces.
+
+function row(key, value, attrs = '') {
+  if (value === null || value === undefined || value === '' || (value && value.s === '')) return '';
+  return html`
+    <div class="nhsuk-summary-list__row"${attrs}>
+      <dt class="nhsuk-summary-list__key">${key}</dt>
+      <dd class="nhsuk-summary-list__value">${value}</dd>
+    </div>`;
+}
+
+function pre(text, idAttr) {
+  return html`<p class="nhsuk-body seam-pre"${idAttr ? html` id="${idAttr}"` : ''}>${text}</p>`;
+}
+
+function orgName(o) {
+  if (!o) return '';
+  if (typeof o === 'string') return o;
+  return o.name || o.code || '';
+}
+
+// "Dr Amelia Hart, triager at Northgate Hospitals NHS Foundation Trust"
+function personText(p) {
+  if (!p) return '';
+  if (typeof p === 'string') return p;
+  const org = orgName(p.organisation);
+  const role = p.role ? roleNoun(p.role) : '';
+  const where = role && org ? `${role} at ${org}` : role || org;
+  return `${p.display_name || p.username || ''}${where ? `, ${where}` : ''}`;
+}
+
+function serviceText(s) {
+  if (!s) return '';
+  if (typeof s !== 'object') return String(s);
+  let trust = '';
+  if (s.trust && typeof s.trust === 'object') trust = s.trust.name || s.trust.code || '';
+  else if (s.trust) trust = String(s.trust);
+  return `${s.name || `Service ${s.id}`}${trust ? `, ${trust}` : ''}`;
+}
+
+function banner(text, title = 'Success') {
+  render(notice, html`
+    <div class="nhsuk-notification-banner nhsuk-notification-banner--success" role="alert" aria-labelledby="notice-title" tabindex="-1" id="success-banner">
+      <div class="nhsuk-notification-banner__header">
+        <h2 class="nhsuk-notification-banner__title" id="notice-title">${title}</h2>
+      </div>
+      <div class="nhsuk-notification-banner__content">
+        <p class="nhsuk-notification-banner__heading">${text}</p>
+      </div>
+    </div>`);
+  const b = notice.firstElementChild;
+  b.focus({ preventScroll: true });
+  b.scrollIntoView({ block: 'start' });
+}
+
+function sameTrust(r) {
+  const trust = r.service && r.service.trust && r.service.trust.code;
+  const org = me.organisation && me.organisation.code;
+  return !trust || !org || trust === org;
+}
+
+function samePractice(r) {
+  const practice = r.patient && r.patient.practice && r.patient.practice.code;
+  const org = me.organisation && me.organisation.code;
+  return !practice || !org || practice === org;
+}
+
+// ---------------------------------------------------------------------------
+// Who holds it.
+
+const NEXT_STEP = {
+  triage: 'Triage the referral: accept, return with advice, or redirect',
+  booking: 'Book an appointment',
+  attendance: 'Record whether the patient attended',
+  outcome: 'Record the outcome',
+  review_return: 'Review the advice, then resubmit or close the referral',
+};
+
+function holderPanel(r) {
+  const o = r.owner;
+  if (!o) {
+    return html`
+      <div class="nhsuk-card seam-holder seam-holder--ended" id="holder">
+        <div class="nhsuk-card__content">
+          <h2 class="nhsuk-card__heading nhsuk-heading-m">Who holds this now</h2>
+          <p class="nhsuk-card__description" id="holder-text">Nobody. This referral has ended: <strong>${statusLabel(r.status).toLowerCase()}</strong>${r.updated_at ? html` on ${timeEl(r.updated_at)}` : ''}.</p>
+        </div>
+      </div>`;
+  }
+  const org = o.organisation || {};
+  const escalated = escalationText(r.escalation_level || 0, r.escalated_to);
+  return html`
+    <div class="nhsuk-card nhsuk-card--feature seam-holder${r.overdue ? ' seam-holder--overdue' : ''}" id="holder">
+      <div class="nhsuk-card__content nhsuk-card__content--feature">
+        <h2 class="nhsuk-card__heading nhsuk-card__heading--feature nhsuk-heading-m">Who holds this now</h2>
+        <p class="nhsuk-heading-m nhsuk-u-margin-bottom-1" id="holder-org">${org.name || org.code || ''}</p>
+        <p class="nhsuk-body-l nhsuk-u-margin-bottom-3" id="holder-role">
+          ${o.service && o.service.name ? html`${o.service.name} · ` : ''}${roleLabel(o.role)}
+        </p>
+        <dl class="nhsuk-summary-list nhsuk-summary-list--no-border nhsuk-u-margin-bottom-0">
+          ${o.task ? row('Next step', NEXT_STEP[o.task] || taskKindLabel(o.task)) : ''}
+          ${row('Due by', r.due_at ? html`${timeEl(r.due_at, { weekday: true })}${r.overdue || escalated ? html`<br><span class="seam-tags">${overdueTags(r)}</span>` : ''}` : 'No deadline')}
+        </dl>
+      </div>
+    </div>`;
+}
+
+function returnPanel(r) {
+  if (r.status !== 'returned' || !r.return) return '';
+  const ret = r.return;
+  return html`
+    <div class="nhsuk-card nhsuk-card--warning" id="return-advice">
+      <div class="nhsuk-card__content">
+        <h2 class="nhsuk-card__heading">
+          <span role="text"><span class="nhsuk-u-visually-hidden">Important: </span>Returned with advice</span>
+        </h2>
+        <h3 class="nhsuk-heading-xs nhsuk-u-margin-bottom-1">Reason</h3>
+        ${pre(ret.reason || '')}
+        <h3 class="nhsuk-heading-xs nhsuk-u-margin-bottom-1 nhsuk-u-margin-top-4">Advice for the GP</h3>
+        ${pre(ret.advice || '', 'return-advice-text')}
+        <p class="nhsuk-body-s nhsuk-u-secondary-text-colour nhsuk-u-margin-top-4 nhsuk-u-margin-bottom-0">
+          Returned${ret.by ? ` by ${personText(ret.by)}` : ''}${ret.at ? html` on ${timeEl(ret.at)}` : ''}.
+          ${me.role === 'gp' ? 'Resubmit with your answer, or close the referral, below.' : ''}
+        </p>
+      </div>
+    </div>`;
+}
+
+function details(r) {
+  const p = r.patient || {};
+  const svc = r.service || {};
+  const trust = svc.trust || {};
+  const req = r.requester || {};
+  return html`
+    <h2 class="nhsuk-heading-m">Referral details</h2>
+    <dl class="nhsuk-summary-list" id="referral-details">
+      ${row('Patient', html`<strong>${patientName(p)}</strong><br>NHS number <span class="nhsuk-u-nowrap">${formatNhsNumber(p.nhs_number)}</span>${p.birth_date ? html`<br>Born ${formatDate(p.birth_date)}` : ''}${p.practice && p.practice.name ? html`<br>Registered at ${p.practice.name}` : ''}`)}
+      ${row('Service', html`${svc.name || ''}${svc.specialty && svc.specialty !== svc.name ? ` (${svc.specialty})` : ''}`)}
+      ${row('Trust', html`${trust.name || ''}${trust.code ? ` (${trust.code})` : ''}`)}
+      ${r.original_service ? row('Originally sent to', html`${serviceText(r.original_service)} <span class="nhsuk-u-secondary-text-colour">(redirected at triage)</span>`) : ''}
+      ${row('Priority', priorityTag(r.priority))}
+      ${row('Status', statusTag(r.status), html` id="status-row"`)}
+      ${row('Clock start', r.clock_start ? html`${formatDate(r.clock_start)} <span class="nhsuk-u-secondary-text-colour">(referral to treatment)</span>` : '')}
+      ${row('Referred by', html`${req.display_name || req.username || ''}${req.organisation && req.organisation.name ? html`<br>${req.organisation.name}` : ''}${r.created_at ? html`<br><span class="nhsuk-u-secondary-text-colour">${formatDateTime(r.created_at)}</span>` : ''}`)}
+      ${row('Reason', r.reason)}
+      ${row('Clinical summary', r.clinical_summary ? pre(r.clinical_summary) : '')}
+      ${r.triage_comment && !(r.status === 'returned' && r.return && r.return.reason === r.triage_comment) ? row('Triage comment', pre(r.triage_comment)) : ''}
+      ${r.appointment_at ? row('Appointment', timeEl(r.appointment_at, { weekday: true })) : ''}
+      ${r.return && r.status !== 'returned' ? row('Previously returned', html`${pre(r.return.reason || '')}<strong>Advice for the GP:</strong> ${pre(r.return.advice || '')}`) : ''}
+      ${row('Withdrawal reason', r.withdraw_reason ? pre(r.withdraw_reason) : '')}
+      ${row('Last updated', r.updated_at ? formatDateTime(r.updated_at) : '')}
+    </dl>`;
+}
+
+// ---------------------------------------------------------------------------
+// History.
+
+// Event actions ("referral.returned", "task.escalated", ...), by their
+// last part so that "return" and "returned" read the same.
+const ACTIONS = {
+  create: 'Referral sent',
+  created: 'Referral sent',
+  accept: 'Accepted at triage',
+  accepted: 'Accepted at triage',
+  return: 'Returned to the GP with advice',
+  returned: 'Returned to the GP with advice',
+  redirect: 'Redirected to another service',
+  redirected: 'Redirected to another service',
+  book: 'Appointment booked',
+  booked: 'Appointment booked',
+  attend: 'Attendance recorded',
+  attended: 'Attendance recorded',
+  discharge: 'Outcome recorded: discharged',
+  discharged: 'Outcome recorded: discharged',
+  withdraw: 'Withdrawn',
+  withdrawn: 'Withdrawn',
+  resubmit: 'Resubmitted by the GP with an answer',
+  resubmitted: 'Resubmitted by the GP with an answer',
+  close: 'Closed by the GP',
+  closed: 'Closed by the GP',
+  escalate: 'Escalated',
+  escalated: 'Overdue: escalated',
+};
+
+function actionName(action) {
+  const a = String(action || '');
+  return a.slice(a.lastIndexOf('.') + 1);
+}
+
+function actionLabel(ev) {
+  const name = actionName(ev.action);
+  if (name === 'escalated' || name === 'escalate') {
+    const after = ev.after || {};
+    const to = after.escalated_to || (ev.detail && ev.detail.escalated_to);
+    if (to === 'interface_lead' || after.escalation_level === 2) return 'Overdue: escalated to the trust interface lead';
+    if (to === 'icb' || after.escalation_level >= 3) return 'Overdue: escalated to the ICB';
+    return 'Overdue: top of the owner\'s worklist';
+  }
+  return ACTIONS[name] || humanise(name);
+}
+
+const DETAIL_LABELS = {
+  decision: null, // the title already says it
+  comment: 'Comment',
+  advice: 'Advice for the GP',
+  reason: 'Reason',
+  appointment_at: 'Appointment',
+  priority: 'Priority',
+  to_service: 'To',
+  from_service: 'From',
+  service: 'Service',
+  clinical_summary: 'Updated clinical summary',
+  clinical_summary_updated: 'Clinical summary',
+  priority_changed: 'Priority',
+  escalation_level: 'Escalation level',
+  escalated_to: 'Escalated to',
+};
+
+function statusOf(x) {
+  if (!x) return null;
+  if (typeof x === 'string') return x;
+  return x.status || null;
+}
+
+function detailValue(k, v) {
+  if (v === null || v === undefined || v === '') return '';
+  if (k === 'clinical_summary_updated') return v ? 'Updated' : 'Unchanged';
+  if (k === 'priority_changed' && typeof v === 'object') return `${priorityLabel(v.from)} → ${priorityLabel(v.to)}`;
+  if (k === 'appointment_at' || /_at$/.test(k)) return timeEl(v);
+  if (k === 'priority') return priorityLabel(v);
+  if (k === 'escalated_to') return humanise(v);
+  if (typeof v === 'object') {
+    if ('name' in v || 'trust' in v) return serviceText(v);
+    if ('display_name' in v) return personText(v);
+    return JSON.stringify(v);
+  }
+  return pre(String(v));
+}
+
+const LEVEL_TEXT = {
+  0: 'Not overdue',
+  1: "Overdue: top of the owner's worklist",
+  2: 'The trust interface lead',
+  3: 'The ICB',
+};
+
+// An escalation by the failsafe: say which task, when it was due, and
+// who it went to - not the raw record.
+function escalationDetails(ev) {
+  const d = (ev.detail && typeof ev.detail === 'object' ? ev.detail : {});
+  const after = ev.after && typeof ev.after === 'object' ? ev.after : {};
+  const level = d.to !== undefined ? d.to : after.escalation_level;
+  const entries = [];
+  if (d.kind) {
+    const who = [d.owner_role ? roleLabel(d.owner_role) : null, d.owner_org || null].filter(Boolean).join(', ');
+    entries.push(['Task', html`${taskKindLabel(d.kind)}${who ? ` (${who})` : ''}`]);
+  }
+  if (d.due_at) entries.push(['Was due by', timeEl(d.due_at)]);
+  if (level !== undefined && LEVEL_TEXT[level]) {
+    entries.push(['Now escalated to', html`${LEVEL_TEXT[level]}${d.escalated_to_org ? ` (${d.escalated_to_org})` : ''}`]);
+  }
+  if (!entries.length) return '';
+  return html`
+    <dl class="seam-timeline__details">
+      ${entries.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}
+    </dl>`;
+}
+
+function eventDetails(ev) {
+  if (/escalat/.test(actionName(ev.action))) return escalationDetails(ev);
+  const d = ev.detail;
+  if (d === null || d === undefined || d === '') return '';
+  if (typeof d !== 'object') return html`<div class="seam-timeline__details">${pre(String(d))}</div>`;
+  const entries = Object.entries(d).filter(([k, v]) => v !== null && v !== undefined && v !== '' && DETAIL_LABELS[k] !== null);
+  // What "comment" means depends on the action.
+  const name = actionName(ev.action);
+  const commentLabel = { returned: 'Reason', return: 'Reason', resubmitted: 'Answer to the advice', resubmit: 'Answer to the advice', discharged: 'Outcome', discharge: 'Outcome' }[name];
+  if (!entries.length) return '';
+  return html`
+    <dl class="seam-timeline__details">
+      ${entries.map(([k, v]) => html`<dt>${(k === 'comment' && commentLabel) || DETAIL_LABELS[k] || humanise(k)}</dt><dd>${detailValue(k, v)}</dd>`)}
+    </dl>`;
+}
+
+function timeline(events) {
+  if (!events.length) return html`<p>No events recorded yet.</p>`;
+  return html`
+    <ol class="seam-timeline" id="timeline">
+      ${events.map((ev) => {
+        const b = statusOf(ev.before);
+        const a = statusOf(ev.after);
+        const actor = ev.actor;
+        return html`
+        <li class="seam-timeline__item seam-timeline__item--${actionName(ev.action)}" data-action="${ev.action}">
+          <h3 class="nhsuk-heading-xs seam-timeline__title">${actionLabel(ev)}</h3>
+          <p class="nhsuk-body-s seam-timeline__meta">
+            ${timeEl(ev.at)} · ${actor && actor.username && actor.role !== 'system' ? personText(actor) : 'Seam failsafe (automatic)'}
+          </p>
+          ${b && a && b !== a ? html`<p class="nhsuk-body-s seam-timeline__change">${statusLabel(b)} → <strong>${statusLabel(a)}</strong></p>` : ''}
+          ${!b && a ? html`<p class="nhsuk-body-s seam-timeline__change">Now <strong>${statusLabel(a)}</strong></p>` : ''}
+          ${eventDetails(ev)}
+        </li>`;
+      })}
+    </ol>`;
+}
+
+// ---------------------------------------------------------------------------
+// Actions.
+
+function keyFor(formId) {
+  if (!keys.has(formId)) keys.set(formId, newIdempotencyKey());
+  return keys.get(formId);
+}
+
+function textarea(idAttr, label, hint, { rows = 4, value = '' } = {}) {
+  return html`
+    <div class="nhsuk-form-group">
+      <label class="nhsuk-label" for="${idAttr}">${label}</label>
+      ${hint ? html`<div class="nhsuk-hint" id="${idAttr}-hint">${hint}</div>` : ''}
+      <textarea class="nhsuk-textarea" id="${idAttr}" name="${idAttr}" rows="${rows}"${hint ? html` aria-describedby="${idAttr}-hint"` : ''}>${value}</textarea>
+    </div>`;
+}
+
+function triageForm(r) {
+  const others = (services || []).filter((s) => String(s.id) !== String(r.service && r.service.id));
+  const byTrust = new Map();
+  for (const s of others) {
+    const t = (s.trust && s.trust.name) || 'Other';
+    if (!byTrust.has(t)) byTrust.set(t, []);
+    byTrust.get(t).push(s);
+  }
+  const ownTrust = r.service && r.service.trust && r.service.trust.name;
+  const trusts = [...byTrust.keys()].sort((a, b) => (a === ownTrust ? -1 : b === ownTrust ? 1 : a.localeCompare(b)));
+  return html`
+    <section class="seam-action" aria-labelledby="triage-heading">
+      <h2 class="nhsuk-heading-m" id="triage-heading">Triage this referral</h2>
+      <form id="triage-form" novalidate>
+        <div class="nhsuk-form-group">
+          <fieldset class="nhsuk-fieldset">
+            <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">Decision</legend>
+            <div class="nhsuk-radios nhsuk-radios--conditional" data-module="nhsuk-radios">
+              <div class="nhsuk-radios__item">
+                <input class="nhsuk-radios__input" id="decision-accept" name="decision" type="radio" value="accept" data-aria-controls="conditional-accept">
+                <label class="nhsuk-label nhsuk-radios__label" for="decision-accept">Accept</label>
+                <div class="nhsuk-hint nhsuk-radios__hint">It goes to the booking team for an appointment.</div>
+              </div>
+              <div class="nhsuk-radios__conditional nhsuk-radios__conditional--hidden" id="conditional-accept">
+                <div class="nhsuk-form-group">
+                  <label class="nhsuk-label" for="triage-priority">Priority</label>
+                  <div class="nhsuk-hint" id="triage-priority-hint">Change it only if the clinical picture needs it.</div>
+                  <select class="nhsuk-select" id="triage-priority" name="priority" aria-describedby="triage-priority-hint">
+                    <option value="">Keep as ${priorityLabel(r.priority).toLowerCase()}</option>
+                    ${['routine', 'urgent', 'two_week_wait'].filter((p) => p !== r.priority).map((p) => html`<option value="${p}">Change to ${priorityLabel(p).toLowerCase()}</option>`)}
+                  </select>
+                </div>
+              </div>
+              <div class="nhsuk-radios__item">
+                <input class="nhsuk-radios__input" id="decision-return" name="decision" type="radio" value="return" data-aria-controls="conditional-return">
+                <label class="nhsuk-label nhsuk-radios__label" for="decision-return">Return with advice</label>
+                <div class="nhsuk-hint nhsuk-radios__hint">It goes back to the GP practice, who must review your advice.</div>
+              </div>
+              <div class="nhsuk-radios__conditional nhsuk-radios__conditional--hidden" id="conditional-return">
+                ${textarea('advice', 'Advice for the GP', 'What the GP should do: tests, treatment, or what to include if they refer again.', { rows: 5 })}
+              </div>
+              <div class="nhsuk-radios__item">
+                <input class="nhsuk-radios__input" id="decision-redirect" name="decision" type="radio" value="redirect" data-aria-controls="conditional-redirect">
+                <label class="nhsuk-label nhsuk-radios__label" for="decision-redirect">Redirect to another service</label>
+                <div class="nhsuk-hint nhsuk-radios__hint">Sends it straight to the right service, at any trust, without going back to the GP. The waiting time clock keeps running.</div>
+              </div>
+              <div class="nhsuk-radios__conditional nhsuk-radios__conditional--hidden" id="conditional-redirect">
+                <div class="nhsuk-form-group">
+                  <label class="nhsuk-label" for="to_service_id">Service to redirect to</label>
+                  <select class="nhsuk-select" id="to_service_id" name="to_service_id">
+                    <option value="">${services ? 'Choose a service' : 'Services could not be loaded'}</option>
+                    ${trusts.map((t) => html`<optgroup label="${t}">${byTrust.get(t).map((s) => html`<option value="${s.id}">${s.name} – ${t}</option>`)}</optgroup>`)}
+                  </select>
+                </div>
+              </div>
+            </div>
+          </fieldset>
+        </div>
+        ${textarea('triage-comment', 'Comment', 'If you return the referral, this is the reason the GP will see. Otherwise optional.')}
+        <button class="nhsuk-button" type="submit">Record triage decision</button>
+      </form>
+    </section>`;
+}
+
+function bookForm() {
+  return html`
+    <section class="seam-action" aria-labelledby="book-heading">
+      <h2 class="nhsuk-heading-m" id="book-heading">Book an appointment</h2>
+      <form id="book-form" novalidate>
+        <div class="nhsuk-form-group">
+          <label class="nhsuk-label" for="appointment_at">Appointment date and time</label>
+          <div class="nhsuk-hint" id="appointment_at-hint">UK time.</div>
+          <input class="nhsuk-input nhsuk-input--width-20" id="appointment_at" name="appointment_at" type="datetime-local" aria-describedby="appointment_at-hint">
+        </div>
+        <button class="nhsuk-button" type="submit">Book appointment</button>
+      </form>
+    </section>`;
+}
+
+function attendForm(r) {
+  return html`
+    <section class="seam-action" aria-labelledby="attend-heading">
+      <h2 class="nhsuk-heading-m" id="attend-heading">Record attendance</h2>
+      <form id="attend-form" novalidate>
+        <p>${r.appointment_at ? html`The appointment was booked for ${timeEl(r.appointment_at, { weekday: true })}.` : ''} Record that the patient attended, then record the outcome.</p>
+        <button class="nhsuk-button" type="submit">Record that the patient attended</button>
+      </form>
+    </section>`;
+}
+
+function dischargeForm() {
+  return html`
+    <section class="seam-action" aria-labelledby="discharge-heading">
+      <h2 class="nhsuk-heading-m" id="discharge-heading">Record the outcome</h2>
+      <form id="discharge-form" novalidate>
+        ${textarea('discharge-comment', 'Outcome and discharge comment', 'What was found and done, and any actions for the GP.', { rows: 5 })}
+        <button class="nhsuk-button" type="submit">Discharge the patient</button>
+      </form>
+    </section>`;
+}
+
+function returnedForms(r) {
+  return html`
+    <section class="seam-action" aria-labelledby="resubmit-heading">
+      <h2 class="nhsuk-heading-m" id="resubmit-heading">Resubmit with your answer</h2>
+      <form id="resubmit-form" novalidate>
+        ${textarea('resubmit-comment', 'Your answer to the advice', 'What you have done about the advice, and why the patient still needs to be seen. The service will see this.', { rows: 5 })}
+        ${textarea('resubmit-summary', 'Updated clinical summary (optional)', 'Change it only if there is new information, for example test results.', { rows: 8, value: r.clinical_summary || '' })}
+        <button class="nhsuk-button" type="submit">Resubmit referral</button>
+      </form>
+    </section>
+    <section class="seam-action" aria-labelledby="close-heading">
+      <h2 class="nhsuk-heading-m" id="close-heading">Or close the referral</h2>
+      <form id="close-form" novalidate>
+        ${textarea('close-comment', 'Why are you closing it?', 'For example: advice followed, the patient no longer needs to be seen.', { rows: 3 })}
+        <button class="nhsuk-button nhsuk-button--secondary" type="submit">Close referral</button>
+      </form>
+    </section>`;
+}
+
+function withdrawForm() {
+  return html`
+    <details class="nhsuk-details seam-action" id="withdraw-details">
+      <summary class="nhsuk-details__summary">
+        <span class="nhsuk-details__summary-text">Withdraw this referral</span>
+      </summary>
+      <div class="nhsuk-details__text">
+        <form id="withdraw-form" novalidate>
+          <p>Withdraw it if the patient no longer needs or wants to be seen. This ends the referral for everyone.</p>
+          ${textarea('withdraw-reason', 'Reason for withdrawing', null, { rows: 3 })}
+          <button class="nhsuk-button nhsuk-button--warning" type="submit">Withdraw referral</button>
+        </form>
+      </div>
+    </details>`;
+}
+
+function availableActions(r) {
+  const role = me.role;
+  const staff = ['triager', 'clinician', 'booking'].includes(role) && sameTrust(r);
+  const gp = isPracticeRole(role) && samePractice(r);
+  const out = [];
+  if (r.status === 'awaiting_triage' && staff && ['triager', 'clinician'].includes(role)) out.push('triage');
+  if (r.status === 'awaiting_booking' && staff) out.push('book');
+  if (r.status === 'booked' && staff) out.push('attend');
+  if (r.status === 'attended' && staff && ['triager', 'clinician'].includes(role)) out.push('discharge');
+  if (r.status === 'returned' && gp && role === 'gp') out.push('returned');
+  if (OPEN_STATUSES.includes(r.status) && (gp || (staff && ['triager', 'clinician'].includes(role)))) out.push('withdraw');
+  return out;
+}
+
+function actions(r) {
+  const list = availableActions(r);
+  if (!list.length) return '';
+  return html`
+    <div id="actions">
+      ${list.map((a) => {
+        switch (a) {
+          case 'triage': return triageForm(r);
+          case 'book': return bookForm(r);
+          case 'attend': return attendForm(r);
+          case 'discharge': return dischargeForm(r);
+          case 'returned': return returnedForms(r);
+          case 'withdraw': return withdrawForm(r);
+          default: return '';
+        }
+      })}
+    </div>`;
+}
+
+// What each form sends, and where its fields' errors go.
+const FORMS = {
+  'triage-form': {
+    path: 'triage',
+    fields: { decision: 'decision-accept', comment: 'triage-comment', advice: 'advice', to_service_id: 'to_service_id', priority: 'triage-priority' },
+    body(f) {
+      const b = {};
+      const d = f.querySelector('input[name="decision"]:checked');
+      if (d) b.decision = d.value;
+      const comment = f.elements['triage-comment'].value.trim();
+      if (comment) b.comment = comment;
+      if (b.decision === 'return') {
+        const advice = f.elements.advice.value.trim();
+        if (advice) b.advice = advice;
+      } else if (b.decision === 'redirect') {
+        const to = f.elements.to_service_id.value;
+        if (to) b.to_service_id = Number(to);
+      } else if (b.decision === 'accept') {
+        const p = f.elements.priority.value;
+        if (p) b.priority = p;
+      }
+      return b;
+    },
+    success(b, r) {
+      if (b.decision === 'accept') return 'Referral accepted. It is now with the booking team.';
+      if (b.decision === 'return') return 'Referral returned to the GP practice with your advice.';
+      if (b.decision === 'redirect') {
+        const to = (services || []).find((s) => String(s.id) === String(b.to_service_id));
+        return `Referral redirected to ${serviceText(to || r.service) || 'another service'}.`;
+      }
+      return 'Triage decision recorded.';
+    },
+  },
+  'book-form': {
+    path: 'book',
+    fields: { appointment_at: 'appointment_at' },
+    body(f) {
+      const v = f.elements.appointment_at.value;
+      if (!v) return {};
+      const iso = londonLocalToUtcIso(v);
+      return { appointment_at: iso || v };
+    },
+    success: (b, r) => `Appointment booked for ${formatDateTime(r.appointment_at || b.appointment_at, { weekday: true })}.`,
+  },
+  'attend-form': { path: 'attend', fields: {}, body: () => ({}), success: () => 'Attendance recorded. Record the outcome when you are ready.' },
+  'discharge-form': {
+    path: 'discharge',
+    fields: { comment: 'discharge-comment' },
+    body(f) {
+      const c = f.elements['discharge-comment'].value.trim();
+      return c ? { comment: c } : {};
+    },
+    success: () => 'Outcome recorded and the patient discharged.',
+  },
+  'resubmit-form': {
+    path: 'resubmit',
+    fields: { comment: 'resubmit-comment', clinical_summary: 'resubmit-summary' },
+    body(f) {
+      const b = {};
+      const c = f.elements['resubmit-comment'].value.trim();
+      if (c) b.comment = c;
+      const s = f.elements['resubmit-summary'].value.trim();
+      if (s && s !== String(referral.clinical_summary || '').trim()) b.clinical_summary = s;
+      return b;
+    },
+    success: (b, r) => `Referral resubmitted to ${serviceText(r.service)} with your answer.`,
+  },
+  'close-form': {
+    path: 'close',
+    fields: { comment: 'close-comment' },
+    body(f) {
+      const c = f.elements['close-comment'].value.trim();
+      return c ? { comment: c } : {};
+    },
+    success: () => 'Referral closed.',
+  },
+  'withdraw-form': {
+    path: 'withdraw',
+    fields: { reason: 'withdraw-reason' },
+    body(f) {
+      const c = f.elements['withdraw-reason'].value.trim();
+      return c ? { reason: c } : {};
+    },
+    success: () => 'Referral withdrawn.',
+  },
+};
+
+let busy = false;
+
+async function onSubmit(ev) {
+  const form = ev.target.closest('form');
+  const spec = form && FORMS[form.id];
+  if (!spec) return;
+  ev.preventDefault();
+  if (busy) return;
+  clearErrors(errors, view);
+  notice.innerHTML = '';
+  const body = { ...spec.body(form), version: referral.version };
+  const button = form.querySelector('button[type="submit"]');
+  busy = true;
+  if (button) {
+    button.disabled = true;
+    button.setAttribute('aria-disabled', 'true');
+  }
+  try {
+    const updated = await api(`/referrals/${encodeURIComponent(id)}/${spec.path}`, {
+      method: 'POST', body, idempotencyKey: keyFor(form.id),
+    });
+    keys.clear();
+    const message = spec.success(body, updated || referral);
+    const ok = await load({ quiet: true });
+    if (ok) banner(message);
+    else banner(`${message} You can no longer see this referral.`);
+  } catch (e) {
+    if (e.status >= 400 && e.status < 500) keys.delete(form.id);
+    const summary = showApiError(errors, e, spec.fields, view);
+    if (e.code === 'stale_version' || e.code === 'illegal_transition') {
+      const body2 = summary.querySelector('.nhsuk-error-summary__body');
+      const p = document.createElement('p');
+      p.innerHTML = html`Someone else may have changed this referral. <a href="referral.html?id=${id}">Reload it to see the latest</a>.`.s;
+      body2.append(p);
+    }
+  } finally {
+    busy = false;
+    if (button && button.isConnected) {
+      button.disabled = false;
+      button.removeAttribute('aria-disabled');
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Page.
+
+function renderBreadcrumb() {
+  const home = homeFor(me.role);
+  const label = home === 'worklist.html' ? 'Worklist' : me.role === 'patient' ? 'My referrals' : 'Referrals';
+  breadcrumb.innerHTML = html`
+    <nav class="nhsuk-breadcrumb" aria-label="Breadcrumb">
+      <ol class="nhsuk-breadcrumb__list">
+        <li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href="${home}">${label}</a></li>
+        ${home !== 'referrals.html' ? html`<li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href="referrals.html">Referrals</a></li>` : ''}
+      </ol>
+      <a class="nhsuk-back-link" href="${home}"><span class="nhsuk-u-visually-hidden">Back to </span>${label}</a>
+    </nav>`.s;
+}
+
+function renderReferral(r, events, historyError) {
+  const p = r.patient || {};
+  const svc = r.service || {};
+  setTitle(`Referral ${r.id}: ${patientName(p)}`);
+  render(view, html`
+    <div class="nhsuk-grid-row">
+      <div class="nhsuk-grid-column-two-thirds">
+        <span class="nhsuk-caption-l">Referral ${r.id} · <span class="nhsuk-u-nowrap">NHS number ${formatNhsNumber(p.nhs_number)}</span></span>
+        <h1 class="nhsuk-u-margin-bottom-3">${me.role === 'patient' ? `Your referral to ${svc.name || 'hospital'}` : `${svc.name || 'Referral'} for ${patientName(p)}`}</h1>
+        <p class="seam-tags" id="status-line">${statusTag(r.status)} ${priorityTag(r.priority)} ${overdueTags(r)}</p>
+        ${holderPanel(r)}
+        ${returnPanel(r)}
+        ${details(r)}
+        ${actions(r)}
+        <h2 class="nhsuk-heading-m nhsuk-u-margin-top-7">History</h2>
+        ${historyError ? html`<p class="nhsuk-error-message">The history could not be loaded: ${historyError.message}</p>` : timeline(events)}
+      </div>
+    </div>`);
+}
+
+async function load({ quiet = false } = {}) {
+  let r;
+  let events = [];
+  let historyError = null;
+  try {
+    const [ref, hist] = await Promise.all([
+      api(`/referrals/${encodeURIComponent(id)}`),
+      api(`/referrals/${encodeURIComponent(id)}/history`).catch((e) => { historyError = e; return null; }),
+    ]);
+    r = ref;
+    events = (hist && hist.events) || [];
+  } catch (e) {
+    if (quiet && e.status === 404) {
+      view.innerHTML = '';
+      return false;
+    }
+    render(view, html`<h1>Referral ${id || ''}</h1>`);
+    showErrorSummary(errors, [{ text: e.status === 404 ? 'There is no such referral, or you cannot see it.' : e.message }]);
+    return false;
+  }
+  referral = r;
+  const needServices = availableActions(r).includes('triage') && services === null;
+  if (needServices) {
+    try {
+      const data = await api('/services', { query: { accepts_referrals: 'true' } });
+      services = (data && data.services) || [];
+    } catch {
+      services = null;
+    }
+  }
+  renderReferral(r, events, historyError);
+  return true;
+}
+
+async function main() {
+  me = await startPage('');
+  renderBreadcrumb();
+  if (!id) {
+    render(view, html`<h1>Referral</h1>`);
+    showErrorSummary(errors, [{ text: 'No referral was given. Open a referral from your worklist or referrals list.' }]);
+    return;
+  }
+  view.addEventListener('submit', onSubmit);
+  const ok = await load();
+  if (ok && param('created')) {
+    // Say it once: a reload should not announce it again.
+    window.history.replaceState(null, '', `referral.html?id=${encodeURIComponent(id)}`);
+    banner(`Referral sent to ${serviceText(referral.service)}.`);
+  } else if (ok) {
+    const h1 = view.querySelector('h1');
+    if (h1) {
+      h1.setAttribute('tabindex', '-1');
+      h1.focus({ preventScroll: true });
+    }
+  }
+}
+
+main();

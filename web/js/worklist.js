@@ -1,0 +1,111 @@
+// worklist.js - the signed-in user's open tasks: overdue first, then the
+// most escalated, then the earliest due.
+
+import { api } from './api.js';
+import {
+  escalationText, formatNhsNumber, html, overdueTags, pagination, param, patientName, priorityTag, render, roleLabel,
+  setTitle, showErrorSummary, startPage, taskKindLabel, timeEl,
+} from './layout.js';
+
+const main = document.getElementById('maincontent');
+let me = null;
+
+function introFor(me) {
+  const org = (me.organisation && me.organisation.name) || 'your organisation';
+  const svc = me.service && me.service.name ? `${me.service.name}, ` : '';
+  switch (me.role) {
+    case 'triager': return `Referrals waiting for triage at ${svc}${org}.`;
+    case 'booking': return `Accepted referrals waiting for an appointment at ${org}.`;
+    case 'clinician': return `Attendances and outcomes to record for ${svc}${org}.`;
+    case 'gp':
+    case 'practice_admin': return `Referrals returned to ${org} with advice, waiting for your review.`;
+    case 'interface_lead': return `Work at ${org} that is two or more working days late and has been escalated to you as interface lead.`;
+    case 'icb_analyst': return 'Work across the ICB that is five or more working days late and has been escalated to the ICB.';
+    default: return `Open tasks for ${roleLabel(me.role).toLowerCase()}s at ${org}.`;
+  }
+}
+
+function cellHeading(text) {
+  return html`<span class="nhsuk-table__heading" aria-hidden="true">${text} </span>`;
+}
+
+function row(t) {
+  const r = t.referral || {};
+  const p = r.patient || {};
+  const svc = r.service || {};
+  const id = r.id != null ? r.id : t.referral_id;
+  const escalated = escalationText(t.escalation_level || 0, t.escalated_to);
+  return html`
+    <tr class="nhsuk-table__row${t.overdue ? ' seam-row--overdue' : ''}" role="row" data-task-id="${t.id}" data-referral-id="${id}">
+      <td class="nhsuk-table__cell" role="cell">${cellHeading('Flag')}<span>${t.overdue || escalated ? overdueTags(t) : html`<span class="nhsuk-u-secondary-text-colour nhsuk-u-nowrap">On time</span>`}</span></td>
+      <td class="nhsuk-table__cell" role="cell">${cellHeading('Task')}<strong>${taskKindLabel(t.kind)}</strong></td>
+      <td class="nhsuk-table__cell" role="cell">${cellHeading('Patient')}<span>${patientName(p) || `Referral ${id}`}<br><span class="nhsuk-u-secondary-text-colour nhsuk-u-nowrap nhsuk-u-font-size-16">${formatNhsNumber(p.nhs_number)}</span></span></td>
+      <td class="nhsuk-table__cell" role="cell">${cellHeading('Priority')}${r.priority ? priorityTag(r.priority, { short: true }) : ''}</td>
+      <td class="nhsuk-table__cell" role="cell">${cellHeading('Service')}<span>${svc.name || ''}${svc.trust && svc.trust.name && svc.trust.code !== (me.organisation && me.organisation.code) ? html`<br><span class="nhsuk-u-secondary-text-colour nhsuk-u-font-size-16">${svc.trust.name}</span>` : ''}</span></td>
+      <td class="nhsuk-table__cell" role="cell">${cellHeading('Due')}${t.due_at ? timeEl(t.due_at) : ''}</td>
+      <td class="nhsuk-table__cell seam-cell-action" role="cell">
+        <a class="nhsuk-link" href="referral.html?id=${encodeURIComponent(id)}">Open<span class="nhsuk-u-visually-hidden"> ${taskKindLabel(t.kind).toLowerCase()} task for ${patientName(p) || `referral ${id}`}</span></a>
+      </td>
+    </tr>`;
+}
+
+async function load() {
+  me = await startPage('worklist.html');
+  setTitle('Worklist');
+  const page = Math.max(1, parseInt(param('page') || '1', 10) || 1);
+  let data;
+  try {
+    data = await api('/worklist', { query: { page: page > 1 ? page : undefined } });
+  } catch (e) {
+    render(main, html`<h1>Your worklist</h1><div id="errors"></div>`);
+    showErrorSummary(document.getElementById('errors'), [{ text: e.message }]);
+    return;
+  }
+  const tasks = (data && data.tasks) || [];
+  const overdue = tasks.filter((t) => t.overdue).length;
+  // The worklist comes a page at a time (page, page_size, total).
+  const total = typeof data.total === 'number' ? data.total : tasks.length;
+  const size = data.page_size || tasks.length || 1;
+  const current = data.page || page;
+  const pages = Math.max(1, Math.ceil(total / size));
+  const first = (current - 1) * size + 1;
+  render(main, html`
+    <h1>Your worklist</h1>
+    <p class="nhsuk-body-l">${introFor(me)}</p>
+    ${tasks.length ? html`
+      <p class="nhsuk-body" id="task-count" role="status">
+        ${pages > 1
+          ? html`<strong>${total} tasks</strong>: showing ${first} to ${first + tasks.length - 1}${overdue ? html`, <strong class="seam-text-red">${overdue} of them overdue</strong>` : ''}.`
+          : html`<strong>${tasks.length} task${tasks.length === 1 ? '' : 's'}</strong>${overdue ? html`, <strong class="seam-text-red">${overdue} overdue</strong>` : ''}.`}
+      </p>
+      <div class="nhsuk-table-container">
+        <table class="nhsuk-table nhsuk-table--responsive seam-worklist" role="table" id="worklist-table">
+          <caption class="nhsuk-table__caption nhsuk-u-visually-hidden">Open tasks, most urgent first</caption>
+          <thead class="nhsuk-table__head" role="rowgroup">
+            <tr class="nhsuk-table__row" role="row">
+              <th class="nhsuk-table__header" scope="col" role="columnheader">Flag</th>
+              <th class="nhsuk-table__header" scope="col" role="columnheader">Task</th>
+              <th class="nhsuk-table__header" scope="col" role="columnheader">Patient</th>
+              <th class="nhsuk-table__header" scope="col" role="columnheader">Priority</th>
+              <th class="nhsuk-table__header" scope="col" role="columnheader">Service</th>
+              <th class="nhsuk-table__header" scope="col" role="columnheader">Due</th>
+              <th class="nhsuk-table__header" scope="col" role="columnheader"><span class="nhsuk-u-visually-hidden">Link</span></th>
+            </tr>
+          </thead>
+          <tbody class="nhsuk-table__body">
+            ${tasks.map(row)}
+          </tbody>
+        </table>
+      </div>
+      ${pagination((n) => (n > 1 ? `worklist.html?page=${n}` : 'worklist.html'), current, pages)}`
+    : html`
+      <div class="nhsuk-inset-text" id="empty-state">
+        <span class="nhsuk-u-visually-hidden">Information: </span>
+        <p><strong>There is nothing on your worklist.</strong></p>
+        <p>A task appears here when a referral needs you to act, with the time it is due by. Overdue work rises to the top.</p>
+      </div>`}
+    <p><a href="referrals.html">See all referrals you can view</a></p>
+  `);
+}
+
+load();
