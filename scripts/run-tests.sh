@@ -3,7 +3,7 @@
 # real HTTP, and browser tests in Debian's Chromium.  Ends with one line:
 #   N passed, N failed
 # and exits non-zero if anything failed.  Run one suite with
-#   scripts/run-tests.sh unit|api|browser
+#   scripts/run-tests.sh unit|api|api-sqlite|api-pg|browser
 set -uo pipefail
 cd "$(dirname "$0")/.."
 only="${1:-all}"
@@ -70,8 +70,26 @@ run_node() { # name dir
     fi
 }
 
-if [ "$only" = all ] || [ "$only" = api ]; then
-    run_node api tests/api
+if [ "$only" = all ] || [ "$only" = api ] || [ "$only" = api-sqlite ]; then
+    run_node api-sqlite tests/api
+fi
+
+# The whole API suite again on a real PostgreSQL server: a throwaway cluster
+# in a temporary directory on a free port, stopped afterwards even on failure.
+if [ "$only" = all ] || [ "$only" = api ] || [ "$only" = api-pg ]; then
+    pgdir=$(mktemp -d /tmp/seam-pg.XXXXXX)
+    trap 'scripts/pg-cluster.sh stop "$pgdir"' EXIT
+    if pgbase=$(scripts/pg-cluster.sh start "$pgdir"); then
+        psql "$pgbase/postgres" -X -qAtc "CREATE DATABASE seam_template" &&
+            ./build/seam copy --from build/test-template.db --to "$pgbase/seam_template" 2>"$log/pg-template.log" ||
+            { cat "$log/pg-template.log"; failed=$((failed + 1)); }
+        SEAM_TEST_PG="$pgbase" SEAM_TEST_PG_TEMPLATE=seam_template run_node api-postgresql tests/api
+    else
+        echo "could not start a PostgreSQL cluster"
+        failed=$((failed + 1))
+    fi
+    scripts/pg-cluster.sh stop "$pgdir"
+    trap - EXIT
 fi
 if [ "$only" = all ] || [ "$only" = browser ]; then
     run_node browser tests/browser

@@ -80,9 +80,13 @@ static int body_text(app_ctx *ctx, json_t *body, const char *name, const char *p
     }
     if (strlen(s) != len)
         return app_fail(ctx, SEAM_EINVALID, "invalid_value", name, "%s must not contain NUL characters.", name);
-    if (max && len > max)
+    /* Limits are in characters (UTF-8 code points), as a person counts them. */
+    size_t chars = 0;
+    for (size_t k = 0; k < len; k++)
+        chars += ((unsigned char)s[k] & 0xC0) != 0x80;
+    if (max && chars > max)
         return app_fail(ctx, SEAM_EINVALID, "field_too_long", name,
-                        "This is %zu characters long; it must be %zu characters or fewer (%s).", len, max, name);
+                        "This is %zu characters long; it must be %zu characters or fewer (%s).", chars, max, name);
     *out = s;
     return 0;
 }

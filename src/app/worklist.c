@@ -81,8 +81,9 @@ int app_worklist(app_ctx *ctx, const void *arg, json_t **out)
     q.len += w.len;
     memcpy(q.p, w.p, sizeof(w.p));
     q.n = w.n;
-    sqlb_add(&q, " ORDER BY CASE WHEN t.due_at < $? THEN 0 ELSE 1 END, t.escalation_level DESC,"
-                 " CASE r.priority WHEN 'two_week_wait' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END, t.due_at, t.id");
+    /* Overdue first, then most escalated, then earliest due.  Priority is
+     * already in the due time: urgent and two-week-wait targets are tighter. */
+    sqlb_add(&q, " ORDER BY CASE WHEN t.due_at < $? THEN 0 ELSE 1 END, t.escalation_level DESC, t.due_at, t.id");
     sqlb_param(&q, DBP_TEXT(now));
     sqlb_add(&q, " LIMIT $?");
     sqlb_param(&q, DBP_INT(a->page_size));

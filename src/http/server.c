@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -238,6 +239,8 @@ static int h_referral_act(route_ctx *rc, app_ctx *ctx, json_t **out)
     for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
         if (strcmp(rc->seg[1], actions[i]) == 0)
             a.action = actions[i];
+    if (a.action == NULL && strcmp(rc->seg[1], "history") == 0)
+        return app_fail(ctx, SEAM_EMETHOD, "method_not_allowed", NULL, "Only GET is allowed on a referral's history.");
     if (a.action == NULL)
         return app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "There is no referral action %.40s.", rc->seg[1]);
     a.body = rc->body;
@@ -426,12 +429,14 @@ static enum MHD_Result handle_api(route_ctx *rc)
     if (!(route->flags & NOAUTH)) {
         const char *auth = MHD_lookup_connection_value(rc->conn, MHD_HEADER_KIND, "Authorization");
         char username[64];
-        if (auth == NULL || strncmp(auth, "Bearer ", 7) != 0)
+        if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0)
             return send_error(rc, SEAM_EUNAUTH, "unauthorized", "Sign in: send Authorization: Bearer <token>.", NULL);
         if (auth_token_verify(g_pk, auth + 7, ctx.now, username, sizeof(username)) != 0)
             return send_error(rc, SEAM_EUNAUTH, "unauthorized", "The token is invalid or has expired; sign in again.",
                               NULL);
         int e = app_user_load(ctx.db, username, &ctx.user);
+        if (e == SEAM_EUNAVAIL) /* a dropped idle connection: reconnect once (a read, safe to repeat) */
+            e = app_user_load(ctx.db, username, &ctx.user);
         if (e == SEAM_ENOTFOUND)
             return send_error(rc, SEAM_EUNAUTH, "unauthorized", "The signed-in user no longer exists or is inactive.",
                               NULL);
