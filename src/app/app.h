@@ -102,6 +102,35 @@ int app_referral_act(app_ctx *ctx, const void *arg, json_t **out);     /* arg: a
 int app_referral_history(app_ctx *ctx, const void *arg, json_t **out); /* arg: app_id_body */
 int app_worklist(app_ctx *ctx, const void *arg, json_t **out);         /* arg: app_list_args */
 
+/* An attachment upload or download (app_advice_attach / _attachment_get). */
+typedef struct app_attachment {
+    long long advice_id;
+    long long attachment_id;
+    const char *filename;
+    const char *content_type;
+    const char *data;
+    size_t len;
+} app_attachment;
+
+int app_advice_create(app_ctx *ctx, const void *arg, json_t **out);   /* arg: json_t * body */
+int app_advice_get(app_ctx *ctx, const void *arg, json_t **out);      /* arg: app_id_body */
+int app_advice_list(app_ctx *ctx, const void *arg, json_t **out);     /* arg: app_list_args */
+int app_advice_message(app_ctx *ctx, const void *arg, json_t **out);  /* arg: app_id_body */
+int app_advice_close(app_ctx *ctx, const void *arg, json_t **out);    /* arg: app_id_body */
+int app_advice_convert(app_ctx *ctx, const void *arg, json_t **out);  /* arg: app_id_body */
+int app_advice_withdraw(app_ctx *ctx, const void *arg, json_t **out); /* arg: app_id_body */
+int app_advice_attach(app_ctx *ctx, const void *arg, json_t **out);   /* arg: app_attachment */
+/* *out has data_base64 with the file; the HTTP layer sends the bytes. */
+int app_advice_attachment_get(app_ctx *ctx, const void *arg, json_t **out); /* arg: app_attachment */
+
+/* Interface measures per service of a trust (docs/api.md, Measures). */
+typedef struct app_measures_args {
+    const char *trust;
+    const char *from; /* YYYY-MM-DD or NULL */
+    const char *to;
+} app_measures_args;
+int app_measures_interface(app_ctx *ctx, const void *arg, json_t **out);
+
 /*
  * The failsafe: escalates every open task past its due time to the level
  * it has reached at ctx->now, recording one event per escalation.  *out

@@ -19,7 +19,7 @@
     " os.id, os.name, os.specialty, os.trust_code, otr.name,"                                                          \
     " r.requester_username, u.display_name, r.requester_org, ro.name,"                                                 \
     " t.id, t.kind, t.owner_org, oo.name, t.owner_service_id, tsv.name, t.owner_role, t.due_at,"                       \
-    " t.escalation_level, rb.display_name"
+    " t.escalation_level, rb.display_name, r.pathway_id, r.same_condition, r.advice_id, r.return_reason_code"
 
 #define REF_FROM                                                                                                       \
     " FROM referrals r"                                                                                                \
@@ -89,6 +89,10 @@ enum {
     C_DUE,
     C_LEVEL,
     C_RET_BY_NAME,
+    C_PATHWAY,
+    C_SAME,
+    C_ADVICE,
+    C_RET_CODE,
 };
 
 const char *refview_escalated_to(int level)
@@ -142,9 +146,10 @@ static json_t *ref_json(app_ctx *ctx, const db_rows *r, int i)
     json_object_set_new(o, "return",
                         db_isnull(r, i, C_RET_AT)
                             ? json_null()
-                            : json_pack("{s:s?,s:s?,s:s,s:{s:s?,s:s?}}", "reason", db_get(r, i, C_RET_REASON), "advice",
-                                        db_get(r, i, C_RET_ADVICE), "at", db_get(r, i, C_RET_AT), "by", "username",
-                                        db_get(r, i, C_RET_BY), "display_name", db_get(r, i, C_RET_BY_NAME)));
+                            : json_pack("{s:s?,s:s?,s:s,s:{s:s?,s:s?},s:s?}", "reason", db_get(r, i, C_RET_REASON),
+                                        "advice", db_get(r, i, C_RET_ADVICE), "at", db_get(r, i, C_RET_AT), "by",
+                                        "username", db_get(r, i, C_RET_BY), "display_name", db_get(r, i, C_RET_BY_NAME),
+                                        "reason_code", db_get(r, i, C_RET_CODE)));
     json_object_set_new(o, "appointment_at", str_or_null(db_get(r, i, C_APPT)));
     json_object_set_new(o, "withdraw_reason", str_or_null(db_get(r, i, C_WITHDRAW)));
     if (db_isnull(r, i, C_TASK_ID)) {
@@ -168,6 +173,11 @@ static json_t *ref_json(app_ctx *ctx, const db_rows *r, int i)
         json_object_set_new(o, "escalation_level", json_integer(level));
         json_object_set_new(o, "escalated_to", str_or_null(refview_escalated_to(level)));
     }
+    json_object_set_new(o, "pathway_id", str_or_null(db_get(r, i, C_PATHWAY)));
+    json_object_set_new(o, "same_condition",
+                        db_isnull(r, i, C_SAME) ? json_null() : json_boolean(db_geti(r, i, C_SAME)));
+    json_object_set_new(o, "advice_id",
+                        db_isnull(r, i, C_ADVICE) ? json_null() : json_integer(db_geti(r, i, C_ADVICE)));
     json_object_set_new(o, "version", json_integer(db_geti(r, i, C_VERSION)));
     json_object_set_new(o, "icb_code", json_string(db_get(r, i, C_ICB)));
     return o;
@@ -180,7 +190,10 @@ void refview_visibility(app_ctx *ctx, sqlb *b)
         sqlb_add(b, " AND p.practice_code = $?");
         sqlb_param(b, DBP_TEXT(ctx->user.org_code));
     } else if (app_role_is_trust(role)) {
-        sqlb_add(b, " AND s.trust_code = $?");
+        /* The trust's services' referrals, and the onward referrals it made. */
+        sqlb_add(b, " AND (s.trust_code = $?");
+        sqlb_param(b, DBP_TEXT(ctx->user.org_code));
+        sqlb_add(b, " OR r.requester_org = $?)");
         sqlb_param(b, DBP_TEXT(ctx->user.org_code));
     } else if (strcmp(role, "patient") == 0) {
         sqlb_add(b, " AND p.nhs_number = $?");
@@ -283,5 +296,103 @@ int refview_list(app_ctx *ctx, const app_list_args *a, json_t **out)
     db_rows_free(r);
     *out = json_pack("{s:o,s:i,s:i,s:I}", "referrals", list, "page", a->page, "page_size", a->page_size, "total",
                      (json_int_t)total);
+    return 0;
+}
+
+int app__svc_load(app_ctx *ctx, long long id, svc_info *s)
+{
+    db_rows *r;
+    db_param p[] = {DBP_INT(id)};
+    int rc = db_query(ctx->db,
+                      "SELECT s.id, s.trust_code, o.icb_code, s.name, s.accepts_referrals,"
+                      " s.triage_days_routine, s.triage_days_urgent, s.triage_days_2ww,"
+                      " s.booking_days_routine, s.booking_days_urgent, s.booking_days_2ww,"
+                      " s.outcome_days, s.review_days, s.accepts_advice, s.advice_days_routine, s.advice_days_urgent"
+                      " FROM services s JOIN organisations o ON o.code = s.trust_code WHERE s.id = $1",
+                      1, p, &r);
+    if (rc)
+        return app_db_fail(ctx, rc);
+    if (db_nrows(r) == 0) {
+        db_rows_free(r);
+        return SEAM_ENOTFOUND;
+    }
+    s->id = db_geti(r, 0, 0);
+    snprintf(s->trust, sizeof(s->trust), "%s", db_get(r, 0, 1));
+    snprintf(s->icb, sizeof(s->icb), "%s", db_get(r, 0, 2));
+    snprintf(s->name, sizeof(s->name), "%s", db_get(r, 0, 3));
+    s->accepts_referrals = (int)db_geti(r, 0, 4);
+    for (int i = 0; i < REF_PRIORITY_COUNT; i++) {
+        s->t.triage_days[i] = (int)db_geti(r, 0, 5 + i);
+        s->t.booking_days[i] = (int)db_geti(r, 0, 8 + i);
+    }
+    s->t.outcome_days = (int)db_geti(r, 0, 11);
+    s->t.review_days = (int)db_geti(r, 0, 12);
+    s->accepts_advice = (int)db_geti(r, 0, 13);
+    s->at.response_days[ADV_PRIO_ROUTINE] = (int)db_geti(r, 0, 14);
+    s->at.response_days[ADV_PRIO_URGENT] = (int)db_geti(r, 0, 15);
+    s->at.gp_days = s->t.review_days;
+    db_rows_free(r);
+    return 0;
+}
+
+int app__body_bool(app_ctx *ctx, json_t *body, const char *name, int required, int *out, int *present)
+{
+    json_t *v = body ? json_object_get(body, name) : NULL;
+    *present = 0;
+    if (v == NULL || json_is_null(v)) {
+        if (required)
+            return app_fail(ctx, SEAM_EINVALID, "missing_field", name, "Answer %s: true or false.", name);
+        return 0;
+    }
+    if (!json_is_boolean(v))
+        return app_fail(ctx, SEAM_EBADREQ, "bad_request", name, "%s must be true or false.", name);
+    *out = json_is_true(v);
+    *present = 1;
+    return 0;
+}
+
+int app__task_move(app_ctx *ctx, const char *subject_col, long long subject_id, const handoff_rule *rule,
+                   const char *org, long long service_id, seam_time due, const char *icb, json_t *snapshot)
+{
+    char now[SEAM_ISO_LEN], due_s[SEAM_ISO_LEN], sql[256];
+    seam_time_format(ctx->now, now);
+    int is_advice = strcmp(subject_col, "advice_id") == 0;
+    snprintf(sql, sizeof(sql),
+             "UPDATE tasks SET state = 'done', closed_at = $1, closed_by = $2 WHERE %s = $3 AND state = 'open'",
+             is_advice ? "advice_id" : "referral_id");
+    db_param close_p[] = {DBP_TEXT(now), DBP_TEXT(ctx->user.username), DBP_INT(subject_id)};
+    int rc = db_exec(ctx->db, sql, 3, close_p);
+    if (rc)
+        return app_db_fail(ctx, rc);
+    if (rule == NULL) {
+        if (snapshot) {
+            json_object_set_new(snapshot, "owner", json_null());
+            json_object_set_new(snapshot, "due_at", json_null());
+        }
+        return 0;
+    }
+    seam_time_format(due, due_s);
+    db_param p[] = {DBP_TEXT(icb),
+                    is_advice ? DBP_NULL : DBP_INT(subject_id),
+                    is_advice ? DBP_INT(subject_id) : DBP_NULL,
+                    DBP_TEXT(rule->task_kind),
+                    DBP_TEXT(org),
+                    rule->side == HANDOFF_PRACTICE ? DBP_NULL : DBP_INT(service_id),
+                    DBP_TEXT(rule->role),
+                    DBP_TEXT(due_s),
+                    DBP_TEXT(now)};
+    rc = db_exec(ctx->db,
+                 "INSERT INTO tasks (icb_code, referral_id, advice_id, kind, owner_org, owner_service_id, owner_role,"
+                 " due_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                 9, p);
+    if (rc)
+        return app_db_fail(ctx, rc);
+    if (snapshot) {
+        json_object_set_new(snapshot, "owner",
+                            json_pack("{s:s,s:o,s:s,s:s}", "organisation", org, "service",
+                                      rule->side == HANDOFF_PRACTICE ? json_null() : json_integer(service_id), "role",
+                                      rule->role, "task", rule->task_kind));
+        json_object_set_new(snapshot, "due_at", json_string(due_s));
+    }
     return 0;
 }

@@ -8,6 +8,8 @@
 
 #include "app/app.h"
 #include "app/sqlb.h"
+#include "core/advice.h"
+#include "core/handoff.h"
 
 /* Appends the caller's visibility rule (" AND ...") over aliases r (referral),
  * p (patient), s (current service). */
@@ -21,7 +23,42 @@ int refview_list(app_ctx *ctx, const app_list_args *a, json_t **out);
 
 /* Body field readers shared by use cases (referrals.c). */
 int app__body_str(app_ctx *ctx, json_t *body, const char *name, int required, size_t max, const char **out);
+/* As app__body_str, with the sentence to show when a required field is
+ * missing (NULL: the default for the field). */
+int app__body_text(app_ctx *ctx, json_t *body, const char *name, const char *prompt, int required, size_t max,
+                   const char **out);
 int app__body_int(app_ctx *ctx, json_t *body, const char *name, int required, long long *out, int *present);
+
+/* A service: its trust, ICB and targets. */
+typedef struct svc_info {
+    long long id;
+    char trust[16];
+    char icb[16];
+    char name[160];
+    int accepts_referrals;
+    int accepts_advice;
+    service_targets t;
+    advice_targets at;
+} svc_info;
+
+/* Loads a service.  SEAM_ENOTFOUND (not recorded on ctx) if absent. */
+int app__svc_load(app_ctx *ctx, long long id, svc_info *s);
+
+/* Reads a required or optional JSON boolean.  Missing -> 422 when
+ * required; not a boolean -> 400. */
+int app__body_bool(app_ctx *ctx, json_t *body, const char *name, int required, int *out, int *present);
+
+/* Opens a task for a referral (referral_id) or an advice request
+ * (advice_id); closes the subject's open task first.  rule NULL only
+ * closes.  Fills snapshot's "owner" and "due_at" when given. */
+int app__task_move(app_ctx *ctx, const char *subject_col, long long subject_id, const handoff_rule *rule,
+                   const char *org, long long service_id, seam_time due, const char *icb, json_t *snapshot);
+
+/* Opens an advice request (awaiting_response) with its first message and
+ * task, and records the event.  requested_at NULL means now. */
+int app__advice_open(app_ctx *ctx, const char *nhs, const char *icb, const char *practice, const svc_info *svc,
+                     advice_priority prio, const char *question, int consent, long long from_referral,
+                     const char *requested_at, const char *requester, const char *requester_org, long long *id_out);
 
 /* The escalation level name a task at level has reached. */
 const char *refview_escalated_to(int level);

@@ -51,8 +51,8 @@ static const char *field_prompt(const char *name)
 /* Reads an optional or required string field.  Returns 0 with *out set
  * (NULL when absent and optional), or an error recorded on ctx.  prompt,
  * when given, is the sentence shown if a required field is missing. */
-static int body_text(app_ctx *ctx, json_t *body, const char *name, const char *prompt, int required, size_t max,
-                     const char **out)
+int app__body_text(app_ctx *ctx, json_t *body, const char *name, const char *prompt, int required, size_t max,
+                   const char **out)
 {
     json_t *v = body ? json_object_get(body, name) : NULL;
     *out = NULL;
@@ -93,7 +93,7 @@ static int body_text(app_ctx *ctx, json_t *body, const char *name, const char *p
 
 int app__body_str(app_ctx *ctx, json_t *body, const char *name, int required, size_t max, const char **out)
 {
-    return body_text(ctx, body, name, NULL, required, max, out);
+    return app__body_text(ctx, body, name, NULL, required, max, out);
 }
 
 /* Reads an optional or required integer field (a JSON integer). */
@@ -113,90 +113,16 @@ int app__body_int(app_ctx *ctx, json_t *body, const char *name, int required, lo
     return 0;
 }
 
-/* Loads a service's trust and targets.  SEAM_ENOTFOUND if absent. */
-typedef struct svc_info {
-    long long id;
-    char trust[16];
-    char icb[16];
-    char name[160];
-    int accepts_referrals;
-    service_targets t;
-} svc_info;
-
-static int svc_load(app_ctx *ctx, long long id, svc_info *s)
-{
-    db_rows *r;
-    db_param p[] = {DBP_INT(id)};
-    int rc = db_query(ctx->db,
-                      "SELECT s.id, s.trust_code, o.icb_code, s.name, s.accepts_referrals,"
-                      " s.triage_days_routine, s.triage_days_urgent, s.triage_days_2ww,"
-                      " s.booking_days_routine, s.booking_days_urgent, s.booking_days_2ww,"
-                      " s.outcome_days, s.review_days"
-                      " FROM services s JOIN organisations o ON o.code = s.trust_code WHERE s.id = $1",
-                      1, p, &r);
-    if (rc)
-        return app_db_fail(ctx, rc);
-    if (db_nrows(r) == 0) {
-        db_rows_free(r);
-        return SEAM_ENOTFOUND;
-    }
-    s->id = db_geti(r, 0, 0);
-    snprintf(s->trust, sizeof(s->trust), "%s", db_get(r, 0, 1));
-    snprintf(s->icb, sizeof(s->icb), "%s", db_get(r, 0, 2));
-    snprintf(s->name, sizeof(s->name), "%s", db_get(r, 0, 3));
-    s->accepts_referrals = (int)db_geti(r, 0, 4);
-    for (int i = 0; i < REF_PRIORITY_COUNT; i++) {
-        s->t.triage_days[i] = (int)db_geti(r, 0, 5 + i);
-        s->t.booking_days[i] = (int)db_geti(r, 0, 8 + i);
-    }
-    s->t.outcome_days = (int)db_geti(r, 0, 11);
-    s->t.review_days = (int)db_geti(r, 0, 12);
-    db_rows_free(r);
-    return 0;
-}
-
 /* Closes the open task of a referral and opens the one for status. */
 static int task_move(app_ctx *ctx, long long ref_id, ref_status status, ref_priority prio, const svc_info *svc,
                      const char *practice, const char *icb, seam_time appointment, json_t *snapshot)
 {
-    char now[SEAM_ISO_LEN], due[SEAM_ISO_LEN];
-    seam_time_format(ctx->now, now);
-    db_param close_p[] = {DBP_TEXT(now), DBP_TEXT(ctx->user.username), DBP_INT(ref_id)};
-    int rc = db_exec(ctx->db,
-                     "UPDATE tasks SET state = 'done', closed_at = $1, closed_by = $2"
-                     " WHERE referral_id = $3 AND state = 'open'",
-                     3, close_p);
-    if (rc)
-        return app_db_fail(ctx, rc);
     handoff_rule rule;
-    if (handoff_for_status(status, &rule) != 0) {
-        json_object_set_new(snapshot, "owner", json_null());
-        json_object_set_new(snapshot, "due_at", json_null());
-        return 0;
-    }
-    seam_time d = handoff_due(status, prio, &svc->t, ctx->now, appointment);
-    seam_time_format(d, due);
+    if (handoff_for_status(status, &rule) != 0)
+        return app__task_move(ctx, "referral_id", ref_id, NULL, NULL, 0, 0, icb, snapshot);
+    seam_time due = handoff_due(status, prio, &svc->t, ctx->now, appointment);
     const char *org = rule.side == HANDOFF_PRACTICE ? practice : svc->trust;
-    db_param p[] = {DBP_TEXT(icb),
-                    DBP_INT(ref_id),
-                    DBP_TEXT(rule.task_kind),
-                    DBP_TEXT(org),
-                    rule.side == HANDOFF_PRACTICE ? DBP_NULL : DBP_INT(svc->id),
-                    DBP_TEXT(rule.role),
-                    DBP_TEXT(due),
-                    DBP_TEXT(now)};
-    rc = db_exec(ctx->db,
-                 "INSERT INTO tasks (icb_code, referral_id, kind, owner_org, owner_service_id, owner_role, due_at,"
-                 " created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                 8, p);
-    if (rc)
-        return app_db_fail(ctx, rc);
-    json_object_set_new(snapshot, "owner",
-                        json_pack("{s:s,s:o,s:s,s:s}", "organisation", org, "service",
-                                  rule.side == HANDOFF_PRACTICE ? json_null() : json_integer(svc->id), "role",
-                                  rule.role, "task", rule.task_kind));
-    json_object_set_new(snapshot, "due_at", json_string(due));
-    return 0;
+    return app__task_move(ctx, "referral_id", ref_id, &rule, org, svc->id, due, icb, snapshot);
 }
 
 static json_t *snapshot(const char *status, const char *priority, long long service_id)
@@ -217,45 +143,89 @@ static int load_visible(app_ctx *ctx, long long id, json_t **out)
 int app_referral_create(app_ctx *ctx, const void *arg, json_t **out)
 {
     json_t *body = (json_t *)arg;
-    const char *nhs_in, *prio_s, *reason, *summary;
-    long long service_id;
-    int have_service, rc;
+    const char *nhs_in = NULL, *prio_s, *reason, *summary;
+    long long service_id, onward_from = 0;
+    int have_service, have_onward, same_condition = 0, have_same, rc;
+    int onward = app_role_is_trust(ctx->user.role) && strcmp(ctx->user.role, "clinician") == 0;
+    onward = onward || strcmp(ctx->user.role, "triager") == 0;
 
-    if (!app_role_is_practice(ctx->user.role))
+    if (!app_role_is_practice(ctx->user.role) && !onward)
         return app_fail(ctx, SEAM_EFORBIDDEN, "forbidden", NULL,
-                        "Only a GP or practice administrator can make a referral; your role is %s.", ctx->user.role);
-    if ((rc = app__body_str(ctx, body, "patient_nhs_number", 1, 32, &nhs_in)) ||
+                        "Only a GP or practice administrator can make a referral, or a hospital clinician an onward"
+                        " referral; your role is %s.",
+                        ctx->user.role);
+    if ((rc = app__body_int(ctx, body, "onward_from", 0, &onward_from, &have_onward)))
+        return rc;
+    if (!onward && have_onward)
+        return app_fail(ctx, SEAM_EFORBIDDEN, "forbidden", "onward_from",
+                        "Onward referrals are made by the hospital team treating the patient, not by the practice.");
+    if (onward && !have_onward)
+        return app_fail(ctx, SEAM_EINVALID, "missing_field", "onward_from",
+                        "Select the referral this onward referral comes from.");
+    if ((rc = app__body_str(ctx, body, "patient_nhs_number", !onward, 32, &nhs_in)) ||
         (rc = app__body_int(ctx, body, "service_id", 1, &service_id, &have_service)) ||
         (rc = app__body_str(ctx, body, "priority", 1, 32, &prio_s)) ||
         (rc = app__body_str(ctx, body, "reason", 1, REASON_MAX, &reason)) ||
         (rc = app__body_str(ctx, body, "clinical_summary", 1, SUMMARY_MAX, &summary)))
         return rc;
-    char nhs[NHS_NUMBER_LEN];
-    if (nhs_number_normalise(nhs_in, nhs) != 0)
+    if (onward && (rc = app__body_bool(ctx, body, "same_condition", 1, &same_condition, &have_same)))
+        return rc;
+    ref_priority prio;
+    char nhs[NHS_NUMBER_LEN] = "";
+    if (nhs_in && nhs_number_normalise(nhs_in, nhs) != 0)
         return app_fail(ctx, SEAM_EINVALID, "invalid_nhs_number", "patient_nhs_number",
                         "%s is not a valid NHS number (10 digits with a correct check digit).", nhs_in);
-    ref_priority prio;
     if (ref_priority_parse(prio_s, &prio) != 0)
         return app_fail(ctx, SEAM_EINVALID, "invalid_value", "priority",
                         "Select a priority: routine, urgent or two-week wait (two_week_wait).");
 
-    /* The patient must be registered at the caller's practice. */
-    db_rows *r;
-    db_param pp[] = {DBP_TEXT(nhs), DBP_TEXT(ctx->user.org_code)};
-    rc = db_query(ctx->db, "SELECT icb_code FROM patients WHERE nhs_number = $1 AND practice_code = $2", 2, pp, &r);
-    if (rc)
-        return app_db_fail(ctx, rc);
-    if (db_nrows(r) == 0) {
+    char icb[16], practice[16], today[SEAM_DATE_LEN], clock[SEAM_DATE_LEN], pathway[48] = "";
+    seam_date_format(ctx->now, today);
+    snprintf(clock, sizeof(clock), "%s", today);
+    if (onward) {
+        /* The patient is the source referral's, which must be at the caller's trust. */
+        json_t *src = NULL;
+        rc = refview_load(ctx, onward_from, &src);
+        if (rc == SEAM_ENOTFOUND)
+            return app_fail(ctx, rc, "not_found", "onward_from", "No referral %lld is visible to you.", onward_from);
+        if (rc)
+            return rc;
+        json_t *pt = json_object_get(src, "patient");
+        if (nhs[0] && strcmp(nhs, json_string_value(json_object_get(pt, "nhs_number"))) != 0) {
+            json_decref(src);
+            return app_fail(ctx, SEAM_EINVALID, "invalid_value", "patient_nhs_number",
+                            "The NHS number is not the patient of referral %lld.", onward_from);
+        }
+        snprintf(nhs, sizeof(nhs), "%s", json_string_value(json_object_get(pt, "nhs_number")));
+        snprintf(icb, sizeof(icb), "%s", json_string_value(json_object_get(src, "icb_code")));
+        snprintf(practice, sizeof(practice), "%s",
+                 json_string_value(json_object_get(json_object_get(pt, "practice"), "code")));
+        if (same_condition) {
+            /* Same condition: the clock and pathway carry on, as in an inter-provider transfer. */
+            snprintf(clock, sizeof(clock), "%s", json_string_value(json_object_get(src, "clock_start")));
+            const char *pw = json_string_value(json_object_get(src, "pathway_id"));
+            snprintf(pathway, sizeof(pathway), "%s", pw ? pw : "");
+        }
+        json_decref(src);
+    } else {
+        /* The patient must be registered at the caller's practice. */
+        db_rows *r;
+        db_param pp[] = {DBP_TEXT(nhs), DBP_TEXT(ctx->user.org_code)};
+        rc = db_query(ctx->db, "SELECT icb_code FROM patients WHERE nhs_number = $1 AND practice_code = $2", 2, pp, &r);
+        if (rc)
+            return app_db_fail(ctx, rc);
+        if (db_nrows(r) == 0) {
+            db_rows_free(r);
+            return app_fail(ctx, SEAM_ENOTFOUND, "not_found", "patient_nhs_number",
+                            "No patient with NHS number %s is registered at your practice.", nhs);
+        }
+        snprintf(icb, sizeof(icb), "%s", db_get(r, 0, 0));
+        snprintf(practice, sizeof(practice), "%s", ctx->user.org_code);
         db_rows_free(r);
-        return app_fail(ctx, SEAM_ENOTFOUND, "not_found", "patient_nhs_number",
-                        "No patient with NHS number %s is registered at your practice.", nhs);
     }
-    char icb[16];
-    snprintf(icb, sizeof(icb), "%s", db_get(r, 0, 0));
-    db_rows_free(r);
 
     svc_info svc;
-    rc = svc_load(ctx, service_id, &svc);
+    rc = app__svc_load(ctx, service_id, &svc);
     if (rc == SEAM_ENOTFOUND)
         return app_fail(ctx, rc, "not_found", "service_id", "There is no service %lld.", service_id);
     if (rc)
@@ -264,9 +234,8 @@ int app_referral_create(app_ctx *ctx, const void *arg, json_t **out)
         return app_fail(ctx, SEAM_EINVALID, "service_not_accepting", "service_id",
                         "%s does not accept referrals; use its advice and guidance route.", svc.name);
 
-    char now[SEAM_ISO_LEN], today[SEAM_DATE_LEN];
+    char now[SEAM_ISO_LEN];
     seam_time_format(ctx->now, now);
-    seam_date_format(ctx->now, today);
     db_param ip[] = {DBP_TEXT(icb),
                      DBP_TEXT(nhs),
                      DBP_TEXT(ctx->user.username),
@@ -275,23 +244,36 @@ int app_referral_create(app_ctx *ctx, const void *arg, json_t **out)
                      DBP_TEXT(ref_priority_name(prio)),
                      DBP_TEXT(reason),
                      DBP_TEXT(summary),
-                     DBP_TEXT(today),
-                     DBP_TEXT(now)};
+                     DBP_TEXT(clock),
+                     DBP_TEXT(now),
+                     onward ? DBP_INT(onward_from) : DBP_NULL,
+                     onward ? DBP_INT(same_condition) : DBP_NULL};
     long long id;
     rc = db_query_int(ctx->db,
                       "INSERT INTO referrals (icb_code, patient_nhs_number, requester_username, requester_org,"
                       " service_id, priority, status, reason, clinical_summary, clock_start, status_since,"
-                      " created_at, updated_at)"
-                      " VALUES ($1, $2, $3, $4, $5, $6, 'awaiting_triage', $7, $8, $9, $10, $10, $10) RETURNING id",
-                      10, ip, 0, &id);
+                      " created_at, updated_at, onward_from, same_condition)"
+                      " VALUES ($1, $2, $3, $4, $5, $6, 'awaiting_triage', $7, $8, $9, $10, $10, $10, $11, $12)"
+                      " RETURNING id",
+                      12, ip, 0, &id);
     if (rc)
         return app_db_fail(ctx, rc);
+    if (!pathway[0])
+        snprintf(pathway, sizeof(pathway), "%s-%lld", svc.trust, id);
+    db_param pw[] = {DBP_TEXT(pathway), DBP_INT(id)};
+    if ((rc = db_exec(ctx->db, "UPDATE referrals SET pathway_id = $1 WHERE id = $2", 2, pw)))
+        return app_db_fail(ctx, rc);
     json_t *after = snapshot("awaiting_triage", ref_priority_name(prio), svc.id);
-    rc = task_move(ctx, id, REF_AWAITING_TRIAGE, prio, &svc, ctx->user.org_code, icb, 0, after);
+    rc = task_move(ctx, id, REF_AWAITING_TRIAGE, prio, &svc, practice, icb, 0, after);
     if (rc == 0) {
         json_t *detail = json_pack("{s:s}", "reason", reason);
+        if (onward) {
+            json_object_set_new(detail, "onward_from", json_integer(onward_from));
+            json_object_set_new(detail, "same_condition", json_boolean(same_condition));
+        }
         char *dt = json_dumps(detail, JSON_COMPACT);
-        rc = app_event(ctx, "referral.created", "referral", id, nhs, icb, NULL, after, dt);
+        rc = app_event(ctx, onward ? "referral.onward_created" : "referral.created", "referral", id, nhs, icb, NULL,
+                       after, dt);
         free(dt);
         json_decref(detail);
     }
@@ -335,6 +317,17 @@ int app_referral_list(app_ctx *ctx, const void *arg, json_t **out)
     return 0;
 }
 
+/* The reasons a referral may be returned for (return.reason_code). */
+static int return_reason_known(const char *code)
+{
+    static const char *const codes[] = {"more_information_needed", "tests_first",      "manage_in_primary_care",
+                                        "needs_other_service",     "criteria_not_met", "other"};
+    for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+        if (strcmp(codes[i], code) == 0)
+            return 1;
+    return 0;
+}
+
 /* Which roles may take each action (beyond being able to see the referral). */
 static int action_allowed(const char *action, const char *role)
 {
@@ -349,6 +342,7 @@ static int action_allowed(const char *action, const char *role)
         {"withdraw", " gp practice_admin clinician triager "},
         {"resubmit", " gp "},
         {"close", " gp "},
+        {"convert_to_advice", " gp "},
     };
     char needle[40];
     snprintf(needle, sizeof(needle), " %s ", role);
@@ -404,9 +398,11 @@ int app_referral_act(app_ctx *ctx, const void *arg, json_t **out)
             act = REF_ACT_RETURN;
         else if (strcmp(decision, "redirect") == 0)
             act = REF_ACT_REDIRECT;
+        else if (strcmp(decision, "convert_to_advice") == 0)
+            act = REF_ACT_CONVERT_TO_ADVICE;
         else {
             rc = app_fail(ctx, SEAM_EINVALID, "invalid_value", "decision",
-                          "Select a triage decision: accept, return or redirect.");
+                          "Select a triage decision: accept, return, redirect or convert_to_advice.");
             goto out;
         }
     } else if (ref_action_parse(a->action, &act) != 0) {
@@ -422,19 +418,21 @@ int app_referral_act(app_ctx *ctx, const void *arg, json_t **out)
     }
     if (ref_transition(from, act, &to) != 0) {
         rc = app_fail(ctx, SEAM_ECONFLICT, "illegal_transition", NULL, "A referral that is %s cannot be %s.", status_s,
-                      act == REF_ACT_ACCEPT      ? "accepted"
-                      : act == REF_ACT_RETURN    ? "returned"
-                      : act == REF_ACT_REDIRECT  ? "redirected"
-                      : act == REF_ACT_BOOK      ? "booked"
-                      : act == REF_ACT_ATTEND    ? "marked attended"
-                      : act == REF_ACT_DISCHARGE ? "discharged"
-                      : act == REF_ACT_WITHDRAW  ? "withdrawn"
-                      : act == REF_ACT_RESUBMIT  ? "resubmitted"
-                                                 : "closed");
+                      act == REF_ACT_ACCEPT              ? "accepted"
+                      : act == REF_ACT_RETURN            ? "returned"
+                      : act == REF_ACT_REDIRECT          ? "redirected"
+                      : act == REF_ACT_BOOK              ? "booked"
+                      : act == REF_ACT_ATTEND            ? "marked attended"
+                      : act == REF_ACT_DISCHARGE         ? "discharged"
+                      : act == REF_ACT_WITHDRAW          ? "withdrawn"
+                      : act == REF_ACT_RESUBMIT          ? "resubmitted"
+                      : act == REF_ACT_CONVERT_TO_ADVICE ? "converted to advice"
+                                                         : "closed");
         goto out;
     }
 
     /* Fields each action needs. */
+    const char *reason_code = NULL, *question = NULL;
     const char *comment = NULL, *advice = NULL, *appt_s = NULL, *reason = NULL, *summary = NULL, *newprio_s = NULL;
     long long to_service = 0;
     int have_to = 0;
@@ -448,10 +446,31 @@ int app_referral_act(app_ctx *ctx, const void *arg, json_t **out)
             goto out;
         break;
     case REF_ACT_RETURN:
-        if ((rc = body_text(ctx, body, "comment", "Enter the reason for returning the referral", 1, COMMENT_MAX,
-                            &comment)) ||
-            (rc = app__body_str(ctx, body, "advice", 1, COMMENT_MAX, &advice)))
+        if ((rc = app__body_text(ctx, body, "comment", "Enter the reason for returning the referral", 1, COMMENT_MAX,
+                                 &comment)) ||
+            (rc = app__body_str(ctx, body, "advice", 1, COMMENT_MAX, &advice)) ||
+            (rc = app__body_str(ctx, body, "reason_code", 0, 40, &reason_code)))
             goto out;
+        if (reason_code == NULL)
+            reason_code = "other";
+        else if (!return_reason_known(reason_code)) {
+            rc = app_fail(ctx, SEAM_EINVALID, "invalid_value", "reason_code",
+                          "Select a reason: more_information_needed, tests_first, manage_in_primary_care,"
+                          " needs_other_service, criteria_not_met or other.");
+            goto out;
+        }
+        break;
+    case REF_ACT_CONVERT_TO_ADVICE:
+        if ((rc = app__body_str(ctx, body, "comment", 0, COMMENT_MAX, &comment)) ||
+            (rc = app__body_str(ctx, body, "question", 0, SUMMARY_MAX, &question)))
+            goto out;
+        /* The specialist converts at triage; the GP converts a returned referral. */
+        if ((from == REF_AWAITING_TRIAGE) != (strcmp(a->action, "triage") == 0)) {
+            rc = app_fail(ctx, SEAM_ECONFLICT, "illegal_transition", NULL, "%s",
+                          from == REF_RETURNED ? "A returned referral is turned into advice by its GP."
+                                               : "Convert to advice is a triage decision.");
+            goto out;
+        }
         break;
     case REF_ACT_REDIRECT:
         if ((rc = app__body_int(ctx, body, "to_service_id", 1, &to_service, &have_to)) ||
@@ -484,13 +503,13 @@ int app_referral_act(app_ctx *ctx, const void *arg, json_t **out)
         }
         break;
     case REF_ACT_WITHDRAW:
-        if ((rc = body_text(ctx, body, "reason", "Enter the reason for withdrawing the referral", 1, REASON_MAX,
-                            &reason)))
+        if ((rc = app__body_text(ctx, body, "reason", "Enter the reason for withdrawing the referral", 1, REASON_MAX,
+                                 &reason)))
             goto out;
         break;
     case REF_ACT_RESUBMIT:
-        if ((rc = body_text(ctx, body, "comment", "Enter your answer to the specialist's advice", 1, COMMENT_MAX,
-                            &comment)) ||
+        if ((rc = app__body_text(ctx, body, "comment", "Enter your answer to the specialist's advice", 1, COMMENT_MAX,
+                                 &comment)) ||
             (rc = app__body_str(ctx, body, "clinical_summary", 0, SUMMARY_MAX, &summary)))
             goto out;
         break;
@@ -505,7 +524,7 @@ int app_referral_act(app_ctx *ctx, const void *arg, json_t **out)
         goto out;
     }
     long long target_service = act == REF_ACT_REDIRECT ? to_service : service_id;
-    rc = svc_load(ctx, target_service, &svc);
+    rc = app__svc_load(ctx, target_service, &svc);
     if (rc == SEAM_ENOTFOUND) {
         rc = app_fail(ctx, rc, "not_found", act == REF_ACT_REDIRECT ? "to_service_id" : NULL,
                       "There is no service %lld.", target_service);
@@ -536,12 +555,14 @@ int app_referral_act(app_ctx *ctx, const void *arg, json_t **out)
         DBP_TEXT(act == REF_ACT_BOOK ? appt_iso : NULL), /* $10 */
         DBP_TEXT(reason),                                /* $11 */
         DBP_TEXT(summary),                               /* $12 */
+        DBP_TEXT(reason_code),                           /* $13 */
     };
     const char *set;
     switch (act) {
     case REF_ACT_ACCEPT: set = ", priority = $5, triage_comment = $6"; break;
     case REF_ACT_RETURN:
-        set = ", return_reason = $6, return_advice = $7, returned_at = $2, returned_by = $8, triage_comment = $6";
+        set = ", return_reason = $6, return_advice = $7, returned_at = $2, returned_by = $8, triage_comment = $6,"
+              " return_reason_code = $13";
         break;
     case REF_ACT_REDIRECT:
         set = ", original_service_id = COALESCE(original_service_id, service_id), service_id = $9,"
@@ -557,7 +578,7 @@ int app_referral_act(app_ctx *ctx, const void *arg, json_t **out)
              "UPDATE referrals SET status = $1, status_since = $2, updated_at = $2, version = version + 1%s"
              " WHERE id = $3 AND version = $4",
              set);
-    rc = db_exec(ctx->db, sql, 12, p);
+    rc = db_exec(ctx->db, sql, 13, p);
     if (rc) {
         rc = app_db_fail(ctx, rc);
         goto out;
@@ -600,8 +621,9 @@ int app_referral_act(app_ctx *ctx, const void *arg, json_t **out)
                                 json_pack("{s:s,s:s}", "from", prio_s, "to", ref_priority_name(newprio)));
         char *dt = json_dumps(detail, JSON_COMPACT);
         char action[64];
-        static const char *const past[] = {"accepted",   "returned",  "redirected",  "booked", "attended",
-                                           "discharged", "withdrawn", "resubmitted", "closed"};
+        static const char *const past[REF_ACTION_COUNT] = {
+            "accepted",   "returned",  "redirected",  "booked", "attended",
+            "discharged", "withdrawn", "resubmitted", "closed", "converted_to_advice"};
         snprintf(action, sizeof(action), "referral.%s", past[act]);
         rc = app_event(ctx, action, "referral", a->id, nhs, icb, before, after, dt);
         free(dt);
@@ -611,6 +633,30 @@ int app_referral_act(app_ctx *ctx, const void *arg, json_t **out)
     json_decref(after);
     if (rc)
         goto out;
+    if (act == REF_ACT_CONVERT_TO_ADVICE) {
+        /* The referral becomes an advice request to the same service, with
+         * its history: the thread starts from the referral's content. */
+        char q[SUMMARY_MAX + REASON_MAX + 8];
+        if (question == NULL) {
+            snprintf(q, sizeof(q), "%s\n\n%s", json_string_value(json_object_get(cur, "reason")),
+                     json_string_value(json_object_get(cur, "clinical_summary")));
+            question = q;
+        }
+        json_t *req = json_object_get(cur, "requester");
+        long long adv_id;
+        rc = app__advice_open(
+            ctx, nhs, icb, practice, &svc, prio == REF_PRIO_ROUTINE ? ADV_PRIO_ROUTINE : ADV_PRIO_URGENT, question, 1,
+            a->id, json_string_value(json_object_get(cur, "created_at")),
+            json_string_value(json_object_get(req, "username")),
+            json_string_value(json_object_get(json_object_get(req, "organisation"), "code")), &adv_id);
+        if (rc)
+            goto out;
+        db_param lp[] = {DBP_INT(adv_id), DBP_INT(a->id)};
+        if ((rc = db_exec(ctx->db, "UPDATE referrals SET advice_id = $1 WHERE id = $2", 2, lp))) {
+            rc = app_db_fail(ctx, rc);
+            goto out;
+        }
+    }
     /* The caller may no longer see it after a redirect to another trust:
      * answer with what was done rather than a 404. */
     rc = refview_load(ctx, a->id, out);

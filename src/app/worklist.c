@@ -53,9 +53,11 @@ int app_worklist(app_ctx *ctx, const void *arg, json_t **out)
     seam_time_format(ctx->now, now);
     sqlb w;
     sqlb_init(&w);
-    sqlb_add(&w, " FROM tasks t JOIN referrals r ON r.id = t.referral_id"
-                 " JOIN patients p ON p.nhs_number = r.patient_nhs_number"
-                 " JOIN services s ON s.id = r.service_id"
+    /* A task is about a referral or an advice request: one of r, ad. */
+    sqlb_add(&w, " FROM tasks t LEFT JOIN referrals r ON r.id = t.referral_id"
+                 " LEFT JOIN advice_requests ad ON ad.id = t.advice_id"
+                 " JOIN patients p ON p.nhs_number = COALESCE(r.patient_nhs_number, ad.patient_nhs_number)"
+                 " JOIN services s ON s.id = COALESCE(r.service_id, ad.service_id)"
                  " JOIN organisations tr ON tr.code = s.trust_code"
                  " JOIN organisations oo ON oo.code = t.owner_org"
                  " LEFT JOIN services tsv ON tsv.id = t.owner_service_id"
@@ -75,8 +77,10 @@ int app_worklist(app_ctx *ctx, const void *arg, json_t **out)
 
     sqlb_init(&q);
     sqlb_add(&q, "SELECT t.id, t.kind, t.owner_org, oo.name, t.owner_service_id, tsv.name, t.owner_role, t.due_at,"
-                 " t.escalation_level, r.id, r.status, r.priority, p.nhs_number, p.given_name, p.family_name,"
-                 " s.id, s.name, s.trust_code, tr.name, r.clock_start, r.reason");
+                 " t.escalation_level, COALESCE(r.id, ad.id), COALESCE(r.status, ad.status),"
+                 " COALESCE(r.priority, ad.priority), p.nhs_number, p.given_name, p.family_name,"
+                 " s.id, s.name, s.trust_code, tr.name, r.clock_start, COALESCE(r.reason, substr(ad.question, 1, 200)),"
+                 " t.advice_id");
     memcpy(q.sql + q.len, w.sql, w.len + 1);
     q.len += w.len;
     memcpy(q.p, w.p, sizeof(w.p));
@@ -102,20 +106,25 @@ int app_worklist(app_ctx *ctx, const void *arg, json_t **out)
                           ? json_null()
                           : json_pack("{s:I,s:s}", "id", (json_int_t)db_geti(r, i, 4), "name", db_get(r, i, 5));
         const char *esc = refview_escalated_to(level);
-        json_t *task = json_pack(
-            "{s:I,s:s,s:{s:{s:s,s:s},s:o,s:s,s:s},s:s,s:b,s:i,s:o,"
-            "s:{s:I,s:s,s:s,s:s,s:s,s:{s:s,s:s,s:s},s:{s:I,s:s,s:{s:s,s:s}}}}",
-            "id", (json_int_t)db_geti(r, i, 0), "kind", db_get(r, i, 1), "owner", "organisation", "code",
-            db_get(r, i, 2), "name", db_get(r, i, 3), "service", svc, "role", db_get(r, i, 6), "task", db_get(r, i, 1),
-            "due_at", db_get(r, i, 7), "overdue", strcmp(db_get(r, i, 7), now) < 0, "escalation_level", level,
-            "escalated_to", esc ? json_string(esc) : json_null(), "referral", "id", (json_int_t)db_geti(r, i, 9),
-            "status", db_get(r, i, 10), "priority", db_get(r, i, 11), "clock_start", db_get(r, i, 19), "reason",
-            db_get(r, i, 20), "patient", "nhs_number", db_get(r, i, 12), "given_name", db_get(r, i, 13), "family_name",
-            db_get(r, i, 14), "service", "id", (json_int_t)db_geti(r, i, 15), "name", db_get(r, i, 16), "trust", "code",
-            db_get(r, i, 17), "name", db_get(r, i, 18));
+        int is_advice = !db_isnull(r, i, 21);
+        json_t *subject =
+            json_pack("{s:I,s:s,s:s,s:s?,s:s,s:{s:s,s:s,s:s},s:{s:I,s:s,s:{s:s,s:s}}}", "id",
+                      (json_int_t)db_geti(r, i, 9), "status", db_get(r, i, 10), "priority", db_get(r, i, 11),
+                      "clock_start", db_get(r, i, 19), is_advice ? "question" : "reason", db_get(r, i, 20), "patient",
+                      "nhs_number", db_get(r, i, 12), "given_name", db_get(r, i, 13), "family_name", db_get(r, i, 14),
+                      "service", "id", (json_int_t)db_geti(r, i, 15), "name", db_get(r, i, 16), "trust", "code",
+                      db_get(r, i, 17), "name", db_get(r, i, 18));
+        json_t *task =
+            json_pack("{s:I,s:s,s:s,s:{s:{s:s,s:s},s:o,s:s,s:s},s:s,s:b,s:i,s:o}", "id", (json_int_t)db_geti(r, i, 0),
+                      "kind", db_get(r, i, 1), "subject", is_advice ? "advice" : "referral", "owner", "organisation",
+                      "code", db_get(r, i, 2), "name", db_get(r, i, 3), "service", svc, "role", db_get(r, i, 6), "task",
+                      db_get(r, i, 1), "due_at", db_get(r, i, 7), "overdue", strcmp(db_get(r, i, 7), now) < 0,
+                      "escalation_level", level, "escalated_to", esc ? json_string(esc) : json_null());
+        json_object_set_new(task, "referral", is_advice ? json_null() : subject);
+        json_object_set_new(task, "advice", is_advice ? subject : json_null());
         json_array_append_new(list, task);
-        rc = app_event(ctx, "read.worklist", "referral", db_geti(r, i, 9), db_get(r, i, 12), ctx->user.icb_code, NULL,
-                       NULL, NULL);
+        rc = app_event(ctx, is_advice ? "read.advice_worklist" : "read.worklist", is_advice ? "advice" : "referral",
+                       db_geti(r, i, 9), db_get(r, i, 12), ctx->user.icb_code, NULL, NULL, NULL);
     }
     db_rows_free(r);
     if (rc) {
@@ -134,9 +143,12 @@ int app_failsafe(app_ctx *ctx, const void *arg, json_t **out)
     db_rows *r;
     db_param p[] = {DBP_TEXT(now)};
     int rc = db_query(ctx->db,
-                      "SELECT t.id, t.referral_id, t.kind, t.owner_org, t.owner_role, t.due_at, t.escalation_level,"
-                      " t.icb_code, r.patient_nhs_number, s.trust_code"
-                      " FROM tasks t JOIN referrals r ON r.id = t.referral_id JOIN services s ON s.id = r.service_id"
+                      "SELECT t.id, COALESCE(t.referral_id, t.advice_id), t.kind, t.owner_org, t.owner_role, t.due_at,"
+                      " t.escalation_level, t.icb_code, COALESCE(r.patient_nhs_number, ad.patient_nhs_number),"
+                      " s.trust_code, t.advice_id"
+                      " FROM tasks t LEFT JOIN referrals r ON r.id = t.referral_id"
+                      " LEFT JOIN advice_requests ad ON ad.id = t.advice_id"
+                      " JOIN services s ON s.id = COALESCE(r.service_id, ad.service_id)"
                       " WHERE t.state = 'open' AND t.due_at < $1 ORDER BY t.due_at, t.id",
                       1, p, &r);
     if (rc)
@@ -160,15 +172,18 @@ int app_failsafe(app_ctx *ctx, const void *arg, json_t **out)
         const char *to_org = to >= HANDOFF_LEVEL_ICB         ? db_get(r, i, 7)
                              : to >= HANDOFF_LEVEL_INTERFACE ? db_get(r, i, 9)
                                                              : db_get(r, i, 3);
-        json_t *item = json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:i,s:i,s:s,s:s}", "task", (json_int_t)db_geti(r, i, 0),
-                                 "referral", (json_int_t)db_geti(r, i, 1), "kind", db_get(r, i, 2), "owner_org",
-                                 db_get(r, i, 3), "owner_role", db_get(r, i, 4), "due_at", db_get(r, i, 5), "from",
-                                 from, "to", to, "escalated_to", handoff_level_name(to), "escalated_to_org", to_org);
+        int is_advice = !db_isnull(r, i, 10);
+        const char *subject = is_advice ? "advice" : "referral";
+        json_t *item =
+            json_pack("{s:I,s:s,s:I,s:s,s:s,s:s,s:s,s:i,s:i,s:s,s:s}", "task", (json_int_t)db_geti(r, i, 0), "subject",
+                      subject, subject, (json_int_t)db_geti(r, i, 1), "kind", db_get(r, i, 2), "owner_org",
+                      db_get(r, i, 3), "owner_role", db_get(r, i, 4), "due_at", db_get(r, i, 5), "from", from, "to", to,
+                      "escalated_to", handoff_level_name(to), "escalated_to_org", to_org);
         json_t *before = json_pack("{s:i}", "escalation_level", from);
         json_t *after = json_pack("{s:i,s:s,s:s}", "escalation_level", to, "escalated_to", handoff_level_name(to),
                                   "escalated_to_org", to_org);
         char *dt = json_dumps(item, JSON_COMPACT);
-        rc = app_event(ctx, "task.escalated", "referral", db_geti(r, i, 1), db_get(r, i, 8), db_get(r, i, 7), before,
+        rc = app_event(ctx, "task.escalated", subject, db_geti(r, i, 1), db_get(r, i, 8), db_get(r, i, 7), before,
                        after, dt);
         free(dt);
         json_decref(before);

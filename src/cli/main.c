@@ -381,9 +381,10 @@ static int cmd_failsafe(int argc, char **argv)
         json_t *e;
         json_array_foreach(list, i, e)
         {
-            printf("escalated task %lld (referral %lld, %s, owner %s %s, due %s) from level %lld to %lld: %s %s\n",
-                   (long long)json_integer_value(json_object_get(e, "task")),
-                   (long long)json_integer_value(json_object_get(e, "referral")),
+            const char *subject = json_string_value(json_object_get(e, "subject"));
+            printf("escalated task %lld (%s %lld, %s, owner %s %s, due %s) from level %lld to %lld: %s %s\n",
+                   (long long)json_integer_value(json_object_get(e, "task")), subject,
+                   (long long)json_integer_value(json_object_get(e, subject)),
                    json_string_value(json_object_get(e, "kind")), json_string_value(json_object_get(e, "owner_org")),
                    json_string_value(json_object_get(e, "owner_role")), json_string_value(json_object_get(e, "due_at")),
                    (long long)json_integer_value(json_object_get(e, "from")),

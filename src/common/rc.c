@@ -19,6 +19,7 @@ static const struct {
     {SEAM_EUNAVAIL, 503, "unavailable", "transient"},
     {SEAM_EMETHOD, 405, "method_not_allowed", "not-supported"},
     {SEAM_EINTERNAL, 500, "internal_error", "exception"},
+    {SEAM_EMEDIA, 415, "unsupported_media_type", "not-supported"},
 };
 
 static int rc_index(int rc)

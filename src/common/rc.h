@@ -22,6 +22,7 @@ typedef enum seam_rc {
     SEAM_EUNAVAIL = -10,  /* 503: backend unavailable, retry later */
     SEAM_EMETHOD = -11,   /* 405: method not allowed on this path */
     SEAM_EINTERNAL = -12, /* 500: a bug */
+    SEAM_EMEDIA = -13,    /* 415: unsupported media type */
 } seam_rc;
 
 /* Returns a short constant name such as "not_found". Never NULL. */

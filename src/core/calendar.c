@@ -132,3 +132,29 @@ int cal_working_days_between(seam_time a, seam_time b)
     assert(count >= 0);
     return count > INT32_MAX ? INT32_MAX : (int)count;
 }
+
+/*
+ * Seconds of the interval [a, b) that fall on working days (whole 24-hour
+ * working days count).  0 when b <= a.  Used for "working hours" response
+ * times: an advice request asked on Friday 16:00 and answered on Monday
+ * 10:00 took 18 working hours.
+ */
+int64_t cal_working_seconds_between(seam_time a, seam_time b)
+{
+    if (b <= a)
+        return 0;
+    int64_t total = 0;
+    int64_t day = seam_time_day(a), last = seam_time_day(b);
+    for (; day <= last; day++) {
+        if (!cal_is_working_day(day))
+            continue;
+        seam_time start = day * 86400, end = start + 86400;
+        if (start < a)
+            start = a;
+        if (end > b)
+            end = b;
+        if (end > start)
+            total += end - start;
+    }
+    return total;
+}

@@ -36,4 +36,7 @@ seam_time cal_add_working_days(seam_time t, int n);
  */
 int cal_working_days_between(seam_time a, seam_time b);
 
+/* Seconds of [a, b) that fall on working days; 0 when b <= a. */
+int64_t cal_working_seconds_between(seam_time a, seam_time b);
+
 #endif

@@ -19,6 +19,7 @@ static const unsigned char transitions[REF_STATUS_COUNT][REF_ACTION_COUNT] = {
             [REF_ACT_RETURN] = TO(REF_RETURNED),
             [REF_ACT_REDIRECT] = TO(REF_AWAITING_TRIAGE),
             [REF_ACT_WITHDRAW] = TO(REF_WITHDRAWN),
+            [REF_ACT_CONVERT_TO_ADVICE] = TO(REF_CONVERTED_TO_ADVICE),
         },
     [REF_AWAITING_BOOKING] =
         {
@@ -30,6 +31,7 @@ static const unsigned char transitions[REF_STATUS_COUNT][REF_ACTION_COUNT] = {
             [REF_ACT_RESUBMIT] = TO(REF_AWAITING_TRIAGE),
             [REF_ACT_CLOSE] = TO(REF_CLOSED),
             [REF_ACT_WITHDRAW] = TO(REF_WITHDRAWN),
+            [REF_ACT_CONVERT_TO_ADVICE] = TO(REF_CONVERTED_TO_ADVICE),
         },
     [REF_BOOKED] =
         {
@@ -41,7 +43,8 @@ static const unsigned char transitions[REF_STATUS_COUNT][REF_ACTION_COUNT] = {
             [REF_ACT_DISCHARGE] = TO(REF_DISCHARGED),
             [REF_ACT_WITHDRAW] = TO(REF_WITHDRAWN),
         },
-    /* discharged, withdrawn and closed are terminal: all cells zero. */
+    /* discharged, withdrawn, closed and converted_to_advice are terminal:
+     * all cells zero. */
 };
 
 static const char *const status_names[REF_STATUS_COUNT] = {
@@ -53,12 +56,15 @@ static const char *const status_names[REF_STATUS_COUNT] = {
     [REF_DISCHARGED] = "discharged",
     [REF_WITHDRAWN] = "withdrawn",
     [REF_CLOSED] = "closed",
+    [REF_CONVERTED_TO_ADVICE] = "converted_to_advice",
 };
 
 static const char *const action_names[REF_ACTION_COUNT] = {
-    [REF_ACT_ACCEPT] = "accept",     [REF_ACT_RETURN] = "return",     [REF_ACT_REDIRECT] = "redirect",
-    [REF_ACT_BOOK] = "book",         [REF_ACT_ATTEND] = "attend",     [REF_ACT_DISCHARGE] = "discharge",
-    [REF_ACT_WITHDRAW] = "withdraw", [REF_ACT_RESUBMIT] = "resubmit", [REF_ACT_CLOSE] = "close",
+    [REF_ACT_ACCEPT] = "accept",     [REF_ACT_RETURN] = "return",
+    [REF_ACT_REDIRECT] = "redirect", [REF_ACT_BOOK] = "book",
+    [REF_ACT_ATTEND] = "attend",     [REF_ACT_DISCHARGE] = "discharge",
+    [REF_ACT_WITHDRAW] = "withdraw", [REF_ACT_RESUBMIT] = "resubmit",
+    [REF_ACT_CLOSE] = "close",       [REF_ACT_CONVERT_TO_ADVICE] = "convert_to_advice",
 };
 
 static const char *const priority_names[REF_PRIORITY_COUNT] = {

@@ -7,8 +7,11 @@
  *   booked --attend--> attended --discharge--> discharged
  *   returned --resubmit--> awaiting_triage;  returned --close--> closed
  *   any open state --withdraw--> withdrawn (reason required)
+ *   awaiting_triage --convert_to_advice--> converted_to_advice (the
+ *     specialist turns it into an advice request at triage)
+ *   returned --convert_to_advice--> converted_to_advice (the GP does)
  *
- * discharged, withdrawn and closed are terminal.
+ * discharged, withdrawn, closed and converted_to_advice are terminal.
  */
 #ifndef SEAM_REFERRAL_H
 #define SEAM_REFERRAL_H
@@ -22,6 +25,7 @@ typedef enum ref_status {
     REF_DISCHARGED,
     REF_WITHDRAWN,
     REF_CLOSED,
+    REF_CONVERTED_TO_ADVICE,
     REF_STATUS_COUNT
 } ref_status;
 
@@ -35,6 +39,7 @@ typedef enum ref_action {
     REF_ACT_WITHDRAW,
     REF_ACT_RESUBMIT,
     REF_ACT_CLOSE,
+    REF_ACT_CONVERT_TO_ADVICE,
     REF_ACTION_COUNT
 } ref_action;
 
@@ -51,7 +56,7 @@ const char *ref_status_name(ref_status s);
 int ref_status_parse(const char *name, ref_status *out);
 
 /* "accept", "return", "redirect", "book", "attend", "discharge",
- * "withdraw", "resubmit", "close". */
+ * "withdraw", "resubmit", "close", "convert_to_advice". */
 const char *ref_action_name(ref_action a);
 int ref_action_parse(const char *name, ref_action *out);
 
@@ -59,7 +64,7 @@ int ref_action_parse(const char *name, ref_action *out);
 const char *ref_priority_name(ref_priority p);
 int ref_priority_parse(const char *name, ref_priority *out);
 
-/* 1 unless s is discharged, withdrawn or closed. */
+/* 1 unless s is discharged, withdrawn, closed or converted_to_advice. */
 int ref_status_is_open(ref_status s);
 
 /*

@@ -11,6 +11,7 @@
 #include "store/migrate.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <microhttpd.h>
@@ -26,10 +27,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#define BODY_MAX       (1024 * 1024)
-#define JSON_DEPTH_MAX 32
-#define IDEM_KEY_MAX   200
-#define TOKEN_TTL      (12 * 3600)
+#define BODY_MAX            (1024 * 1024)
+#define ATTACHMENT_BODY_MAX (5 * 1024 * 1024)
+#define JSON_DEPTH_MAX      32
+#define IDEM_KEY_MAX        200
+#define TOKEN_TTL           (12 * 3600)
 
 static const server_config *g_cfg;
 static unsigned char g_pk[32];
@@ -39,6 +41,7 @@ typedef struct http_req {
     char *body;
     size_t len;
     size_t cap;
+    size_t max;
     int too_big;
     struct timespec start;
 } http_req;
@@ -89,6 +92,39 @@ static enum MHD_Result send_error(route_ctx *rc, int err, const char *code, cons
     rc->status = seam_rc_http_status(err);
     enum MHD_Result ret = send_json(rc->conn, rc->status, body, 0);
     json_decref(body);
+    return ret;
+}
+
+/* Sends a stored file ({"filename","content_type","data_base64"}) as bytes,
+ * as a download, never rendered in the page's origin. */
+static enum MHD_Result send_file_json(struct MHD_Connection *conn, json_t *f)
+{
+    const char *b64 = json_string_value(json_object_get(f, "data_base64"));
+    size_t b64len = b64 ? strlen(b64) : 0, len = 0;
+    unsigned char *bytes = malloc(b64len / 4 * 3 + 3);
+    if (bytes == NULL ||
+        sodium_base642bin(bytes, b64len / 4 * 3 + 3, b64, b64len, NULL, &len, NULL, sodium_base64_VARIANT_ORIGINAL)) {
+        free(bytes);
+        json_t *e = error_json(SEAM_EINTERNAL, "internal_error", "The stored file could not be read.", NULL);
+        enum MHD_Result r = send_json(conn, 500, e, 0);
+        json_decref(e);
+        return r;
+    }
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, bytes, MHD_RESPMEM_MUST_FREE);
+    char disp[300], safe[200];
+    const char *name = json_string_value(json_object_get(f, "filename"));
+    size_t k = 0;
+    for (const char *c = name ? name : "file"; *c && k + 1 < sizeof(safe); c++)
+        safe[k++] = (*c == '"' || *c == '\\' || (unsigned char)*c < 32) ? '_' : *c;
+    safe[k] = '\0';
+    snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", safe);
+    MHD_add_response_header(r, "Content-Type", json_string_value(json_object_get(f, "content_type")));
+    MHD_add_response_header(r, "Content-Disposition", disp);
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+    MHD_add_response_header(r, "Content-Security-Policy", "default-src 'none'; sandbox");
+    enum MHD_Result ret = MHD_queue_response(conn, 200, r);
+    MHD_destroy_response(r);
     return ret;
 }
 
@@ -147,12 +183,7 @@ static int list_args(route_ctx *rc, app_ctx *ctx, app_list_args *a)
         return rcode;
     a->q = query_arg(rc, "q");
     a->status = query_arg(rc, "status");
-    if (a->status && *a->status && strcmp(a->status, "open") != 0) {
-        ref_status st;
-        if (ref_status_parse(a->status, &st) != 0)
-            return app_fail(ctx, SEAM_EBADREQ, "bad_parameter", "status",
-                            "status must be open or a referral status such as awaiting_triage.");
-    }
+
     a->practice = query_arg(rc, "practice");
     a->patient = query_arg(rc, "patient");
     const char *svc = query_arg(rc, "service");
@@ -212,6 +243,10 @@ static int h_referrals(route_ctx *rc, app_ctx *ctx, json_t **out)
 {
     app_list_args a;
     int r = list_args(rc, ctx, &a);
+    ref_status st;
+    if (r == 0 && a.status && *a.status && strcmp(a.status, "open") != 0 && ref_status_parse(a.status, &st) != 0)
+        return app_fail(ctx, SEAM_EBADREQ, "bad_parameter", "status",
+                        "status must be open or a referral status such as awaiting_triage.");
     return r ? r : app_run(ctx, app_referral_list, &a, out);
 }
 
@@ -231,7 +266,8 @@ static int h_referral_history(route_ctx *rc, app_ctx *ctx, json_t **out)
 
 static int h_referral_act(route_ctx *rc, app_ctx *ctx, json_t **out)
 {
-    static const char *const actions[] = {"triage", "book", "attend", "discharge", "withdraw", "resubmit", "close"};
+    static const char *const actions[] = {"triage",   "book",     "attend", "discharge",
+                                          "withdraw", "resubmit", "close",  "convert_to_advice"};
     app_id_body a = {0};
     int r = parse_id(ctx, rc->seg[0], &a.id);
     if (r)
@@ -245,6 +281,103 @@ static int h_referral_act(route_ctx *rc, app_ctx *ctx, json_t **out)
         return app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "There is no referral action %.40s.", rc->seg[1]);
     a.body = rc->body;
     return app_run(ctx, app_referral_act, &a, out);
+}
+
+static int h_advice_create(route_ctx *rc, app_ctx *ctx, json_t **out)
+{
+    if (rc->body == NULL)
+        return app_fail(ctx, SEAM_EBADREQ, "bad_json", NULL, "The request needs a JSON object body.");
+    return app_run(ctx, app_advice_create, rc->body, out);
+}
+
+static int h_advice_list(route_ctx *rc, app_ctx *ctx, json_t **out)
+{
+    app_list_args a;
+    int r = list_args(rc, ctx, &a);
+    return r ? r : app_run(ctx, app_advice_list, &a, out);
+}
+
+static int advice_id(app_ctx *ctx, const char *s, long long *out)
+{
+    char *end;
+    errno = 0;
+    long long n = strtoll(s, &end, 10);
+    if (errno || *end != '\0' || n < 1 || *s == '+' || *s == '-')
+        return app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "There is no advice request %.40s.", s);
+    *out = n;
+    return 0;
+}
+
+static int h_advice_get(route_ctx *rc, app_ctx *ctx, json_t **out)
+{
+    app_id_body a = {0};
+    int r = advice_id(ctx, rc->seg[0], &a.id);
+    return r ? r : app_run(ctx, app_advice_get, &a, out);
+}
+
+static int h_advice_act(route_ctx *rc, app_ctx *ctx, json_t **out)
+{
+    static const struct {
+        const char *name;
+        app_fn fn;
+    } acts[] = {{"messages", app_advice_message},
+                {"close", app_advice_close},
+                {"convert", app_advice_convert},
+                {"withdraw", app_advice_withdraw}};
+    app_id_body a = {0};
+    int r = advice_id(ctx, rc->seg[0], &a.id);
+    if (r)
+        return r;
+    a.body = rc->body;
+    for (size_t i = 0; i < sizeof(acts) / sizeof(acts[0]); i++)
+        if (strcmp(rc->seg[1], acts[i].name) == 0)
+            return app_run(ctx, acts[i].fn, &a, out);
+    return app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "There is no advice action %.40s.", rc->seg[1]);
+}
+
+static int h_advice_attach(route_ctx *rc, app_ctx *ctx, json_t **out)
+{
+    app_attachment a = {0};
+    int r = advice_id(ctx, rc->seg[0], &a.advice_id);
+    if (r)
+        return r;
+    const char *ct = MHD_lookup_connection_value(rc->conn, MHD_HEADER_KIND, "Content-Type");
+    char type[100] = "";
+    if (ct) {
+        size_t n = strcspn(ct, ";");
+        while (n > 0 && ct[n - 1] == ' ')
+            n--;
+        if (n < sizeof(type)) {
+            memcpy(type, ct, n);
+            type[n] = '\0';
+            for (char *c = type; *c; c++)
+                *c = (char)tolower((unsigned char)*c);
+        }
+    }
+    const char *name = query_arg(rc, "filename");
+    if (name == NULL || *name == '\0' || strlen(name) > 200 || strchr(name, '/') || strchr(name, '\\'))
+        return app_fail(ctx, SEAM_EINVALID, "missing_field", "filename",
+                        "Give the file's name (?filename=..., up to 200 characters, no slashes).");
+    a.filename = name;
+    a.content_type = type;
+    a.data = rc->req->body ? rc->req->body : "";
+    a.len = rc->req->len;
+    return app_run(ctx, app_advice_attach, &a, out);
+}
+
+static int h_advice_attachment(route_ctx *rc, app_ctx *ctx, json_t **out)
+{
+    app_attachment a = {0};
+    int r = advice_id(ctx, rc->seg[0], &a.advice_id);
+    if (r == 0)
+        r = advice_id(ctx, rc->seg[1], &a.attachment_id);
+    return r ? r : app_run(ctx, app_advice_attachment_get, &a, out);
+}
+
+static int h_measures_interface(route_ctx *rc, app_ctx *ctx, json_t **out)
+{
+    app_measures_args a = {query_arg(rc, "trust"), query_arg(rc, "from"), query_arg(rc, "to")};
+    return app_run(ctx, app_measures_interface, &a, out);
 }
 
 static int h_worklist(route_ctx *rc, app_ctx *ctx, json_t **out)
@@ -313,7 +446,7 @@ static int h_health(route_ctx *rc, app_ctx *ctx, json_t **out)
  * Routes are data.
  */
 
-enum { AUTH = 1, DEV = 2, NOAUTH = 4 };
+enum { AUTH = 1, DEV = 2, NOAUTH = 4, RAW = 8, BINARY = 16 };
 
 static const struct route {
     const char *method;
@@ -334,6 +467,13 @@ static const struct route {
     {"GET", "/api/v1/referrals/{}/history", h_referral_history, AUTH},
     {"POST", "/api/v1/referrals/{}/{}", h_referral_act, AUTH},
     {"GET", "/api/v1/worklist", h_worklist, AUTH},
+    {"POST", "/api/v1/advice", h_advice_create, AUTH},
+    {"GET", "/api/v1/advice", h_advice_list, AUTH},
+    {"GET", "/api/v1/advice/{}", h_advice_get, AUTH},
+    {"POST", "/api/v1/advice/{}/attachments", h_advice_attach, AUTH | RAW},
+    {"GET", "/api/v1/advice/{}/attachments/{}", h_advice_attachment, AUTH | BINARY},
+    {"POST", "/api/v1/advice/{}/{}", h_advice_act, AUTH},
+    {"GET", "/api/v1/measures/interface", h_measures_interface, AUTH},
 };
 
 /* Matches path against pattern; "{}" takes one non-empty segment. */
@@ -416,7 +556,10 @@ static enum MHD_Result handle_api(route_ctx *rc)
         return send_error(rc, SEAM_ENOTFOUND, "not_found", "There is no such API endpoint.", NULL);
     }
     if (rc->req->too_big)
-        return send_error(rc, SEAM_ETOOBIG, "too_large", "The request body is larger than 1 MiB.", NULL);
+        return send_error(rc, SEAM_ETOOBIG, "too_large",
+                          rc->req->max > BODY_MAX ? "Files must be 5 MB or smaller."
+                                                  : "The request body is larger than 1 MiB.",
+                          NULL);
 
     app_ctx ctx;
     memset(&ctx, 0, sizeof(ctx));
@@ -445,8 +588,8 @@ static enum MHD_Result handle_api(route_ctx *rc)
                               NULL);
     }
 
-    /* Body: JSON object, bounded depth. */
-    if (strcmp(rc->method, "POST") == 0 && rc->req->len > 0) {
+    /* Body: JSON object, bounded depth (raw routes take bytes as they are). */
+    if (strcmp(rc->method, "POST") == 0 && rc->req->len > 0 && !(route->flags & RAW)) {
         if (json_depth(rc->req->body, rc->req->len) > JSON_DEPTH_MAX)
             return send_error(rc, SEAM_EBADREQ, "bad_json", "The JSON body is nested too deeply.", NULL);
         json_error_t jerr;
@@ -491,6 +634,9 @@ static enum MHD_Result handle_api(route_ctx *rc)
         rc->status = seam_rc_http_status(e);
         ret = send_json(rc->conn, rc->status, body, 0);
         json_decref(body);
+    } else if (route->flags & BINARY) {
+        rc->status = 200;
+        ret = send_file_json(rc->conn, out);
     } else {
         rc->status = ctx.status ? ctx.status : 200;
         ret = send_json(rc->conn, rc->status, out, ctx.replayed);
@@ -604,21 +750,26 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return MHD_NO;
         clock_gettime(CLOCK_MONOTONIC, &req->start);
         *con_cls = req;
+        /* Attachments may be larger than JSON bodies. */
+        size_t n = strlen(url);
+        req->max = strncmp(url, "/api/v1/advice/", 15) == 0 && n > 12 && strcmp(url + n - 12, "/attachments") == 0
+                       ? ATTACHMENT_BODY_MAX
+                       : BODY_MAX;
         /* Refuse an announced oversized body before reading it. */
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-        if (cl && strtoull(cl, NULL, 10) > BODY_MAX)
+        if (cl && strtoull(cl, NULL, 10) > req->max)
             req->too_big = 1;
         return MHD_YES;
     }
     if (*upload_data_size) {
         if (!req->too_big) {
-            if (req->len + *upload_data_size > BODY_MAX) {
+            if (req->len + *upload_data_size > req->max) {
                 req->too_big = 1;
             } else {
                 if (req->len + *upload_data_size + 1 > req->cap) {
                     size_t ncap = (req->len + *upload_data_size + 1) * 2;
-                    if (ncap > BODY_MAX + 1)
-                        ncap = BODY_MAX + 1;
+                    if (ncap > req->max + 1)
+                        ncap = req->max + 1;
                     char *nb = realloc(req->body, ncap);
                     if (nb == NULL)
                         return MHD_NO;

@@ -23,8 +23,9 @@ static const struct {
     {"services",
      "id, trust_code, name, specialty, treatment_function_code, accepts_referrals, accepts_advice,"
      " triage_days_routine, triage_days_urgent, triage_days_2ww, booking_days_routine, booking_days_urgent,"
-     " booking_days_2ww, outcome_days, review_days, gp_contact, patient_contact",
-     17, "id", 1},
+     " booking_days_2ww, outcome_days, review_days, gp_contact, patient_contact, advice_days_routine, "
+     "advice_days_urgent",
+     19, "id", 1},
     {"users", "username, display_name, role, org_code, service_id, nhs_number, active, persona", 8, "username", 0},
     {"patients",
      "nhs_number, icb_code, given_name, family_name, birth_date, sex, postcode, lsoa, imd_decile, ethnicity,"
@@ -34,12 +35,25 @@ static const struct {
      "id, icb_code, patient_nhs_number, requester_username, requester_org, service_id, original_service_id,"
      " onward_from, priority, status, reason, clinical_summary, clock_start, triage_comment, return_reason,"
      " return_advice, returned_at, returned_by, appointment_at, withdraw_reason, status_since, created_at,"
-     " updated_at, version",
+     " updated_at, version, pathway_id, same_condition, advice_id, return_reason_code",
+     28, "id", 1},
+    {"advice_requests",
+     "id, icb_code, patient_nhs_number, requester_username, requester_org, service_id, priority, question,"
+     " consent_to_convert, status, from_referral_id, converted_referral_id, responder_username, outcome_answer,"
+     " outcome_what_to_do, outcome_if_worse, outcome_by, outcome_at, first_response_at, requested_at, status_since,"
+     " created_at, updated_at, version",
      24, "id", 1},
+    {"advice_messages",
+     "id, icb_code, advice_id, at, author, author_role, author_org, kind, text, answer, what_to_do, if_worse", 12, "id",
+     1},
+    {"attachments",
+     "id, icb_code, advice_id, filename, content_type, size_bytes, sha256, data, uploaded_by, uploaded_at", 10, "id",
+     1},
     {"tasks",
-     "id, icb_code, referral_id, kind, owner_org, owner_service_id, owner_role, due_at, state, escalation_level,"
+     "id, icb_code, referral_id, advice_id, kind, owner_org, owner_service_id, owner_role, due_at, state, "
+     "escalation_level,"
      " created_at, closed_at, closed_by",
-     13, "id", 1},
+     14, "id", 1},
     {"events",
      "id, icb_code, at, actor, actor_role, actor_org, on_behalf_of, action, object_type, object_id,"
      " patient_nhs_number, before_json, after_json, detail",
@@ -54,12 +68,13 @@ static const struct {
 static int empty_target(db *to)
 {
     if (db_dialect_of(to) == DB_POSTGRES)
-        return db_exec_script(to, "TRUNCATE organisations, services, users, patients, referrals, tasks, events,"
-                                  " idempotency, settings");
+        return db_exec_script(to, "TRUNCATE organisations, services, users, patients, referrals, advice_requests,"
+                                  " advice_messages, attachments, tasks, events, idempotency, settings");
     /* SQLite: the audit log refuses DELETE; lift the guard for this
      * transaction only (DDL is transactional in SQLite). */
     return db_exec_script(to, "DROP TRIGGER events_no_delete;"
-                              "DELETE FROM idempotency; DELETE FROM events; DELETE FROM tasks;"
+                              "DELETE FROM idempotency; DELETE FROM events; DELETE FROM tasks; DELETE FROM attachments;"
+                              "DELETE FROM advice_messages; DELETE FROM advice_requests;"
                               "DELETE FROM referrals; DELETE FROM users; DELETE FROM patients;"
                               "DELETE FROM services; DELETE FROM organisations; DELETE FROM settings;"
                               "CREATE TRIGGER events_no_delete BEFORE DELETE ON events"

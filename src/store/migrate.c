@@ -96,7 +96,8 @@ static const char *const migration_1 =
     "CREATE TABLE tasks ("
     " id {{ID}},"
     " icb_code TEXT NOT NULL,"
-    " referral_id INTEGER NOT NULL REFERENCES referrals(id),"
+    " referral_id INTEGER REFERENCES referrals(id),"
+    " advice_id INTEGER,"
     " kind TEXT NOT NULL,"
     " owner_org TEXT NOT NULL REFERENCES organisations(code),"
     " owner_service_id INTEGER REFERENCES services(id),"
@@ -106,9 +107,12 @@ static const char *const migration_1 =
     " escalation_level INTEGER NOT NULL DEFAULT 0,"
     " created_at TEXT NOT NULL,"
     " closed_at TEXT,"
-    " closed_by TEXT);"
-    /* Exactly one open task per referral: the one owner at every moment. */
+    " closed_by TEXT,"
+    " CHECK ((referral_id IS NULL) <> (advice_id IS NULL)));"
+    /* Exactly one open task per referral or advice request: the one owner
+     * at every moment. */
     "CREATE UNIQUE INDEX tasks_one_open ON tasks (referral_id) WHERE state = 'open';"
+    "CREATE UNIQUE INDEX tasks_one_open_advice ON tasks (advice_id) WHERE state = 'open';"
     "CREATE INDEX tasks_owner ON tasks (owner_org, owner_role, state, due_at);"
     "CREATE INDEX tasks_due ON tasks (state, due_at);"
     "CREATE TABLE events ("
@@ -150,6 +154,70 @@ static const char *const migration_2_postgres =
     "CREATE TRIGGER events_no_change BEFORE UPDATE OR DELETE ON events"
     " FOR EACH ROW EXECUTE FUNCTION seam_events_append_only();";
 
+/* Advice and guidance, onward referral, return reason codes. */
+static const char *const migration_3 =
+    "ALTER TABLE services ADD COLUMN advice_days_routine INTEGER NOT NULL DEFAULT 5;"
+    "ALTER TABLE services ADD COLUMN advice_days_urgent INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE referrals ADD COLUMN pathway_id TEXT;"
+    "ALTER TABLE referrals ADD COLUMN same_condition INTEGER;"
+    "ALTER TABLE referrals ADD COLUMN advice_id INTEGER;"
+    "ALTER TABLE referrals ADD COLUMN return_reason_code TEXT;"
+    "CREATE TABLE advice_requests ("
+    " id {{ID}},"
+    " icb_code TEXT NOT NULL,"
+    " patient_nhs_number TEXT NOT NULL REFERENCES patients(nhs_number),"
+    " requester_username TEXT NOT NULL,"
+    " requester_org TEXT NOT NULL,"
+    " service_id INTEGER NOT NULL REFERENCES services(id),"
+    " priority TEXT NOT NULL CHECK (priority IN ('routine','urgent')),"
+    " question TEXT NOT NULL,"
+    " consent_to_convert INTEGER NOT NULL,"
+    " status TEXT NOT NULL,"
+    " from_referral_id INTEGER REFERENCES referrals(id),"
+    " converted_referral_id INTEGER REFERENCES referrals(id),"
+    " responder_username TEXT,"
+    " outcome_answer TEXT,"
+    " outcome_what_to_do TEXT,"
+    " outcome_if_worse TEXT,"
+    " outcome_by TEXT,"
+    " outcome_at TEXT,"
+    " first_response_at TEXT,"
+    " requested_at TEXT NOT NULL,"
+    " status_since TEXT NOT NULL,"
+    " created_at TEXT NOT NULL,"
+    " updated_at TEXT NOT NULL,"
+    " version INTEGER NOT NULL DEFAULT 1);"
+    "CREATE INDEX advice_service ON advice_requests (service_id, status);"
+    "CREATE INDEX advice_patient ON advice_requests (patient_nhs_number);"
+    "CREATE TABLE advice_messages ("
+    " id {{ID}},"
+    " icb_code TEXT NOT NULL,"
+    " advice_id INTEGER NOT NULL REFERENCES advice_requests(id),"
+    " at TEXT NOT NULL,"
+    " author TEXT NOT NULL,"
+    " author_role TEXT NOT NULL,"
+    " author_org TEXT NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " text TEXT,"
+    " answer TEXT,"
+    " what_to_do TEXT,"
+    " if_worse TEXT);"
+    "CREATE INDEX advice_messages_thread ON advice_messages (advice_id, id);"
+    "CREATE TABLE attachments ("
+    " id {{ID}},"
+    " icb_code TEXT NOT NULL,"
+    " advice_id INTEGER NOT NULL REFERENCES advice_requests(id),"
+    " filename TEXT NOT NULL,"
+    " content_type TEXT NOT NULL,"
+    " size_bytes INTEGER NOT NULL,"
+    " sha256 TEXT NOT NULL,"
+    " data TEXT NOT NULL,"
+    " uploaded_by TEXT NOT NULL,"
+    " uploaded_at TEXT NOT NULL);"
+    "CREATE INDEX attachments_advice ON attachments (advice_id, id);"
+    "UPDATE referrals SET pathway_id = (SELECT s.trust_code FROM services s WHERE s.id = referrals.service_id)"
+    " || '-' || CAST(id AS TEXT) WHERE pathway_id IS NULL;";
+
 typedef struct migration {
     int version;
     const char *name;
@@ -160,6 +228,7 @@ typedef struct migration {
 static const migration migrations[] = {
     {1, "core schema: organisations, services, users, patients, referrals, tasks, events", migration_1, migration_1},
     {2, "append-only audit log", migration_2_sqlite, migration_2_postgres},
+    {3, "advice and guidance, onward referral, return reason codes", migration_3, migration_3},
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

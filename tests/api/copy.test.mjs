@@ -8,7 +8,8 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { seam, mkTmp, sqlite } from './lib/server.mjs';
 
-const TABLES = ['organisations', 'services', 'users', 'patients', 'referrals', 'tasks', 'events', 'settings'];
+const TABLES = ['organisations', 'services', 'users', 'patients', 'referrals', 'advice_requests', 'advice_messages',
+  'attachments', 'tasks', 'events', 'settings'];
 const ORDER = { organisations: 'code', users: 'username', patients: 'nhs_number', settings: 'key' };
 let tmp, src;
 

@@ -189,7 +189,9 @@ T('403 patient trying to create a referral', { as: 'patient.demo', path: '/refer
 T('403 ICB analyst trying to create a referral', { as: 'analyst.icb', path: '/referrals', body: okBody, status: 403, code: 'forbidden' });
 T('403 interface lead trying to triage', { as: 'lead.rza', path: triagePath('triage'), body: { decision: 'accept' }, status: 403, code: 'forbidden' });
 T('403 patient trying to withdraw their own referral', { as: 'patient.demo', path: actionPath('patientRef', 'withdraw'), body: { reason: 'Feeling better' }, watch: w('patientRef'), status: 403, code: 'forbidden' });
-T('403 triager trying to create a referral', { as: 'triage.cardio', path: '/referrals', body: okBody, status: 403, code: 'forbidden' });
+// A hospital clinician may refer only onward, from a referral at their trust.
+T('422 triager creating a referral that is not onward', { as: 'triage.cardio', path: '/referrals', body: okBody, status: 422, code: 'missing_field' });
+T('403 booking clerk trying to create a referral', { as: 'booking.rza', path: '/referrals', body: okBody, status: 403, code: 'forbidden' });
 
 // ---------------------------------------------------------------- unknown routes
 // Contract: 404 not_found for a path that does not exist, 405 method_not_allowed

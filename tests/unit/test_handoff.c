@@ -58,7 +58,8 @@ static void test_rule_for_each_open_state(void **state)
 
 static void test_terminal_states_have_no_rule(void **state)
 {
-    static const ref_status terminal[] = {REF_DISCHARGED, REF_WITHDRAWN, REF_CLOSED, REF_STATUS_COUNT, (ref_status)-1};
+    static const ref_status terminal[] = {REF_DISCHARGED,          REF_WITHDRAWN,    REF_CLOSED,
+                                          REF_CONVERTED_TO_ADVICE, REF_STATUS_COUNT, (ref_status)-1};
     for (size_t i = 0; i < sizeof(terminal) / sizeof(terminal[0]); i++) {
         handoff_rule r = {"untouched", HANDOFF_PRACTICE, "untouched"};
         assert_int_equal(handoff_for_status(terminal[i], &r), -1);
@@ -173,6 +174,7 @@ static void test_due_terminal_is_zero(void **state)
     assert_int_equal(handoff_due(REF_DISCHARGED, REF_PRIO_ROUTINE, &t, since, since), 0);
     assert_int_equal(handoff_due(REF_WITHDRAWN, REF_PRIO_URGENT, &t, since, since), 0);
     assert_int_equal(handoff_due(REF_CLOSED, REF_PRIO_TWO_WEEK_WAIT, &t, since, since), 0);
+    assert_int_equal(handoff_due(REF_CONVERTED_TO_ADVICE, REF_PRIO_URGENT, &t, since, since), 0);
     /* Every open state has a due time after since. */
     for (int s = 0; s < REF_STATUS_COUNT; s++)
         if (ref_status_is_open((ref_status)s))

@@ -3,7 +3,7 @@
  *
  * The expected table below is written out from the diagram in
  * referral.h, independently of the table in referral.c, and every one of
- * the 8 x 9 (state, action) pairs is checked against it.
+ * the 9 x 10 (state, action) pairs is checked against it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,31 +18,35 @@
 #define NO (-1) /* illegal transition */
 
 /* Columns in ref_action order: accept, return, redirect, book, attend,
- * discharge, withdraw, resubmit, close. */
+ * discharge, withdraw, resubmit, close, convert_to_advice. */
 static const int expected[REF_STATUS_COUNT][REF_ACTION_COUNT] = {
     /* awaiting_triage */
-    {REF_AWAITING_BOOKING, REF_RETURNED, REF_AWAITING_TRIAGE, NO, NO, NO, REF_WITHDRAWN, NO, NO},
+    {REF_AWAITING_BOOKING, REF_RETURNED, REF_AWAITING_TRIAGE, NO, NO, NO, REF_WITHDRAWN, NO, NO,
+     REF_CONVERTED_TO_ADVICE},
     /* awaiting_booking */
-    {NO, NO, NO, REF_BOOKED, NO, NO, REF_WITHDRAWN, NO, NO},
+    {NO, NO, NO, REF_BOOKED, NO, NO, REF_WITHDRAWN, NO, NO, NO},
     /* returned */
-    {NO, NO, NO, NO, NO, NO, REF_WITHDRAWN, REF_AWAITING_TRIAGE, REF_CLOSED},
+    {NO, NO, NO, NO, NO, NO, REF_WITHDRAWN, REF_AWAITING_TRIAGE, REF_CLOSED, REF_CONVERTED_TO_ADVICE},
     /* booked */
-    {NO, NO, NO, NO, REF_ATTENDED, NO, REF_WITHDRAWN, NO, NO},
+    {NO, NO, NO, NO, REF_ATTENDED, NO, REF_WITHDRAWN, NO, NO, NO},
     /* attended */
-    {NO, NO, NO, NO, NO, REF_DISCHARGED, REF_WITHDRAWN, NO, NO},
+    {NO, NO, NO, NO, NO, REF_DISCHARGED, REF_WITHDRAWN, NO, NO, NO},
     /* discharged */
-    {NO, NO, NO, NO, NO, NO, NO, NO, NO},
+    {NO, NO, NO, NO, NO, NO, NO, NO, NO, NO},
     /* withdrawn */
-    {NO, NO, NO, NO, NO, NO, NO, NO, NO},
+    {NO, NO, NO, NO, NO, NO, NO, NO, NO, NO},
     /* closed */
-    {NO, NO, NO, NO, NO, NO, NO, NO, NO},
+    {NO, NO, NO, NO, NO, NO, NO, NO, NO, NO},
+    /* converted_to_advice */
+    {NO, NO, NO, NO, NO, NO, NO, NO, NO, NO},
 };
 
 static const char *const status_names[REF_STATUS_COUNT] = {
-    "awaiting_triage", "awaiting_booking", "returned", "booked", "attended", "discharged", "withdrawn", "closed",
+    "awaiting_triage", "awaiting_booking",    "returned", "booked", "attended", "discharged", "withdrawn",
+    "closed",          "converted_to_advice",
 };
 static const char *const action_names[REF_ACTION_COUNT] = {
-    "accept", "return", "redirect", "book", "attend", "discharge", "withdraw", "resubmit", "close",
+    "accept", "return", "redirect", "book", "attend", "discharge", "withdraw", "resubmit", "close", "convert_to_advice",
 };
 static const char *const priority_names[REF_PRIORITY_COUNT] = {"routine", "urgent", "two_week_wait"};
 
@@ -68,7 +72,7 @@ static void test_every_transition(void **state)
             }
         }
     }
-    assert_int_equal(legal, 13);
+    assert_int_equal(legal, 15);
 }
 
 static void test_transition_out_of_range(void **state)
@@ -126,6 +130,47 @@ static void test_reachability(void **state)
             fail_msg("%s is unreachable", status_names[s]);
 }
 
+/* Every state that is not open has no legal action at all. */
+static void test_terminal_states_have_no_way_out(void **state)
+{
+    int terminal = 0;
+
+    for (int s = 0; s < REF_STATUS_COUNT; s++) {
+        if (ref_status_is_open((ref_status)s))
+            continue;
+        terminal++;
+        for (int a = 0; a < REF_ACTION_COUNT; a++)
+            if (ref_transition((ref_status)s, (ref_action)a, NULL) != -1)
+                fail_msg("terminal %s allows %s", status_names[s], action_names[a]);
+    }
+    assert_int_equal(terminal, 4);
+}
+
+/* convert_to_advice: the specialist at triage or the GP after a return;
+ * nowhere else, and always to converted_to_advice. */
+static void test_convert_to_advice(void **state)
+{
+    ref_status to = REF_STATUS_COUNT;
+
+    assert_int_equal(ref_transition(REF_AWAITING_TRIAGE, REF_ACT_CONVERT_TO_ADVICE, &to), 0);
+    assert_int_equal(to, REF_CONVERTED_TO_ADVICE);
+    to = REF_STATUS_COUNT;
+    assert_int_equal(ref_transition(REF_RETURNED, REF_ACT_CONVERT_TO_ADVICE, &to), 0);
+    assert_int_equal(to, REF_CONVERTED_TO_ADVICE);
+    for (int s = 0; s < REF_STATUS_COUNT; s++) {
+        if (s == REF_AWAITING_TRIAGE || s == REF_RETURNED)
+            continue;
+        to = REF_STATUS_COUNT;
+        assert_int_equal(ref_transition((ref_status)s, REF_ACT_CONVERT_TO_ADVICE, &to), -1);
+        assert_int_equal(to, REF_STATUS_COUNT);
+    }
+    /* Only convert_to_advice leads to converted_to_advice. */
+    for (int s = 0; s < REF_STATUS_COUNT; s++)
+        for (int a = 0; a < REF_ACTION_COUNT; a++)
+            if (a != REF_ACT_CONVERT_TO_ADVICE && ref_transition((ref_status)s, (ref_action)a, &to) == 0)
+                assert_int_not_equal(to, REF_CONVERTED_TO_ADVICE);
+}
+
 static void test_is_open(void **state)
 {
     assert_true(ref_status_is_open(REF_AWAITING_TRIAGE));
@@ -136,6 +181,7 @@ static void test_is_open(void **state)
     assert_false(ref_status_is_open(REF_DISCHARGED));
     assert_false(ref_status_is_open(REF_WITHDRAWN));
     assert_false(ref_status_is_open(REF_CLOSED));
+    assert_false(ref_status_is_open(REF_CONVERTED_TO_ADVICE));
     assert_false(ref_status_is_open(REF_STATUS_COUNT));
     assert_false(ref_status_is_open((ref_status)-1));
 }
@@ -182,9 +228,25 @@ static void test_priority_names_round_trip(void **state)
 static void test_unknown_names_rejected(void **state)
 {
     static const char *const bad[] = {
-        "",        "AWAITING_TRIAGE", "Awaiting_triage", "awaiting triage", "awaiting-triage", " accept",
-        "accept ", "accepted",        "ACCEPT",          "Routine",         "two-week-wait",   "2ww",
-        "urgen",   "closedx",         "unknown",
+        "",
+        "AWAITING_TRIAGE",
+        "Awaiting_triage",
+        "awaiting triage",
+        "awaiting-triage",
+        " accept",
+        "accept ",
+        "accepted",
+        "ACCEPT",
+        "Routine",
+        "two-week-wait",
+        "2ww",
+        "urgen",
+        "closedx",
+        "unknown",
+        "converted",
+        "convert",
+        "converted-to-advice",
+        "Convert_to_advice",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         ref_status s = REF_CLOSED;
@@ -235,6 +297,8 @@ int main(void)
         cmocka_unit_test(test_transition_out_of_range),
         cmocka_unit_test(test_withdraw_from_every_open_state_only),
         cmocka_unit_test(test_reachability),
+        cmocka_unit_test(test_terminal_states_have_no_way_out),
+        cmocka_unit_test(test_convert_to_advice),
         cmocka_unit_test(test_is_open),
         cmocka_unit_test(test_status_names_round_trip),
         cmocka_unit_test(test_action_names_round_trip),

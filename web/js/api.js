@@ -83,28 +83,62 @@ export function apiUrl(path, query) {
  * options.redirectOn401 = false leaves the page where it is on a 401.
  */
 export async function api(path, options = {}) {
-  const { method = 'GET', body, query, idempotencyKey, auth = true, redirectOn401 = true } = options;
-  const headers = { Accept: 'application/json' };
+  const res = await send(path, options);
+  return readJson(res, options);
+}
+
+/**
+ * Sends a file as the raw request body (attachments) and returns the parsed
+ * JSON answer:  apiUpload('/advice/7/attachments', file, {query: {filename}})
+ * options.contentType overrides the file's own type.
+ */
+export async function apiUpload(path, blob, options = {}) {
+  const contentType = options.contentType || blob.type || 'application/octet-stream';
+  const res = await send(path, { ...options, method: options.method || 'POST', rawBody: blob, contentType });
+  return readJson(res, options);
+}
+
+/**
+ * Fetches a file that needs the bearer token (an attachment) and returns
+ * {blob, contentType}.  Errors are ApiErrors, as for api().
+ */
+export async function apiBlob(path, options = {}) {
+  const res = await send(path, { ...options, accept: '*/*' });
+  if (!res.ok) return readJson(res, options); // throws
+  const blob = await res.blob();
+  return { blob, contentType: res.headers.get('Content-Type') || blob.type || '' };
+}
+
+async function send(path, options) {
+  const {
+    method = 'GET', body, query, idempotencyKey, auth = true, rawBody, contentType, accept = 'application/json',
+  } = options;
+  const headers = { Accept: accept };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (rawBody !== undefined) headers['Content-Type'] = contentType;
   if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
   if (auth) {
     const token = getToken();
     if (token) headers.Authorization = `Bearer ${token}`;
   }
 
-  let res;
   try {
-    res = await fetch(apiUrl(path, query), {
+    return await fetch(apiUrl(path, query), {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: rawBody !== undefined ? rawBody : body === undefined ? undefined : JSON.stringify(body),
       cache: 'no-store',
       credentials: 'omit',
     });
   } catch (e) {
     throw new ApiError(0, 'network_error', 'Seam could not be reached. Check your connection and try again.');
   }
+}
 
+// The JSON body of a response; throws an ApiError for a failure (and on a
+// 401 sends the browser back to sign in).
+async function readJson(res, options) {
+  const { auth = true, redirectOn401 = true } = options;
   let data = null;
   const text = await res.text();
   if (text) {

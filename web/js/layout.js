@@ -89,6 +89,7 @@ export const STATUS = {
   discharged: { label: 'Discharged', colour: 'grey' },
   withdrawn: { label: 'Withdrawn', colour: 'grey' },
   closed: { label: 'Closed', colour: 'grey' },
+  converted_to_advice: { label: 'Converted to advice and guidance', colour: 'grey' },
 };
 
 export const OPEN_STATUSES = ['awaiting_triage', 'awaiting_booking', 'returned', 'booked', 'attended'];
@@ -100,6 +101,41 @@ export function statusLabel(status) {
 export function statusTag(status) {
   const s = STATUS[status];
   return html`<strong class="nhsuk-tag nhsuk-tag--${s ? s.colour : 'grey'}" data-status="${status}">${statusLabel(status)}</strong>`;
+}
+
+// Advice and guidance requests have their own statuses.
+export const ADVICE_STATUS = {
+  awaiting_response: { label: 'Awaiting specialist', colour: 'blue' },
+  awaiting_gp: { label: 'Awaiting GP reply', colour: 'orange' },
+  advice_given: { label: 'Advice given', colour: 'green' },
+  closed: { label: 'Closed', colour: 'grey' },
+  converted: { label: 'Converted to referral', colour: 'purple' },
+  withdrawn: { label: 'Withdrawn', colour: 'grey' },
+};
+
+export const ADVICE_OPEN_STATUSES = ['awaiting_response', 'awaiting_gp', 'advice_given'];
+
+export function adviceStatusLabel(status) {
+  return (ADVICE_STATUS[status] && ADVICE_STATUS[status].label) || humanise(status);
+}
+
+export function adviceStatusTag(status) {
+  const s = ADVICE_STATUS[status];
+  return html`<strong class="nhsuk-tag nhsuk-tag--${s ? s.colour : 'grey'}" data-status="${status}">${adviceStatusLabel(status)}</strong>`;
+}
+
+// Why a referral was returned (return.reason_code).
+export const RETURN_REASONS = {
+  more_information_needed: 'More information needed',
+  tests_first: 'Tests needed first',
+  manage_in_primary_care: 'Can be managed in primary care',
+  needs_other_service: 'Needs a different service',
+  criteria_not_met: 'Referral criteria not met',
+  other: 'Other reason',
+};
+
+export function returnReasonLabel(code) {
+  return RETURN_REASONS[code] || humanise(code);
 }
 
 export const PRIORITY = {
@@ -124,7 +160,13 @@ export const TASK_KINDS = {
   attendance: 'Record attendance',
   outcome: 'Record outcome',
   review_return: 'GP review of returned referral',
+  advice_response: 'Answer advice request',
+  advice_reply: 'Reply to specialist',
+  read_advice: "Read specialist's advice",
 };
+
+// Tasks about an advice and guidance request rather than a referral.
+export const ADVICE_TASK_KINDS = ['advice_response', 'advice_reply', 'read_advice'];
 
 export function taskKindLabel(kind) {
   return TASK_KINDS[kind] || humanise(kind);
@@ -274,6 +316,17 @@ export function isPracticeRole(role) {
   return role === 'gp' || role === 'practice_admin';
 }
 
+export const TRUST_ROLES = ['triager', 'clinician', 'booking', 'interface_lead'];
+
+export function isTrustRole(role) {
+  return TRUST_ROLES.includes(role);
+}
+
+// Who may see the interface measures.
+export function seesMeasures(role) {
+  return role === 'interface_lead' || role === 'icb_analyst' || role === 'admin';
+}
+
 // ---------------------------------------------------------------------------
 // Errors: NHS.UK error summary and field errors.
 
@@ -396,6 +449,8 @@ function navItems(me, current) {
   if (me.role !== 'patient') items.push({ href: 'worklist.html', text: 'Worklist' });
   items.push({ href: 'referrals.html', text: me.role === 'patient' ? 'My referrals' : 'Referrals' });
   if (isPracticeRole(me.role)) items.push({ href: 'refer.html', text: 'Refer a patient' });
+  if (isPracticeRole(me.role) || isTrustRole(me.role)) items.push({ href: 'advice-list.html', text: 'Advice' });
+  if (seesMeasures(me.role)) items.push({ href: 'measures.html', text: 'Measures' });
   return items.map((it) => ({ ...it, current: it.href === current }));
 }
 

@@ -4,9 +4,9 @@
 import { api, newIdempotencyKey } from './api.js';
 import {
   clearErrors, escalationText, formatDate, formatDateTime, formatNhsNumber, homeFor, html, humanise,
-  isPracticeRole, londonLocalToUtcIso, OPEN_STATUSES, overdueTags, param, patientName, priorityLabel,
-  priorityTag, render, roleLabel, roleNoun, setTitle, showApiError, showErrorSummary, startPage, statusLabel,
-  statusTag, taskKindLabel, timeEl,
+  isPracticeRole, londonLocalToUtcIso, setFieldError, OPEN_STATUSES, overdueTags, param, patientName, priorityLabel,
+  priorityTag, raw, render, RETURN_REASONS, returnReasonLabel, roleLabel, roleNoun, setTitle, showApiError,
+  showErrorSummary, startPage, statusLabel, statusTag, taskKindLabel, timeEl,
 } from './layout.js';
 
 const notice = document.getElementById('notice');
@@ -17,7 +17,7 @@ const breadcrumb = document.getElementById('breadcrumb');
 const id = param('id');
 let me = null;
 let referral = null;
-let services = null; // for redirect, loaded on demand
+let services = null; // for redirect and onward referral, loaded on demand
 const keys = new Map(); // form id -> idempotency key
 
 // ---------------------------------------------------------------------------
@@ -92,7 +92,7 @@ function samePractice(r) {
 // Who holds it.
 
 const NEXT_STEP = {
-  triage: 'Triage the referral: accept, return with advice, or redirect',
+  triage: 'Triage the referral: accept, return with advice, redirect, or convert to advice and guidance',
   booking: 'Book an appointment',
   attendance: 'Record whether the patient attended',
   outcome: 'Record the outcome',
@@ -138,12 +138,13 @@ function returnPanel(r) {
           <span role="text"><span class="nhsuk-u-visually-hidden">Important: </span>Returned with advice</span>
         </h2>
         <h3 class="nhsuk-heading-xs nhsuk-u-margin-bottom-1">Reason</h3>
+        ${ret.reason_code ? html`<p class="nhsuk-body nhsuk-u-margin-bottom-2" id="return-reason-code"><strong>${returnReasonLabel(ret.reason_code)}</strong></p>` : ''}
         ${pre(ret.reason || '')}
         <h3 class="nhsuk-heading-xs nhsuk-u-margin-bottom-1 nhsuk-u-margin-top-4">Advice for the GP</h3>
         ${pre(ret.advice || '', 'return-advice-text')}
         <p class="nhsuk-body-s nhsuk-u-secondary-text-colour nhsuk-u-margin-top-4 nhsuk-u-margin-bottom-0">
           Returned${ret.by ? ` by ${personText(ret.by)}` : ''}${ret.at ? html` on ${timeEl(ret.at)}` : ''}.
-          ${me.role === 'gp' ? 'Resubmit with your answer, or close the referral, below.' : ''}
+          ${me.role === 'gp' ? 'Resubmit with your answer, ask the specialist for advice instead, or close the referral, below.' : ''}
         </p>
       </div>
     </div>`;
@@ -160,16 +161,19 @@ function details(r) {
       ${row('Patient', html`<strong>${patientName(p)}</strong><br>NHS number <span class="nhsuk-u-nowrap">${formatNhsNumber(p.nhs_number)}</span>${p.birth_date ? html`<br>Born ${formatDate(p.birth_date)}` : ''}${p.practice && p.practice.name ? html`<br>Registered at ${p.practice.name}` : ''}`)}
       ${row('Service', html`${svc.name || ''}${svc.specialty && svc.specialty !== svc.name ? ` (${svc.specialty})` : ''}`)}
       ${row('Trust', html`${trust.name || ''}${trust.code ? ` (${trust.code})` : ''}`)}
+      ${r.advice_id ? row('Advice and guidance', html`<a href="advice.html?id=${encodeURIComponent(r.advice_id)}" id="advice-link">Advice request ${r.advice_id}</a> <span class="nhsuk-u-secondary-text-colour">(${r.status === 'converted_to_advice' ? 'this referral became an advice request' : 'the conversation this referral came from'})</span>`, html` id="advice-row"`) : ''}
+      ${r.onward_from ? row('Onward referral from', html`<a href="referral.html?id=${encodeURIComponent(r.onward_from)}" id="onward-from-link">Referral ${r.onward_from}</a>${r.same_condition === true ? html` <span class="nhsuk-u-secondary-text-colour">(same condition: the waiting time clock carried over)</span>` : r.same_condition === false ? html` <span class="nhsuk-u-secondary-text-colour">(a new condition: a new waiting time clock)</span>` : ''}`, html` id="onward-row"`) : ''}
       ${r.original_service ? row('Originally sent to', html`${serviceText(r.original_service)} <span class="nhsuk-u-secondary-text-colour">(redirected at triage)</span>`) : ''}
       ${row('Priority', priorityTag(r.priority))}
       ${row('Status', statusTag(r.status), html` id="status-row"`)}
       ${row('Clock start', r.clock_start ? html`${formatDate(r.clock_start)} <span class="nhsuk-u-secondary-text-colour">(referral to treatment)</span>` : '')}
+      ${row('Pathway', r.pathway_id ? html`<span class="nhsuk-u-nowrap">${r.pathway_id}</span>` : '')}
       ${row('Referred by', html`${req.display_name || req.username || ''}${req.organisation && req.organisation.name ? html`<br>${req.organisation.name}` : ''}${r.created_at ? html`<br><span class="nhsuk-u-secondary-text-colour">${formatDateTime(r.created_at)}</span>` : ''}`)}
       ${row('Reason', r.reason)}
       ${row('Clinical summary', r.clinical_summary ? pre(r.clinical_summary) : '')}
       ${r.triage_comment && !(r.status === 'returned' && r.return && r.return.reason === r.triage_comment) ? row('Triage comment', pre(r.triage_comment)) : ''}
       ${r.appointment_at ? row('Appointment', timeEl(r.appointment_at, { weekday: true })) : ''}
-      ${r.return && r.status !== 'returned' ? row('Previously returned', html`${pre(r.return.reason || '')}<strong>Advice for the GP:</strong> ${pre(r.return.advice || '')}`) : ''}
+      ${r.return && r.status !== 'returned' ? row('Previously returned', html`${r.return.reason_code ? html`<strong>${returnReasonLabel(r.return.reason_code)}</strong>` : ''}${pre(r.return.reason || '')}<strong>Advice for the GP:</strong> ${pre(r.return.advice || '')}`) : ''}
       ${row('Withdrawal reason', r.withdraw_reason ? pre(r.withdraw_reason) : '')}
       ${row('Last updated', r.updated_at ? formatDateTime(r.updated_at) : '')}
     </dl>`;
@@ -201,6 +205,12 @@ const ACTIONS = {
   resubmitted: 'Resubmitted by the GP with an answer',
   close: 'Closed by the GP',
   closed: 'Closed by the GP',
+  created_from_advice: 'Referral made from an advice request',
+  onward_created: 'Onward referral made',
+  convert_to_advice: 'Converted to advice and guidance',
+  converted_to_advice: 'Converted to advice and guidance',
+  onward: 'Onward referral made',
+  onward_referral: 'Onward referral made',
   escalate: 'Escalated',
   escalated: 'Overdue: escalated',
 };
@@ -237,6 +247,12 @@ const DETAIL_LABELS = {
   priority_changed: 'Priority',
   escalation_level: 'Escalation level',
   escalated_to: 'Escalated to',
+  reason_code: 'Reason',
+  advice_id: 'Advice request',
+  onward_from: 'Onward referral from',
+  same_condition: 'Same condition',
+  from_advice_id: 'From advice request',
+  question: 'Question',
 };
 
 function statusOf(x) {
@@ -252,6 +268,10 @@ function detailValue(k, v) {
   if (k === 'appointment_at' || /_at$/.test(k)) return timeEl(v);
   if (k === 'priority') return priorityLabel(v);
   if (k === 'escalated_to') return humanise(v);
+  if (k === 'reason_code') return returnReasonLabel(v);
+  if (k === 'same_condition') return v ? 'Yes: the waiting time clock carried over' : 'No: a new waiting time clock';
+  if (k === 'advice_id' || k === 'from_advice_id') return html`<a href="advice.html?id=${encodeURIComponent(v)}">Advice request ${v}</a>`;
+  if (k === 'onward_from') return html`<a href="referral.html?id=${encodeURIComponent(v)}">Referral ${v}</a>`;
   if (typeof v === 'object') {
     if ('name' in v || 'trust' in v) return serviceText(v);
     if ('display_name' in v) return personText(v);
@@ -383,6 +403,12 @@ function triageForm(r) {
                 <div class="nhsuk-hint nhsuk-radios__hint">It goes back to the GP practice, who must review your advice.</div>
               </div>
               <div class="nhsuk-radios__conditional nhsuk-radios__conditional--hidden" id="conditional-return">
+                <div class="nhsuk-form-group">
+                  <label class="nhsuk-label" for="reason_code">Why are you returning it?</label>
+                  <select class="nhsuk-select" id="reason_code" name="reason_code">
+                    ${Object.entries(RETURN_REASONS).map(([v, label]) => html`<option value="${v}"${v === 'other' ? raw(' selected') : ''}>${label}</option>`)}
+                  </select>
+                </div>
                 ${textarea('advice', 'Advice for the GP', 'What the GP should do: tests, treatment, or what to include if they refer again.', { rows: 5 })}
               </div>
               <div class="nhsuk-radios__item">
@@ -399,10 +425,15 @@ function triageForm(r) {
                   </select>
                 </div>
               </div>
+              <div class="nhsuk-radios__item">
+                <input class="nhsuk-radios__input" id="decision-convert_to_advice" name="decision" type="radio" value="convert_to_advice">
+                <label class="nhsuk-label nhsuk-radios__label" for="decision-convert_to_advice">Convert to advice and guidance</label>
+                <div class="nhsuk-hint nhsuk-radios__hint">The referral ends and becomes an advice request that you answer: the patient may not need to be seen. Say why in the comment.</div>
+              </div>
             </div>
           </fieldset>
         </div>
-        ${textarea('triage-comment', 'Comment', 'If you return the referral, this is the reason the GP will see. Otherwise optional.')}
+        ${textarea('triage-comment', 'Comment', 'If you return the referral, this is the reason the GP will see. If you convert it to advice and guidance, say why. Otherwise optional.')}
         <button class="nhsuk-button" type="submit">Record triage decision</button>
       </form>
     </section>`;
@@ -455,6 +486,14 @@ function returnedForms(r) {
         <button class="nhsuk-button" type="submit">Resubmit referral</button>
       </form>
     </section>
+    <section class="seam-action" aria-labelledby="convert-advice-heading">
+      <h2 class="nhsuk-heading-m" id="convert-advice-heading">Or ask for advice instead</h2>
+      <form id="convert-advice-form" novalidate>
+        <p>Turn this referral into an advice and guidance request to ${serviceText(r.service)}: a specialist answers your question without the patient being seen.</p>
+        ${textarea('convert-advice-question', 'Your question for the specialist (optional)', 'Leave it empty to send the referral\'s reason and clinical summary as the question.', { rows: 4 })}
+        <button class="nhsuk-button nhsuk-button--secondary" type="submit">Ask for advice instead</button>
+      </form>
+    </section>
     <section class="seam-action" aria-labelledby="close-heading">
       <h2 class="nhsuk-heading-m" id="close-heading">Or close the referral</h2>
       <form id="close-form" novalidate>
@@ -462,6 +501,71 @@ function returnedForms(r) {
         <button class="nhsuk-button nhsuk-button--secondary" type="submit">Close referral</button>
       </form>
     </section>`;
+}
+
+function onwardForm(r) {
+  const list = services || [];
+  const byTrust = new Map();
+  for (const s of list) {
+    const t = (s.trust && s.trust.name) || 'Other';
+    if (!byTrust.has(t)) byTrust.set(t, []);
+    byTrust.get(t).push(s);
+  }
+  const ownTrust = r.service && r.service.trust && r.service.trust.name;
+  const trusts = [...byTrust.keys()].sort((a, b) => (a === ownTrust ? -1 : b === ownTrust ? 1 : a.localeCompare(b)));
+  return html`
+    <details class="nhsuk-details seam-action" id="onward-details">
+      <summary class="nhsuk-details__summary">
+        <span class="nhsuk-details__summary-text">Make an onward referral</span>
+      </summary>
+      <div class="nhsuk-details__text">
+        <form id="onward-form" novalidate>
+          <p>Refer ${patientName(r.patient) || 'the patient'} on to another service. The GP practice is copied in for information and has nothing to do.</p>
+          <div class="nhsuk-form-group">
+            <label class="nhsuk-label" for="onward-service">Service to refer to</label>
+            <select class="nhsuk-select" id="onward-service" name="onward-service">
+              <option value="">${services ? 'Choose a service' : 'Services could not be loaded'}</option>
+              ${trusts.map((t) => html`<optgroup label="${t}">${byTrust.get(t).map((s) => html`<option value="${s.id}">${s.name} – ${t}</option>`)}</optgroup>`)}
+            </select>
+          </div>
+          <div class="nhsuk-form-group">
+            <fieldset class="nhsuk-fieldset" aria-describedby="onward-same-hint">
+              <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">Is it for the same condition?</legend>
+              <div class="nhsuk-hint" id="onward-same-hint">Same condition: the patient's referral to treatment (RTT) clock keeps running from ${r.clock_start ? formatDate(r.clock_start) : 'the original referral'}, on the same pathway. A new condition starts a new clock today.</div>
+              <div class="nhsuk-radios nhsuk-radios--inline" data-module="nhsuk-radios">
+                <div class="nhsuk-radios__item">
+                  <input class="nhsuk-radios__input" id="onward-same-yes" name="onward-same" type="radio" value="true">
+                  <label class="nhsuk-label nhsuk-radios__label" for="onward-same-yes">Yes, the same condition</label>
+                </div>
+                <div class="nhsuk-radios__item">
+                  <input class="nhsuk-radios__input" id="onward-same-no" name="onward-same" type="radio" value="false">
+                  <label class="nhsuk-label nhsuk-radios__label" for="onward-same-no">No, a new condition</label>
+                </div>
+              </div>
+            </fieldset>
+          </div>
+          <div class="nhsuk-form-group">
+            <fieldset class="nhsuk-fieldset">
+              <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">Priority</legend>
+              <div class="nhsuk-radios" data-module="nhsuk-radios">
+                ${['routine', 'urgent', 'two_week_wait'].map((p) => html`
+                <div class="nhsuk-radios__item">
+                  <input class="nhsuk-radios__input" id="onward-priority-${p}" name="onward-priority" type="radio" value="${p}">
+                  <label class="nhsuk-label nhsuk-radios__label" for="onward-priority-${p}">${priorityLabel(p)}</label>
+                </div>`)}
+              </div>
+            </fieldset>
+          </div>
+          <div class="nhsuk-form-group">
+            <label class="nhsuk-label" for="onward-reason">Reason for referral</label>
+            <div class="nhsuk-hint" id="onward-reason-hint">One line the service sees first. Up to 500 characters.</div>
+            <input class="nhsuk-input" id="onward-reason" name="onward-reason" type="text" autocomplete="off" aria-describedby="onward-reason-hint">
+          </div>
+          ${textarea('onward-summary', 'Clinical summary', 'What was found, what has been done, and what you are asking the service to do.', { rows: 6 })}
+          <button class="nhsuk-button" type="submit">Send onward referral</button>
+        </form>
+      </div>
+    </details>`;
 }
 
 function withdrawForm() {
@@ -490,6 +594,7 @@ function availableActions(r) {
   if (r.status === 'booked' && staff) out.push('attend');
   if (r.status === 'attended' && staff && ['triager', 'clinician'].includes(role)) out.push('discharge');
   if (r.status === 'returned' && gp && role === 'gp') out.push('returned');
+  if (['awaiting_booking', 'booked', 'attended'].includes(r.status) && staff && ['triager', 'clinician'].includes(role)) out.push('onward');
   if (OPEN_STATUSES.includes(r.status) && (gp || (staff && ['triager', 'clinician'].includes(role)))) out.push('withdraw');
   return out;
 }
@@ -506,6 +611,7 @@ function actions(r) {
           case 'attend': return attendForm(r);
           case 'discharge': return dischargeForm(r);
           case 'returned': return returnedForms(r);
+          case 'onward': return onwardForm(r);
           case 'withdraw': return withdrawForm(r);
           default: return '';
         }
@@ -517,7 +623,7 @@ function actions(r) {
 const FORMS = {
   'triage-form': {
     path: 'triage',
-    fields: { decision: 'decision-accept', comment: 'triage-comment', advice: 'advice', to_service_id: 'to_service_id', priority: 'triage-priority' },
+    fields: { decision: 'decision-accept', comment: 'triage-comment', advice: 'advice', to_service_id: 'to_service_id', priority: 'triage-priority', reason_code: 'reason_code' },
     body(f) {
       const b = {};
       const d = f.querySelector('input[name="decision"]:checked');
@@ -527,6 +633,8 @@ const FORMS = {
       if (b.decision === 'return') {
         const advice = f.elements.advice.value.trim();
         if (advice) b.advice = advice;
+        const code = f.elements.reason_code.value;
+        if (code) b.reason_code = code;
       } else if (b.decision === 'redirect') {
         const to = f.elements.to_service_id.value;
         if (to) b.to_service_id = Number(to);
@@ -542,6 +650,11 @@ const FORMS = {
       if (b.decision === 'redirect') {
         const to = (services || []).find((s) => String(s.id) === String(b.to_service_id));
         return `Referral redirected to ${serviceText(to || r.service) || 'another service'}.`;
+      }
+      if (b.decision === 'convert_to_advice') {
+        return r && r.advice_id
+          ? html`Referral converted to <a href="advice.html?id=${encodeURIComponent(r.advice_id)}" id="new-advice-link">advice request ${r.advice_id}</a>. Answer it from there.`
+          : 'Referral converted to an advice request.';
       }
       return 'Triage decision recorded.';
     },
@@ -580,6 +693,47 @@ const FORMS = {
     },
     success: (b, r) => `Referral resubmitted to ${serviceText(r.service)} with your answer.`,
   },
+  'convert-advice-form': {
+    path: 'convert_to_advice',
+    fields: { question: 'convert-advice-question' },
+    body(f) {
+      const q = f.elements['convert-advice-question'].value.trim();
+      return q ? { question: q } : {};
+    },
+    success: (b, r) => (r && r.advice_id
+      ? html`Your referral is now <a href="advice.html?id=${encodeURIComponent(r.advice_id)}" id="new-advice-link">advice request ${r.advice_id}</a>, with ${serviceText(r.service)}.`
+      : 'Your referral is now an advice request.'),
+  },
+  'onward-form': {
+    // POST /referrals: a new referral, not an action on this one.
+    url: () => '/referrals',
+    versioned: false,
+    fields: {
+      service_id: 'onward-service', same_condition: 'onward-same-yes', priority: 'onward-priority-routine',
+      reason: 'onward-reason', clinical_summary: 'onward-summary', onward_from: 'onward-service',
+    },
+    check(f) {
+      return f.querySelector('input[name="onward-same"]:checked')
+        ? [] : [{ id: 'onward-same-yes', text: 'Select whether the onward referral is for the same condition' }];
+    },
+    body(f) {
+      const b = { onward_from: Number(id) };
+      const svc = f.elements['onward-service'].value;
+      if (svc) b.service_id = Number(svc);
+      const same = f.querySelector('input[name="onward-same"]:checked');
+      if (same) b.same_condition = same.value === 'true';
+      const pr = f.querySelector('input[name="onward-priority"]:checked');
+      if (pr) b.priority = pr.value;
+      const reason = f.elements['onward-reason'].value.trim();
+      if (reason) b.reason = reason;
+      const summary = f.elements['onward-summary'].value.trim();
+      if (summary) b.clinical_summary = summary;
+      return b;
+    },
+    success: (b, created) => (created && created.id
+      ? html`Onward referral sent: <a href="referral.html?id=${encodeURIComponent(created.id)}" id="new-referral-link">referral ${created.id}</a> to ${serviceText(created.service)}.`
+      : 'Onward referral sent.'),
+  },
   'close-form': {
     path: 'close',
     fields: { comment: 'close-comment' },
@@ -610,7 +764,13 @@ async function onSubmit(ev) {
   if (busy) return;
   clearErrors(errors, view);
   notice.innerHTML = '';
-  const body = { ...spec.body(form), version: referral.version };
+  const problems = spec.check ? spec.check(form) : [];
+  if (problems.length) {
+    problems.forEach((p) => setFieldError(p.id, p.text));
+    showErrorSummary(errors, problems.map((p) => ({ text: p.text, href: `#${p.id}` })));
+    return;
+  }
+  const body = spec.versioned === false ? spec.body(form) : { ...spec.body(form), version: referral.version };
   const button = form.querySelector('button[type="submit"]');
   busy = true;
   if (button) {
@@ -618,14 +778,14 @@ async function onSubmit(ev) {
     button.setAttribute('aria-disabled', 'true');
   }
   try {
-    const updated = await api(`/referrals/${encodeURIComponent(id)}/${spec.path}`, {
+    const updated = await api(spec.url ? spec.url() : `/referrals/${encodeURIComponent(id)}/${spec.path}`, {
       method: 'POST', body, idempotencyKey: keyFor(form.id),
     });
     keys.clear();
     const message = spec.success(body, updated || referral);
     const ok = await load({ quiet: true });
     if (ok) banner(message);
-    else banner(`${message} You can no longer see this referral.`);
+    else banner(html`${message} You can no longer see this referral.`);
   } catch (e) {
     if (e.status >= 400 && e.status < 500) keys.delete(form.id);
     const summary = showApiError(errors, e, spec.fields, view);
@@ -701,7 +861,7 @@ async function load({ quiet = false } = {}) {
     return false;
   }
   referral = r;
-  const needServices = availableActions(r).includes('triage') && services === null;
+  const needServices = availableActions(r).some((a) => a === 'triage' || a === 'onward') && services === null;
   if (needServices) {
     try {
       const data = await api('/services', { query: { accepts_referrals: 'true' } });

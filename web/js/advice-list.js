@@ -1,0 +1,152 @@
+// advice-list.js - the advice and guidance requests a user can see (a GP:
+// their practice's; trust staff: their services'), filtered by status, a
+// page at a time.
+
+import { api } from './api.js';
+import {
+  ADVICE_STATUS, adviceStatusLabel, adviceStatusTag, formatNhsNumber, html, isPracticeRole, overdueTags, ownerText,
+  pagination, param, patientName, priorityTag, raw, render, setTitle, showErrorSummary, startPage, timeEl,
+} from './layout.js';
+
+const PAGE_SIZE = 25;
+
+const main = document.getElementById('maincontent');
+let me = null;
+
+function introFor() {
+  const org = (me.organisation && me.organisation.name) || '';
+  if (isPracticeRole(me.role)) {
+    return `Questions ${org} has asked hospital specialists, most urgent first. Ask for advice when you are not sure the patient needs to be seen.`;
+  }
+  return `Advice requests from GPs to services at ${org}, most urgent first.`;
+}
+
+function pageUrl(status, page) {
+  const q = new URLSearchParams();
+  if (status) q.set('status', status);
+  if (page > 1) q.set('page', String(page));
+  const s = q.toString();
+  return `advice-list.html${s ? `?${s}` : ''}`;
+}
+
+function filters(status) {
+  return html`
+    <form method="get" action="advice-list.html" class="seam-filters" id="filters" novalidate>
+      <div class="nhsuk-form-group seam-filters__group">
+        <label class="nhsuk-label" for="status">Status</label>
+        <select class="nhsuk-select" id="status" name="status">
+          <option value=""${status ? '' : raw(' selected')}>All statuses</option>
+          <option value="open"${status === 'open' ? raw(' selected') : ''}>Open (not yet ended)</option>
+          ${Object.entries(ADVICE_STATUS).map(([v, d]) => html`<option value="${v}"${v === status ? raw(' selected') : ''}>${d.label}</option>`)}
+        </select>
+      </div>
+      <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small seam-filters__button" type="submit">Apply filter</button>
+    </form>`;
+}
+
+function cellHeading(text) {
+  return html`<span class="nhsuk-table__heading" aria-hidden="true">${text} </span>`;
+}
+
+function holderText(owner) {
+  if (!owner) return '';
+  if (owner.role === 'triager') {
+    const org = (owner.organisation && owner.organisation.name) || '';
+    return [org, owner.service && owner.service.name ? `${owner.service.name} specialist` : 'Specialist'].filter(Boolean).join(' — ');
+  }
+  return ownerText(owner);
+}
+
+function row(a) {
+  const p = a.patient || {};
+  const svc = a.service || {};
+  const trust = svc.trust || {};
+  const owner = a.owner;
+  return html`
+    <tr class="nhsuk-table__row${a.overdue ? ' seam-row--overdue' : ''}" role="row" data-advice-id="${a.id}" data-status="${a.status}">
+      <td class="nhsuk-table__cell" role="cell">${cellHeading('Patient')}<span>
+        <a class="nhsuk-link" href="advice.html?id=${encodeURIComponent(a.id)}"><strong>${patientName(p)}</strong></a><br>
+        <span class="nhsuk-u-secondary-text-colour nhsuk-u-nowrap nhsuk-u-font-size-16">${formatNhsNumber(p.nhs_number)}</span></span>
+      </td>
+      <td class="nhsuk-table__cell" role="cell">${cellHeading('Service')}<span>${svc.name || ''}${trust.name ? html`<br><span class="nhsuk-u-secondary-text-colour nhsuk-u-font-size-16">${trust.name}</span>` : ''}</span></td>
+      <td class="nhsuk-table__cell" role="cell">${cellHeading('Priority')}${priorityTag(a.priority, { short: true })}</td>
+      <td class="nhsuk-table__cell" role="cell">${cellHeading('Status')}${adviceStatusTag(a.status)}</td>
+      <td class="nhsuk-table__cell" role="cell">${cellHeading('With')}<span>${owner ? holderText(owner) : html`<span class="nhsuk-u-secondary-text-colour">Nobody – ended</span>`}</span></td>
+      <td class="nhsuk-table__cell" role="cell">${cellHeading('Due by')}<span>${a.due_at ? timeEl(a.due_at) : html`<span class="nhsuk-u-secondary-text-colour">–</span>`}${a.overdue || a.escalation_level > 1 ? html`<br>${overdueTags(a)}` : ''}</span></td>
+      <td class="nhsuk-table__cell seam-cell-action" role="cell">
+        <a class="nhsuk-link" href="advice.html?id=${encodeURIComponent(a.id)}">View<span class="nhsuk-u-visually-hidden"> advice request ${a.id} for ${patientName(p)}</span></a>
+      </td>
+    </tr>`;
+}
+
+function table(list) {
+  return html`
+    <div class="nhsuk-table-container">
+      <table class="nhsuk-table nhsuk-table--responsive seam-referrals" role="table" id="advice-table">
+        <caption class="nhsuk-table__caption nhsuk-u-visually-hidden">Advice and guidance requests</caption>
+        <thead class="nhsuk-table__head" role="rowgroup">
+          <tr class="nhsuk-table__row" role="row">
+            <th class="nhsuk-table__header" scope="col" role="columnheader">Patient</th>
+            <th class="nhsuk-table__header" scope="col" role="columnheader">Service</th>
+            <th class="nhsuk-table__header" scope="col" role="columnheader">Priority</th>
+            <th class="nhsuk-table__header" scope="col" role="columnheader">Status</th>
+            <th class="nhsuk-table__header" scope="col" role="columnheader">With</th>
+            <th class="nhsuk-table__header" scope="col" role="columnheader">Due by</th>
+            <th class="nhsuk-table__header" scope="col" role="columnheader"><span class="nhsuk-u-visually-hidden">Link</span></th>
+          </tr>
+        </thead>
+        <tbody class="nhsuk-table__body">
+          ${list.map(row)}
+        </tbody>
+      </table>
+    </div>`;
+}
+
+async function load() {
+  me = await startPage('advice-list.html');
+  const status = ADVICE_STATUS[param('status')] || param('status') === 'open' ? param('status') : '';
+  const page = Math.max(1, parseInt(param('page') || '1', 10) || 1);
+  const title = 'Advice and guidance';
+  setTitle(status ? `${title}: ${status === 'open' ? 'Open' : adviceStatusLabel(status)}` : title);
+
+  let data;
+  try {
+    data = await api('/advice', { query: { status, page, page_size: PAGE_SIZE } });
+  } catch (e) {
+    render(main, html`<h1>${title}</h1><div id="errors"></div>`);
+    showErrorSummary(document.getElementById('errors'), [{ text: e.message }]);
+    return;
+  }
+  const list = (data && data.advice) || [];
+  const total = typeof data.total === 'number' ? data.total : list.length;
+  const size = data.page_size || PAGE_SIZE;
+  const pages = Math.max(1, Math.ceil(total / size));
+  const current = data.page || page;
+  const first = total ? (current - 1) * size + 1 : 0;
+  const last = Math.min(total, (current - 1) * size + list.length);
+  const statusText = status === 'open' ? 'Open' : adviceStatusLabel(status);
+
+  render(main, html`
+    <div id="errors" hidden></div>
+    <div class="seam-page-heading">
+      <h1 class="nhsuk-u-margin-bottom-3">${title}</h1>
+      ${me.role === 'gp' ? html`<a class="nhsuk-button nhsuk-u-margin-bottom-3" href="advice-new.html" id="ask-button" draggable="false">Ask for advice</a>` : ''}
+    </div>
+    <p class="nhsuk-body-l">${introFor()}</p>
+    ${filters(status)}
+    ${list.length ? html`
+      <p class="nhsuk-body" id="result-count" role="status">
+        ${total === list.length ? `${total} request${total === 1 ? '' : 's'}` : `Showing ${first} to ${last} of ${total} requests`}${status ? ` with status “${statusText}”` : ''}.
+      </p>
+      ${table(list)}
+      ${pagination((n) => pageUrl(status, n), current, pages)}`
+    : html`
+      <div class="nhsuk-inset-text" id="empty-state">
+        <span class="nhsuk-u-visually-hidden">Information: </span>
+        <p>${status ? `There are no advice requests with status “${statusText}”.` : 'There are no advice requests to show yet.'}
+        ${status ? html` <a href="advice-list.html">Show all requests</a>` : ''}</p>
+      </div>`}
+  `);
+}
+
+load();
