@@ -300,6 +300,138 @@ static int simulate(app_ctx *ctx, const gen_options *opt, const char *nhs, int p
     }
 }
 
+static const char *const questions[N_SERVICES] = {
+    "Atypical chest pain, normal ECG and troponin; is CT coronary angiography indicated or can I manage with"
+    " risk factor control?",
+    "Recurrent facial rash, photos attached; would you treat as rosacea or refer for patch testing?",
+    "Persistently raised ALT (2x ULN) with normal ultrasound; which further tests before referral?",
+    "Small asymptomatic umbilical hernia in a frail 84-year-old; is surgical review worthwhile?",
+    "Positive ANA 1:160 with arthralgia but no synovitis; does this need rheumatology review?",
+    "Knee pain with MRI showing degenerate meniscal tear; physiotherapy first or surgical opinion?",
+    "PSA 4.8 in a 71-year-old with LUTS; repeat in 6 weeks or refer now?",
+    "Mild obstructive spirometry in an ex-smoker; inhaler choice and is specialist review needed?",
+};
+
+/* One advice and guidance exchange, driven through the real use cases. */
+static int simulate_advice(app_ctx *ctx, const gen_options *opt, const char *nhs, int practice, svc_row *svc)
+{
+    seam_time now = opt->now;
+    seam_time t = working_time(now - (seam_time)rnd_int(0, 300) * 86400);
+    if (t >= now)
+        return 0;
+    char gp[32];
+    snprintf(gp, sizeof(gp), "%s", practice == 0 ? "gp.patel" : practice == 1 ? "gp.okafor" : "");
+    if (!gp[0])
+        snprintf(gp, sizeof(gp), "gp.%s", practices[practice].code);
+    for (char *c = gp; *c; c++)
+        if (*c >= 'A' && *c <= 'Z')
+            *c = (char)(*c - 'A' + 'a');
+    int consent = chance(70);
+    ctx->now = t;
+    int rc = act_as(ctx, gp);
+    if (rc)
+        return rc;
+    json_t *body =
+        json_pack("{s:s,s:I,s:s,s:s,s:b}", "patient_nhs_number", nhs, "service_id", (json_int_t)svc->id, "priority",
+                  chance(15) ? "urgent" : "routine", "question", questions[svc->spec], "consent_to_convert", consent);
+    json_t *out = NULL;
+    rc = run(ctx, app_advice_create, body, &out);
+    json_decref(body);
+    if (rc)
+        return rc;
+    long long id = json_integer_value(json_object_get(out, "id"));
+    json_decref(out);
+    const char *status = "awaiting_response";
+    for (int step = 0; step < 6; step++) {
+        int stall = chance(8);
+        app_id_body a = {id, NULL, NULL};
+        app_fn fn = NULL;
+        json_t *b = NULL;
+        const char *who = NULL;
+        if (strcmp(status, "awaiting_response") == 0) {
+            t = after_working_days(t, stall ? rnd_int(4, 15) : rnd_int(0, 3));
+            who = svc->triager;
+            int roll = rnd_int(1, 100);
+            if (roll <= 25 && step == 0) {
+                fn = app_advice_message;
+                b = json_pack("{s:s}", "text", "Could you send the most recent bloods and current medication?");
+                status = "awaiting_gp";
+            } else if (roll <= 40 && consent) {
+                fn = app_advice_convert;
+                b = json_pack("{s:s}", "comment", "Needs to be seen in clinic; converted to a referral.");
+                status = "converted";
+            } else {
+                fn = app_advice_close;
+                b = json_pack("{s:s,s:s,s:s}", "answer",
+                              "This can be managed in primary care; the findings are reassuring.", "what_to_do",
+                              "Optimise risk factors and review in 3 months with repeat bloods.", "if_worse",
+                              "Re-refer urgently if symptoms progress or new red flags appear.");
+                status = "advice_given";
+            }
+        } else if (strcmp(status, "awaiting_gp") == 0) {
+            t = after_working_days(t, stall ? rnd_int(8, 20) : rnd_int(0, 4));
+            who = gp;
+            fn = app_advice_message;
+            b = json_pack("{s:s}", "text",
+                          "Bloods attached: HbA1c 44, eGFR 78, lipids as per letter. On ramipril 5mg.");
+            status = "awaiting_response";
+        } else if (strcmp(status, "advice_given") == 0) {
+            t = after_working_days(t, stall ? rnd_int(8, 20) : rnd_int(0, 5));
+            who = gp;
+            fn = app_advice_close;
+            b = json_object();
+            status = "closed";
+        } else {
+            return 0;
+        }
+        if (t >= now) {
+            json_decref(b);
+            return 0;
+        }
+        ctx->now = t;
+        if ((rc = act_as(ctx, who))) {
+            json_decref(b);
+            return rc;
+        }
+        a.body = b;
+        out = NULL;
+        rc = run(ctx, fn, &a, &out);
+        long long ref_id = fn == app_advice_convert && rc == 0
+                               ? json_integer_value(json_object_get(json_object_get(out, "referral"), "id"))
+                               : 0;
+        json_decref(out);
+        json_decref(b);
+        if (rc)
+            return rc;
+        if (ref_id) {
+            /* The converted referral goes on to be booked and seen. */
+            char booking[32], iso[SEAM_ISO_LEN];
+            snprintf(booking, sizeof(booking), "booking.%s", svc->trust == 0 ? "rza" : "rzb");
+            t = after_working_days(t, rnd_int(0, 4));
+            if (t >= now)
+                return 0;
+            ctx->now = t;
+            seam_time appt = working_time(t + (seam_time)rnd_int(5, 40) * 86400);
+            seam_time_format(appt - appt % 900, iso);
+            if ((rc = act(ctx, booking, ref_id, "book", json_pack("{s:s}", "appointment_at", iso))))
+                return rc;
+            seam_time_parse(iso, &t);
+            if (t >= now)
+                return 0;
+            ctx->now = t;
+            if ((rc = act(ctx, svc->clinician, ref_id, "attend", json_object())))
+                return rc;
+            t = after_working_days(t, rnd_int(0, 5));
+            if (t >= now)
+                return 0;
+            ctx->now = t;
+            return act(ctx, svc->clinician, ref_id, "discharge",
+                       json_pack("{s:s}", "comment", "Seen in clinic after advice and guidance; discharged."));
+        }
+    }
+    return 0;
+}
+
 int gen_demo(db *d, const gen_options *opt, FILE *log)
 {
     long long n;
@@ -502,6 +634,11 @@ int gen_demo(db *d, const gen_options *opt, FILE *log)
         if (log && (i + 1) % 1000 == 0)
             fprintf(log, "seam demo: %d referrals\n", i + 1);
     }
+    /* Advice and guidance: about one request for every six referrals. */
+    for (int i = 0; rc == 0 && i < opt->referrals / 6; i++) {
+        int pi = i < 2 ? 0 : rnd_int(0, opt->patients - 1);
+        rc = simulate_advice(&ctx, opt, nhs_list[pi], patient_practice[pi], &svcs[i < 2 ? 0 : rnd_int(0, n_svcs - 1)]);
+    }
     free(patient_practice);
     free(nhs_list);
     if (rc)
@@ -521,6 +658,14 @@ int gen_demo(db *d, const gen_options *opt, FILE *log)
         db_rows *r;
         if (db_query(d, "SELECT status, count(*) FROM referrals GROUP BY status ORDER BY status", 0, NULL, &r) == 0) {
             fprintf(log, "seam demo: referrals by status:");
+            for (int i = 0; i < db_nrows(r); i++)
+                fprintf(log, " %s %s;", db_get(r, i, 0), db_get(r, i, 1));
+            fprintf(log, "\n");
+            db_rows_free(r);
+        }
+        if (db_query(d, "SELECT status, count(*) FROM advice_requests GROUP BY status ORDER BY status", 0, NULL, &r) ==
+            0) {
+            fprintf(log, "seam demo: advice requests by status:");
             for (int i = 0; i < db_nrows(r); i++)
                 fprintf(log, " %s %s;", db_get(r, i, 0), db_get(r, i, 1));
             fprintf(log, "\n");

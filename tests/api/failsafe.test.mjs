@@ -121,9 +121,9 @@ test('a single far-future run escalates a fresh referral straight to the ICB', a
   assert.equal(g.escalated_to, 'icb');
   assert.ok(escalations(await history(c.id)).length >= 1, 'history has the escalation');
   const icb = await allPages(srv, 'analyst.icb', '/worklist', 'tasks');
-  assert.ok(icb.some((t) => t.referral.id === c.id), 'on the ICB analyst\'s worklist');
+  assert.ok(icb.some((t) => t.referral?.id === c.id), 'on the ICB analyst\'s worklist');
   const lead = await allPages(srv, 'lead.rza', '/worklist', 'tasks');
-  assert.ok(lead.some((t) => t.referral.id === c.id), 'on the interface lead\'s worklist (level 2+)');
+  assert.ok(lead.some((t) => t.referral?.id === c.id), 'on the interface lead\'s worklist (level 2+)');
   const n = escalationRows();
   const again = failsafe(iso(Date.now() + 30 * 86400_000));
   assert.deepEqual(linesFor(again.stdout, c.id), []);

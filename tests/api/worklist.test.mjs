@@ -44,7 +44,10 @@ function assertTaskShape(t, who) {
   for (const k of ['id', 'kind', 'referral', 'owner', 'due_at', 'overdue', 'escalation_level', 'escalated_to']) {
     assert.ok(k in t, `${who} task has ${k}: ${JSON.stringify(t).slice(0, 300)}`);
   }
-  assert.ok(Number.isInteger(t.referral.id));
+  // A task is about a referral or an advice request: exactly one of the two.
+  assert.ok(['referral', 'advice'].includes(t.subject), `${who} task ${t.id} subject ${t.subject}`);
+  assert.ok(Number.isInteger(t[t.subject].id));
+  assert.equal(t[t.subject === 'referral' ? 'advice' : 'referral'], null);
   assert.ok(Number.isInteger(t.escalation_level) && t.escalation_level >= 0 && t.escalation_level <= 3);
   assert.equal(t.escalated_to, LEVEL_TO[t.escalation_level], `${who} task ${t.id}: escalated_to matches level ${t.escalation_level}`);
   const now = Date.now();
@@ -77,7 +80,12 @@ test('demo data holds overdue, escalated work', () => {
 });
 
 test('triager: only triage tasks of their service, matching the awaiting-triage referrals', async () => {
-  const tasks = WL['triage.cardio'];
+  // The consultant who triages also answers the service's advice requests.
+  for (const t of WL['triage.cardio'].filter((x) => x.subject === 'advice')) {
+    assert.equal(t.kind, 'advice_response', `task ${t.id}`);
+    assert.equal(serviceOf(t), cardio.id);
+  }
+  const tasks = WL['triage.cardio'].filter((x) => x.subject === 'referral');
   for (const t of tasks) {
     assert.equal(t.kind, 'triage', `task ${t.id}`);
     assert.equal(serviceOf(t), cardio.id, `task ${t.id} is for Cardiology RZA`);
@@ -89,7 +97,7 @@ test('triager: only triage tasks of their service, matching the awaiting-triage 
   assert.deepEqual(tasks.map((t) => t.referral.id).sort((a, b) => a - b), waiting.map((r) => r.id).sort((a, b) => a - b),
     'one triage task per referral awaiting triage at the service');
   for (const t of WL['triage.derm.rzb']) {
-    assert.equal(t.kind, 'triage');
+    assert.equal(t.kind, t.subject === 'advice' ? 'advice_response' : 'triage');
     assert.equal(serviceOf(t), dermRzb.id);
   }
 });
@@ -113,7 +121,11 @@ test('clinician: attendance and outcome tasks of their service', () => {
 
 test('GP and practice admin: returned referrals of their practice', async () => {
   for (const [p, org] of [['gp.patel', 'Z00001'], ['gp.okafor', 'Z00002'], ['admin.riverside', 'Z00001']]) {
-    for (const t of WL[p].slice(0, 15)) {
+    for (const t of WL[p].filter((x) => x.subject === 'advice')) {
+      assert.ok(['advice_reply', 'read_advice'].includes(t.kind), `${p} advice task ${t.id} kind ${t.kind}`);
+      assert.equal(t.owner.organisation.code, org);
+    }
+    for (const t of WL[p].filter((x) => x.subject === 'referral').slice(0, 15)) {
       assert.equal(t.owner.organisation.code, org, `${p} task ${t.id}`);
       const r = await srv.api(p, 'GET', `/referrals/${t.referral.id}`);
       assert.equal(r.status, 200);
@@ -155,31 +167,31 @@ test('ICB analyst: level-3 tasks only, from every trust and practice', () => {
 test('a task moves between worklists as the referral moves', async () => {
   const c = await createReferral(srv, { service_id: cardio.id, priority: 'two_week_wait', reason: 'Suspected cardiac tumour on echo' });
   let tri = await worklist('triage.cardio');
-  const t = tri.find((x) => x.referral.id === c.id);
+  const t = tri.find((x) => x.referral?.id === c.id);
   assert.ok(t, 'new referral on the triage worklist');
   assert.equal(t.kind, 'triage');
   assert.equal(t.overdue, false);
   assert.equal(t.escalation_level, 0);
   assert.equal(Date.parse(t.due_at), Date.parse(c.due_at), 'task due_at is the referral\'s due_at');
-  assert.ok(!(await worklist('triage.derm.rzb')).some((x) => x.referral.id === c.id));
-  assert.ok(!(await worklist('lead.rza')).some((x) => x.referral.id === c.id), 'not escalated: not on the lead\'s list');
+  assert.ok(!(await worklist('triage.derm.rzb')).some((x) => x.referral?.id === c.id));
+  assert.ok(!(await worklist('lead.rza')).some((x) => x.referral?.id === c.id), 'not escalated: not on the lead\'s list');
 
   await act(srv, 'triage.cardio', c.id, 'triage', { decision: 'accept' });
   tri = await worklist('triage.cardio');
-  assert.ok(!tri.some((x) => x.referral.id === c.id), 'triage task closed');
-  const bk = (await worklist('booking.rza')).find((x) => x.referral.id === c.id);
+  assert.ok(!tri.some((x) => x.referral?.id === c.id), 'triage task closed');
+  const bk = (await worklist('booking.rza')).find((x) => x.referral?.id === c.id);
   assert.ok(bk, 'booking task opened');
   assert.equal(bk.kind, 'booking');
   assert.notEqual(bk.id, t.id, 'a new task for the new step');
 
   await act(srv, 'booking.rza', c.id, 'book', { appointment_at: new Date(Date.now() + 5 * 86400_000).toISOString() });
-  assert.ok(!(await worklist('booking.rza')).some((x) => x.referral.id === c.id));
-  const cl = (await worklist('clinician.cardio')).find((x) => x.referral.id === c.id);
+  assert.ok(!(await worklist('booking.rza')).some((x) => x.referral?.id === c.id));
+  const cl = (await worklist('clinician.cardio')).find((x) => x.referral?.id === c.id);
   assert.ok(cl, 'attendance task for the clinician');
   assert.equal(cl.kind, 'attendance');
 
   await act(srv, 'clinician.cardio', c.id, 'attend', {});
-  const oc = (await worklist('clinician.cardio')).filter((x) => x.referral.id === c.id);
+  const oc = (await worklist('clinician.cardio')).filter((x) => x.referral?.id === c.id);
   assert.equal(oc.length, 1, 'exactly one open task per referral');
   assert.equal(oc[0].kind, 'outcome');
   const openTasks = srv.count(`SELECT count(*) AS n FROM tasks WHERE referral_id = ${c.id} AND state = 'open'`);
@@ -189,16 +201,16 @@ test('a task moves between worklists as the referral moves', async () => {
 test('a returned referral lands on its practice\'s worklist only', async () => {
   const c = await createReferral(srv, { service_id: cardio.id });
   await act(srv, 'triage.cardio', c.id, 'triage', { decision: 'return', comment: 'Wrong service', advice: 'Refer to the heart failure nurse' });
-  const mine = (await worklist('gp.patel')).find((t) => t.referral.id === c.id);
+  const mine = (await worklist('gp.patel')).find((t) => t.referral?.id === c.id);
   assert.ok(mine, 'on gp.patel\'s worklist');
   assert.equal(mine.owner.organisation.code, 'Z00001');
   assert.equal(mine.owner.role, 'gp');
   assert.equal(mine.overdue, false);
-  assert.ok((await worklist('admin.riverside')).some((t) => t.referral.id === c.id), 'on the practice admin\'s worklist');
-  assert.ok(!(await worklist('gp.okafor')).some((t) => t.referral.id === c.id), 'not on another practice\'s worklist');
-  assert.ok(!(await worklist('triage.cardio')).some((t) => t.referral.id === c.id), 'off the triage worklist');
+  assert.ok((await worklist('admin.riverside')).some((t) => t.referral?.id === c.id), 'on the practice admin\'s worklist');
+  assert.ok(!(await worklist('gp.okafor')).some((t) => t.referral?.id === c.id), 'not on another practice\'s worklist');
+  assert.ok(!(await worklist('triage.cardio')).some((t) => t.referral?.id === c.id), 'off the triage worklist');
   await act(srv, 'gp.patel', c.id, 'close', { comment: 'Done' });
-  assert.ok(!(await worklist('gp.patel')).some((t) => t.referral.id === c.id), 'closed: off the worklist');
+  assert.ok(!(await worklist('gp.patel')).some((t) => t.referral?.id === c.id), 'closed: off the worklist');
 });
 
 test('worklist pages are disjoint and add up to total', async () => {

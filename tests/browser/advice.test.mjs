@@ -248,6 +248,21 @@ describe('advice and guidance: ask, write back, reply, convert to a referral', {
   step('lead.rza sees the request counted in the interface measures', async () => {
     await signOut(page);
     await signIn(page, server.url, 'lead.rza', /\/worklist\.html/);
+    // The trust's advice list shows the request, converted, held by nobody.
+    await Promise.all([
+      page.waitForURL(/\/advice-list\.html/),
+      page.locator('.nhsuk-header__navigation-link', { hasText: 'Advice' }).click(),
+    ]);
+    // Ended requests list newest first, so the filtered first page has it.
+    await page.locator('#status').selectOption('converted');
+    await Promise.all([page.waitForURL(/status=converted/), page.locator('#filters button[type="submit"]').click()]);
+    assert.match(await page.locator('#result-count').textContent(), /with status “Converted to referral”/);
+    const adviceRow = page.locator(`#advice-table tr[data-advice-id="${adviceId}"]`);
+    await adviceRow.waitFor();
+    assert.match(await adviceRow.textContent(), /Converted to referral/);
+    assert.match(await adviceRow.textContent(), /Nobody – ended/);
+    assert.equal(await page.locator('#ask-button').count(), 0, 'only GPs ask for advice');
+    await shot(page, '39-advice-list-trust');
     await Promise.all([
       page.waitForURL(/\/measures\.html/),
       page.locator('.nhsuk-header__navigation-link', { hasText: 'Measures' }).click(),
@@ -259,7 +274,7 @@ describe('advice and guidance: ask, write back, reply, convert to a referral', {
     assert.match(await row.locator('[data-measure="advice_conversion_pct"]').textContent(), /\d+\.\d%/);
     assert.match(await page.locator('#measures-total').textContent(), /All services/);
     assert.match(await page.locator('#measures-table thead').textContent(), /Median response \(working hours\)/);
-    await shot(page, '39-measures');
+    await shot(page, '3a-measures');
   });
 
   step('no JavaScript errors on any page', async () => {

@@ -256,6 +256,25 @@ static void test_add_and_between_agree(void **state)
     }
 }
 
+/* Working seconds: whole working days count; weekends and bank holidays do not. */
+static void test_working_seconds(void **state)
+{
+    (void)state;
+    /* Friday 2026-11-20 16:00 to Monday 2026-11-23 10:00: 8 h Friday + 10 h Monday. */
+    assert_int_equal(cal_working_seconds_between(at(2026, 11, 20, 16, 0, 0), at(2026, 11, 23, 10, 0, 0)), 18 * 3600);
+    /* Within one working day. */
+    assert_int_equal(cal_working_seconds_between(at(2026, 11, 25, 9, 0, 0), at(2026, 11, 25, 9, 30, 0)), 1800);
+    /* Across Christmas 2026: Thu 24th 12:00 to Tue 29th 12:00 = 12 h + 12 h (25, 26, 27, 28 are not working). */
+    assert_int_equal(cal_working_seconds_between(at(2026, 12, 24, 12, 0, 0), at(2026, 12, 29, 12, 0, 0)), 24 * 3600);
+    /* Entirely inside a weekend. */
+    assert_int_equal(cal_working_seconds_between(at(2026, 11, 21, 1, 0, 0), at(2026, 11, 22, 23, 0, 0)), 0);
+    /* Empty and reversed intervals. */
+    assert_int_equal(cal_working_seconds_between(at(2026, 11, 25, 9, 0, 0), at(2026, 11, 25, 9, 0, 0)), 0);
+    assert_int_equal(cal_working_seconds_between(at(2026, 11, 26, 9, 0, 0), at(2026, 11, 25, 9, 0, 0)), 0);
+    /* A whole working week is five days. */
+    assert_int_equal(cal_working_seconds_between(at(2026, 11, 23, 0, 0, 0), at(2026, 11, 30, 0, 0, 0)), 5 * 86400);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -274,6 +293,7 @@ int main(void)
         cmocka_unit_test(test_between_cases),
         cmocka_unit_test(test_between_matches_day_by_day),
         cmocka_unit_test(test_add_and_between_agree),
+        cmocka_unit_test(test_working_seconds),
     };
     return cmocka_run_group_tests_name("core/calendar", tests, NULL, NULL);
 }

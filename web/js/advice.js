@@ -460,6 +460,14 @@ const FORMS = {
   'close-advice-form': {
     path: 'close',
     fields: { answer: 'close-answer', what_to_do: 'close-what', if_worse: 'close-worse' },
+    // All three parts are required: say which are missing at once.
+    check(f) {
+      return [
+        ['close-answer', 'Enter your answer'],
+        ['close-what', 'Enter what the GP should do'],
+        ['close-worse', 'Enter what to do if it gets worse'],
+      ].filter(([name]) => !val(f, name)).map(([fid, text]) => ({ id: fid, text }));
+    },
     body: (f) => adviceBody(f, 'close'),
     success: () => 'Request closed with your advice. The GP practice must now read it.',
   },

@@ -5,7 +5,7 @@ import { api, newIdempotencyKey } from './api.js';
 import {
   clearErrors, escalationText, formatDate, formatDateTime, formatNhsNumber, homeFor, html, humanise,
   isPracticeRole, londonLocalToUtcIso, setFieldError, OPEN_STATUSES, overdueTags, param, patientName, priorityLabel,
-  priorityTag, raw, render, RETURN_REASONS, returnReasonLabel, roleLabel, roleNoun, setTitle, showApiError,
+  priorityTag, render, RETURN_REASONS, returnReasonLabel, roleLabel, roleNoun, setTitle, showApiError,
   showErrorSummary, startPage, statusLabel, statusTag, taskKindLabel, timeEl,
 } from './layout.js';
 
@@ -96,7 +96,7 @@ const NEXT_STEP = {
   booking: 'Book an appointment',
   attendance: 'Record whether the patient attended',
   outcome: 'Record the outcome',
-  review_return: 'Review the advice, then resubmit or close the referral',
+  review_return: 'Review the advice, then resubmit, ask for advice instead, or close the referral',
 };
 
 function holderPanel(r) {
@@ -405,8 +405,10 @@ function triageForm(r) {
               <div class="nhsuk-radios__conditional nhsuk-radios__conditional--hidden" id="conditional-return">
                 <div class="nhsuk-form-group">
                   <label class="nhsuk-label" for="reason_code">Why are you returning it?</label>
-                  <select class="nhsuk-select" id="reason_code" name="reason_code">
-                    ${Object.entries(RETURN_REASONS).map(([v, label]) => html`<option value="${v}"${v === 'other' ? raw(' selected') : ''}>${label}</option>`)}
+                  <div class="nhsuk-hint" id="reason_code-hint">Counted in the interface measures. If you do not choose, it is recorded as “Other reason”.</div>
+                  <select class="nhsuk-select" id="reason_code" name="reason_code" aria-describedby="reason_code-hint">
+                    <option value="">Choose a reason</option>
+                    ${Object.entries(RETURN_REASONS).map(([v, label]) => html`<option value="${v}">${label}</option>`)}
                   </select>
                 </div>
                 ${textarea('advice', 'Advice for the GP', 'What the GP should do: tests, treatment, or what to include if they refer again.', { rows: 5 })}
