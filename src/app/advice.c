@@ -716,7 +716,42 @@ int app_advice_convert(app_ctx *ctx, const void *arg, json_t **out)
     char clock[SEAM_DATE_LEN], now[SEAM_ISO_LEN];
     seam_date_format(req_t, clock);
     seam_time_format(ctx->now, now);
-    const char *question = json_string_value(json_object_get(c.json, "question"));
+    /* The referral's clinical summary is the whole conversation, so the
+     * clinic sees what was asked, answered and why it needs to be seen. */
+    if ((rc = advice_add_thread(ctx, c.json)))
+        goto out;
+    size_t cap = 2048, len = 0;
+    char *question = malloc(cap);
+    if (question == NULL) {
+        rc = app_fail(ctx, SEAM_ENOMEM, NULL, NULL, "Out of memory.");
+        goto out;
+    }
+    len += (size_t)snprintf(question, cap, "From advice and guidance request %lld.", c.id);
+    size_t mi;
+    json_t *m;
+    json_array_foreach(json_object_get(c.json, "messages"), mi, m)
+    {
+        const char *parts[] = {
+            json_string_value(json_object_get(m, "text")), json_string_value(json_object_get(m, "answer")),
+            json_string_value(json_object_get(m, "what_to_do")), json_string_value(json_object_get(m, "if_worse"))};
+        const char *who = json_string_value(json_object_get(json_object_get(m, "author"), "display_name"));
+        for (int k = 0; k < 4; k++) {
+            if (parts[k] == NULL)
+                continue;
+            size_t need = len + strlen(parts[k]) + strlen(who ? who : "") + 8;
+            if (need >= cap) {
+                cap = need * 2;
+                char *nq = realloc(question, cap);
+                if (nq == NULL) {
+                    free(question);
+                    rc = app_fail(ctx, SEAM_ENOMEM, NULL, NULL, "Out of memory.");
+                    goto out;
+                }
+                question = nq;
+            }
+            len += (size_t)snprintf(question + len, cap - len, "\n\n%s: %s", who ? who : "?", parts[k]);
+        }
+    }
     char reason[520];
     snprintf(reason, sizeof(reason), "%s", note ? note : "Converted from advice and guidance");
     ref_status rst = c.specialist ? REF_AWAITING_BOOKING : REF_AWAITING_TRIAGE;
@@ -742,6 +777,7 @@ int app_advice_convert(app_ctx *ctx, const void *arg, json_t **out)
                       " updated_at, advice_id)"
                       " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $11, $12) RETURNING id",
                       12, ip, 0, &ref_id);
+    free(question);
     if (rc) {
         rc = app_db_fail(ctx, rc);
         goto out;

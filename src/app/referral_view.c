@@ -341,7 +341,13 @@ int app__body_bool(app_ctx *ctx, json_t *body, const char *name, int required, i
     *present = 0;
     if (v == NULL || json_is_null(v)) {
         if (required)
-            return app_fail(ctx, SEAM_EINVALID, "missing_field", name, "Answer %s: true or false.", name);
+            return strcmp(name, "consent_to_convert") == 0
+                       ? app_fail(ctx, SEAM_EINVALID, "missing_field", name,
+                                  "Select yes if the specialist may turn this request into a referral, or no if not.")
+                   : strcmp(name, "same_condition") == 0
+                       ? app_fail(ctx, SEAM_EINVALID, "missing_field", name,
+                                  "Select whether this onward referral is for the same condition.")
+                       : app_fail(ctx, SEAM_EINVALID, "missing_field", name, "Answer %s: true or false.", name);
         return 0;
     }
     if (!json_is_boolean(v))

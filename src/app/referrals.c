@@ -433,6 +433,7 @@ int app_referral_act(app_ctx *ctx, const void *arg, json_t **out)
 
     /* Fields each action needs. */
     const char *reason_code = NULL, *question = NULL;
+    int consent = 1, have_consent = 0; /* it was a referral: by default it may become one again */
     const char *comment = NULL, *advice = NULL, *appt_s = NULL, *reason = NULL, *summary = NULL, *newprio_s = NULL;
     long long to_service = 0;
     int have_to = 0;
@@ -462,7 +463,8 @@ int app_referral_act(app_ctx *ctx, const void *arg, json_t **out)
         break;
     case REF_ACT_CONVERT_TO_ADVICE:
         if ((rc = app__body_str(ctx, body, "comment", 0, COMMENT_MAX, &comment)) ||
-            (rc = app__body_str(ctx, body, "question", 0, SUMMARY_MAX, &question)))
+            (rc = app__body_str(ctx, body, "question", 0, SUMMARY_MAX, &question)) ||
+            (rc = app__body_bool(ctx, body, "consent_to_convert", 0, &consent, &have_consent)))
             goto out;
         /* The specialist converts at triage; the GP converts a returned referral. */
         if ((from == REF_AWAITING_TRIAGE) != (strcmp(a->action, "triage") == 0)) {
@@ -602,6 +604,8 @@ int app_referral_act(app_ctx *ctx, const void *arg, json_t **out)
             json_object_set_new(detail, "comment", json_string(comment));
         if (advice)
             json_object_set_new(detail, "advice", json_string(advice));
+        if (act == REF_ACT_RETURN && reason_code)
+            json_object_set_new(detail, "reason_code", json_string(reason_code));
         if (reason)
             json_object_set_new(detail, "reason", json_string(reason));
         if (act == REF_ACT_BOOK)
@@ -645,8 +649,8 @@ int app_referral_act(app_ctx *ctx, const void *arg, json_t **out)
         json_t *req = json_object_get(cur, "requester");
         long long adv_id;
         rc = app__advice_open(
-            ctx, nhs, icb, practice, &svc, prio == REF_PRIO_ROUTINE ? ADV_PRIO_ROUTINE : ADV_PRIO_URGENT, question, 1,
-            a->id, json_string_value(json_object_get(cur, "created_at")),
+            ctx, nhs, icb, practice, &svc, prio == REF_PRIO_ROUTINE ? ADV_PRIO_ROUTINE : ADV_PRIO_URGENT, question,
+            consent, a->id, json_string_value(json_object_get(cur, "created_at")),
             json_string_value(json_object_get(req, "username")),
             json_string_value(json_object_get(json_object_get(req, "organisation"), "code")), &adv_id);
         if (rc)
