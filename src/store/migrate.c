@@ -107,10 +107,11 @@ static const char *const migration_1 =
     " escalation_level INTEGER NOT NULL DEFAULT 0,"
     " created_at TEXT NOT NULL,"
     " closed_at TEXT,"
-    " closed_by TEXT,"
-    " CHECK ((referral_id IS NULL) <> (advice_id IS NULL)));"
-    /* Exactly one open task per referral or advice request: the one owner
-     * at every moment. */
+    " closed_by TEXT);"
+    /* Exactly one open task per subject (referral, advice request, ...):
+     * the one owner at every moment.  Each task names exactly one subject;
+     * app__task_move is the one writer.  New kinds of subject add a column
+     * and an index like these. */
     "CREATE UNIQUE INDEX tasks_one_open ON tasks (referral_id) WHERE state = 'open';"
     "CREATE UNIQUE INDEX tasks_one_open_advice ON tasks (advice_id) WHERE state = 'open';"
     "CREATE INDEX tasks_owner ON tasks (owner_org, owner_role, state, due_at);"
