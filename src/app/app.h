@@ -89,6 +89,7 @@ typedef struct app_list_args {
     int page;
     int page_size;
     int accepts_referrals; /* services: -1 any */
+    long long referral;    /* letters: one referral's */
 } app_list_args;
 
 int app_me(app_ctx *ctx, const void *arg, json_t **out);
@@ -130,6 +131,39 @@ typedef struct app_measures_args {
     const char *to;
 } app_measures_args;
 int app_measures_interface(app_ctx *ctx, const void *arg, json_t **out);
+
+/* Complete care (care.c).  Arguments: json_t * body, or app_id_body. */
+int app_order_create(app_ctx *ctx, const void *arg, json_t **out);
+int app_order_get(app_ctx *ctx, const void *arg, json_t **out);
+int app_result_receive(app_ctx *ctx, const void *arg, json_t **out);
+int app_result_report_unmatched(app_ctx *ctx, const void *arg, json_t **out);
+int app_results_unmatched(app_ctx *ctx, const void *arg, json_t **out);
+int app_results_list(app_ctx *ctx, const void *arg, json_t **out); /* app_list_args */
+int app_result_get(app_ctx *ctx, const void *arg, json_t **out);
+/* app_id_body.action: "review", "handover", "accept", "decline". */
+int app_result_act(app_ctx *ctx, const void *arg, json_t **out);
+int app_discharge_create(app_ctx *ctx, const void *arg, json_t **out);
+int app_letter_create(app_ctx *ctx, const void *arg, json_t **out);
+int app_letters_list(app_ctx *ctx, const void *arg, json_t **out); /* app_list_args (status, q = kind) */
+int app_letter_get(app_ctx *ctx, const void *arg, json_t **out);
+/* app_id_body.action: "send", "read"; for GP actions see app_letter_gp_action. */
+int app_letter_act(app_ctx *ctx, const void *arg, json_t **out);
+typedef struct app_gp_action {
+    long long letter_id;
+    int n;
+    const char *decision; /* "accept" | "decline" */
+    json_t *body;
+} app_gp_action;
+int app_letter_gp_action(app_ctx *ctx, const void *arg, json_t **out);
+int app_fit_note_create(app_ctx *ctx, const void *arg, json_t **out);
+int app_fit_notes_list(app_ctx *ctx, const void *arg, json_t **out); /* app_list_args (patient) */
+int app_follow_up_create(app_ctx *ctx, const void *arg, json_t **out);
+int app_follow_ups_list(app_ctx *ctx, const void *arg, json_t **out); /* app_list_args (status) */
+int app_follow_up_get(app_ctx *ctx, const void *arg, json_t **out);
+/* app_id_body.action: "book", "discharge". */
+int app_follow_up_act(app_ctx *ctx, const void *arg, json_t **out);
+int app_inbox(app_ctx *ctx, const void *arg, json_t **out);
+int app_measures_complete_care(app_ctx *ctx, const void *arg, json_t **out); /* app_measures_args */
 
 /*
  * The failsafe: escalates every open task past its due time to the level

@@ -37,6 +37,7 @@ typedef struct svc_info {
     char name[160];
     int accepts_referrals;
     int accepts_advice;
+    int letter_days; /* clinic letter target, working days */
     service_targets t;
     advice_targets at;
 } svc_info;

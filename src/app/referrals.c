@@ -8,6 +8,7 @@
  * transaction (app_run).
  */
 #include "app/app.h"
+#include "app/care.h"
 #include "app/referral_view.h"
 #include "app/sqlb.h"
 #include "common/rc.h"
@@ -343,6 +344,7 @@ static int action_allowed(const char *action, const char *role)
         {"resubmit", " gp "},
         {"close", " gp "},
         {"convert_to_advice", " gp "},
+        {"dna", " booking clinician triager "},
     };
     char needle[40];
     snprintf(needle, sizeof(needle), " %s ", role);
@@ -405,6 +407,19 @@ int app_referral_act(app_ctx *ctx, const void *arg, json_t **out)
                           "Select a triage decision: accept, return, redirect or convert_to_advice.");
             goto out;
         }
+    } else if (strcmp(a->action, "dna") == 0) {
+        /* A missed appointment is the service's to deal with. */
+        if ((rc = app__body_text(ctx, body, "decision", "Select rebook or discharge", 1, 32, &decision)))
+            goto out;
+        if (strcmp(decision, "rebook") == 0)
+            act = REF_ACT_DNA_REBOOK;
+        else if (strcmp(decision, "discharge") == 0)
+            act = REF_ACT_DNA_DISCHARGE;
+        else {
+            rc = app_fail(ctx, SEAM_EINVALID, "invalid_value", "decision",
+                          "Select what happens after the missed appointment: rebook or discharge.");
+            goto out;
+        }
     } else if (ref_action_parse(a->action, &act) != 0) {
         rc = app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "Unknown action %s.", a->action);
         goto out;
@@ -427,6 +442,8 @@ int app_referral_act(app_ctx *ctx, const void *arg, json_t **out)
                       : act == REF_ACT_WITHDRAW          ? "withdrawn"
                       : act == REF_ACT_RESUBMIT          ? "resubmitted"
                       : act == REF_ACT_CONVERT_TO_ADVICE ? "converted to advice"
+                      : act == REF_ACT_DNA_REBOOK        ? "rebooked after a missed appointment"
+                      : act == REF_ACT_DNA_DISCHARGE     ? "discharged after a missed appointment"
                                                          : "closed");
         goto out;
     }
@@ -573,6 +590,7 @@ int app_referral_act(app_ctx *ctx, const void *arg, json_t **out)
     case REF_ACT_BOOK: set = ", appointment_at = $10"; break;
     case REF_ACT_WITHDRAW: set = ", withdraw_reason = $11"; break;
     case REF_ACT_RESUBMIT: set = ", clinical_summary = COALESCE($12, clinical_summary)"; break;
+    case REF_ACT_DNA_REBOOK: set = ", appointment_at = NULL"; break;
     default: set = ""; break;
     }
     char sql[512];
@@ -626,8 +644,9 @@ int app_referral_act(app_ctx *ctx, const void *arg, json_t **out)
         char *dt = json_dumps(detail, JSON_COMPACT);
         char action[64];
         static const char *const past[REF_ACTION_COUNT] = {
-            "accepted",   "returned",  "redirected",  "booked", "attended",
-            "discharged", "withdrawn", "resubmitted", "closed", "converted_to_advice"};
+            "accepted",     "returned",      "redirected",  "booked", "attended",
+            "discharged",   "withdrawn",     "resubmitted", "closed", "converted_to_advice",
+            "dna_rebooked", "dna_discharged"};
         snprintf(action, sizeof(action), "referral.%s", past[act]);
         rc = app_event(ctx, action, "referral", a->id, nhs, icb, before, after, dt);
         free(dt);
@@ -637,6 +656,12 @@ int app_referral_act(app_ctx *ctx, const void *arg, json_t **out)
     json_decref(after);
     if (rc)
         goto out;
+    if (act == REF_ACT_ATTEND || act == REF_ACT_DNA_DISCHARGE) {
+        /* After every attendance, and a discharge after a missed
+         * appointment, a clinic letter to the GP is due. */
+        if ((rc = app__letter_due(ctx, "clinic", nhs, icb, &svc, a->id, ctx->now, NULL)))
+            goto out;
+    }
     if (act == REF_ACT_CONVERT_TO_ADVICE) {
         /* The referral becomes an advice request to the same service, with
          * its history: the thread starts from the referral's content. */

@@ -56,8 +56,8 @@ int app_worklist(app_ctx *ctx, const void *arg, json_t **out)
     /* A task is about a referral or an advice request: one of r, ad. */
     sqlb_add(&w, " FROM tasks t LEFT JOIN referrals r ON r.id = t.referral_id"
                  " LEFT JOIN advice_requests ad ON ad.id = t.advice_id"
-                 " JOIN patients p ON p.nhs_number = COALESCE(r.patient_nhs_number, ad.patient_nhs_number)"
-                 " JOIN services s ON s.id = COALESCE(r.service_id, ad.service_id)"
+                 " JOIN patients p ON p.nhs_number = t.patient_nhs_number"
+                 " JOIN services s ON s.id = t.service_id"
                  " JOIN organisations tr ON tr.code = s.trust_code"
                  " JOIN organisations oo ON oo.code = t.owner_org"
                  " LEFT JOIN services tsv ON tsv.id = t.owner_service_id"
@@ -77,10 +77,14 @@ int app_worklist(app_ctx *ctx, const void *arg, json_t **out)
 
     sqlb_init(&q);
     sqlb_add(&q, "SELECT t.id, t.kind, t.owner_org, oo.name, t.owner_service_id, tsv.name, t.owner_role, t.due_at,"
-                 " t.escalation_level, COALESCE(r.id, ad.id), COALESCE(r.status, ad.status),"
-                 " COALESCE(r.priority, ad.priority), p.nhs_number, p.given_name, p.family_name,"
-                 " s.id, s.name, s.trust_code, tr.name, r.clock_start, COALESCE(r.reason, substr(ad.question, 1, 200)),"
-                 " t.advice_id");
+                 " t.escalation_level,"
+                 " COALESCE(t.referral_id, t.advice_id, t.order_id, t.result_id, t.letter_id, t.follow_up_id),"
+                 " COALESCE(r.status, ad.status), COALESCE(r.priority, ad.priority), p.nhs_number, p.given_name,"
+                 " p.family_name, s.id, s.name, s.trust_code, tr.name, r.clock_start,"
+                 " COALESCE(r.reason, substr(ad.question, 1, 200)),"
+                 " CASE WHEN t.referral_id IS NOT NULL THEN 'referral' WHEN t.advice_id IS NOT NULL THEN 'advice'"
+                 " WHEN t.order_id IS NOT NULL THEN 'order' WHEN t.result_id IS NOT NULL THEN 'result'"
+                 " WHEN t.letter_id IS NOT NULL THEN 'letter' ELSE 'follow_up' END");
     memcpy(q.sql + q.len, w.sql, w.len + 1);
     q.len += w.len;
     memcpy(q.p, w.p, sizeof(w.p));
@@ -106,9 +110,10 @@ int app_worklist(app_ctx *ctx, const void *arg, json_t **out)
                           ? json_null()
                           : json_pack("{s:I,s:s}", "id", (json_int_t)db_geti(r, i, 4), "name", db_get(r, i, 5));
         const char *esc = refview_escalated_to(level);
-        int is_advice = !db_isnull(r, i, 21);
+        const char *kind = db_get(r, i, 21);
+        int is_advice = strcmp(kind, "advice") == 0;
         json_t *subject =
-            json_pack("{s:I,s:s,s:s,s:s?,s:s,s:{s:s,s:s,s:s},s:{s:I,s:s,s:{s:s,s:s}}}", "id",
+            json_pack("{s:I,s:s?,s:s?,s:s?,s:s?,s:{s:s,s:s,s:s},s:{s:I,s:s,s:{s:s,s:s}}}", "id",
                       (json_int_t)db_geti(r, i, 9), "status", db_get(r, i, 10), "priority", db_get(r, i, 11),
                       "clock_start", db_get(r, i, 19), is_advice ? "question" : "reason", db_get(r, i, 20), "patient",
                       "nhs_number", db_get(r, i, 12), "given_name", db_get(r, i, 13), "family_name", db_get(r, i, 14),
@@ -116,15 +121,17 @@ int app_worklist(app_ctx *ctx, const void *arg, json_t **out)
                       db_get(r, i, 17), "name", db_get(r, i, 18));
         json_t *task =
             json_pack("{s:I,s:s,s:s,s:{s:{s:s,s:s},s:o,s:s,s:s},s:s,s:b,s:i,s:o}", "id", (json_int_t)db_geti(r, i, 0),
-                      "kind", db_get(r, i, 1), "subject", is_advice ? "advice" : "referral", "owner", "organisation",
-                      "code", db_get(r, i, 2), "name", db_get(r, i, 3), "service", svc, "role", db_get(r, i, 6), "task",
-                      db_get(r, i, 1), "due_at", db_get(r, i, 7), "overdue", strcmp(db_get(r, i, 7), now) < 0,
-                      "escalation_level", level, "escalated_to", esc ? json_string(esc) : json_null());
-        json_object_set_new(task, "referral", is_advice ? json_null() : subject);
-        json_object_set_new(task, "advice", is_advice ? subject : json_null());
+                      "kind", db_get(r, i, 1), "subject", kind, "owner", "organisation", "code", db_get(r, i, 2),
+                      "name", db_get(r, i, 3), "service", svc, "role", db_get(r, i, 6), "task", db_get(r, i, 1),
+                      "due_at", db_get(r, i, 7), "overdue", strcmp(db_get(r, i, 7), now) < 0, "escalation_level", level,
+                      "escalated_to", esc ? json_string(esc) : json_null());
+        /* The subject under its own name; "referral" and "advice" are always present. */
+        json_object_set_new(task, "referral", json_null());
+        json_object_set_new(task, "advice", json_null());
+        json_object_set_new(task, kind, subject);
         json_array_append_new(list, task);
-        rc = app_event(ctx, is_advice ? "read.advice_worklist" : "read.worklist", is_advice ? "advice" : "referral",
-                       db_geti(r, i, 9), db_get(r, i, 12), ctx->user.icb_code, NULL, NULL, NULL);
+        rc = app_event(ctx, "read.worklist", kind, db_geti(r, i, 9), db_get(r, i, 12), ctx->user.icb_code, NULL, NULL,
+                       NULL);
     }
     db_rows_free(r);
     if (rc) {
@@ -143,12 +150,14 @@ int app_failsafe(app_ctx *ctx, const void *arg, json_t **out)
     db_rows *r;
     db_param p[] = {DBP_TEXT(now)};
     int rc = db_query(ctx->db,
-                      "SELECT t.id, COALESCE(t.referral_id, t.advice_id), t.kind, t.owner_org, t.owner_role, t.due_at,"
-                      " t.escalation_level, t.icb_code, COALESCE(r.patient_nhs_number, ad.patient_nhs_number),"
-                      " s.trust_code, t.advice_id"
-                      " FROM tasks t LEFT JOIN referrals r ON r.id = t.referral_id"
-                      " LEFT JOIN advice_requests ad ON ad.id = t.advice_id"
-                      " JOIN services s ON s.id = COALESCE(r.service_id, ad.service_id)"
+                      "SELECT t.id,"
+                      " COALESCE(t.referral_id, t.advice_id, t.order_id, t.result_id, t.letter_id, t.follow_up_id),"
+                      " t.kind, t.owner_org, t.owner_role, t.due_at, t.escalation_level, t.icb_code,"
+                      " t.patient_nhs_number, s.trust_code,"
+                      " CASE WHEN t.referral_id IS NOT NULL THEN 'referral' WHEN t.advice_id IS NOT NULL THEN 'advice'"
+                      " WHEN t.order_id IS NOT NULL THEN 'order' WHEN t.result_id IS NOT NULL THEN 'result'"
+                      " WHEN t.letter_id IS NOT NULL THEN 'letter' ELSE 'follow_up' END"
+                      " FROM tasks t JOIN services s ON s.id = t.service_id"
                       " WHERE t.state = 'open' AND t.due_at < $1 ORDER BY t.due_at, t.id",
                       1, p, &r);
     if (rc)
@@ -172,8 +181,7 @@ int app_failsafe(app_ctx *ctx, const void *arg, json_t **out)
         const char *to_org = to >= HANDOFF_LEVEL_ICB         ? db_get(r, i, 7)
                              : to >= HANDOFF_LEVEL_INTERFACE ? db_get(r, i, 9)
                                                              : db_get(r, i, 3);
-        int is_advice = !db_isnull(r, i, 10);
-        const char *subject = is_advice ? "advice" : "referral";
+        const char *subject = db_get(r, i, 10);
         json_t *item =
             json_pack("{s:I,s:s,s:I,s:s,s:s,s:s,s:s,s:i,s:i,s:s,s:s}", "task", (json_int_t)db_geti(r, i, 0), "subject",
                       subject, subject, (json_int_t)db_geti(r, i, 1), "kind", db_get(r, i, 2), "owner_org",

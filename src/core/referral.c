@@ -36,6 +36,8 @@ static const unsigned char transitions[REF_STATUS_COUNT][REF_ACTION_COUNT] = {
     [REF_BOOKED] =
         {
             [REF_ACT_ATTEND] = TO(REF_ATTENDED),
+            [REF_ACT_DNA_REBOOK] = TO(REF_AWAITING_BOOKING),
+            [REF_ACT_DNA_DISCHARGE] = TO(REF_DISCHARGED),
             [REF_ACT_WITHDRAW] = TO(REF_WITHDRAWN),
         },
     [REF_ATTENDED] =
@@ -60,11 +62,12 @@ static const char *const status_names[REF_STATUS_COUNT] = {
 };
 
 static const char *const action_names[REF_ACTION_COUNT] = {
-    [REF_ACT_ACCEPT] = "accept",     [REF_ACT_RETURN] = "return",
-    [REF_ACT_REDIRECT] = "redirect", [REF_ACT_BOOK] = "book",
-    [REF_ACT_ATTEND] = "attend",     [REF_ACT_DISCHARGE] = "discharge",
-    [REF_ACT_WITHDRAW] = "withdraw", [REF_ACT_RESUBMIT] = "resubmit",
-    [REF_ACT_CLOSE] = "close",       [REF_ACT_CONVERT_TO_ADVICE] = "convert_to_advice",
+    [REF_ACT_ACCEPT] = "accept",         [REF_ACT_RETURN] = "return",
+    [REF_ACT_REDIRECT] = "redirect",     [REF_ACT_BOOK] = "book",
+    [REF_ACT_ATTEND] = "attend",         [REF_ACT_DISCHARGE] = "discharge",
+    [REF_ACT_WITHDRAW] = "withdraw",     [REF_ACT_RESUBMIT] = "resubmit",
+    [REF_ACT_CLOSE] = "close",           [REF_ACT_CONVERT_TO_ADVICE] = "convert_to_advice",
+    [REF_ACT_DNA_REBOOK] = "dna_rebook", [REF_ACT_DNA_DISCHARGE] = "dna_discharge",
 };
 
 static const char *const priority_names[REF_PRIORITY_COUNT] = {

@@ -10,6 +10,8 @@
  *   awaiting_triage --convert_to_advice--> converted_to_advice (the
  *     specialist turns it into an advice request at triage)
  *   returned --convert_to_advice--> converted_to_advice (the GP does)
+ *   booked --dna_rebook--> awaiting_booking; booked --dna_discharge-->
+ *     discharged (a missed appointment is the service's to deal with)
  *
  * discharged, withdrawn, closed and converted_to_advice are terminal.
  */
@@ -40,6 +42,8 @@ typedef enum ref_action {
     REF_ACT_RESUBMIT,
     REF_ACT_CLOSE,
     REF_ACT_CONVERT_TO_ADVICE,
+    REF_ACT_DNA_REBOOK,    /* missed appointment: the service rebooks */
+    REF_ACT_DNA_DISCHARGE, /* missed appointment: the service discharges */
     REF_ACTION_COUNT
 } ref_action;
 
@@ -56,7 +60,7 @@ const char *ref_status_name(ref_status s);
 int ref_status_parse(const char *name, ref_status *out);
 
 /* "accept", "return", "redirect", "book", "attend", "discharge",
- * "withdraw", "resubmit", "close", "convert_to_advice". */
+ * "withdraw", "resubmit", "close", "convert_to_advice", "dna_rebook", "dna_discharge". */
 const char *ref_action_name(ref_action a);
 int ref_action_parse(const char *name, ref_action *out);
 

@@ -2,6 +2,7 @@
  * demo.c - the demo ICB.  Deterministic for a given seed and "now".
  */
 #include "app/app.h"
+#include "app/care.h"
 #include "common/rc.h"
 #include "core/calendar.h"
 #include "core/nhs_number.h"
@@ -172,6 +173,68 @@ typedef struct svc_row {
     char triager[64], clinician[64];
 } svc_row;
 
+/* The clinic letter after an attendance: usually on time, sometimes late,
+ * sometimes with an action asked of the GP, which the GP answers. */
+static int write_letter(app_ctx *ctx, const gen_options *opt, const svc_row *svc, long long referral_id,
+                        seam_time attended, const char *gp)
+{
+    seam_time now = opt->now;
+    seam_time t = after_working_days(attended, chance(12) ? rnd_int(8, 16) : rnd_int(0, 6));
+    if (t >= now)
+        return 0;
+    long long letter_id;
+    db_param p[] = {DBP_INT(referral_id)};
+    int rc = db_query_int(ctx->db,
+                          "SELECT id FROM letters WHERE referral_id = $1 AND status = 'due' ORDER BY id DESC LIMIT 1",
+                          1, p, 0, &letter_id);
+    if (rc || letter_id == 0)
+        return rc;
+    ctx->now = t;
+    if ((rc = act_as(ctx, svc->clinician)))
+        return rc;
+    int with_action = chance(30);
+    json_t *body = json_pack("{s:s,s:s,s:s}", "diagnosis", reasons[svc->spec][rnd_int(0, 2)], "hospital_actions",
+                             "Results reviewed in clinic; plan agreed with the patient. The clinic will arrange any"
+                             " further tests it needs.",
+                             "medication_changes", "No changes.");
+    if (with_action)
+        json_object_set_new(body, "gp_actions",
+                            json_pack("[{s:s,s:s}]", "text", "Please recheck U&E in 2 weeks after the dose change.",
+                                      "reason", "Monitoring of a long-term medicine the practice prescribes."));
+    app_id_body a = {letter_id, "send", body};
+    json_t *out = NULL;
+    rc = run(ctx, app_letter_act, &a, &out);
+    json_decref(out);
+    json_decref(body);
+    if (rc)
+        return rc;
+    t = after_working_days(t, chance(8) ? rnd_int(10, 20) : rnd_int(0, 5));
+    if (t >= now)
+        return 0;
+    ctx->now = t;
+    if ((rc = act_as(ctx, gp)))
+        return rc;
+    if (with_action) {
+        int accept = chance(75);
+        json_t *b = accept ? json_object()
+                           : json_pack("{s:s}", "reason", "Monitoring belongs with the clinic that changed the dose.");
+        app_gp_action ga = {letter_id, 1, accept ? "accept" : "decline", b};
+        out = NULL;
+        rc = run(ctx, app_letter_gp_action, &ga, &out);
+        json_decref(out);
+        json_decref(b);
+        if (rc)
+            return rc;
+    }
+    if (chance(85)) {
+        app_id_body r = {letter_id, "read", NULL};
+        out = NULL;
+        rc = run(ctx, app_letter_act, &r, &out);
+        json_decref(out);
+    }
+    return rc;
+}
+
 /* Drives one referral from creation through the pathway until now. */
 static int simulate(app_ctx *ctx, const gen_options *opt, const char *nhs, int practice, svc_row *svcs, int n_svcs,
                     int s_idx)
@@ -283,6 +346,8 @@ static int simulate(app_ctx *ctx, const gen_options *opt, const char *nhs, int p
                 return 0;
             ctx->now = t;
             rc = act(ctx, svc->clinician, id, "attend", json_object());
+            if (rc == 0)
+                rc = write_letter(ctx, opt, svc, id, t, gp);
             status = "attended";
         } else if (strcmp(status, "attended") == 0) {
             t = after_working_days(t, stall ? rnd_int(8, 25) : rnd_int(0, 5));
@@ -419,7 +484,8 @@ static int simulate_advice(app_ctx *ctx, const gen_options *opt, const char *nhs
             if (t >= now)
                 return 0;
             ctx->now = t;
-            if ((rc = act(ctx, svc->clinician, ref_id, "attend", json_object())))
+            if ((rc = act(ctx, svc->clinician, ref_id, "attend", json_object())) ||
+                (rc = write_letter(ctx, opt, svc, ref_id, t, gp)))
                 return rc;
             t = after_working_days(t, rnd_int(0, 5));
             if (t >= now)

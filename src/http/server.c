@@ -186,6 +186,14 @@ static int list_args(route_ctx *rc, app_ctx *ctx, app_list_args *a)
 
     a->practice = query_arg(rc, "practice");
     a->patient = query_arg(rc, "patient");
+    const char *ref = query_arg(rc, "referral");
+    if (ref && *ref) {
+        char *end;
+        long long n = strtoll(ref, &end, 10);
+        if (*end != '\0' || n < 1)
+            return app_fail(ctx, SEAM_EBADREQ, "bad_parameter", "referral", "referral must be a referral id.");
+        a->referral = n;
+    }
     const char *svc = query_arg(rc, "service");
     if (svc && *svc) {
         char *end;
@@ -266,8 +274,8 @@ static int h_referral_history(route_ctx *rc, app_ctx *ctx, json_t **out)
 
 static int h_referral_act(route_ctx *rc, app_ctx *ctx, json_t **out)
 {
-    static const char *const actions[] = {"triage",   "book",     "attend", "discharge",
-                                          "withdraw", "resubmit", "close",  "convert_to_advice"};
+    static const char *const actions[] = {
+        "triage", "book", "attend", "discharge", "withdraw", "resubmit", "close", "convert_to_advice", "dna"};
     app_id_body a = {0};
     int r = parse_id(ctx, rc->seg[0], &a.id);
     if (r)
@@ -380,6 +388,138 @@ static int h_measures_interface(route_ctx *rc, app_ctx *ctx, json_t **out)
     return app_run(ctx, app_measures_interface, &a, out);
 }
 
+/* Complete care. */
+static int body_required(route_ctx *rc, app_ctx *ctx)
+{
+    return rc->body ? 0 : app_fail(ctx, SEAM_EBADREQ, "bad_json", NULL, "The request needs a JSON object body.");
+}
+
+static int id_of(app_ctx *ctx, const char *s, long long *out)
+{
+    char *end;
+    errno = 0;
+    long long n = strtoll(s, &end, 10);
+    if (errno || *end != '\0' || n < 1 || *s == '+' || *s == '-')
+        return app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "There is no such record (%.40s).", s);
+    *out = n;
+    return 0;
+}
+
+#define BODY_HANDLER(name, fn)                                                                                         \
+    static int name(route_ctx *rc, app_ctx *ctx, json_t **out)                                                         \
+    {                                                                                                                  \
+        int r = body_required(rc, ctx);                                                                                \
+        return r ? r : app_run(ctx, fn, rc->body, out);                                                                \
+    }
+BODY_HANDLER(h_order_create, app_order_create)
+BODY_HANDLER(h_discharge_create, app_discharge_create)
+BODY_HANDLER(h_letter_create, app_letter_create)
+BODY_HANDLER(h_fit_note_create, app_fit_note_create)
+BODY_HANDLER(h_follow_up_create, app_follow_up_create)
+
+#define GET_HANDLER(name, fn)                                                                                          \
+    static int name(route_ctx *rc, app_ctx *ctx, json_t **out)                                                         \
+    {                                                                                                                  \
+        app_id_body a = {0};                                                                                           \
+        int r = id_of(ctx, rc->seg[0], &a.id);                                                                         \
+        return r ? r : app_run(ctx, fn, &a, out);                                                                      \
+    }
+GET_HANDLER(h_order_get, app_order_get)
+GET_HANDLER(h_result_get, app_result_get)
+GET_HANDLER(h_letter_get, app_letter_get)
+GET_HANDLER(h_follow_up_get, app_follow_up_get)
+
+#define ACT_HANDLER(name, fn)                                                                                          \
+    static int name(route_ctx *rc, app_ctx *ctx, json_t **out)                                                         \
+    {                                                                                                                  \
+        app_id_body a = {0};                                                                                           \
+        int r = id_of(ctx, rc->seg[0], &a.id);                                                                         \
+        a.action = rc->seg[1];                                                                                         \
+        a.body = rc->body;                                                                                             \
+        return r ? r : app_run(ctx, fn, &a, out);                                                                      \
+    }
+ACT_HANDLER(h_result_act, app_result_act)
+ACT_HANDLER(h_letter_act, app_letter_act)
+ACT_HANDLER(h_follow_up_act, app_follow_up_act)
+
+static int h_result_handover_decide(route_ctx *rc, app_ctx *ctx, json_t **out)
+{
+    app_id_body a = {0};
+    int r = id_of(ctx, rc->seg[0], &a.id);
+    if (r)
+        return r;
+    if (strcmp(rc->seg[1], "accept") != 0 && strcmp(rc->seg[1], "decline") != 0)
+        return app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "Answer a hand-over with accept or decline.");
+    a.action = rc->seg[1];
+    a.body = rc->body;
+    return app_run(ctx, app_result_act, &a, out);
+}
+
+static int h_letter_gp_action(route_ctx *rc, app_ctx *ctx, json_t **out)
+{
+    app_gp_action a = {0};
+    long long n;
+    int r = id_of(ctx, rc->seg[0], &a.letter_id);
+    if (r == 0)
+        r = id_of(ctx, rc->seg[1], &n);
+    if (r)
+        return r;
+    if (strcmp(rc->seg[2], "accept") != 0 && strcmp(rc->seg[2], "decline") != 0)
+        return app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "Answer a GP action with accept or decline.");
+    a.n = (int)n;
+    a.decision = rc->seg[2];
+    a.body = rc->body;
+    return app_run(ctx, app_letter_gp_action, &a, out);
+}
+
+/* A result for an unknown order is refused, and kept for the trust. */
+static int h_result_receive(route_ctx *rc, app_ctx *ctx, json_t **out)
+{
+    int r = body_required(rc, ctx);
+    if (r)
+        return r;
+    r = app_run(ctx, app_result_receive, rc->body, out);
+    if (r && strcmp(ctx->err_code, "unknown_order") == 0) {
+        app_ctx report = *ctx;
+        report.idem_key = NULL;
+        json_t *ignored = NULL;
+        if (app_run(&report, app_result_report_unmatched, rc->body, &ignored) != 0)
+            fprintf(stderr, "seam: could not keep an unmatched result: %s\n", report.err_msg);
+        json_decref(ignored);
+    }
+    return r;
+}
+
+static int h_results_unmatched(route_ctx *rc, app_ctx *ctx, json_t **out)
+{
+    return app_run(ctx, app_results_unmatched, NULL, out);
+}
+
+#define LIST_HANDLER(name, fn)                                                                                         \
+    static int name(route_ctx *rc, app_ctx *ctx, json_t **out)                                                         \
+    {                                                                                                                  \
+        app_list_args a;                                                                                               \
+        int r = list_args(rc, ctx, &a);                                                                                \
+        if (r == 0 && query_arg(rc, "kind"))                                                                           \
+            a.q = query_arg(rc, "kind");                                                                               \
+        return r ? r : app_run(ctx, fn, &a, out);                                                                      \
+    }
+LIST_HANDLER(h_results_list, app_results_list)
+LIST_HANDLER(h_letters_list, app_letters_list)
+LIST_HANDLER(h_fit_notes_list, app_fit_notes_list)
+LIST_HANDLER(h_follow_ups_list, app_follow_ups_list)
+
+static int h_inbox(route_ctx *rc, app_ctx *ctx, json_t **out)
+{
+    return app_run(ctx, app_inbox, NULL, out);
+}
+
+static int h_measures_complete_care(route_ctx *rc, app_ctx *ctx, json_t **out)
+{
+    app_measures_args a = {query_arg(rc, "trust"), query_arg(rc, "from"), query_arg(rc, "to")};
+    return app_run(ctx, app_measures_complete_care, &a, out);
+}
+
 static int h_worklist(route_ctx *rc, app_ctx *ctx, json_t **out)
 {
     app_list_args a;
@@ -474,6 +614,28 @@ static const struct route {
     {"GET", "/api/v1/advice/{}/attachments/{}", h_advice_attachment, AUTH | BINARY},
     {"POST", "/api/v1/advice/{}/{}", h_advice_act, AUTH},
     {"GET", "/api/v1/measures/interface", h_measures_interface, AUTH},
+    {"GET", "/api/v1/measures/complete-care", h_measures_complete_care, AUTH},
+    {"POST", "/api/v1/results/orders", h_order_create, AUTH},
+    {"GET", "/api/v1/results/orders/{}", h_order_get, AUTH},
+    {"GET", "/api/v1/results/unmatched", h_results_unmatched, AUTH},
+    {"POST", "/api/v1/results", h_result_receive, AUTH},
+    {"GET", "/api/v1/results", h_results_list, AUTH},
+    {"GET", "/api/v1/results/{}", h_result_get, AUTH},
+    {"POST", "/api/v1/results/{}/handover/{}", h_result_handover_decide, AUTH},
+    {"POST", "/api/v1/results/{}/{}", h_result_act, AUTH},
+    {"POST", "/api/v1/discharges", h_discharge_create, AUTH},
+    {"POST", "/api/v1/letters", h_letter_create, AUTH},
+    {"GET", "/api/v1/letters", h_letters_list, AUTH},
+    {"GET", "/api/v1/letters/{}", h_letter_get, AUTH},
+    {"POST", "/api/v1/letters/{}/gp-actions/{}/{}", h_letter_gp_action, AUTH},
+    {"POST", "/api/v1/letters/{}/{}", h_letter_act, AUTH},
+    {"POST", "/api/v1/fit-notes", h_fit_note_create, AUTH},
+    {"GET", "/api/v1/fit-notes", h_fit_notes_list, AUTH},
+    {"POST", "/api/v1/follow-ups", h_follow_up_create, AUTH},
+    {"GET", "/api/v1/follow-ups", h_follow_ups_list, AUTH},
+    {"GET", "/api/v1/follow-ups/{}", h_follow_up_get, AUTH},
+    {"POST", "/api/v1/follow-ups/{}/{}", h_follow_up_act, AUTH},
+    {"GET", "/api/v1/inbox", h_inbox, AUTH},
 };
 
 /* Matches path against pattern; "{}" takes one non-empty segment. */

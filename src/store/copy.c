@@ -24,8 +24,8 @@ static const struct {
      "id, trust_code, name, specialty, treatment_function_code, accepts_referrals, accepts_advice,"
      " triage_days_routine, triage_days_urgent, triage_days_2ww, booking_days_routine, booking_days_urgent,"
      " booking_days_2ww, outcome_days, review_days, gp_contact, patient_contact, advice_days_routine, "
-     "advice_days_urgent",
-     19, "id", 1},
+     "advice_days_urgent, letter_days",
+     20, "id", 1},
     {"users", "username, display_name, role, org_code, service_id, nhs_number, active, persona", 8, "username", 0},
     {"patients",
      "nhs_number, icb_code, given_name, family_name, birth_date, sex, postcode, lsoa, imd_decile, ethnicity,"
@@ -49,11 +49,36 @@ static const struct {
     {"attachments",
      "id, icb_code, advice_id, filename, content_type, size_bytes, sha256, data, uploaded_by, uploaded_at", 10, "id",
      1},
+    {"result_orders",
+     "id, icb_code, patient_nhs_number, service_id, referral_id, test, urgency, ordered_by, ordered_at, expected_by,"
+     " status, result_id",
+     12, "id", 1},
+    {"results",
+     "id, icb_code, order_id, patient_nhs_number, service_id, summary, abnormal, received_at, received_by, status,"
+     " reviewed_by, reviewed_at, action_taken, patient_told, handover_reason, handover_by, handover_at,"
+     " handover_decision, handover_decline_reason, handover_decided_by, handover_decided_at, version",
+     22, "id", 1},
+    {"unmatched_results", "id, trust_code, received_at, received_by, order_ref, payload", 6, "id", 1},
+    {"letters",
+     "id, icb_code, kind, status, patient_nhs_number, service_id, referral_id, event_at, due_at, sent_at, author,"
+     " diagnosis, medication_changes, days_medication_supplied, hospital_actions, read_at, read_by, created_at,"
+     " version",
+     19, "id", 1},
+    {"letter_actions", "letter_id, n, text, reason, status, decline_reason, decided_by, decided_at", 8, "letter_id, n",
+     0},
+    {"fit_notes",
+     "id, icb_code, patient_nhs_number, service_id, letter_id, issued_by, issued_at, from_date, to_date, condition,"
+     " setting",
+     11, "id", 1},
+    {"follow_ups",
+     "id, icb_code, kind, status, patient_nhs_number, service_id, referral_id, window_start, window_end,"
+     " appointment_at, created_by, created_at, version",
+     13, "id", 1},
     {"tasks",
      "id, icb_code, referral_id, advice_id, kind, owner_org, owner_service_id, owner_role, due_at, state, "
      "escalation_level,"
-     " created_at, closed_at, closed_by",
-     14, "id", 1},
+     " created_at, closed_at, closed_by, patient_nhs_number, service_id, order_id, result_id, letter_id, follow_up_id",
+     20, "id", 1},
     {"events",
      "id, icb_code, at, actor, actor_role, actor_org, on_behalf_of, action, object_type, object_id,"
      " patient_nhs_number, before_json, after_json, detail",
@@ -69,12 +94,16 @@ static int empty_target(db *to)
 {
     if (db_dialect_of(to) == DB_POSTGRES)
         return db_exec_script(to, "TRUNCATE organisations, services, users, patients, referrals, advice_requests,"
-                                  " advice_messages, attachments, tasks, events, idempotency, settings");
+                                  " advice_messages, attachments, result_orders, results, unmatched_results,"
+                                  " letters, letter_actions, fit_notes, follow_ups, tasks, events, idempotency,"
+                                  " settings");
     /* SQLite: the audit log refuses DELETE; lift the guard for this
      * transaction only (DDL is transactional in SQLite). */
     return db_exec_script(to, "DROP TRIGGER events_no_delete;"
                               "DELETE FROM idempotency; DELETE FROM events; DELETE FROM tasks; DELETE FROM attachments;"
-                              "DELETE FROM advice_messages; DELETE FROM advice_requests;"
+                              "DELETE FROM advice_messages; DELETE FROM unmatched_results; DELETE FROM fit_notes;"
+                              "DELETE FROM letter_actions; DELETE FROM follow_ups; DELETE FROM letters;"
+                              "DELETE FROM results; DELETE FROM result_orders; DELETE FROM advice_requests;"
                               "DELETE FROM referrals; DELETE FROM users; DELETE FROM patients;"
                               "DELETE FROM services; DELETE FROM organisations; DELETE FROM settings;"
                               "CREATE TRIGGER events_no_delete BEFORE DELETE ON events"

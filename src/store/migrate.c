@@ -219,6 +219,69 @@ static const char *const migration_3 =
     "UPDATE referrals SET pathway_id = (SELECT s.trust_code FROM services s WHERE s.id = referrals.service_id)"
     " || '-' || CAST(id AS TEXT) WHERE pathway_id IS NULL;";
 
+/* Complete care: results, letters, fit notes, follow-ups.  Tasks gain the
+ * new subjects and carry the patient and service they concern, so
+ * worklists and the failsafe need not know every kind of subject. */
+static const char *const migration_4 =
+    "ALTER TABLE services ADD COLUMN letter_days INTEGER NOT NULL DEFAULT 7;"
+    "ALTER TABLE tasks ADD COLUMN patient_nhs_number TEXT;"
+    "ALTER TABLE tasks ADD COLUMN service_id INTEGER;"
+    "ALTER TABLE tasks ADD COLUMN order_id INTEGER;"
+    "ALTER TABLE tasks ADD COLUMN result_id INTEGER;"
+    "ALTER TABLE tasks ADD COLUMN letter_id INTEGER;"
+    "ALTER TABLE tasks ADD COLUMN follow_up_id INTEGER;"
+    "UPDATE tasks SET patient_nhs_number = (SELECT r.patient_nhs_number FROM referrals r WHERE r.id ="
+    " tasks.referral_id), service_id = (SELECT r.service_id FROM referrals r WHERE r.id = tasks.referral_id)"
+    " WHERE referral_id IS NOT NULL;"
+    "UPDATE tasks SET patient_nhs_number = (SELECT a.patient_nhs_number FROM advice_requests a WHERE a.id ="
+    " tasks.advice_id), service_id = (SELECT a.service_id FROM advice_requests a WHERE a.id = tasks.advice_id)"
+    " WHERE advice_id IS NOT NULL;"
+    "CREATE UNIQUE INDEX tasks_one_open_order ON tasks (order_id) WHERE state = 'open';"
+    "CREATE UNIQUE INDEX tasks_one_open_result ON tasks (result_id) WHERE state = 'open';"
+    "CREATE UNIQUE INDEX tasks_one_open_letter ON tasks (letter_id) WHERE state = 'open';"
+    "CREATE UNIQUE INDEX tasks_one_open_follow_up ON tasks (follow_up_id) WHERE state = 'open';"
+    "CREATE TABLE result_orders ("
+    " id {{ID}}, icb_code TEXT NOT NULL,"
+    " patient_nhs_number TEXT NOT NULL REFERENCES patients(nhs_number),"
+    " service_id INTEGER NOT NULL REFERENCES services(id), referral_id INTEGER REFERENCES referrals(id),"
+    " test TEXT NOT NULL, urgency TEXT NOT NULL CHECK (urgency IN ('routine','urgent')),"
+    " ordered_by TEXT NOT NULL, ordered_at TEXT NOT NULL, expected_by TEXT NOT NULL,"
+    " status TEXT NOT NULL, result_id INTEGER);"
+    "CREATE TABLE results ("
+    " id {{ID}}, icb_code TEXT NOT NULL, order_id INTEGER NOT NULL REFERENCES result_orders(id),"
+    " patient_nhs_number TEXT NOT NULL, service_id INTEGER NOT NULL REFERENCES services(id),"
+    " summary TEXT NOT NULL, abnormal INTEGER NOT NULL, received_at TEXT NOT NULL, received_by TEXT NOT NULL,"
+    " status TEXT NOT NULL, reviewed_by TEXT, reviewed_at TEXT, action_taken TEXT, patient_told INTEGER,"
+    " handover_reason TEXT, handover_by TEXT, handover_at TEXT, handover_decision TEXT,"
+    " handover_decline_reason TEXT, handover_decided_by TEXT, handover_decided_at TEXT,"
+    " version INTEGER NOT NULL DEFAULT 1);"
+    "CREATE TABLE unmatched_results ("
+    " id {{ID}}, trust_code TEXT NOT NULL, received_at TEXT NOT NULL, received_by TEXT NOT NULL,"
+    " order_ref TEXT, payload TEXT NOT NULL);"
+    "CREATE TABLE letters ("
+    " id {{ID}}, icb_code TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('clinic','discharge')),"
+    " status TEXT NOT NULL, patient_nhs_number TEXT NOT NULL REFERENCES patients(nhs_number),"
+    " service_id INTEGER NOT NULL REFERENCES services(id), referral_id INTEGER REFERENCES referrals(id),"
+    " event_at TEXT NOT NULL, due_at TEXT NOT NULL, sent_at TEXT, author TEXT,"
+    " diagnosis TEXT, medication_changes TEXT, days_medication_supplied INTEGER, hospital_actions TEXT,"
+    " read_at TEXT, read_by TEXT, created_at TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 1);"
+    "CREATE INDEX letters_patient ON letters (patient_nhs_number);"
+    "CREATE TABLE letter_actions ("
+    " letter_id INTEGER NOT NULL REFERENCES letters(id), n INTEGER NOT NULL, text TEXT NOT NULL,"
+    " reason TEXT NOT NULL, status TEXT NOT NULL, decline_reason TEXT, decided_by TEXT, decided_at TEXT,"
+    " PRIMARY KEY (letter_id, n));"
+    "CREATE TABLE fit_notes ("
+    " id {{ID}}, icb_code TEXT NOT NULL, patient_nhs_number TEXT NOT NULL REFERENCES patients(nhs_number),"
+    " service_id INTEGER NOT NULL REFERENCES services(id), letter_id INTEGER REFERENCES letters(id),"
+    " issued_by TEXT NOT NULL, issued_at TEXT NOT NULL, from_date TEXT NOT NULL, to_date TEXT NOT NULL,"
+    " condition TEXT NOT NULL, setting TEXT NOT NULL CHECK (setting IN ('clinic','discharge')));"
+    "CREATE TABLE follow_ups ("
+    " id {{ID}}, icb_code TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('window','pifu')),"
+    " status TEXT NOT NULL, patient_nhs_number TEXT NOT NULL REFERENCES patients(nhs_number),"
+    " service_id INTEGER NOT NULL REFERENCES services(id), referral_id INTEGER REFERENCES referrals(id),"
+    " window_start TEXT NOT NULL, window_end TEXT NOT NULL, appointment_at TEXT, created_by TEXT NOT NULL,"
+    " created_at TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 1);";
+
 typedef struct migration {
     int version;
     const char *name;
@@ -230,6 +293,7 @@ static const migration migrations[] = {
     {1, "core schema: organisations, services, users, patients, referrals, tasks, events", migration_1, migration_1},
     {2, "append-only audit log", migration_2_sqlite, migration_2_postgres},
     {3, "advice and guidance, onward referral, return reason codes", migration_3, migration_3},
+    {4, "complete care: results, letters, fit notes, follow-ups", migration_4, migration_4},
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -9,8 +9,9 @@ import { execFileSync } from 'node:child_process';
 import { seam, mkTmp, sqlite } from './lib/server.mjs';
 
 const TABLES = ['organisations', 'services', 'users', 'patients', 'referrals', 'advice_requests', 'advice_messages',
+  'result_orders', 'results', 'unmatched_results', 'letters', 'letter_actions', 'fit_notes', 'follow_ups',
   'attachments', 'tasks', 'events', 'settings'];
-const ORDER = { organisations: 'code', users: 'username', patients: 'nhs_number', settings: 'key' };
+const ORDER = { organisations: 'code', users: 'username', patients: 'nhs_number', settings: 'key', letter_actions: 'letter_id, n' };
 let tmp, src;
 
 before(() => {

@@ -45,9 +45,11 @@ function assertTaskShape(t, who) {
     assert.ok(k in t, `${who} task has ${k}: ${JSON.stringify(t).slice(0, 300)}`);
   }
   // A task is about a referral or an advice request: exactly one of the two.
-  assert.ok(['referral', 'advice'].includes(t.subject), `${who} task ${t.id} subject ${t.subject}`);
+  assert.ok(['referral', 'advice', 'order', 'result', 'letter', 'follow_up'].includes(t.subject),
+    `${who} task ${t.id} subject ${t.subject}`);
   assert.ok(Number.isInteger(t[t.subject].id));
-  assert.equal(t[t.subject === 'referral' ? 'advice' : 'referral'], null);
+  if (t.subject !== 'referral') assert.equal(t.referral, null);
+  if (t.subject !== 'advice') assert.equal(t.advice, null);
   assert.ok(Number.isInteger(t.escalation_level) && t.escalation_level >= 0 && t.escalation_level <= 3);
   assert.equal(t.escalated_to, LEVEL_TO[t.escalation_level], `${who} task ${t.id}: escalated_to matches level ${t.escalation_level}`);
   const now = Date.now();
@@ -113,7 +115,8 @@ test('booking team: booking tasks of their trust', () => {
 
 test('clinician: attendance and outcome tasks of their service', () => {
   for (const t of WL['clinician.cardio']) {
-    assert.ok(['attendance', 'outcome'].includes(t.kind), `kind ${t.kind}`);
+    assert.ok(['attendance', 'outcome', 'clinic_letter', 'discharge_summary', 'expected_result', 'review_result',
+      'pifu_review'].includes(t.kind), `kind ${t.kind}`);
     assert.equal(serviceOf(t), cardio.id);
     assert.equal(t.owner.role, 'clinician');
   }
@@ -141,7 +144,11 @@ test('interface lead: only the trust\'s tasks at level 2+, and all of them', () 
   const lead = WL['lead.rza'];
   for (const t of lead) {
     assert.ok(t.escalation_level >= 2, `lead.rza task ${t.id} at level ${t.escalation_level}`);
-    assert.equal(t.owner.organisation.code, 'RZA', `lead.rza task ${t.id} owned by ${t.owner.organisation.code}`);
+    // The trust's own overdue work, and practices' overdue work on the trust's patients' care
+    // (a returned referral, a GP action from its letter): the interface lead sees both sides.
+    const svcTrust = t[t.subject].service.trust.code;
+    assert.equal(svcTrust, 'RZA', `lead.rza task ${t.id} concerns ${svcTrust}`);
+    if (t.owner.organisation.code !== 'RZA') assert.equal(t.owner.role, 'gp', `lead.rza task ${t.id}`);
   }
   const ids = new Set(lead.map((t) => t.id));
   for (const p of ['triage.cardio', 'clinician.cardio', 'booking.rza']) {

@@ -58,7 +58,7 @@ describe('advice and guidance: ask, write back, reply, convert to a referral', {
   });
 
   step('gp.patel finds "Ask for advice" from the Advice page', async () => {
-    await signIn(page, server.url, 'gp.patel', /\/referrals\.html/);
+    await signIn(page, server.url, 'gp.patel', /\/inbox\.html/);
     const nav = page.locator('.nhsuk-header__navigation-link', { hasText: 'Advice' });
     await Promise.all([page.waitForURL(/\/advice-list\.html/), nav.click()]);
     await page.locator('h1', { hasText: 'Advice and guidance' }).waitFor();
@@ -170,7 +170,7 @@ describe('advice and guidance: ask, write back, reply, convert to a referral', {
 
   step('gp.patel sees the question on the worklist and replies', async () => {
     await signOut(page);
-    await signIn(page, server.url, 'gp.patel', /\/referrals\.html/);
+    await signIn(page, server.url, 'gp.patel', /\/inbox\.html/);
     await page.goto(`${server.url}/worklist.html`);
     const row = page.locator(`#worklist-table tr[data-advice-id="${adviceId}"]`);
     await row.waitFor();

@@ -65,7 +65,7 @@ describe('resubmit, accept, book, attend, discharge', { timeout: 300000 }, () =>
   }
 
   step('a missing answer is shown against its field, from the API', async () => {
-    await signIn(page, server.url, 'gp.patel', /\/referrals\.html/);
+    await signIn(page, server.url, 'gp.patel', /\/inbox\.html/);
     await openReferral();
     assert.match(await statusText(), /Returned with advice/);
     await page.locator('#resubmit-form button[type="submit"]').click();

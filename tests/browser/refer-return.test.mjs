@@ -66,9 +66,14 @@ describe('refer, return with advice, GP review', { timeout: 300000 }, () => {
     await shot(page, '01-sign-in');
   });
 
-  step('gp.patel signs in and lands on the practice referrals', async () => {
-    await signIn(page, server.url, 'gp.patel', /\/referrals\.html/);
+  step('gp.patel signs in to the inbox and opens the practice referrals', async () => {
+    await signIn(page, server.url, 'gp.patel', /\/inbox\.html/);
     assert.match(await page.locator('#signed-in-role').textContent(), /GP, Riverside Surgery/);
+    await page.locator('h1', { hasText: 'Inbox' }).waitFor();
+    await Promise.all([
+      page.waitForURL(/\/referrals\.html/),
+      page.locator('.nhsuk-header__navigation-link', { hasText: 'Referrals' }).click(),
+    ]);
     await page.locator('h1', { hasText: "Your practice's referrals" }).waitFor();
     await page.locator('#referrals-table').waitFor();
     await shot(page, '02-gp-referrals');
@@ -162,7 +167,12 @@ describe('refer, return with advice, GP review', { timeout: 300000 }, () => {
 
   step('the GP sees the returned referral highlighted, with the advice', async () => {
     await signOut(page);
-    await signIn(page, server.url, 'gp.patel', /\/referrals\.html/);
+    await signIn(page, server.url, 'gp.patel', /\/inbox\.html/);
+    // The returned referral needs the GP's action, in the inbox.
+    const item = page.locator(`#inbox-actions li[data-type="returned_referral"][data-id="${referralId}"]`);
+    await item.waitFor();
+    assert.match(await item.textContent(), /Referral returned with advice/);
+    await page.goto(`${server.url}/referrals.html`);
     const bannerText = await page.locator('#returned-banner').textContent();
     assert.match(bannerText, /\d+ referrals? returned with advice needs? your review/);
     await shot(page, '08-gp-referrals-banner');

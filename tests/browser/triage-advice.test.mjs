@@ -82,7 +82,7 @@ describe('return reason codes, convert to advice, onward referral', { timeout: 3
 
   step('the GP asks for advice instead of the returned referral', async () => {
     await signOut(page);
-    await signIn(page, server.url, 'gp.patel', /\/referrals\.html/);
+    await signIn(page, server.url, 'gp.patel', /\/inbox\.html/);
     await openReferral(refs.ret.id);
     assert.equal((await page.locator('#return-reason-code').textContent()).trim(), 'Tests needed first');
     await page.locator('#convert-advice-question').fill(GP_QUESTION);

@@ -18,27 +18,28 @@
 #define NO (-1) /* illegal transition */
 
 /* Columns in ref_action order: accept, return, redirect, book, attend,
- * discharge, withdraw, resubmit, close, convert_to_advice. */
+ * discharge, withdraw, resubmit, close, convert_to_advice, dna_rebook,
+ * dna_discharge. */
 static const int expected[REF_STATUS_COUNT][REF_ACTION_COUNT] = {
     /* awaiting_triage */
     {REF_AWAITING_BOOKING, REF_RETURNED, REF_AWAITING_TRIAGE, NO, NO, NO, REF_WITHDRAWN, NO, NO,
-     REF_CONVERTED_TO_ADVICE},
+     REF_CONVERTED_TO_ADVICE, NO, NO},
     /* awaiting_booking */
-    {NO, NO, NO, REF_BOOKED, NO, NO, REF_WITHDRAWN, NO, NO, NO},
+    {NO, NO, NO, REF_BOOKED, NO, NO, REF_WITHDRAWN, NO, NO, NO, NO, NO},
     /* returned */
-    {NO, NO, NO, NO, NO, NO, REF_WITHDRAWN, REF_AWAITING_TRIAGE, REF_CLOSED, REF_CONVERTED_TO_ADVICE},
-    /* booked */
-    {NO, NO, NO, NO, REF_ATTENDED, NO, REF_WITHDRAWN, NO, NO, NO},
+    {NO, NO, NO, NO, NO, NO, REF_WITHDRAWN, REF_AWAITING_TRIAGE, REF_CLOSED, REF_CONVERTED_TO_ADVICE, NO, NO},
+    /* booked: a missed appointment is rebooked or discharged by the service */
+    {NO, NO, NO, NO, REF_ATTENDED, NO, REF_WITHDRAWN, NO, NO, NO, REF_AWAITING_BOOKING, REF_DISCHARGED},
     /* attended */
-    {NO, NO, NO, NO, NO, REF_DISCHARGED, REF_WITHDRAWN, NO, NO, NO},
+    {NO, NO, NO, NO, NO, REF_DISCHARGED, REF_WITHDRAWN, NO, NO, NO, NO, NO},
     /* discharged */
-    {NO, NO, NO, NO, NO, NO, NO, NO, NO, NO},
+    {NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO},
     /* withdrawn */
-    {NO, NO, NO, NO, NO, NO, NO, NO, NO, NO},
+    {NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO},
     /* closed */
-    {NO, NO, NO, NO, NO, NO, NO, NO, NO, NO},
+    {NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO},
     /* converted_to_advice */
-    {NO, NO, NO, NO, NO, NO, NO, NO, NO, NO},
+    {NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO},
 };
 
 static const char *const status_names[REF_STATUS_COUNT] = {
@@ -46,7 +47,8 @@ static const char *const status_names[REF_STATUS_COUNT] = {
     "closed",          "converted_to_advice",
 };
 static const char *const action_names[REF_ACTION_COUNT] = {
-    "accept", "return", "redirect", "book", "attend", "discharge", "withdraw", "resubmit", "close", "convert_to_advice",
+    "accept",   "return", "redirect",          "book",       "attend",        "discharge", "withdraw",
+    "resubmit", "close",  "convert_to_advice", "dna_rebook", "dna_discharge",
 };
 static const char *const priority_names[REF_PRIORITY_COUNT] = {"routine", "urgent", "two_week_wait"};
 
@@ -72,7 +74,7 @@ static void test_every_transition(void **state)
             }
         }
     }
-    assert_int_equal(legal, 15);
+    assert_int_equal(legal, 17);
 }
 
 static void test_transition_out_of_range(void **state)

@@ -124,6 +124,52 @@ export function adviceStatusTag(status) {
   return html`<strong class="nhsuk-tag nhsuk-tag--${s ? s.colour : 'grey'}" data-status="${status}">${adviceStatusLabel(status)}</strong>`;
 }
 
+// Complete care: results, orders, letters and follow-ups have their own statuses.
+export const RESULT_STATUS = {
+  to_review: { label: 'To review', colour: 'orange' },
+  handover_requested: { label: 'Hand-over requested', colour: 'yellow' },
+  gp_to_review: { label: 'With the GP to review', colour: 'purple' },
+  reviewed: { label: 'Reviewed', colour: 'green' },
+};
+
+export const ORDER_STATUS = {
+  awaiting_result: { label: 'Awaiting result', colour: 'blue' },
+  resulted: { label: 'Resulted', colour: 'green' },
+};
+
+export const LETTER_STATUS = {
+  due: { label: 'Due', colour: 'orange' },
+  sent: { label: 'Sent', colour: 'blue' },
+  read: { label: 'Read by the GP', colour: 'green' },
+};
+
+export const LETTER_KINDS = {
+  clinic: 'Clinic letter',
+  discharge: 'Discharge summary',
+};
+
+export const FOLLOW_UP_STATUS = {
+  open: { label: 'To arrange', colour: 'orange' },
+  booked: { label: 'Booked', colour: 'aqua-green' },
+  discharged: { label: 'Discharged', colour: 'grey' },
+};
+
+export const GP_ACTION_STATUS = {
+  pending: { label: 'Waiting for the GP', colour: 'orange' },
+  accepted: { label: 'Accepted', colour: 'green' },
+  declined: { label: 'Declined', colour: 'red' },
+};
+
+// A tag from one of the status tables above.
+export function tagFrom(table, status, attrs = {}) {
+  const s = table[status];
+  return html`<strong class="nhsuk-tag nhsuk-tag--${s ? s.colour : 'grey'}" data-status="${status}"${attrs.id ? html` id="${attrs.id}"` : ''}>${s ? s.label : humanise(status)}</strong>`;
+}
+
+export function labelFrom(table, status) {
+  return (table[status] && table[status].label) || humanise(status);
+}
+
 // Why a referral was returned (return.reason_code).
 export const RETURN_REASONS = {
   more_information_needed: 'More information needed',
@@ -163,6 +209,14 @@ export const TASK_KINDS = {
   advice_response: 'Answer advice request',
   advice_reply: 'Reply to specialist',
   read_advice: "Read specialist's advice",
+  expected_result: 'Awaiting result',
+  review_result: 'Review result',
+  result_handover: 'Result hand-over request',
+  clinic_letter: 'Write clinic letter',
+  discharge_summary: 'Write discharge summary',
+  gp_actions: 'Respond to GP actions',
+  follow_up: 'Arrange follow-up',
+  pifu_review: 'Patient-initiated follow-up ends',
 };
 
 // Tasks about an advice and guidance request rather than a referral.
@@ -305,6 +359,7 @@ export function homeFor(role) {
   switch (role) {
     case 'gp':
     case 'practice_admin':
+      return 'inbox.html';
     case 'patient':
       return 'referrals.html';
     default:
@@ -446,10 +501,18 @@ const USER_ICON = raw('<svg class="nhsuk-icon nhsuk-icon--user" xmlns="http://ww
 
 function navItems(me, current) {
   const items = [];
+  if (isPracticeRole(me.role)) items.push({ href: 'inbox.html', text: 'Inbox' });
   if (me.role !== 'patient') items.push({ href: 'worklist.html', text: 'Worklist' });
   items.push({ href: 'referrals.html', text: me.role === 'patient' ? 'My referrals' : 'Referrals' });
   if (isPracticeRole(me.role)) items.push({ href: 'refer.html', text: 'Refer a patient' });
   if (isPracticeRole(me.role) || isTrustRole(me.role)) items.push({ href: 'advice-list.html', text: 'Advice' });
+  if (me.role === 'clinician' || me.role === 'triager') {
+    items.push({ href: 'results.html', text: 'Results' });
+    items.push({ href: 'letters.html', text: 'Letters' });
+  }
+  if (me.role === 'clinician' || me.role === 'triager' || me.role === 'booking') {
+    items.push({ href: 'follow-ups.html', text: 'Follow-ups' });
+  }
   if (seesMeasures(me.role)) items.push({ href: 'measures.html', text: 'Measures' });
   return items.map((it) => ({ ...it, current: it.href === current }));
 }

@@ -174,6 +174,7 @@ function details(r) {
       ${r.triage_comment && !(r.status === 'returned' && r.return && r.return.reason === r.triage_comment) ? row('Triage comment', pre(r.triage_comment)) : ''}
       ${r.appointment_at ? row('Appointment', timeEl(r.appointment_at, { weekday: true })) : ''}
       ${r.return && r.status !== 'returned' ? row('Previously returned', html`${r.return.reason_code ? html`<strong>${returnReasonLabel(r.return.reason_code)}</strong>` : ''}${pre(r.return.reason || '')}<strong>Advice for the GP:</strong> ${pre(r.return.advice || '')}`) : ''}
+      ${['attended', 'discharged'].includes(r.status) && me.role !== 'patient' ? row('Letters to the GP', html`<a href="letters.html?referral=${encodeURIComponent(r.id)}" id="letters-link">Clinic letters and discharge summaries for this referral</a>`, html` id="letters-row"`) : ''}
       ${row('Withdrawal reason', r.withdraw_reason ? pre(r.withdraw_reason) : '')}
       ${row('Last updated', r.updated_at ? formatDateTime(r.updated_at) : '')}
     </dl>`;
@@ -211,6 +212,9 @@ const ACTIONS = {
   converted_to_advice: 'Converted to advice and guidance',
   onward: 'Onward referral made',
   onward_referral: 'Onward referral made',
+  dna_rebooked: 'Did not attend: to be offered another appointment',
+  dna_discharged: 'Did not attend: discharged',
+  dna: 'Did not attend',
   escalate: 'Escalated',
   escalated: 'Overdue: escalated',
 };
@@ -570,6 +574,124 @@ function onwardForm(r) {
     </details>`;
 }
 
+function dnaForm(r) {
+  return html`
+    <details class="nhsuk-details seam-action" id="dna-details">
+      <summary class="nhsuk-details__summary">
+        <span class="nhsuk-details__summary-text">Did not attend</span>
+      </summary>
+      <div class="nhsuk-details__text">
+        <form id="dna-form" novalidate>
+          <p>${r.appointment_at ? html`The patient did not come to the appointment on ${timeEl(r.appointment_at, { weekday: true })}. ` : ''}Decide what the hospital does next. The GP practice is told, for information: nothing is passed back to the GP to do.</p>
+          <div class="nhsuk-form-group">
+            <fieldset class="nhsuk-fieldset">
+              <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">What happens now?</legend>
+              <div class="nhsuk-radios" data-module="nhsuk-radios">
+                <div class="nhsuk-radios__item">
+                  <input class="nhsuk-radios__input" id="dna-rebook" name="dna-decision" type="radio" value="rebook">
+                  <label class="nhsuk-label nhsuk-radios__label" for="dna-rebook">Offer another appointment</label>
+                  <div class="nhsuk-hint nhsuk-radios__hint">It goes back to the booking team.</div>
+                </div>
+                <div class="nhsuk-radios__item">
+                  <input class="nhsuk-radios__input" id="dna-discharge" name="dna-decision" type="radio" value="discharge">
+                  <label class="nhsuk-label nhsuk-radios__label" for="dna-discharge">Discharge</label>
+                  <div class="nhsuk-hint nhsuk-radios__hint">A clinical decision: a clinic letter telling the GP why becomes due.</div>
+                </div>
+              </div>
+            </fieldset>
+          </div>
+          ${textarea('dna-comment', 'Comment', 'For example: two missed appointments; low clinical risk. The GP sees this.', { rows: 3 })}
+          <button class="nhsuk-button nhsuk-button--secondary" type="submit">Record did not attend</button>
+        </form>
+      </div>
+    </details>`;
+}
+
+function orderForm(r) {
+  return html`
+    <details class="nhsuk-details seam-action" id="order-details">
+      <summary class="nhsuk-details__summary">
+        <span class="nhsuk-details__summary-text">Order a test</span>
+      </summary>
+      <div class="nhsuk-details__text">
+        <form id="order-form" novalidate>
+          <p>The result comes back to ${(r.service && r.service.name) || 'this service'} to review, not to the GP.</p>
+          <div class="nhsuk-form-group">
+            <label class="nhsuk-label" for="order-test">Test</label>
+            <div class="nhsuk-hint" id="order-test-hint">For example: Echocardiogram, Full blood count, 24-hour ECG.</div>
+            <input class="nhsuk-input" id="order-test" name="order-test" type="text" autocomplete="off" aria-describedby="order-test-hint">
+          </div>
+          <div class="nhsuk-form-group">
+            <fieldset class="nhsuk-fieldset">
+              <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">Urgency</legend>
+              <div class="nhsuk-radios nhsuk-radios--inline" data-module="nhsuk-radios">
+                <div class="nhsuk-radios__item">
+                  <input class="nhsuk-radios__input" id="order-urgency-routine" name="order-urgency" type="radio" value="routine" checked>
+                  <label class="nhsuk-label nhsuk-radios__label" for="order-urgency-routine">Routine</label>
+                </div>
+                <div class="nhsuk-radios__item">
+                  <input class="nhsuk-radios__input" id="order-urgency-urgent" name="order-urgency" type="radio" value="urgent">
+                  <label class="nhsuk-label nhsuk-radios__label" for="order-urgency-urgent">Urgent</label>
+                </div>
+              </div>
+            </fieldset>
+          </div>
+          <button class="nhsuk-button nhsuk-button--secondary" type="submit">Order test</button>
+        </form>
+      </div>
+    </details>`;
+}
+
+function followUpForm() {
+  return html`
+    <details class="nhsuk-details seam-action" id="follow-up-details">
+      <summary class="nhsuk-details__summary">
+        <span class="nhsuk-details__summary-text">Arrange follow-up</span>
+      </summary>
+      <div class="nhsuk-details__text">
+        <form id="follow-up-form" novalidate>
+          <p>The hospital arranges it: the GP is not asked to re-refer.</p>
+          <div class="nhsuk-form-group">
+            <fieldset class="nhsuk-fieldset">
+              <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">Kind of follow-up</legend>
+              <div class="nhsuk-radios nhsuk-radios--conditional" data-module="nhsuk-radios">
+                <div class="nhsuk-radios__item">
+                  <input class="nhsuk-radios__input" id="follow-up-kind-window" name="follow-up-kind" type="radio" value="window" data-aria-controls="conditional-follow-up-window">
+                  <label class="nhsuk-label nhsuk-radios__label" for="follow-up-kind-window">Book an appointment within a window</label>
+                  <div class="nhsuk-hint nhsuk-radios__hint">The booking team must book it before the window ends.</div>
+                </div>
+                <div class="nhsuk-radios__conditional nhsuk-radios__conditional--hidden" id="conditional-follow-up-window">
+                  <div class="nhsuk-form-group">
+                    <label class="nhsuk-label" for="follow-up-start">Not before</label>
+                    <input class="nhsuk-input nhsuk-input--width-10" id="follow-up-start" name="follow-up-start" type="date">
+                  </div>
+                  <div class="nhsuk-form-group">
+                    <label class="nhsuk-label" for="follow-up-end">No later than</label>
+                    <input class="nhsuk-input nhsuk-input--width-10" id="follow-up-end" name="follow-up-end" type="date">
+                  </div>
+                </div>
+                <div class="nhsuk-radios__item">
+                  <input class="nhsuk-radios__input" id="follow-up-kind-pifu" name="follow-up-kind" type="radio" value="pifu" data-aria-controls="conditional-follow-up-pifu">
+                  <label class="nhsuk-label nhsuk-radios__label" for="follow-up-kind-pifu">Patient-initiated follow-up (PIFU)</label>
+                  <div class="nhsuk-hint nhsuk-radios__hint">The patient contacts the hospital if they need to be seen. When the window ends, you discharge with a letter.</div>
+                </div>
+                <div class="nhsuk-radios__conditional nhsuk-radios__conditional--hidden" id="conditional-follow-up-pifu">
+                  <div class="nhsuk-form-group">
+                    <label class="nhsuk-label" for="follow-up-months">For how many months?</label>
+                    <select class="nhsuk-select" id="follow-up-months" name="follow-up-months">
+                      ${[3, 6, 9, 12, 18, 24].map((m) => html`<option value="${m}"${m === 6 ? html` selected` : ''}>${m} months</option>`)}
+                    </select>
+                  </div>
+                </div>
+              </div>
+            </fieldset>
+          </div>
+          <button class="nhsuk-button nhsuk-button--secondary" type="submit">Arrange follow-up</button>
+        </form>
+      </div>
+    </details>`;
+}
+
 function withdrawForm() {
   return html`
     <details class="nhsuk-details seam-action" id="withdraw-details">
@@ -594,7 +716,8 @@ function availableActions(r) {
   if (r.status === 'awaiting_triage' && staff && ['triager', 'clinician'].includes(role)) out.push('triage');
   if (r.status === 'awaiting_booking' && staff) out.push('book');
   if (r.status === 'booked' && staff) out.push('attend');
-  if (r.status === 'attended' && staff && ['triager', 'clinician'].includes(role)) out.push('discharge');
+  if (r.status === 'booked' && staff) out.push('dna');
+  if (r.status === 'attended' && staff && ['triager', 'clinician'].includes(role)) out.push('discharge', 'order', 'follow-up');
   if (r.status === 'returned' && gp && role === 'gp') out.push('returned');
   if (['awaiting_booking', 'booked', 'attended'].includes(r.status) && staff && ['triager', 'clinician'].includes(role)) out.push('onward');
   if (OPEN_STATUSES.includes(r.status) && (gp || (staff && ['triager', 'clinician'].includes(role)))) out.push('withdraw');
@@ -612,6 +735,9 @@ function actions(r) {
           case 'book': return bookForm(r);
           case 'attend': return attendForm(r);
           case 'discharge': return dischargeForm(r);
+          case 'dna': return dnaForm(r);
+          case 'order': return orderForm(r);
+          case 'follow-up': return followUpForm(r);
           case 'returned': return returnedForms(r);
           case 'onward': return onwardForm(r);
           case 'withdraw': return withdrawForm(r);
@@ -735,6 +861,65 @@ const FORMS = {
     success: (b, created) => (created && created.id
       ? html`Onward referral sent: <a href="referral.html?id=${encodeURIComponent(created.id)}" id="new-referral-link">referral ${created.id}</a> to ${serviceText(created.service)}.`
       : 'Onward referral sent.'),
+  },
+  'dna-form': {
+    path: 'dna',
+    fields: { decision: 'dna-rebook', comment: 'dna-comment' },
+    check(f) {
+      return f.querySelector('input[name="dna-decision"]:checked')
+        ? [] : [{ id: 'dna-rebook', text: 'Select whether to offer another appointment or discharge' }];
+    },
+    body(f) {
+      const b = { decision: f.querySelector('input[name="dna-decision"]:checked').value };
+      const c = f.elements['dna-comment'].value.trim();
+      if (c) b.comment = c;
+      return b;
+    },
+    success: (b) => (b.decision === 'rebook'
+      ? 'Did not attend recorded. The referral is back with the booking team for another appointment; the GP is told.'
+      : html`Did not attend recorded and the patient discharged. A clinic letter to the GP is now due: see <a href="letters.html?referral=${encodeURIComponent(id)}">the referral's letters</a>.`),
+  },
+  'order-form': {
+    url: () => '/results/orders',
+    versioned: false,
+    fields: { test: 'order-test', urgency: 'order-urgency-routine' },
+    body(f) {
+      const b = {
+        patient_nhs_number: referral.patient && referral.patient.nhs_number,
+        service_id: referral.service && referral.service.id,
+        referral_id: Number(id),
+      };
+      const t = f.elements['order-test'].value.trim();
+      if (t) b.test = t;
+      const u = f.querySelector('input[name="order-urgency"]:checked');
+      if (u) b.urgency = u.value;
+      return b;
+    },
+    success: (b, o) => `Test ordered: ${b.test}. The result comes back to this service to review${o && o.expected_by ? `; expected by ${formatDate(String(o.expected_by).slice(0, 10))}` : ''}.`,
+  },
+  'follow-up-form': {
+    url: () => '/follow-ups',
+    versioned: false,
+    fields: { window_start: 'follow-up-start', window_end: 'follow-up-end', pifu_months: 'follow-up-months', kind: 'follow-up-kind-window' },
+    check(f) {
+      const k = f.querySelector('input[name="follow-up-kind"]:checked');
+      return k ? [] : [{ id: 'follow-up-kind-window', text: 'Select the kind of follow-up' }];
+    },
+    body(f) {
+      const b = { referral_id: Number(id) };
+      if (f.querySelector('input[name="follow-up-kind"]:checked').value === 'pifu') {
+        b.pifu_months = Number(f.elements['follow-up-months'].value);
+      } else {
+        const s1 = f.elements['follow-up-start'].value;
+        const s2 = f.elements['follow-up-end'].value;
+        if (s1) b.window_start = s1;
+        if (s2) b.window_end = s2;
+      }
+      return b;
+    },
+    success: (b, fu) => (b.pifu_months
+      ? `Patient-initiated follow-up arranged for ${b.pifu_months} months.`
+      : html`Follow-up arranged: the booking team books it between ${formatDate(b.window_start)} and ${formatDate(b.window_end)}. <a href="follow-ups.html${fu && fu.id ? `#follow-up-${fu.id}` : ''}">See follow-ups</a>`),
   },
   'close-form': {
     path: 'close',

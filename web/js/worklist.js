@@ -15,10 +15,10 @@ function introFor(me) {
   const svc = me.service && me.service.name ? `${me.service.name}, ` : '';
   switch (me.role) {
     case 'triager': return `Referrals waiting for triage, and GPs' requests for advice waiting for an answer, at ${svc}${org}.`;
-    case 'booking': return `Accepted referrals waiting for an appointment at ${org}.`;
-    case 'clinician': return `Attendances and outcomes to record for ${svc}${org}.`;
+    case 'booking': return `Accepted referrals waiting for an appointment, and follow-ups to arrange, at ${org}.`;
+    case 'clinician': return `Attendances and outcomes to record, results to review, and letters to write for ${svc}${org}.`;
     case 'gp':
-    case 'practice_admin': return `Referrals returned to ${org} with advice, and advice requests waiting for your reply or reading, for your review.`;
+    case 'practice_admin': return `Work the hospital has asked ${org} to do and you have not yet answered. Your inbox has everything, including letters for information.`;
     case 'interface_lead': return `Work at ${org} that is two or more working days late and has been escalated to you as interface lead.`;
     case 'icb_analyst': return 'Work across the ICB that is five or more working days late and has been escalated to the ICB.';
     default: return `Open tasks for ${roleLabel(me.role).toLowerCase()}s at ${org}.`;
@@ -29,25 +29,38 @@ function cellHeading(text) {
   return html`<span class="nhsuk-table__heading" aria-hidden="true">${text} </span>`;
 }
 
-// A task is about a referral or about an advice and guidance request.
-function isAdviceTask(t) {
-  return Boolean(t.advice) || t.subject === 'advice' || ADVICE_TASK_KINDS.includes(t.kind);
+// What a task is about: a referral, an advice and guidance request, or
+// (complete care) a test order, a result, a letter or a follow-up.
+const SUBJECTS = {
+  referral: { noun: 'referral', label: null, href: (id) => `referral.html?id=${encodeURIComponent(id)}` },
+  advice: { noun: 'advice request', label: 'Advice and guidance', href: (id) => `advice.html?id=${encodeURIComponent(id)}` },
+  order: { noun: 'test order', label: 'Test ordered', href: () => 'results.html' },
+  result: { noun: 'result', label: 'Test result', href: (id) => `result.html?id=${encodeURIComponent(id)}` },
+  letter: { noun: 'letter', label: 'Letter to the GP', href: (id) => `letter.html?id=${encodeURIComponent(id)}` },
+  follow_up: { noun: 'follow-up', label: 'Follow-up', href: (id) => `follow-ups.html#follow-up-${encodeURIComponent(id)}` },
+};
+
+function subjectOf(t) {
+  if (t.subject && SUBJECTS[t.subject]) return t.subject;
+  if (t.advice || ADVICE_TASK_KINDS.includes(t.kind)) return 'advice';
+  return 'referral';
 }
 
 function row(t) {
-  const advice = isAdviceTask(t);
-  const r = (advice ? t.advice : t.referral) || {};
+  const subject = subjectOf(t);
+  const sd = SUBJECTS[subject];
+  const r = t[subject] || {};
   const p = r.patient || {};
   const svc = r.service || {};
-  const id = r.id != null ? r.id : advice ? t.advice_id : t.referral_id;
-  const noun = advice ? 'advice request' : 'referral';
-  const href = advice ? `advice.html?id=${encodeURIComponent(id)}` : `referral.html?id=${encodeURIComponent(id)}`;
+  const id = r.id != null ? r.id : t[`${subject}_id`];
+  const noun = sd.noun;
+  const href = sd.href(id);
   const escalated = escalationText(t.escalation_level || 0, t.escalated_to);
   return html`
-    <tr class="nhsuk-table__row${t.overdue ? ' seam-row--overdue' : ''}" role="row" data-task-id="${t.id}" data-kind="${t.kind}"${advice ? html` data-advice-id="${id}"` : html` data-referral-id="${id}"`}>
+    <tr class="nhsuk-table__row${t.overdue ? ' seam-row--overdue' : ''}" role="row" data-task-id="${t.id}" data-kind="${t.kind}" data-subject="${subject}" data-${subject.replace('_', '-')}-id="${id}">
       <td class="nhsuk-table__cell" role="cell">${cellHeading('Flag')}<span>${t.overdue || escalated ? overdueTags(t) : html`<span class="nhsuk-u-secondary-text-colour nhsuk-u-nowrap">On time</span>`}</span></td>
-      <td class="nhsuk-table__cell" role="cell">${cellHeading('Task')}<span><strong>${taskKindLabel(t.kind)}</strong>${advice ? html`<br><span class="nhsuk-u-secondary-text-colour nhsuk-u-font-size-16">Advice and guidance</span>` : ''}</span></td>
-      <td class="nhsuk-table__cell" role="cell">${cellHeading('Patient')}<span>${patientName(p) || `${advice ? 'Advice request' : 'Referral'} ${id}`}<br><span class="nhsuk-u-secondary-text-colour nhsuk-u-nowrap nhsuk-u-font-size-16">${formatNhsNumber(p.nhs_number)}</span></span></td>
+      <td class="nhsuk-table__cell" role="cell">${cellHeading('Task')}<span><strong>${taskKindLabel(t.kind)}</strong>${sd.label ? html`<br><span class="nhsuk-u-secondary-text-colour nhsuk-u-font-size-16">${sd.label}</span>` : ''}</span></td>
+      <td class="nhsuk-table__cell" role="cell">${cellHeading('Patient')}<span>${patientName(p) || `${noun.charAt(0).toUpperCase()}${noun.slice(1)} ${id}`}<br><span class="nhsuk-u-secondary-text-colour nhsuk-u-nowrap nhsuk-u-font-size-16">${formatNhsNumber(p.nhs_number)}</span></span></td>
       <td class="nhsuk-table__cell" role="cell">${cellHeading('Priority')}${r.priority ? priorityTag(r.priority, { short: true }) : ''}</td>
       <td class="nhsuk-table__cell" role="cell">${cellHeading('Service')}<span>${svc.name || ''}${svc.trust && svc.trust.name && svc.trust.code !== (me.organisation && me.organisation.code) ? html`<br><span class="nhsuk-u-secondary-text-colour nhsuk-u-font-size-16">${svc.trust.name}</span>` : ''}</span></td>
       <td class="nhsuk-table__cell" role="cell">${cellHeading('Due')}${t.due_at ? timeEl(t.due_at) : ''}</td>
@@ -110,7 +123,7 @@ async function load() {
       <div class="nhsuk-inset-text" id="empty-state">
         <span class="nhsuk-u-visually-hidden">Information: </span>
         <p><strong>There is nothing on your worklist.</strong></p>
-        <p>A task appears here when a referral or an advice request needs you to act, with the time it is due by. Overdue work rises to the top.</p>
+        <p>A task appears here when a referral, an advice request, a result, a letter or a follow-up needs you to act, with the time it is due by. Overdue work rises to the top.</p>
       </div>`}
     <p><a href="referrals.html">See all referrals you can view</a>${isPracticeRole(me.role) || isTrustRole(me.role) ? html` · <a href="advice-list.html">See advice and guidance requests</a>` : ''}</p>
   `);

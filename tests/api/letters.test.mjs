@@ -1,0 +1,386 @@
+// Complete care, letters: a due clinic letter on attendance, sending with
+// diagnosis, hospital actions and GP actions (each with a reason), the GP's
+// decisions and read receipt, discharge summaries (24 h, 7 days' medication),
+// one-step letters, refusals and failsafe escalation.  As in docs/api.md,
+// "Complete care ... / Letters".
+//
+// Readings of the contract where it is not explicit:
+//  - GP actions are numbered from 1 (`n`), as a letter reads "1. …, 2. …";
+//  - the inbox has one `letter_gp_action` item per pending GP action, about
+//    the letter (`id` the letter's, or `link` naming `/letters/{id}`);
+//  - a due (unsent) letter is the trust's draft: the GP cannot read it (404);
+//  - `POST /letters/{id}/send` and the GP decisions answer 200 with the letter.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startServer, findService, createReferral, act, errorOf, seam, isoDaysAhead,
+} from './lib/server.mjs';
+
+let srv, cardio;
+before(async () => {
+  srv = await startServer();
+  cardio = await findService(srv, 'RZA', 'Cardiology');
+});
+after(async () => { await srv?.stop(); });
+
+const DAY = 86400_000;
+const HOUR = 3600_000;
+const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
+const idOf = (x) => (x !== null && typeof x === 'object' ? x.id : x);
+const nhsOf = (x) => (x !== null && typeof x === 'object' ? x.nhs_number : x);
+const userOf = (x) => (x !== null && typeof x === 'object' ? x.username : x);
+const isoAt = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+// ------------------------------------------------------------ row counts
+const isPg = () => /^postgres(ql)?:\/\//.test(srv.db);
+const SKIP = new Set(['schema_migrations', 'idempotency', 'settings', 'events']);
+let tableNames;
+function tables() {
+  if (tableNames) return tableNames;
+  const r = isPg()
+    ? srv.sqlite(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`)
+    : srv.sqlite(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`);
+  tableNames = r.map((x) => x.name).filter((n) => !SKIP.has(n) && /^[a-z_0-9]+$/.test(n)).sort();
+  return tableNames;
+}
+/** Row counts of every table (events: changes only) a refusal must leave alone. */
+function rows() {
+  const sel = tables().map((n) => `(SELECT count(*) FROM ${n}) AS "${n}"`);
+  sel.push(`(SELECT count(*) FROM events WHERE action NOT LIKE 'read%' AND action NOT LIKE '%escalat%') AS events`);
+  const r = srv.sqlite(`SELECT ${sel.join(', ')}`)[0];
+  return Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number(v)]));
+}
+/** Asserts a refusal: status, error code (and field), nothing written. */
+async function refused(as, method, p, body, status, code, field) {
+  const before_ = rows();
+  const r = await srv.api(as, method, p, body);
+  const want = Array.isArray(status) ? status : [status];
+  assert.ok(want.includes(r.status), `${method} ${p} as ${as} ${JSON.stringify(body ?? null).slice(0, 200)}: expected ${status}, got ${r.status} ${r.text.slice(0, 300)}`);
+  const e = errorOf(r);
+  if (code) {
+    if (Array.isArray(code)) assert.ok(code.includes(e.code), `${method} ${p}: error code ${e.code}, expected one of ${code}`);
+    else assert.equal(e.code, code, `${method} ${p}: error code ${e.code}`);
+  }
+  if (field) assert.equal(e.field, field, `${method} ${p}: error field ${e.field}`);
+  assert.deepEqual(rows(), before_, `${method} ${p} as ${as} refused, yet rows changed`);
+  return e;
+}
+
+// --------------------------------------------------------------- helpers
+async function call(as, method, p, body, want) {
+  const r = await srv.api(as, method, p, body);
+  assert.equal(r.status, want, `${method} ${p} as ${as} ${JSON.stringify(body ?? null).slice(0, 200)}: expected ${want}, got ${r.status} ${r.text.slice(0, 400)}`);
+  return r.json;
+}
+const get = (as, p) => call(as, 'GET', p, undefined, 200);
+/** Every item of a list endpoint (pages when it reports a total). */
+async function list(as, p, key) {
+  const out = [];
+  const sep = p.includes('?') ? '&' : '?';
+  for (let page = 1; page <= 100; page++) {
+    const j = await get(as, `${p}${sep}page=${page}&page_size=100`);
+    const items = j[key];
+    assert.ok(Array.isArray(items), `GET ${p} as ${as}: "${key}" is an array: ${JSON.stringify(j).slice(0, 300)}`);
+    if (items.length && out.some((x) => x.id !== undefined && x.id === items[0].id)) break; // page ignored
+    out.push(...items);
+    if (items.length === 0) break;
+    if (typeof j.total === 'number' ? out.length >= j.total : items.length < (j.page_size ?? 100)) break;
+  }
+  return out;
+}
+const worklist = (as) => list(as, '/worklist', 'tasks');
+/** Is this worklist task about that result / order? */
+const taskAbout = (t, subject, id) =>
+  (t.subject === subject && (idOf(t[subject]) === id || t.subject_id === id)) || idOf(t[subject]) === id;
+const resultTasks = async (as, id) => (await worklist(as)).filter((t) => taskAbout(t, 'result', id));
+async function inbox(as) {
+  const j = await get(as, '/inbox');
+  assert.ok(Array.isArray(j.actions) && Array.isArray(j.information), `GET /inbox as ${as}: {actions, information}: ${JSON.stringify(j).slice(0, 300)}`);
+  return j;
+}
+/** Is this inbox item about that letter / result / referral?  (`id` is the thing's id, or `link` names it:
+ * `/letters/12`, `/api/v1/letters/12` or a page such as `/letter.html?id=12`.) */
+function itemAbout(item, plural, id) {
+  if (item.id === id) return true;
+  const l = String(item.link ?? '');
+  const sing = plural.replace(/s$/, '').replace(/-/g, '[-_]?');
+  return new RegExp(`/${plural}/${id}(\\D|$)`).test(l) ||
+    (new RegExp(sing).test(l) && new RegExp(`[?&#](id|${sing}(_id)?)=${id}(\\D|$)`).test(l));
+}
+const inboxResultItems = async (as, id) => {
+  const b = await inbox(as);
+  return [...b.actions, ...b.information].filter((i) => /result/.test(i.type) && itemAbout(i, 'results', id));
+};
+function dueIn(x, minDays, maxDays, what) {
+  assert.match(String(x.due_at), ISO, `${what}: due_at ${x.due_at}`);
+  const due = Date.parse(x.due_at), now = Date.now();
+  assert.ok(due > now + minDays * DAY && due < now + maxDays * DAY,
+    `${what}: due_at ${x.due_at} should be ${minDays}..${maxDays} days from now`);
+}
+
+/** A Cardiology RZA referral taken to `attended`. */
+async function attended() {
+  const c = await createReferral(srv, { service_id: cardio.id });
+  await act(srv, 'triage.cardio', c.id, 'triage', { decision: 'accept' });
+  await act(srv, 'booking.rza', c.id, 'book', { appointment_at: isoDaysAhead(5) });
+  return act(srv, 'clinician.cardio', c.id, 'attend', {});
+}
+/** The due letters of a referral, as the Cardiology clinician lists them. */
+async function dueLettersOf(referralId, kind = 'clinic') {
+  return (await list('clinician.cardio', `/letters?status=due&kind=${kind}`, 'letters')).filter((l) => l.referral_id === referralId);
+}
+async function dueClinicLetter(referralId) {
+  const ls = await dueLettersOf(referralId);
+  assert.equal(ls.length, 1, `one due clinic letter for referral ${referralId}: ${JSON.stringify(ls).slice(0, 300)}`);
+  return ls[0];
+}
+const letterTasks = async (as, id) => (await worklist(as)).filter((t) => taskAbout(t, 'letter', id));
+const letterItems = async (as, id) => {
+  const b = await inbox(as);
+  return {
+    actions: b.actions.filter((i) => i.type === 'letter_gp_action' && itemAbout(i, 'letters', id)),
+    info: b.information.filter((i) => i.type === 'letter' && itemAbout(i, 'letters', id)),
+  };
+};
+const CONTENT = {
+  diagnosis: 'Stable angina; LV function normal on echo',
+  medication_changes: 'Started bisoprolol 2.5 mg once daily; GTN spray as needed',
+  hospital_actions: 'CT coronary angiogram booked (we will write with the result); cardiology review in 3 months',
+  gp_actions: [
+    { text: 'Check U&E and BP in 2 weeks', reason: 'Bisoprolol started; monitor for bradycardia and hypotension' },
+    { text: 'Start atorvastatin 80 mg', reason: 'Secondary prevention: established coronary disease' },
+  ],
+};
+
+// --------------------------------------------------------- clinic letter
+
+test('attendance makes a due clinic letter owned by the clinician; the GP cannot see the draft', async () => {
+  const t0 = Date.now();
+  const c = await attended();
+  const l = await dueClinicLetter(c.id);
+  assert.ok(Number.isInteger(l.id));
+  assert.equal(l.kind, 'clinic');
+  assert.equal(l.status, 'due');
+  assert.equal(nhsOf(l.patient), c.patient.nhs_number);
+  assert.equal(idOf(l.service), cardio.id);
+  assert.equal(l.referral_id, c.id);
+  assert.match(l.event_at, ISO);
+  assert.ok(Math.abs(Date.parse(l.event_at) - t0) < 10 * 60_000 || Date.parse(l.event_at) > t0 - DAY, `event_at is the attendance: ${l.event_at}`);
+  assert.match(l.due_at, ISO);
+  // 7 working days after attendance: 9..~15 calendar days
+  assert.ok(Date.parse(l.due_at) > t0 + 8 * DAY && Date.parse(l.due_at) < t0 + 16 * DAY, `due in 7 working days: ${l.due_at}`);
+  assert.equal(l.sent_at, null);
+  assert.ok(l.owner, 'owned');
+  assert.equal(l.owner.organisation.code, 'RZA');
+  assert.equal(l.owner.service?.id, cardio.id);
+  assert.equal(l.owner.role, 'clinician');
+  assert.equal(l.owner.task, 'clinic_letter');
+  assert.equal(l.escalation_level, 0);
+  assert.equal(l.overdue, false);
+  assert.deepEqual(l.gp_actions ?? [], []);
+  const t = await letterTasks('clinician.cardio', l.id);
+  assert.equal(t.length, 1, 'a clinic_letter task on clinician.cardio\'s worklist');
+  assert.equal(t[0].kind, 'clinic_letter');
+  assert.equal((await get('clinician.cardio', `/letters/${l.id}`)).status, 'due');
+  // the GP: nothing to do, and the draft is the trust's
+  assert.deepEqual(await letterTasks('gp.patel', l.id), []);
+  assert.deepEqual(await letterItems('gp.patel', l.id), { actions: [], info: [] });
+  assert.equal((await srv.api('gp.patel', 'GET', `/letters/${l.id}`)).status, 404, 'a due letter is not the GP\'s to read yet');
+  assert.ok(!(await list('gp.patel', '/letters', 'letters')).some((x) => x.id === l.id));
+  assert.equal((await srv.api('triage.derm.rzb', 'GET', `/letters/${l.id}`)).status, 404, 'another trust');
+});
+
+test('sending a clinic letter: the GP reads it, decides each GP action (decline needs a reason), marks it read', async () => {
+  const c = await attended();
+  const l = await dueClinicLetter(c.id);
+
+  // refusals before sending (a GP sending: its own test below)
+  await refused('booking.rza', 'POST', `/letters/${l.id}/send`, CONTENT, 403, 'forbidden');
+  await refused('triage.derm.rzb', 'POST', `/letters/${l.id}/send`, CONTENT, 404, 'not_found');
+  const { diagnosis: _d, ...noDiagnosis } = CONTENT;
+  await refused('clinician.cardio', 'POST', `/letters/${l.id}/send`, noDiagnosis, 422, 'missing_field', 'diagnosis');
+  const { hospital_actions: _h, ...noHospital } = CONTENT;
+  await refused('clinician.cardio', 'POST', `/letters/${l.id}/send`, noHospital, 422, 'missing_field', 'hospital_actions');
+  const noReason = { ...CONTENT, gp_actions: [{ text: 'Please review medication' }] };
+  const e = await refused('clinician.cardio', 'POST', `/letters/${l.id}/send`, noReason, 422, 'missing_field');
+  assert.match(String(e.field), /reason|gp_actions/, `field names the missing reason: ${e.field}`);
+
+  const t0 = Date.now();
+  const s = await call('clinician.cardio', 'POST', `/letters/${l.id}/send`, CONTENT, 200);
+  assert.equal(s.id, l.id);
+  assert.equal(s.status, 'sent');
+  assert.match(s.sent_at, ISO);
+  assert.ok(Math.abs(Date.parse(s.sent_at) - t0) < 5 * 60_000);
+  assert.equal(s.late, false);
+  assert.equal(userOf(s.author), 'clinician.cardio');
+  assert.equal(s.diagnosis, CONTENT.diagnosis);
+  assert.equal(s.medication_changes, CONTENT.medication_changes);
+  assert.equal(s.hospital_actions, CONTENT.hospital_actions);
+  assert.equal(s.gp_actions.length, 2);
+  assert.deepEqual(s.gp_actions.map((a) => a.n), [1, 2]);
+  assert.deepEqual(s.gp_actions.map((a) => a.text), CONTENT.gp_actions.map((a) => a.text));
+  assert.deepEqual(s.gp_actions.map((a) => a.reason), CONTENT.gp_actions.map((a) => a.reason));
+  assert.ok(s.gp_actions.every((a) => a.status === 'pending'));
+  assert.equal(s.read_at, null);
+  assert.deepEqual(await letterTasks('clinician.cardio', l.id), [], 'the clinic_letter task closed');
+  assert.ok(!(await dueLettersOf(c.id)).length, 'no longer due');
+  await refused('clinician.cardio', 'POST', `/letters/${l.id}/send`, CONTENT, 409, 'illegal_transition');
+
+  // the GP sees it; another practice does not
+  const g = await get('gp.patel', `/letters/${l.id}`);
+  assert.equal(g.status, 'sent');
+  assert.equal(g.diagnosis, CONTENT.diagnosis);
+  assert.ok((await list('gp.patel', '/letters', 'letters')).some((x) => x.id === l.id), 'in the GP\'s letters');
+  const ok = await srv.api('gp.okafor', 'GET', `/letters/${l.id}`);
+  assert.equal(ok.status, 404);
+  assert.equal(errorOf(ok).code, 'not_found');
+  assert.ok(!(await list('gp.okafor', '/letters', 'letters')).some((x) => x.id === l.id));
+
+  // inbox: one action per GP action, one information item for the unread letter
+  let it = await letterItems('gp.patel', l.id);
+  assert.equal(it.actions.length, 2, `two letter_gp_action items: ${JSON.stringify(it)}`);
+  assert.equal(it.info.length, 1, 'a letter information item while unread');
+  const gt = await letterTasks('gp.patel', l.id);
+  assert.equal(gt.length, 1, 'the practice has one gp_actions task');
+  assert.equal(gt[0].kind, 'gp_actions');
+  assert.equal(gt[0].owner.organisation.code, 'Z00001');
+  assert.equal(gt[0].owner.role, 'gp');
+  assert.ok(Date.parse(gt[0].due_at) > t0 + 11 * DAY && Date.parse(gt[0].due_at) < t0 + 20 * DAY, `due in 10 working days: ${gt[0].due_at}`);
+  assert.deepEqual(await letterItems('gp.okafor', l.id), { actions: [], info: [] });
+
+  // decisions
+  await refused('gp.okafor', 'POST', `/letters/${l.id}/gp-actions/1/accept`, {}, 404, 'not_found');
+  await refused('clinician.cardio', 'POST', `/letters/${l.id}/gp-actions/1/accept`, {}, 403, 'forbidden');
+  await refused('gp.patel', 'POST', `/letters/${l.id}/gp-actions/3/accept`, {}, 404, 'not_found');
+  const a1 = await call('gp.patel', 'POST', `/letters/${l.id}/gp-actions/1/accept`, {}, 200);
+  const x1 = (a1.gp_actions ?? (await get('gp.patel', `/letters/${l.id}`)).gp_actions).find((a) => a.n === 1);
+  assert.equal(x1.status, 'accepted');
+  assert.equal(userOf(x1.decided_by), 'gp.patel');
+  assert.match(x1.decided_at, ISO);
+  it = await letterItems('gp.patel', l.id);
+  assert.equal(it.actions.length, 1, 'one GP action left');
+  assert.equal((await letterTasks('gp.patel', l.id)).length, 1, 'task still open with an action pending');
+  await refused('gp.patel', 'POST', `/letters/${l.id}/gp-actions/1/decline`, { reason: 'changed my mind' }, 409);
+
+  await refused('gp.patel', 'POST', `/letters/${l.id}/gp-actions/2/decline`, {}, 422, 'missing_field', 'reason');
+  await refused('gp.patel', 'POST', `/letters/${l.id}/gp-actions/2/decline`, { reason: '' }, 422, 'missing_field', 'reason');
+  const d2 = await call('gp.patel', 'POST', `/letters/${l.id}/gp-actions/2/decline`,
+    { reason: 'High-intensity statin is a hospital initiation: please prescribe the first month' }, 200);
+  const x2 = (d2.gp_actions ?? (await get('gp.patel', `/letters/${l.id}`)).gp_actions).find((a) => a.n === 2);
+  assert.equal(x2.status, 'declined');
+  assert.equal(x2.decline_reason, 'High-intensity statin is a hospital initiation: please prescribe the first month');
+  assert.equal(userOf(x2.decided_by), 'gp.patel');
+  assert.deepEqual(await letterTasks('gp.patel', l.id), [], 'every action decided: the gp_actions task closed');
+  assert.equal((await letterItems('gp.patel', l.id)).actions.length, 0);
+  // the trust sees the decisions
+  const tr = await get('clinician.cardio', `/letters/${l.id}`);
+  assert.deepEqual(tr.gp_actions.map((a) => a.status), ['accepted', 'declined']);
+
+  // read
+  await refused('clinician.cardio', 'POST', `/letters/${l.id}/read`, {}, 403, 'forbidden');
+  await refused('gp.okafor', 'POST', `/letters/${l.id}/read`, {}, 404, 'not_found');
+  const rd = await call('gp.patel', 'POST', `/letters/${l.id}/read`, {}, 200);
+  assert.equal(rd.status, 'read');
+  assert.match(rd.read_at, ISO);
+  assert.equal((await letterItems('gp.patel', l.id)).info.length, 0, 'no longer unread');
+  assert.equal((await get('clinician.cardio', `/letters/${l.id}`)).status, 'read', 'the trust sees it was read');
+});
+
+test('a GP may not send a letter: 403 forbidden, whether the letter is due or already sent', async () => {
+  // The error table's own example of 403 is "a GP triaging": the role may never do this.  A due
+  // letter is invisible to the GP, but the answer to a GP is still "not your role", as for triage.
+  const c = await attended();
+  const l = await dueClinicLetter(c.id);
+  await refused('gp.patel', 'POST', `/letters/${l.id}/send`, CONTENT, 403, 'forbidden');
+  await refused('admin.riverside', 'POST', `/letters/${l.id}/send`, CONTENT, 403, 'forbidden');
+  await call('clinician.cardio', 'POST', `/letters/${l.id}/send`, CONTENT, 200);
+  await refused('gp.patel', 'POST', `/letters/${l.id}/send`, CONTENT, 403, 'forbidden');
+});
+
+test('the practice admin may mark a letter read', async () => {
+  const c = await attended();
+  const l = await dueClinicLetter(c.id);
+  await call('clinician.cardio', 'POST', `/letters/${l.id}/send`, { ...CONTENT, gp_actions: [] }, 200);
+  assert.equal((await letterTasks('gp.patel', l.id)).length, 0, 'no GP actions: no practice task');
+  const rd = await call('admin.riverside', 'POST', `/letters/${l.id}/read`, {}, 200);
+  assert.equal(rd.status, 'read');
+});
+
+// ------------------------------------------------------ discharge summary
+
+test('discharge summary: due 24 hours after discharge; at least 7 days of medication or a reason', async () => {
+  const c = await attended();
+  const dischargedAt = isoAt(Math.floor((Date.now() - 2 * HOUR) / 1000) * 1000);
+  const body = { patient_nhs_number: c.patient.nhs_number, service_id: cardio.id, discharged_at: dischargedAt, referral_id: c.id };
+  await refused('gp.patel', 'POST', '/discharges', body, 403, 'forbidden');
+  await refused('clinician.cardio', 'POST', '/discharges', { ...body, discharged_at: 'yesterday' }, 422, 'invalid_value', 'discharged_at');
+  const { discharged_at: _x, ...noAt } = body;
+  await refused('clinician.cardio', 'POST', '/discharges', noAt, 422, 'missing_field', 'discharged_at');
+
+  const l = await call('clinician.cardio', 'POST', '/discharges', body, 201);
+  assert.ok(Number.isInteger(l.id));
+  assert.equal(l.kind, 'discharge');
+  assert.equal(l.status, 'due');
+  assert.equal(l.referral_id, c.id);
+  assert.equal(nhsOf(l.patient), c.patient.nhs_number);
+  assert.equal(Date.parse(l.event_at), Date.parse(dischargedAt), 'event_at is the discharge');
+  assert.equal(Date.parse(l.due_at), Date.parse(dischargedAt) + 24 * HOUR, `due 24 h after discharge: ${l.due_at}`);
+  assert.equal(l.owner.organisation.code, 'RZA');
+  assert.equal(l.owner.task, 'discharge_summary');
+  assert.ok(['clinician', 'triager'].includes(l.owner.role));
+  assert.ok((await list('clinician.cardio', '/letters?status=due&kind=discharge', 'letters')).some((x) => x.id === l.id));
+  assert.ok(!(await list('clinician.cardio', '/letters?status=due&kind=clinic', 'letters')).some((x) => x.id === l.id), 'kind filter');
+  assert.equal((await letterTasks('clinician.cardio', l.id))[0]?.kind, 'discharge_summary');
+
+  const content = { diagnosis: 'NSTEMI; PCI to LAD', hospital_actions: 'Cardiac rehab referral made; clinic in 6 weeks', gp_actions: [] };
+  await refused('clinician.cardio', 'POST', `/letters/${l.id}/send`, content, 422, 'missing_field', 'days_medication_supplied');
+  const e = await refused('clinician.cardio', 'POST', `/letters/${l.id}/send`, { ...content, days_medication_supplied: 3 }, 422, ['missing_field', 'invalid_value']);
+  assert.match(String(e.field), /medication_changes|days_medication_supplied/, `field: ${e.field}`);
+  await refused('clinician.cardio', 'POST', `/letters/${l.id}/send`, { ...content, days_medication_supplied: -1 }, 422, 'invalid_value', 'days_medication_supplied');
+  await refused('clinician.cardio', 'POST', `/letters/${l.id}/send`, { ...content, days_medication_supplied: 'two weeks' }, 400, null, 'days_medication_supplied');
+
+  const s = await call('clinician.cardio', 'POST', `/letters/${l.id}/send`, { ...content, days_medication_supplied: 14 }, 200);
+  assert.equal(s.status, 'sent');
+  assert.equal(s.days_medication_supplied, 14);
+  assert.equal(s.late, false);
+  assert.equal((await get('gp.patel', `/letters/${l.id}`)).kind, 'discharge');
+
+  // fewer than 7 days with a reason is allowed
+  const l2 = await call('clinician.cardio', 'POST', '/discharges', { ...body, discharged_at: isoAt(Math.floor(Date.now() / 1000) * 1000 - HOUR) }, 201);
+  const s2 = await call('clinician.cardio', 'POST', `/letters/${l2.id}/send`,
+    { ...content, days_medication_supplied: 3, medication_changes: 'Clopidogrel course ends in 3 days; no new long-term medicines' }, 200);
+  assert.equal(s2.status, 'sent');
+});
+
+test('a letter written and sent in one step', async () => {
+  const c = await attended();
+  const body = {
+    kind: 'clinic', patient_nhs_number: c.patient.nhs_number, service_id: cardio.id,
+    event_at: isoAt(Math.floor(Date.now() / 1000) * 1000 - DAY), referral_id: c.id,
+    ...CONTENT, gp_actions: [{ text: 'Repeat ECG in 6 weeks', reason: 'QTc borderline on amiodarone' }],
+  };
+  await refused('gp.patel', 'POST', '/letters', body, 403, 'forbidden');
+  const l = await call('clinician.cardio', 'POST', '/letters', body, 201);
+  assert.equal(l.status, 'sent');
+  assert.equal(l.kind, 'clinic');
+  assert.equal(l.gp_actions.length, 1);
+  assert.equal(l.gp_actions[0].n, 1);
+  assert.equal((await get('gp.patel', `/letters/${l.id}`)).status, 'sent');
+  assert.equal((await letterItems('gp.patel', l.id)).actions.length, 1);
+});
+
+// ------------------------------------------------------- failsafe (last)
+
+test('failsafe escalates an unsent due letter', async () => {
+  const c = await attended();
+  const l = await dueClinicLetter(c.id);
+  const now = isoAt(Math.floor(Date.now() / 1000) * 1000 + 30 * DAY);
+  const f = seam(['failsafe', '--db', srv.db, '--now', now]);
+  assert.equal(f.status, 0, `seam failsafe --now ${now}: ${f.status} ${f.stderr}`);
+  const g = await get('clinician.cardio', `/letters/${l.id}`);
+  assert.equal(g.escalation_level, 3, `letter ${l.id} escalation_level ${g.escalation_level}`);
+  assert.equal(g.status, 'due');
+  assert.ok((await letterTasks('lead.rza', l.id)).length >= 1, 'on the RZA interface lead worklist');
+  assert.ok((await letterTasks('analyst.icb', l.id)).length >= 1, 'on the ICB analyst worklist');
+  assert.deepEqual(await letterTasks('gp.patel', l.id), [], 'never the GP\'s');
+});
