@@ -11,6 +11,7 @@
 #include "app/sqlb.h"
 #include "common/rc.h"
 #include "core/calendar.h"
+#include "core/care.h"
 #include "core/nhs_number.h"
 
 #include <stdio.h>
@@ -243,7 +244,7 @@ int app_order_create(app_ctx *ctx, const void *arg, json_t **out)
     }
     char now[SEAM_ISO_LEN], expected[SEAM_ISO_LEN];
     seam_time_format(ctx->now, now);
-    seam_time due = cal_add_working_days(ctx->now, urgent ? 2 : 10);
+    seam_time due = care_order_expected(ctx->now, urgent);
     seam_time_format(due, expected);
     db_param p[] = {DBP_TEXT(icb),
                     DBP_TEXT(nhs),
@@ -403,7 +404,7 @@ int app_result_receive(app_ctx *ctx, const void *arg, json_t **out)
         return app_db_fail(ctx, rc);
     /* The test is the orderer's to review: never the GP's by default. */
     handoff_rule rule = rule_of("review_result", HANDOFF_SERVICE, "clinician");
-    seam_time due = cal_add_working_days(ctx->now, abnormal || urgent ? 1 : 3);
+    seam_time due = care_result_review_due(ctx->now, abnormal, urgent);
     if ((rc = app__task_move(ctx, "order_id", order_id, NULL, NULL, 0, 0, icb, NULL)) ||
         (rc = app__task_move(ctx, "result_id", id, &rule, svc.trust, svc.id, due, icb, NULL)) ||
         (rc = event_for(ctx, "result.received", "result", id, nhs, icb,
@@ -544,8 +545,20 @@ int app_result_act(app_ctx *ctx, const void *arg, json_t **out)
     handoff_rule rule;
     seam_time due = 0;
     const char *next_org = NULL;
+    /* The state machine (src/core/care.c) decides what may happen next. */
+    result_status st, to_st;
+    result_action ra;
+    if (result_action_parse(a->action, &ra) != 0) {
+        rc = app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "There is no result action %s.", a->action);
+        goto out;
+    }
+    if (result_status_parse(status, &st) != 0 || result_transition(st, ra, &to_st) != 0) {
+        rc = app_fail(ctx, SEAM_ECONFLICT, "illegal_transition", NULL,
+                      "A result that is %s cannot take that action (%s).", status, a->action);
+        goto out;
+    }
     if (strcmp(a->action, "review") == 0) {
-        int mine = (spec && strcmp(status, "to_review") == 0) || (gp && strcmp(status, "gp_to_review") == 0);
+        int mine = (spec && !result_held_by_practice(st)) || (gp && result_held_by_practice(st));
         if (!spec && !gp) {
             rc = app_fail(ctx, SEAM_EFORBIDDEN, "forbidden", NULL, "Results are reviewed by clinicians.");
             goto out;
@@ -560,7 +573,7 @@ int app_result_act(app_ctx *ctx, const void *arg, json_t **out)
             (rc = app__body_bool(ctx, a->body, "patient_told", 1, &flag, &have_flag)))
             goto out;
         set = "reviewed_by = $4, reviewed_at = $2, action_taken = $5, patient_told = $6";
-        to = "reviewed";
+        to = result_status_name(to_st);
         action = "result.reviewed";
     } else if (strcmp(a->action, "handover") == 0) {
         if (!spec) {
@@ -576,12 +589,12 @@ int app_result_act(app_ctx *ctx, const void *arg, json_t **out)
             goto out;
         set = "handover_reason = $5, handover_by = $4, handover_at = $2, handover_decision = NULL,"
               " handover_decline_reason = NULL, handover_decided_by = NULL, handover_decided_at = NULL";
-        to = "handover_requested";
+        to = result_status_name(to_st);
         action = "result.handover_requested";
         rule = rule_of("result_handover", HANDOFF_PRACTICE, "gp");
         next = &rule;
         next_org = practice;
-        due = cal_add_working_days(ctx->now, 2);
+        due = care_handover_due(ctx->now);
     } else if (strcmp(a->action, "accept") == 0 || strcmp(a->action, "decline") == 0) {
         if (!gp) {
             rc =
@@ -594,7 +607,7 @@ int app_result_act(app_ctx *ctx, const void *arg, json_t **out)
         }
         if (strcmp(a->action, "accept") == 0) {
             set = "handover_decision = 'accepted', handover_decided_by = $4, handover_decided_at = $2";
-            to = "gp_to_review";
+            to = result_status_name(to_st);
             action = "result.handover_accepted";
             rule = rule_of("review_result", HANDOFF_PRACTICE, "gp");
             next_org = practice;
@@ -603,13 +616,13 @@ int app_result_act(app_ctx *ctx, const void *arg, json_t **out)
                 goto out;
             set = "handover_decision = 'declined', handover_decline_reason = $7, handover_decided_by = $4,"
                   " handover_decided_at = $2";
-            to = "to_review";
+            to = result_status_name(to_st);
             action = "result.handover_declined";
             rule = rule_of("review_result", HANDOFF_SERVICE, "clinician");
             next_org = svc.trust;
         }
         next = &rule;
-        due = cal_add_working_days(ctx->now, abnormal || urgent ? 1 : 3);
+        due = care_result_review_due(ctx->now, abnormal, urgent);
     } else {
         rc = app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "There is no result action %s.", a->action);
         goto out;
@@ -653,7 +666,7 @@ int app__letter_due(app_ctx *ctx, const char *kind, const char *nhs, const char 
     int discharge = strcmp(kind, "discharge") == 0;
     /* Discharge summary within 24 hours; clinic letter within the service's
      * target in working days (the contract allows 10; Seam's default is 7). */
-    seam_time due = discharge ? event_at + 86400 : cal_add_working_days(event_at, svc->letter_days);
+    seam_time due = care_letter_due(discharge, event_at, svc->letter_days);
     char ev[SEAM_ISO_LEN], due_s[SEAM_ISO_LEN], now[SEAM_ISO_LEN];
     seam_time_format(event_at, ev);
     seam_time_format(due, due_s);
@@ -797,7 +810,7 @@ static int letter_send(app_ctx *ctx, long long id, json_t *body, json_t *cur)
     if (have_days && days < 0)
         return app_fail(ctx, SEAM_EINVALID, "invalid_value", "days_medication_supplied",
                         "Days of medication supplied cannot be negative.");
-    if (discharge && days < 7 && meds == NULL)
+    if (discharge && !care_discharge_medication_ok(days, meds != NULL))
         return app_fail(ctx, SEAM_EINVALID, "missing_field", "medication_changes",
                         "Fewer than 7 days of medication were supplied: say why in the medication changes.");
     json_t *actions = json_object_get(body, "gp_actions");
@@ -847,7 +860,7 @@ static int letter_send(app_ctx *ctx, long long id, json_t *body, json_t *cur)
     long long service_id = json_integer_value(json_object_get(json_object_get(cur, "service"), "id"));
     handoff_rule rule = rule_of("gp_actions", HANDOFF_PRACTICE, "gp");
     if ((rc = app__task_move(ctx, "letter_id", id, n ? &rule : NULL, practice, service_id,
-                             cal_add_working_days(ctx->now, 10), icb, NULL)))
+                             care_gp_actions_due(ctx->now), icb, NULL)))
         return rc;
     int late = strcmp(now, json_string_value(json_object_get(cur, "due_at"))) > 0;
     return event_for(ctx, "letter.sent", "letter", id, nhs, icb,
@@ -1248,7 +1261,7 @@ int app_follow_up_create(app_ctx *ctx, const void *arg, json_t **out)
             return app_fail(ctx, SEAM_EINVALID, "invalid_value", "pifu_months",
                             "Patient-initiated follow-up lasts 1 to 24 months.");
         start = ctx->now;
-        end = ctx->now + months * 30 * 86400LL;
+        end = care_pifu_end(ctx->now, (int)months);
         kind = "pifu";
         rule = rule_of("pifu_review", HANDOFF_SERVICE, "clinician");
     } else {
@@ -1700,7 +1713,7 @@ int app_measures_complete_care(app_ctx *ctx, const void *arg, json_t **out)
                     c->reviewed++;
                     seam_time rec, rev;
                     if (seam_time_parse(x1, &rec) == 0 && seam_time_parse(x2, &rev) == 0 &&
-                        rev <= cal_add_working_days(rec, abnormal ? 1 : 3))
+                        rev <= care_result_review_due(rec, abnormal, 0))
                         c->reviewed_in_time++;
                 }
             } else if (strcmp(m, "handover") == 0) {

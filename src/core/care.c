@@ -1,0 +1,126 @@
+/*
+ * care.c - complete-care rules (see care.h).  The state machine is one
+ * table, as in referral.c.
+ */
+#include "care.h"
+#include "calendar.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#define TO(s) ((s) + 1)
+
+static const unsigned char transitions[RES_STATUS_COUNT][RES_ACTION_COUNT] = {
+    [RES_TO_REVIEW] = {[RES_ACT_REVIEW] = TO(RES_REVIEWED), [RES_ACT_HANDOVER] = TO(RES_HANDOVER_REQUESTED)},
+    [RES_HANDOVER_REQUESTED] = {[RES_ACT_ACCEPT] = TO(RES_GP_TO_REVIEW), [RES_ACT_DECLINE] = TO(RES_TO_REVIEW)},
+    [RES_GP_TO_REVIEW] = {[RES_ACT_REVIEW] = TO(RES_REVIEWED)},
+    /* reviewed is terminal */
+};
+
+static const char *const status_names[RES_STATUS_COUNT] = {
+    [RES_TO_REVIEW] = "to_review",
+    [RES_HANDOVER_REQUESTED] = "handover_requested",
+    [RES_GP_TO_REVIEW] = "gp_to_review",
+    [RES_REVIEWED] = "reviewed",
+};
+
+static const char *const action_names[RES_ACTION_COUNT] = {
+    [RES_ACT_REVIEW] = "review",
+    [RES_ACT_HANDOVER] = "handover",
+    [RES_ACT_ACCEPT] = "accept",
+    [RES_ACT_DECLINE] = "decline",
+};
+
+static int lookup(const char *const *names, int n, const char *name)
+{
+    if (name == NULL)
+        return -1;
+    for (int i = 0; i < n; i++)
+        if (strcmp(names[i], name) == 0)
+            return i;
+    return -1;
+}
+
+const char *result_status_name(result_status s)
+{
+    return (unsigned)s < RES_STATUS_COUNT ? status_names[s] : NULL;
+}
+
+int result_status_parse(const char *name, result_status *out)
+{
+    int i = lookup(status_names, RES_STATUS_COUNT, name);
+    if (i < 0 || out == NULL)
+        return -1;
+    *out = (result_status)i;
+    return 0;
+}
+
+const char *result_action_name(result_action a)
+{
+    return (unsigned)a < RES_ACTION_COUNT ? action_names[a] : NULL;
+}
+
+int result_action_parse(const char *name, result_action *out)
+{
+    int i = lookup(action_names, RES_ACTION_COUNT, name);
+    if (i < 0 || out == NULL)
+        return -1;
+    *out = (result_action)i;
+    return 0;
+}
+
+int result_transition(result_status from, result_action a, result_status *to)
+{
+    if ((unsigned)from >= RES_STATUS_COUNT || (unsigned)a >= RES_ACTION_COUNT)
+        return -1;
+    unsigned char t = transitions[from][a];
+    if (t == 0)
+        return -1;
+    if (to != NULL)
+        *to = (result_status)(t - 1);
+    return 0;
+}
+
+int result_held_by_practice(result_status s)
+{
+    return s == RES_HANDOVER_REQUESTED || s == RES_GP_TO_REVIEW;
+}
+
+seam_time care_order_expected(seam_time ordered, int urgent)
+{
+    return cal_add_working_days(ordered, urgent ? 2 : 10);
+}
+
+seam_time care_result_review_due(seam_time from, int abnormal, int urgent)
+{
+    return cal_add_working_days(from, abnormal || urgent ? 1 : 3);
+}
+
+seam_time care_handover_due(seam_time requested)
+{
+    return cal_add_working_days(requested, 2);
+}
+
+seam_time care_letter_due(int discharge, seam_time event, int letter_days)
+{
+    if (discharge)
+        return event + 24 * 3600;
+    return cal_add_working_days(event, letter_days > 0 ? letter_days : 7);
+}
+
+seam_time care_gp_actions_due(seam_time sent)
+{
+    return cal_add_working_days(sent, 10);
+}
+
+int care_discharge_medication_ok(long long days_supplied, int explained)
+{
+    if (days_supplied < 0)
+        return 0;
+    return days_supplied >= 7 || explained;
+}
+
+seam_time care_pifu_end(seam_time start, int months)
+{
+    return start + (seam_time)months * 30 * 86400;
+}

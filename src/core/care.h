@@ -1,0 +1,63 @@
+/*
+ * care.h - complete-care rules, pure: the result review state machine and
+ * the due times of results, letters, GP actions and follow-ups.
+ *
+ *   to_review --review--> reviewed               (the ordering service)
+ *   to_review --handover--> handover_requested   (an explicit request to the GP)
+ *   handover_requested --accept--> gp_to_review  (the GP takes it on)
+ *   handover_requested --decline--> to_review    (back to the service)
+ *   gp_to_review --review--> reviewed            (the GP)
+ *
+ * reviewed is terminal.  A result is never the GP's unless the GP accepts.
+ */
+#ifndef SEAM_CARE_RULES_H
+#define SEAM_CARE_RULES_H
+
+#include "seam_time.h"
+
+typedef enum result_status {
+    RES_TO_REVIEW = 0,
+    RES_HANDOVER_REQUESTED,
+    RES_GP_TO_REVIEW,
+    RES_REVIEWED,
+    RES_STATUS_COUNT
+} result_status;
+
+typedef enum result_action {
+    RES_ACT_REVIEW = 0,
+    RES_ACT_HANDOVER,
+    RES_ACT_ACCEPT,
+    RES_ACT_DECLINE,
+    RES_ACTION_COUNT
+} result_action;
+
+/* "to_review", "handover_requested", "gp_to_review", "reviewed". */
+const char *result_status_name(result_status s);
+int result_status_parse(const char *name, result_status *out);
+/* "review", "handover", "accept", "decline". */
+const char *result_action_name(result_action a);
+int result_action_parse(const char *name, result_action *out);
+
+/* The state after a in state from: 0 and *to set, or -1 if illegal. */
+int result_transition(result_status from, result_action a, result_status *to);
+/* 1 when the practice (not the ordering service) holds a result in s. */
+int result_held_by_practice(result_status s);
+
+/* When an ordered test's result is expected: 2 working days if urgent, else 10. */
+seam_time care_order_expected(seam_time ordered, int urgent);
+/* When a result must be reviewed: 1 working day if abnormal or urgent, else 3. */
+seam_time care_result_review_due(seam_time from, int abnormal, int urgent);
+/* When the GP must answer a hand-over request: 2 working days. */
+seam_time care_handover_due(seam_time requested);
+/* When a letter is due: a discharge summary 24 hours after discharge; a
+ * clinic letter letter_days working days after the appointment. */
+seam_time care_letter_due(int discharge, seam_time event, int letter_days);
+/* When the GP must answer the actions a letter asks of them: 10 working days. */
+seam_time care_gp_actions_due(seam_time sent);
+/* A discharge with fewer than 7 days of medication needs an explanation:
+ * 1 when acceptable. */
+int care_discharge_medication_ok(long long days_supplied, int explained);
+/* The end of a patient-initiated follow-up window of months (30-day months). */
+seam_time care_pifu_end(seam_time start, int months);
+
+#endif
