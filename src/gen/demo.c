@@ -235,6 +235,150 @@ static int write_letter(app_ctx *ctx, const gen_options *opt, const svc_row *svc
     return rc;
 }
 
+static const char *const tests_by_specialty[N_SERVICES] = {
+    "Echocardiogram",      "Skin biopsy histology",
+    "Faecal calprotectin", "CT abdomen and pelvis",
+    "Anti-CCP antibodies", "MRI knee",
+    "Repeat PSA",          "Full lung function tests",
+};
+
+static int run_as(app_ctx *ctx, const char *user, app_fn fn, const void *arg, json_t **out)
+{
+    int rc = act_as(ctx, user);
+    return rc ? rc : run(ctx, fn, arg, out);
+}
+
+/* A test ordered in clinic: its result comes back to the clinic, which
+ * reviews it, now and then asking the GP to take it on. */
+static int simulate_result(app_ctx *ctx, const gen_options *opt, const svc_row *svc, long long referral_id,
+                           const char *nhs, seam_time t, const char *gp)
+{
+    seam_time now = opt->now;
+    if (!chance(30) || t >= now)
+        return 0;
+    ctx->now = t;
+    json_t *body = json_pack("{s:s,s:I,s:s,s:s,s:I}", "patient_nhs_number", nhs, "service_id", (json_int_t)svc->id,
+                             "test", tests_by_specialty[svc->spec], "urgency", chance(20) ? "urgent" : "routine",
+                             "referral_id", (json_int_t)referral_id);
+    json_t *out = NULL;
+    int rc = run_as(ctx, svc->clinician, app_order_create, body, &out);
+    json_decref(body);
+    long long order_id = rc ? 0 : json_integer_value(json_object_get(out, "id"));
+    json_decref(out);
+    if (rc)
+        return rc;
+    t = after_working_days(t, rnd_int(1, 8));
+    if (t >= now)
+        return 0;
+    ctx->now = t;
+    body = json_pack("{s:I,s:s,s:b}", "order_id", (json_int_t)order_id, "summary",
+                     "Report attached to the electronic record; see the conclusion.", "abnormal", chance(25));
+    out = NULL;
+    rc = run_as(ctx, svc->clinician, app_result_receive, body, &out);
+    json_decref(body);
+    long long result_id = rc ? 0 : json_integer_value(json_object_get(out, "id"));
+    json_decref(out);
+    if (rc)
+        return rc;
+    t = after_working_days(t, chance(10) ? rnd_int(4, 10) : rnd_int(0, 2));
+    if (t >= now)
+        return 0;
+    ctx->now = t;
+    const char *reviewer = svc->clinician;
+    if (chance(12)) {
+        json_t *b = json_pack("{s:s}", "reason", "Result relates to long-term monitoring the practice already does.");
+        app_id_body h = {result_id, "handover", b};
+        out = NULL;
+        rc = run_as(ctx, svc->clinician, app_result_act, &h, &out);
+        json_decref(out);
+        json_decref(b);
+        if (rc)
+            return rc;
+        t = after_working_days(t, rnd_int(0, 3));
+        if (t >= now)
+            return 0;
+        ctx->now = t;
+        int accept = chance(60);
+        b = accept ? json_object() : json_pack("{s:s}", "reason", "The clinic ordered it and should act on it.");
+        app_id_body d = {result_id, accept ? "accept" : "decline", b};
+        out = NULL;
+        rc = run_as(ctx, gp, app_result_act, &d, &out);
+        json_decref(out);
+        json_decref(b);
+        if (rc)
+            return rc;
+        if (accept)
+            reviewer = gp;
+        t = after_working_days(t, rnd_int(0, 2));
+        if (t >= now)
+            return 0;
+        ctx->now = t;
+    }
+    json_t *b = json_pack("{s:s,s:b}", "action_taken", "Reviewed; plan unchanged and documented.", "patient_told", 1);
+    app_id_body rv = {result_id, "review", b};
+    out = NULL;
+    rc = run_as(ctx, reviewer, app_result_act, &rv, &out);
+    json_decref(out);
+    json_decref(b);
+    return rc;
+}
+
+/* A follow-up the clinic arranges after an attendance. */
+static int simulate_follow_up(app_ctx *ctx, const gen_options *opt, const svc_row *svc, long long referral_id,
+                              seam_time t, const char *gp)
+{
+    seam_time now = opt->now;
+    int pifu = chance(30);
+    if (!chance(15) || t >= now)
+        return 0;
+    ctx->now = t;
+    json_t *body;
+    if (pifu) {
+        body = json_pack("{s:I,s:i}", "referral_id", (json_int_t)referral_id, "pifu_months", 6);
+    } else {
+        char ws[SEAM_DATE_LEN], we[SEAM_DATE_LEN];
+        seam_date_format(t + 28 * 86400, ws);
+        seam_date_format(t + 56 * 86400, we);
+        body = json_pack("{s:I,s:s,s:s}", "referral_id", (json_int_t)referral_id, "window_start", ws, "window_end", we);
+    }
+    json_t *out = NULL;
+    int rc = run_as(ctx, svc->clinician, app_follow_up_create, body, &out);
+    json_decref(body);
+    long long fid = rc ? 0 : json_integer_value(json_object_get(out, "id"));
+    json_decref(out);
+    if (rc)
+        return rc;
+    if (pifu) {
+        seam_time end = t + 180 * 86400LL;
+        if (end >= now)
+            return 0;
+        ctx->now = after_working_days(end, rnd_int(0, 3));
+        if (ctx->now >= now)
+            return 0;
+        app_id_body d = {fid, "discharge", NULL};
+        out = NULL;
+        rc = run_as(ctx, svc->clinician, app_follow_up_act, &d, &out);
+        json_decref(out);
+        /* The discharge letter that ends patient-initiated follow-up. */
+        return rc ? rc : write_letter(ctx, opt, svc, referral_id, ctx->now, gp);
+    }
+    t = after_working_days(t, chance(10) ? rnd_int(30, 50) : rnd_int(2, 15));
+    if (t >= now)
+        return 0;
+    ctx->now = t;
+    char iso[SEAM_ISO_LEN], booking[32];
+    snprintf(booking, sizeof(booking), "booking.%s", svc->trust == 0 ? "rza" : "rzb");
+    seam_time appt = working_time(t + 28 * 86400);
+    seam_time_format(appt - appt % 900, iso);
+    json_t *b = json_pack("{s:s}", "appointment_at", iso);
+    app_id_body bk = {fid, "book", b};
+    out = NULL;
+    rc = run_as(ctx, booking, app_follow_up_act, &bk, &out);
+    json_decref(out);
+    json_decref(b);
+    return rc;
+}
+
 /* Drives one referral from creation through the pathway until now. */
 static int simulate(app_ctx *ctx, const gen_options *opt, const char *nhs, int practice, svc_row *svcs, int n_svcs,
                     int s_idx)
@@ -345,9 +489,29 @@ static int simulate(app_ctx *ctx, const gen_options *opt, const char *nhs, int p
             if (t >= now)
                 return 0;
             ctx->now = t;
+            if (chance(6)) {
+                /* A missed appointment: the service rebooks or discharges; never the GP's to chase. */
+                snprintf(booking, sizeof(booking), "booking.%s", svc->trust == 0 ? "rza" : "rzb");
+                int rebook = chance(70);
+                rc = act(ctx, rebook ? booking : svc->clinician, id, "dna",
+                         json_pack("{s:s,s:s}", "decision", rebook ? "rebook" : "discharge", "comment",
+                                   rebook ? "Did not attend; offering another appointment."
+                                          : "Did not attend twice and did not respond; discharged with a letter."));
+                if (rc == 0 && !rebook)
+                    rc = write_letter(ctx, opt, svc, id, t, gp);
+                if (rc || !rebook)
+                    return rc;
+                status = "awaiting_booking";
+                continue;
+            }
             rc = act(ctx, svc->clinician, id, "attend", json_object());
             if (rc == 0)
                 rc = write_letter(ctx, opt, svc, id, t, gp);
+            if (rc == 0)
+                rc = simulate_result(ctx, opt, svc, id, nhs, t, gp);
+            if (rc == 0)
+                rc = simulate_follow_up(ctx, opt, svc, id, t, gp);
+            ctx->now = t;
             status = "attended";
         } else if (strcmp(status, "attended") == 0) {
             t = after_working_days(t, stall ? rnd_int(8, 25) : rnd_int(0, 5));
