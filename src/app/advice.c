@@ -171,22 +171,7 @@ static json_t *advice_json(app_ctx *ctx, const db_rows *r, int i)
 /* The visibility rule over aliases a, p, s (as refview_visibility). */
 static void advice_visibility(app_ctx *ctx, sqlb *b)
 {
-    const char *role = ctx->user.role;
-    if (app_role_is_practice(role)) {
-        sqlb_add(b, " AND p.practice_code = $?");
-        sqlb_param(b, DBP_TEXT(ctx->user.org_code));
-    } else if (app_role_is_trust(role)) {
-        sqlb_add(b, " AND s.trust_code = $?");
-        sqlb_param(b, DBP_TEXT(ctx->user.org_code));
-    } else if (strcmp(role, "patient") == 0) {
-        sqlb_add(b, " AND p.nhs_number = $?");
-        sqlb_param(b, DBP_TEXT(ctx->user.nhs_number));
-    } else if (strcmp(role, "icb_analyst") == 0) {
-        sqlb_add(b, " AND a.icb_code = $?");
-        sqlb_param(b, DBP_TEXT(ctx->user.icb_code));
-    } else if (strcmp(role, "admin") != 0 && strcmp(role, "system") != 0) {
-        sqlb_add(b, " AND 1 = 0");
-    }
+    app__visibility(ctx, b, " AND s.trust_code = $?", "a.icb_code");
 }
 
 /* Loads one visible advice request (without thread).  SEAM_ENOTFOUND is

@@ -38,22 +38,7 @@ static int is_specialist(const char *role)
 /* Who may see an object about patient p at service s. */
 static void care_visibility(app_ctx *ctx, sqlb *b)
 {
-    const char *role = ctx->user.role;
-    if (app_role_is_practice(role)) {
-        sqlb_add(b, " AND p.practice_code = $?");
-        sqlb_param(b, DBP_TEXT(ctx->user.org_code));
-    } else if (app_role_is_trust(role)) {
-        sqlb_add(b, " AND s.trust_code = $?");
-        sqlb_param(b, DBP_TEXT(ctx->user.org_code));
-    } else if (strcmp(role, "patient") == 0) {
-        sqlb_add(b, " AND p.nhs_number = $?");
-        sqlb_param(b, DBP_TEXT(ctx->user.nhs_number));
-    } else if (strcmp(role, "icb_analyst") == 0) {
-        sqlb_add(b, " AND p.icb_code = $?");
-        sqlb_param(b, DBP_TEXT(ctx->user.icb_code));
-    } else if (strcmp(role, "admin") != 0 && strcmp(role, "system") != 0) {
-        sqlb_add(b, " AND 1 = 0");
-    }
+    app__visibility(ctx, b, " AND s.trust_code = $?", "p.icb_code");
 }
 
 /* The open task of a subject as owner/due/overdue/escalation fields. */
@@ -1586,54 +1571,16 @@ static cc_row *cc_find(cc_row *rows, int n, long long id)
 int app_measures_complete_care(app_ctx *ctx, const void *arg, json_t **out)
 {
     const app_measures_args *a = arg;
-    const char *role = ctx->user.role;
-    const char *trust = a->trust && *a->trust ? a->trust : NULL;
-    if (app_role_is_trust(role)) {
-        if (trust && strcmp(trust, ctx->user.org_code) != 0)
-            return app_fail(ctx, SEAM_ENOTFOUND, "not_found", "trust", "Your measures are your own trust's.");
-        trust = ctx->user.org_code;
-    } else if (strcmp(role, "icb_analyst") == 0 || strcmp(role, "admin") == 0) {
-        if (trust == NULL)
-            return app_fail(ctx, SEAM_EINVALID, "missing_field", "trust", "Select a trust (trust=ODS code).");
-    } else {
-        return app_fail(ctx, SEAM_EFORBIDDEN, "forbidden", NULL,
-                        "Complete-care measures are for trust staff, interface leads and the ICB.");
-    }
-    seam_time from, to;
-    if (a->to && *a->to) {
-        if (seam_time_parse(a->to, &to) != 0)
-            return app_fail(ctx, SEAM_EBADREQ, "bad_parameter", "to", "to must be a date such as 2026-11-30.");
-        if (strlen(a->to) == 10)
-            to += 86400;
-    } else {
-        to = (seam_time_day(ctx->now) + 1) * 86400;
-    }
-    if (a->from && *a->from) {
-        if (seam_time_parse(a->from, &from) != 0)
-            return app_fail(ctx, SEAM_EBADREQ, "bad_parameter", "from", "from must be a date such as 2026-01-01.");
-    } else {
-        from = to - 365 * 86400LL;
-    }
-    char from_s[SEAM_ISO_LEN], to_s[SEAM_ISO_LEN], now[SEAM_ISO_LEN], from_d[SEAM_DATE_LEN], to_d[SEAM_DATE_LEN];
-    seam_time_format(from, from_s);
-    seam_time_format(to, to_s);
-    seam_time_format(ctx->now, now);
-    seam_date_format(from, from_d);
-    seam_date_format(to - 1, to_d);
-    db_rows *r;
-    db_param tp[] = {DBP_TEXT(trust), DBP_TEXT(ctx->user.icb_code), DBP_TEXT(role)};
-    int rc = db_query(ctx->db,
-                      "SELECT code, name FROM organisations WHERE code = $1 AND kind = 'trust'"
-                      " AND ($3 <> 'icb_analyst' OR icb_code = $2)",
-                      3, tp, &r);
+    measures_scope scope;
+    int rc = app__measures_scope(ctx, a, "Complete-care", &scope);
     if (rc)
-        return app_db_fail(ctx, rc);
-    if (db_nrows(r) == 0) {
-        db_rows_free(r);
-        return app_fail(ctx, SEAM_ENOTFOUND, "not_found", "trust", "There is no trust %s in your ICB.", trust);
-    }
-    json_t *trust_json = json_pack("{s:s,s:s}", "code", db_get(r, 0, 0), "name", db_get(r, 0, 1));
-    db_rows_free(r);
+        return rc;
+    const char *trust = scope.trust;
+    const char *from_s = scope.from_s, *to_s = scope.to_s, *from_d = scope.from_d, *to_d = scope.to_d;
+    json_t *trust_json = scope.trust_json;
+    char now[SEAM_ISO_LEN];
+    seam_time_format(ctx->now, now);
+    db_rows *r;
     db_param sp[] = {DBP_TEXT(trust)};
     if ((rc = db_query(ctx->db, "SELECT id, name FROM services WHERE trust_code = $1 ORDER BY name", 1, sp, &r))) {
         json_decref(trust_json);

@@ -5,6 +5,7 @@
  * log, for the trust's interface lead and the ICB.
  */
 #include "app/app.h"
+#include "app/referral_view.h"
 #include "common/rc.h"
 #include "core/calendar.h"
 
@@ -93,9 +94,8 @@ static int add_hours(row *r, double h)
     return 0;
 }
 
-int app_measures_interface(app_ctx *ctx, const void *arg, json_t **out)
+int app__measures_scope(app_ctx *ctx, const app_measures_args *a, const char *what, measures_scope *m)
 {
-    const app_measures_args *a = arg;
     const char *role = ctx->user.role;
     const char *trust = a->trust && *a->trust ? a->trust : NULL;
     if (app_role_is_trust(role)) {
@@ -107,10 +107,9 @@ int app_measures_interface(app_ctx *ctx, const void *arg, json_t **out)
             return app_fail(ctx, SEAM_EINVALID, "missing_field", "trust", "Select a trust (trust=ODS code).");
     } else {
         return app_fail(ctx, SEAM_EFORBIDDEN, "forbidden", NULL,
-                        "Interface measures are for trust staff, interface leads and the ICB.");
+                        "%s measures are for trust staff, interface leads and the ICB.", what);
     }
     seam_time from, to;
-    char from_s[SEAM_ISO_LEN], to_s[SEAM_ISO_LEN];
     if (a->to && *a->to) {
         if (seam_time_parse(a->to, &to) != 0)
             return app_fail(ctx, SEAM_EBADREQ, "bad_parameter", "to", "to must be a date such as 2026-11-30.");
@@ -127,12 +126,11 @@ int app_measures_interface(app_ctx *ctx, const void *arg, json_t **out)
     }
     if (to <= from)
         return app_fail(ctx, SEAM_EBADREQ, "bad_parameter", "from", "from must be before to.");
-    seam_time_format(from, from_s);
-    seam_time_format(to, to_s);
+    seam_time_format(from, m->from_s);
+    seam_time_format(to, m->to_s);
     /* Shown as dates: the first and the last day counted. */
-    char from_d[SEAM_DATE_LEN], to_d[SEAM_DATE_LEN];
-    seam_date_format(from, from_d);
-    seam_date_format(to - 1, to_d);
+    seam_date_format(from, m->from_d);
+    seam_date_format(to - 1, m->to_d);
 
     db_rows *r;
     db_param tp[] = {DBP_TEXT(trust), DBP_TEXT(ctx->user.icb_code), DBP_TEXT(role)};
@@ -146,8 +144,23 @@ int app_measures_interface(app_ctx *ctx, const void *arg, json_t **out)
         db_rows_free(r);
         return app_fail(ctx, SEAM_ENOTFOUND, "not_found", "trust", "There is no trust %s in your ICB.", trust);
     }
-    json_t *trust_json = json_pack("{s:s,s:s}", "code", db_get(r, 0, 0), "name", db_get(r, 0, 1));
+    snprintf(m->trust, sizeof(m->trust), "%s", db_get(r, 0, 0));
+    m->trust_json = json_pack("{s:s,s:s}", "code", db_get(r, 0, 0), "name", db_get(r, 0, 1));
     db_rows_free(r);
+    return 0;
+}
+
+int app_measures_interface(app_ctx *ctx, const void *arg, json_t **out)
+{
+    const app_measures_args *a = arg;
+    measures_scope m;
+    int rc = app__measures_scope(ctx, a, "Interface", &m);
+    if (rc)
+        return rc;
+    const char *trust = m.trust;
+    const char *from_s = m.from_s, *to_s = m.to_s, *from_d = m.from_d, *to_d = m.to_d;
+    json_t *trust_json = m.trust_json;
+    db_rows *r;
 
     db_param sp[] = {DBP_TEXT(trust)};
     rc = db_query(ctx->db, "SELECT id, name FROM services WHERE trust_code = $1 ORDER BY name", 1, sp, &r);

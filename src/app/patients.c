@@ -7,6 +7,7 @@
  * themself.  Every disclosure is audited.
  */
 #include "app/app.h"
+#include "app/referral_view.h"
 #include "app/sqlb.h"
 #include "common/rc.h"
 #include "core/nhs_number.h"
@@ -21,23 +22,10 @@
 
 static void visibility(app_ctx *ctx, sqlb *b)
 {
-    const char *role = ctx->user.role;
-    if (app_role_is_practice(role)) {
-        sqlb_add(b, " AND p.practice_code = $?");
-        sqlb_param(b, DBP_TEXT(ctx->user.org_code));
-    } else if (app_role_is_trust(role)) {
-        sqlb_add(b, " AND EXISTS (SELECT 1 FROM referrals r JOIN services s ON s.id = r.service_id"
-                    " WHERE r.patient_nhs_number = p.nhs_number AND s.trust_code = $?)");
-        sqlb_param(b, DBP_TEXT(ctx->user.org_code));
-    } else if (strcmp(role, "patient") == 0) {
-        sqlb_add(b, " AND p.nhs_number = $?");
-        sqlb_param(b, DBP_TEXT(ctx->user.nhs_number));
-    } else if (strcmp(role, "icb_analyst") == 0) {
-        sqlb_add(b, " AND p.icb_code = $?");
-        sqlb_param(b, DBP_TEXT(ctx->user.icb_code));
-    } else if (strcmp(role, "admin") != 0) {
-        sqlb_add(b, " AND 1 = 0");
-    }
+    app__visibility(ctx, b,
+                    " AND EXISTS (SELECT 1 FROM referrals r JOIN services s ON s.id = r.service_id"
+                    " WHERE r.patient_nhs_number = p.nhs_number AND s.trust_code = $?)",
+                    "p.icb_code");
 }
 
 static json_t *patient_json(const db_rows *r, int i)

@@ -184,29 +184,35 @@ static json_t *ref_json(app_ctx *ctx, const db_rows *r, int i)
     return o;
 }
 
-void refview_visibility(app_ctx *ctx, sqlb *b)
+void app__visibility(app_ctx *ctx, sqlb *b, const char *trust_clause, const char *icb_column)
 {
     const char *role = ctx->user.role;
     if (app_role_is_practice(role)) {
         sqlb_add(b, " AND p.practice_code = $?");
         sqlb_param(b, DBP_TEXT(ctx->user.org_code));
     } else if (app_role_is_trust(role)) {
-        /* The trust's services' referrals, and the onward referrals it made. */
-        sqlb_add(b, " AND (s.trust_code = $?");
-        sqlb_param(b, DBP_TEXT(ctx->user.org_code));
-        sqlb_add(b, " OR r.requester_org = $?)");
+        /* Every "$?" in one sqlb_add takes the same number: one parameter. */
+        sqlb_add(b, trust_clause);
         sqlb_param(b, DBP_TEXT(ctx->user.org_code));
     } else if (strcmp(role, "patient") == 0) {
         sqlb_add(b, " AND p.nhs_number = $?");
         sqlb_param(b, DBP_TEXT(ctx->user.nhs_number));
     } else if (strcmp(role, "icb_analyst") == 0) {
-        sqlb_add(b, " AND r.icb_code = $?");
+        sqlb_add(b, " AND ");
+        sqlb_add(b, icb_column);
+        sqlb_add(b, " = $?");
         sqlb_param(b, DBP_TEXT(ctx->user.icb_code));
     } else if (strcmp(role, "admin") == 0 || strcmp(role, "system") == 0) {
         /* sees everything; every read is audited */
     } else {
         sqlb_add(b, " AND 1 = 0");
     }
+}
+
+void refview_visibility(app_ctx *ctx, sqlb *b)
+{
+    /* The trust's services' referrals, and the onward referrals it made. */
+    app__visibility(ctx, b, " AND (s.trust_code = $? OR r.requester_org = $?)", "r.icb_code");
 }
 
 int refview_load(app_ctx *ctx, long long id, json_t **out)

@@ -11,6 +11,15 @@
 #include "core/advice.h"
 #include "core/handoff.h"
 
+/*
+ * Appends who may see a row about patient p at service s: a practice its
+ * registered patients, a trust what trust_clause says (" AND ...", its
+ * "$?" all bound to the trust's code), a patient themself, an ICB analyst
+ * rows whose icb_column is their ICB, admin and the system everything;
+ * anyone else nothing.  The one rule behind every list and read.
+ */
+void app__visibility(app_ctx *ctx, sqlb *b, const char *trust_clause, const char *icb_column);
+
 /* Appends the caller's visibility rule (" AND ...") over aliases r (referral),
  * p (patient), s (current service). */
 void refview_visibility(app_ctx *ctx, sqlb *b);
@@ -60,6 +69,17 @@ int app__task_move(app_ctx *ctx, const char *subject_col, long long subject_id, 
 int app__advice_open(app_ctx *ctx, const char *nhs, const char *icb, const char *practice, const svc_info *svc,
                      advice_priority prio, const char *question, int consent, long long from_referral,
                      const char *requested_at, const char *requester, const char *requester_org, long long *id_out);
+
+/* The trust and period a measures request is about, checked against the
+ * caller's role (trust staff: their own trust; ICB analyst and admin: any
+ * trust of the ICB, named).  what names the measures in a refusal. */
+typedef struct measures_scope {
+    char trust[16];
+    char from_s[SEAM_ISO_LEN], to_s[SEAM_ISO_LEN];   /* [from, to) as instants */
+    char from_d[SEAM_DATE_LEN], to_d[SEAM_DATE_LEN]; /* first and last day counted */
+    json_t *trust_json;                              /* {"code","name"}; the caller owns it */
+} measures_scope;
+int app__measures_scope(app_ctx *ctx, const app_measures_args *a, const char *what, measures_scope *m);
 
 /* The escalation level name a task at level has reached. */
 const char *refview_escalated_to(int level);
