@@ -431,20 +431,16 @@ int app_advice_list(app_ctx *ctx, const void *arg, json_t **out)
     sqlb q;
     sqlb_init(&q);
     sqlb_add(&q, "SELECT count(*)");
-    memcpy(q.sql + q.len, w.sql, w.len + 1);
-    q.len += w.len;
-    memcpy(q.p, w.p, sizeof(w.p));
-    q.n = w.n;
+    sqlb_append(&q, &w);
     long long total;
+    if (q.overflow)
+        return app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Query too long.");
     int rc = db_query_int(ctx->db, q.sql, q.n, q.p, 0, &total);
     if (rc)
         return app_db_fail(ctx, rc);
     sqlb_init(&q);
     sqlb_add(&q, "SELECT" ADV_COLUMNS);
-    memcpy(q.sql + q.len, w.sql, w.len + 1);
-    q.len += w.len;
-    memcpy(q.p, w.p, sizeof(w.p));
-    q.n = w.n;
+    sqlb_append(&q, &w);
     sqlb_add(&q, " ORDER BY CASE WHEN t.due_at IS NULL THEN 1 ELSE 0 END, t.due_at, a.id DESC LIMIT $?");
     sqlb_param(&q, DBP_INT(a->page_size));
     sqlb_add(&q, " OFFSET $?");

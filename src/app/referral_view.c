@@ -267,13 +267,9 @@ int refview_list(app_ctx *ctx, const app_list_args *a, json_t **out)
     sqlb_init(&count);
     sqlb_add(&count, "SELECT count(*)" REF_FROM);
     /* Reuse the WHERE text with the same parameter numbers. */
-    sqlb_add(&count, "");
-    if (count.len + w.len + 1 >= SQLB_MAX_SQL)
+    sqlb_append(&count, &w);
+    if (count.overflow)
         return app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Query too long.");
-    memcpy(count.sql + count.len, w.sql, w.len + 1);
-    count.len += w.len;
-    memcpy(count.p, w.p, sizeof(w.p));
-    count.n = w.n;
 
     long long total;
     int rc = db_query_int(ctx->db, count.sql, count.n, count.p, 0, &total);
@@ -283,10 +279,7 @@ int refview_list(app_ctx *ctx, const app_list_args *a, json_t **out)
     sqlb q;
     sqlb_init(&q);
     sqlb_add(&q, "SELECT" REF_COLUMNS REF_FROM);
-    memcpy(q.sql + q.len, w.sql, w.len + 1);
-    q.len += w.len;
-    memcpy(q.p, w.p, sizeof(w.p));
-    q.n = w.n;
+    sqlb_append(&q, &w);
     sqlb_add(&q, " ORDER BY CASE WHEN t.due_at IS NULL THEN 1 ELSE 0 END, t.due_at, r.id DESC LIMIT $?");
     sqlb_param(&q, DBP_INT(a->page_size));
     sqlb_add(&q, " OFFSET $?");

@@ -63,4 +63,19 @@ static inline void sqlb_param(sqlb *b, db_param p)
     b->p[b->n++] = p;
 }
 
+/* Appends w's text and parameters to b, keeping w's parameter numbers:
+ * b must have no parameters of its own yet (a SELECT head before a shared
+ * WHERE).  Sets overflow rather than writing past the end. */
+static inline void sqlb_append(sqlb *b, const sqlb *w)
+{
+    if (b->n != 0 || b->len + w->len + 1 > SQLB_MAX_SQL || w->overflow) {
+        b->overflow = 1;
+        return;
+    }
+    memcpy(b->sql + b->len, w->sql, w->len + 1);
+    b->len += w->len;
+    memcpy(b->p, w->p, sizeof(w->p));
+    b->n = w->n;
+}
+
 #endif

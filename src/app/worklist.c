@@ -66,11 +66,10 @@ int app_worklist(app_ctx *ctx, const void *arg, json_t **out)
     sqlb q;
     sqlb_init(&q);
     sqlb_add(&q, "SELECT count(*)");
-    memcpy(q.sql + q.len, w.sql, w.len + 1);
-    q.len += w.len;
-    memcpy(q.p, w.p, sizeof(w.p));
-    q.n = w.n;
+    sqlb_append(&q, &w);
     long long total;
+    if (q.overflow)
+        return app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Query too long.");
     int rc = db_query_int(ctx->db, q.sql, q.n, q.p, 0, &total);
     if (rc)
         return app_db_fail(ctx, rc);
@@ -85,10 +84,7 @@ int app_worklist(app_ctx *ctx, const void *arg, json_t **out)
                  " CASE WHEN t.referral_id IS NOT NULL THEN 'referral' WHEN t.advice_id IS NOT NULL THEN 'advice'"
                  " WHEN t.order_id IS NOT NULL THEN 'order' WHEN t.result_id IS NOT NULL THEN 'result'"
                  " WHEN t.letter_id IS NOT NULL THEN 'letter' ELSE 'follow_up' END");
-    memcpy(q.sql + q.len, w.sql, w.len + 1);
-    q.len += w.len;
-    memcpy(q.p, w.p, sizeof(w.p));
-    q.n = w.n;
+    sqlb_append(&q, &w);
     /* Overdue first, then most escalated, then earliest due.  Priority is
      * already in the due time: urgent and two-week-wait targets are tighter. */
     sqlb_add(&q, " ORDER BY CASE WHEN t.due_at < $? THEN 0 ELSE 1 END, t.escalation_level DESC, t.due_at, t.id");
