@@ -849,6 +849,11 @@ static enum MHD_Result handle_static(route_ctx *rc)
     if (strncmp(url, "/nhsuk/", 7) == 0) {
         root = g_cfg->nhsuk_root;
         url += 6;
+    } else if (strncmp(url, "/vendor/chart.js/", 17) == 0) {
+        /* Chart.js for the measures charts, beside nhsuk-frontend in node_modules. */
+        snprintf(assets, sizeof(assets), "%s/../../chart.js/dist", g_cfg->nhsuk_root);
+        root = assets;
+        url += 16;
     } else if (strncmp(url, "/assets/", 8) == 0) {
         /* The NHS.UK stylesheet refers to its icons as /assets/... */
         snprintf(assets, sizeof(assets), "%s/nhsuk", g_cfg->nhsuk_root);

@@ -74,11 +74,31 @@ static const struct {
      "id, icb_code, kind, status, patient_nhs_number, service_id, referral_id, window_start, window_end,"
      " appointment_at, created_by, created_at, version",
      13, "id", 1},
+    {"ptl_imports",
+     "id, trust_code, filename, sha256, started_at, finished_at, status, rows_read, inserted, updated, unchanged,"
+     " rejected, patients_created, imported_by",
+     14, "id", 1},
+    {"pathways",
+     "id, icb_code, patient_nhs_number, trust_code, service_id, ppi, ppi_issuer, referral_id,"
+     " treatment_function_code, referral_priority, referral_received, clock_start, clock_start_day, clock_stop,"
+     " clock_stop_day, rtt_status, open, waiting_list_type, priority, priority_set_at, priority_set_by,"
+     " priority_reason, treat_by, review_date, last_activity, next_activity, imd_decile, ethnic_group, sex,"
+     " birth_day, source, import_id, created_at, updated_at, version",
+     35, "id", 1},
+    {"priority_reviews",
+     "id, icb_code, pathway_id, patient_nhs_number, service_id, status, reason, requested_by, requested_org,"
+     " requested_at, due_at, outcome, answer, from_priority, to_priority, answered_by, answered_at, read_at, version",
+     19, "id", 1},
+    {"priority_changes",
+     "id, icb_code, pathway_id, at, by_username, from_priority, to_priority, reason, treat_by, review_date,"
+     " review_id",
+     11, "id", 1},
     {"tasks",
      "id, icb_code, referral_id, advice_id, kind, owner_org, owner_service_id, owner_role, due_at, state, "
      "escalation_level,"
-     " created_at, closed_at, closed_by, patient_nhs_number, service_id, order_id, result_id, letter_id, follow_up_id",
-     20, "id", 1},
+     " created_at, closed_at, closed_by, patient_nhs_number, service_id, order_id, result_id, letter_id, follow_up_id,"
+     " review_id",
+     21, "id", 1},
     {"events",
      "id, icb_code, at, actor, actor_role, actor_org, on_behalf_of, action, object_type, object_id,"
      " patient_nhs_number, before_json, after_json, detail",
@@ -95,12 +115,14 @@ static int empty_target(db *to)
     if (db_dialect_of(to) == DB_POSTGRES)
         return db_exec_script(to, "TRUNCATE organisations, services, users, patients, referrals, advice_requests,"
                                   " advice_messages, attachments, result_orders, results, unmatched_results,"
-                                  " letters, letter_actions, fit_notes, follow_ups, tasks, events, idempotency,"
-                                  " settings");
+                                  " letters, letter_actions, fit_notes, follow_ups, ptl_imports, pathways,"
+                                  " priority_reviews, priority_changes, tasks, events, idempotency, settings");
     /* SQLite: the audit log refuses DELETE; lift the guard for this
      * transaction only (DDL is transactional in SQLite). */
     return db_exec_script(to, "DROP TRIGGER events_no_delete;"
-                              "DELETE FROM idempotency; DELETE FROM events; DELETE FROM tasks; DELETE FROM attachments;"
+                              "DELETE FROM idempotency; DELETE FROM events; DELETE FROM tasks; DELETE FROM priority_changes;"
+                              "DELETE FROM priority_reviews; DELETE FROM pathways; DELETE FROM ptl_imports;"
+                              "DELETE FROM attachments;"
                               "DELETE FROM advice_messages; DELETE FROM unmatched_results; DELETE FROM fit_notes;"
                               "DELETE FROM letter_actions; DELETE FROM follow_ups; DELETE FROM letters;"
                               "DELETE FROM results; DELETE FROM result_orders; DELETE FROM advice_requests;"

@@ -282,6 +282,66 @@ static const char *const migration_4 =
     " window_start TEXT NOT NULL, window_end TEXT NOT NULL, appointment_at TEXT, created_by TEXT NOT NULL,"
     " created_at TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 1);";
 
+/* The shared waiting list: RTT pathways (from Seam's own referrals and
+ * from trusts' PTL imports), clinical priority and its history, priority
+ * reviews asked by GPs (a task subject), and the record of each import.
+ * Patient demographics used by the inequality measures are copied onto
+ * the pathway when it is written, so national measures scan one index. */
+static const char *const migration_5 =
+    "ALTER TABLE tasks ADD COLUMN review_id INTEGER;"
+    "CREATE UNIQUE INDEX tasks_one_open_review ON tasks (review_id) WHERE state = 'open';"
+    "CREATE TABLE ptl_imports ("
+    " id {{ID}}, trust_code TEXT NOT NULL REFERENCES organisations(code), filename TEXT NOT NULL,"
+    " sha256 TEXT, started_at TEXT NOT NULL, finished_at TEXT, status TEXT NOT NULL,"
+    " rows_read INTEGER NOT NULL DEFAULT 0, inserted INTEGER NOT NULL DEFAULT 0,"
+    " updated INTEGER NOT NULL DEFAULT 0, unchanged INTEGER NOT NULL DEFAULT 0,"
+    " rejected INTEGER NOT NULL DEFAULT 0, patients_created INTEGER NOT NULL DEFAULT 0,"
+    " imported_by TEXT NOT NULL);"
+    "CREATE TABLE pathways ("
+    " id {{ID}}, icb_code TEXT NOT NULL,"
+    " patient_nhs_number TEXT NOT NULL REFERENCES patients(nhs_number),"
+    " trust_code TEXT NOT NULL REFERENCES organisations(code),"
+    " service_id INTEGER NOT NULL REFERENCES services(id),"
+    " ppi TEXT NOT NULL, ppi_issuer TEXT NOT NULL,"
+    " referral_id INTEGER REFERENCES referrals(id),"
+    " treatment_function_code TEXT NOT NULL,"
+    " referral_priority TEXT,"
+    " referral_received TEXT NOT NULL,"
+    " clock_start TEXT NOT NULL, clock_start_day INTEGER NOT NULL,"
+    " clock_stop TEXT, clock_stop_day INTEGER,"
+    " rtt_status TEXT NOT NULL,"
+    " open INTEGER NOT NULL,"
+    " waiting_list_type TEXT,"
+    " priority TEXT, priority_set_at TEXT, priority_set_by TEXT, priority_reason TEXT,"
+    " treat_by TEXT, review_date TEXT,"
+    " last_activity TEXT, next_activity TEXT,"
+    " imd_decile INTEGER, ethnic_group TEXT, sex TEXT, birth_day INTEGER,"
+    " source TEXT NOT NULL CHECK (source IN ('seam','import')), import_id INTEGER,"
+    " created_at TEXT NOT NULL, updated_at TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 1,"
+    " UNIQUE (trust_code, ppi));"
+    "CREATE INDEX pathways_trust ON pathways (trust_code, open, clock_start_day);"
+    "CREATE INDEX pathways_service ON pathways (service_id, open, clock_start_day);"
+    "CREATE INDEX pathways_icb ON pathways (icb_code, open, clock_start_day);"
+    "CREATE INDEX pathways_patient ON pathways (patient_nhs_number);"
+    "CREATE INDEX pathways_referral ON pathways (referral_id);"
+    "CREATE INDEX pathways_measures ON pathways (open, clock_start_day, imd_decile, ethnic_group, sex, birth_day);"
+    "CREATE TABLE priority_changes ("
+    " id {{ID}}, icb_code TEXT NOT NULL, pathway_id INTEGER NOT NULL REFERENCES pathways(id),"
+    " at TEXT NOT NULL, by_username TEXT NOT NULL, from_priority TEXT, to_priority TEXT NOT NULL,"
+    " reason TEXT NOT NULL, treat_by TEXT, review_date TEXT, review_id INTEGER);"
+    "CREATE INDEX priority_changes_pathway ON priority_changes (pathway_id, id);"
+    "CREATE TABLE priority_reviews ("
+    " id {{ID}}, icb_code TEXT NOT NULL, pathway_id INTEGER NOT NULL REFERENCES pathways(id),"
+    " patient_nhs_number TEXT NOT NULL, service_id INTEGER NOT NULL REFERENCES services(id),"
+    " status TEXT NOT NULL CHECK (status IN ('open','answered','withdrawn')),"
+    " reason TEXT NOT NULL, requested_by TEXT NOT NULL, requested_org TEXT NOT NULL,"
+    " requested_at TEXT NOT NULL, due_at TEXT NOT NULL,"
+    " outcome TEXT CHECK (outcome IN ('reprioritised','unchanged')), answer TEXT,"
+    " from_priority TEXT, to_priority TEXT, answered_by TEXT, answered_at TEXT, read_at TEXT,"
+    " version INTEGER NOT NULL DEFAULT 1);"
+    "CREATE INDEX priority_reviews_pathway ON priority_reviews (pathway_id, id);"
+    "CREATE INDEX priority_reviews_org ON priority_reviews (requested_org, status);";
+
 typedef struct migration {
     int version;
     const char *name;
@@ -294,6 +354,7 @@ static const migration migrations[] = {
     {2, "append-only audit log", migration_2_sqlite, migration_2_postgres},
     {3, "advice and guidance, onward referral, return reason codes", migration_3, migration_3},
     {4, "complete care: results, letters, fit notes, follow-ups", migration_4, migration_4},
+    {5, "shared waiting list: pathways, clinical priority, priority reviews, PTL imports", migration_5, migration_5},
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
