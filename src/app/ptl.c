@@ -780,70 +780,80 @@ static int pathway_lookup(ptl_run *r, existing *e, int *found)
     return 0;
 }
 
-static void seen_put(ptl_run *r, long long id, long long line)
+/* The line of a written PPI, remembered in a fixed table keyed by a hash
+ * of the PPI (a later PPI with the same slot overwrites it). */
+static unsigned long long ppi_hash(const char *ppi)
+{
+    unsigned long long h = 1469598103934665603ULL;
+    for (; *ppi; ppi++)
+        h = (h ^ (unsigned char)*ppi) * 1099511628211ULL;
+    return h | 1;
+}
+
+static void seen_put(ptl_run *r, const char *ppi, long long line)
 {
     if (r->seen == NULL)
         r->seen = calloc(SEEN_SLOTS, sizeof(*r->seen)); /* pages are touched only as used */
     if (r->seen) {
-        r->seen[id & (SEEN_SLOTS - 1)].id = id;
-        r->seen[id & (SEEN_SLOTS - 1)].line = line;
+        unsigned long long h = ppi_hash(ppi);
+        r->seen[h & (SEEN_SLOTS - 1)].id = (long long)h;
+        r->seen[h & (SEEN_SLOTS - 1)].line = line;
     }
 }
 
-static long long seen_get(const ptl_run *r, long long id)
+static long long seen_get(const ptl_run *r, const char *ppi)
 {
-    if (r->seen && r->seen[id & (SEEN_SLOTS - 1)].id == id)
-        return r->seen[id & (SEEN_SLOTS - 1)].line;
+    unsigned long long h = ppi_hash(ppi);
+    if (r->seen && r->seen[h & (SEEN_SLOTS - 1)].id == (long long)h)
+        return r->seen[h & (SEEN_SLOTS - 1)].line;
     return 0;
 }
 
-#define UPSERT_CHANGED                                                                                                 \
-    "(pathways.icb_code IS DISTINCT FROM excluded.icb_code OR pathways.service_id IS DISTINCT FROM "                   \
-    "excluded.service_id"                                                                                              \
-    " OR pathways.ppi_issuer IS DISTINCT FROM excluded.ppi_issuer"                                                     \
-    " OR pathways.treatment_function_code IS DISTINCT FROM excluded.treatment_function_code"                           \
-    " OR pathways.referral_priority IS DISTINCT FROM excluded.referral_priority"                                       \
-    " OR pathways.referral_received IS DISTINCT FROM excluded.referral_received"                                       \
-    " OR pathways.clock_start IS DISTINCT FROM excluded.clock_start"                                                   \
-    " OR pathways.clock_stop IS DISTINCT FROM excluded.clock_stop"                                                     \
-    " OR pathways.rtt_status IS DISTINCT FROM excluded.rtt_status OR pathways.open IS DISTINCT FROM excluded.open"     \
-    " OR pathways.waiting_list_type IS DISTINCT FROM excluded.waiting_list_type"                                       \
-    " OR pathways.last_activity IS DISTINCT FROM excluded.last_activity"                                               \
-    " OR pathways.next_activity IS DISTINCT FROM excluded.next_activity"                                               \
-    " OR pathways.imd_decile IS DISTINCT FROM excluded.imd_decile"                                                     \
-    " OR pathways.ethnic_group IS DISTINCT FROM excluded.ethnic_group OR pathways.sex IS DISTINCT FROM excluded.sex"   \
-    " OR pathways.birth_day IS DISTINCT FROM excluded.birth_day OR $30 = 1)"
-
-/* The one write of a pathway: an insert, or an update of the row this
- * trust's PAS already sent.  Clinical priority is replaced only when $30 is
- * 1 (the file carries a priority different from the stored one). */
-static const char *const upsert_sql =
+/*
+ * The writes.  A new pathway is a plain INSERT (on SQLite an upsert or an
+ * UPDATE under foreign keys needs a statement journal: a copy of every page
+ * it touches, which costs more than the insert).  A known one is first
+ * touched with this import's id if nothing else differs ("unchanged"), and
+ * otherwise updated with version + 1.  Parameters, shared by all three:
+ * $1 icb, $2 patient, $3 trust, $4 service, $5 ppi, $6 issuer, $7 tfc, $8
+ * referral priority, $9 received, $10 clock start, $11 its day, $12 clock
+ * stop, $13 its day, $14 status, $15 open, $16 waiting list type, $17
+ * priority, $18 priority set at, $19 priority reason, $20 treat by, $21
+ * review date, $22 last activity, $23 next activity, $24 imd, $25 ethnic
+ * group, $26 sex, $27 birth day, $28 import id, $29 now, $30 the pathway id.
+ */
+static const char *const insert_sql =
     "INSERT INTO pathways (icb_code, patient_nhs_number, trust_code, service_id, ppi, ppi_issuer,"
     " treatment_function_code, referral_priority, referral_received, clock_start, clock_start_day, clock_stop,"
     " clock_stop_day, rtt_status, open, waiting_list_type, priority, priority_set_at, priority_reason, treat_by,"
     " review_date, last_activity, next_activity, imd_decile, ethnic_group, sex, birth_day, source, import_id,"
     " created_at, updated_at, version)"
     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,"
-    " $23, $24, $25, $26, $27, 'import', $28, $29, $29, 1)"
-    " ON CONFLICT (trust_code, ppi) DO UPDATE SET icb_code = excluded.icb_code, service_id = excluded.service_id,"
-    " ppi_issuer = excluded.ppi_issuer, treatment_function_code = excluded.treatment_function_code,"
-    " referral_priority = excluded.referral_priority, referral_received = excluded.referral_received,"
-    " clock_start = excluded.clock_start, clock_start_day = excluded.clock_start_day,"
-    " clock_stop = excluded.clock_stop, clock_stop_day = excluded.clock_stop_day, rtt_status = excluded.rtt_status,"
-    " open = excluded.open, waiting_list_type = excluded.waiting_list_type,"
-    " last_activity = excluded.last_activity, next_activity = excluded.next_activity,"
-    " imd_decile = excluded.imd_decile, ethnic_group = excluded.ethnic_group, sex = excluded.sex,"
-    " birth_day = excluded.birth_day,"
-    " priority = CASE WHEN $30 = 1 THEN excluded.priority ELSE pathways.priority END,"
-    " priority_set_at = CASE WHEN $30 = 1 THEN excluded.priority_set_at ELSE pathways.priority_set_at END,"
-    " priority_set_by = CASE WHEN $30 = 1 THEN NULL ELSE pathways.priority_set_by END,"
-    " priority_reason = CASE WHEN $30 = 1 THEN excluded.priority_reason ELSE pathways.priority_reason END,"
-    " treat_by = CASE WHEN $30 = 1 THEN excluded.treat_by ELSE pathways.treat_by END,"
-    " review_date = CASE WHEN $30 = 1 THEN excluded.review_date ELSE pathways.review_date END,"
-    " import_id = excluded.import_id,"
-    " version = pathways.version + CASE WHEN " UPSERT_CHANGED " THEN 1 ELSE 0 END,"
-    " updated_at = CASE WHEN " UPSERT_CHANGED " THEN excluded.updated_at ELSE pathways.updated_at END"
-    " RETURNING id, version";
+    " $23, $24, $25, $26, $27, 'import', $28, $29, $29, 1)";
+
+static const char *const touch_sql =
+    "UPDATE pathways SET import_id = $28 WHERE id = $30 AND icb_code IS NOT DISTINCT FROM $1"
+    " AND service_id IS NOT DISTINCT FROM $4 AND ppi_issuer IS NOT DISTINCT FROM $6"
+    " AND treatment_function_code IS NOT DISTINCT FROM $7 AND referral_priority IS NOT DISTINCT FROM $8"
+    " AND referral_received IS NOT DISTINCT FROM $9 AND clock_start IS NOT DISTINCT FROM $10"
+    " AND clock_stop IS NOT DISTINCT FROM $12 AND rtt_status IS NOT DISTINCT FROM $14"
+    " AND open IS NOT DISTINCT FROM $15 AND waiting_list_type IS NOT DISTINCT FROM $16"
+    " AND last_activity IS NOT DISTINCT FROM $22 AND next_activity IS NOT DISTINCT FROM $23"
+    " AND imd_decile IS NOT DISTINCT FROM $24 AND ethnic_group IS NOT DISTINCT FROM $25"
+    " AND sex IS NOT DISTINCT FROM $26 AND birth_day IS NOT DISTINCT FROM $27";
+
+#define UPDATE_SQL(priority_columns)                                                                                   \
+    "UPDATE pathways SET icb_code = $1, service_id = $4, ppi_issuer = $6, treatment_function_code = $7,"               \
+    " referral_priority = $8, referral_received = $9, clock_start = $10, clock_start_day = $11, clock_stop = $12,"     \
+    " clock_stop_day = $13, rtt_status = $14, open = $15, waiting_list_type = $16, last_activity = $22,"               \
+    " next_activity = $23, imd_decile = $24, ethnic_group = $25, sex = $26, birth_day = $27,"                          \
+    " import_id = $28, updated_at = $29, version = version + 1" priority_columns " WHERE id = $30"
+
+static const char *const update_sql = UPDATE_SQL("");
+/* The file carries a clinical priority different from the stored one. */
+static const char *const update_priority_sql =
+    UPDATE_SQL(", priority = $17, priority_set_at = $18, priority_set_by = NULL, priority_reason = $19,"
+               " treat_by = $20, review_date = $21");
 
 static db_param opt_text(const char *s)
 {
@@ -875,7 +885,7 @@ static int process_row(ptl_run *r)
         return rc;
     if (found) {
         if (e.import_id == r->rep->import_id && strcmp(e.source, "import") == 0) {
-            long long first = seen_get(r, e.id);
+            long long first = seen_get(r, r->v[C_PPI]);
             if (first)
                 reject(r, cols[C_PPI].name, "%s appears twice in this file; the first is on line %lld", r->v[C_PPI],
                        first);
@@ -961,22 +971,24 @@ static int process_row(ptl_run *r)
                     row.has_birth ? DBP_INT(row.birth_day) : DBP_NULL,
                     DBP_INT(r->rep->import_id),
                     DBP_TEXT(r->now_iso),
-                    DBP_INT(set_priority && found)};
-    db_rows *q;
-    rc = db_query(r->d, upsert_sql, 30, p, &q);
+                    DBP_INT(found ? e.id : 0)};
+    if (!found)
+        rc = db_exec(r->d, insert_sql, 30, p);
+    else if (!set_priority && (rc = db_exec(r->d, touch_sql, 30, p)) == 0 && db_changes(r->d) == 1) {
+        r->rep->unchanged++;
+        seen_put(r, r->v[C_PPI], r->csv->start_line);
+        return 0;
+    } else if (rc == 0)
+        rc = db_exec(r->d, set_priority ? update_priority_sql : update_sql, 30, p);
     if (rc)
         return rc;
-    long long id = db_geti(q, 0, 0), version = db_geti(q, 0, 1);
-    db_rows_free(q);
-    seen_put(r, id, r->csv->start_line);
+    seen_put(r, r->v[C_PPI], r->csv->start_line);
     if (!found)
         r->rep->inserted++;
-    else if (version != e.version)
-        r->rep->updated++;
     else
-        r->rep->unchanged++;
+        r->rep->updated++;
     if (found && set_priority) {
-        db_param h[] = {DBP_TEXT(row.icb),     DBP_INT(id),          DBP_TEXT(r->now_iso),
+        db_param h[] = {DBP_TEXT(row.icb),     DBP_INT(e.id),        DBP_TEXT(r->now_iso),
                         DBP_TEXT(r->by),       opt_text(e.priority), DBP_TEXT(prio_name(row.prio)),
                         DBP_TEXT(prio_reason), opt_text(treat_by),   opt_text(review)};
         rc = db_exec(r->d,
@@ -1161,8 +1173,15 @@ int ptl_import(db *d, FILE *in, const ptl_options *o, ptl_report *rep)
         fail(r, "the database failed: %s", db_errmsg(d));
         goto out;
     }
-    if (db_dialect_of(d) == DB_SQLITE)
-        db_exec(d, "PRAGMA cache_size = -262144", 0, NULL); /* 256 MiB: the indexes of a big PTL stay in memory */
+    if (db_dialect_of(d) == DB_SQLITE) {
+        /* A big cache keeps the indexes in memory; temporary storage in
+         * memory; and no foreign key checks, as every reference a row makes
+         * (the trust, the service, the patient, the practice) has just been
+         * checked by the import itself (PostgreSQL checks them anyway). */
+        db_exec(d, "PRAGMA cache_size = -262144", 0, NULL);
+        db_exec(d, "PRAGMA temp_store = MEMORY", 0, NULL);
+        db_exec(d, "PRAGMA foreign_keys = OFF", 0, NULL);
+    }
 
     /* The record of this import. */
     db_param ip[] = {DBP_TEXT(o->trust), DBP_TEXT(o->filename ? o->filename : "-"), DBP_TEXT(r->now_iso),
@@ -1220,8 +1239,11 @@ int ptl_import(db *d, FILE *in, const ptl_options *o, ptl_report *rep)
     }
     progress(r, 1);
 out:
-    if (db_dialect_of(d) == DB_SQLITE)
+    if (db_dialect_of(d) == DB_SQLITE) {
         db_exec(d, "PRAGMA cache_size = -2000", 0, NULL);
+        db_exec(d, "PRAGMA temp_store = DEFAULT", 0, NULL);
+        db_exec(d, "PRAGMA foreign_keys = ON", 0, NULL);
+    }
     struct timespec t1;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     rep->seconds = elapsed(&r->t0, &t1);

@@ -580,6 +580,85 @@ static int cmd_import(int argc, char **argv)
     return rep.rejected ? 3 : 0;
 }
 
+/* ---------------------------------------------------------------------- */
+
+static const char *const usage_gen =
+    "usage: seam gen --db URL --scale england|small|N [--seed S] [--ptl-dir DIR]\n"
+    "                [--ptl-csv FILE --trust ODS]\n"
+    "\n"
+    "Writes a synthetic England into a new database: ICBs, GP practices, trusts and\n"
+    "their services, and the users gp.bench, booking.bench, clinician.bench,\n"
+    "analyst.bench and admin (seam token --db URL USER signs them a token).  Writes\n"
+    "PTL extracts for its trusts (docs/import.md) to load with seam import ptl.\n"
+    "Patients and NHS numbers are synthetic (valid Modulus 11, not the 999 range).\n"
+    "\n"
+    "  --scale england     7.6 million open pathways, 42 ICBs, 6,300 practices, 200 trusts\n"
+    "  --scale small       3,000 open pathways, 2 ICBs, 2 trusts (RA0, RA1): for tests\n"
+    "  --scale N           N open pathways (reference data grows with N)\n"
+    "  --seed S            another synthetic England (default 20261125)\n"
+    "  --ptl-dir DIR       write DIR/<trust>.csv for every trust\n"
+    "  --ptl-csv FILE      write one trust's PTL to FILE (with --trust ODS)\n";
+
+static int cmd_gen(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'd'},      {"scale", required_argument, NULL, 's'},
+        {"seed", required_argument, NULL, 'S'},    {"ptl-dir", required_argument, NULL, 'D'},
+        {"ptl-csv", required_argument, NULL, 'c'}, {"trust", required_argument, NULL, 't'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+    const char *url = NULL;
+    gen_england_options o = {.seed = 20261125ULL, .now = (seam_time)time(NULL)};
+    int c;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        char *end;
+        switch (c) {
+        case 'd': url = optarg; break;
+        case 's':
+            if (strcmp(optarg, "england") == 0)
+                o.open_pathways = 7600000;
+            else if (strcmp(optarg, "small") == 0)
+                o.open_pathways = 3000;
+            else {
+                o.open_pathways = strtoll(optarg, &end, 10);
+                if (*end || o.open_pathways < 10 || o.open_pathways > 100000000)
+                    return fail_usage("gen", usage_gen, "--scale must be england, small or 10 to 100000000");
+            }
+            break;
+        case 'S':
+            o.seed = strtoull(optarg, &end, 10);
+            if (*end)
+                return fail_usage("gen", usage_gen, "--seed must be a number");
+            break;
+        case 'D': o.ptl_dir = optarg; break;
+        case 'c': o.ptl_csv = optarg; break;
+        case 't': o.trust = optarg; break;
+        case 'h': fputs(usage_gen, stdout); return 0;
+        default: return fail_usage("gen", usage_gen, "unknown option");
+        }
+    }
+    if (optind < argc)
+        return fail_usage("gen", usage_gen, "unexpected argument");
+    if (url == NULL || o.open_pathways == 0)
+        return fail_usage("gen", usage_gen, "--db and --scale are required");
+    if ((o.ptl_csv == NULL) != (o.trust == NULL))
+        return fail_usage("gen", usage_gen, "--ptl-csv and --trust go together");
+    if (sodium_init() < 0)
+        return 1;
+    db *d = open_db("gen", url);
+    if (d == NULL)
+        return 1;
+    int rc = migrate_up(d, NULL);
+    if (rc == 0)
+        rc = gen_england(d, &o, stderr);
+    if (rc) {
+        fprintf(stderr, "seam gen: %s\n", db_errmsg(d));
+        db_close(d);
+        return 1;
+    }
+    db_close(d);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -594,8 +673,8 @@ int main(int argc, char **argv)
     static const struct {
         const char *name;
         int (*fn)(int, char **);
-    } cmds[] = {{"serve", cmd_serve},       {"migrate", cmd_migrate}, {"demo", cmd_demo},    {"token", cmd_token},
-                {"failsafe", cmd_failsafe}, {"copy", cmd_copy},       {"import", cmd_import}};
+    } cmds[] = {{"serve", cmd_serve},       {"migrate", cmd_migrate}, {"demo", cmd_demo},     {"token", cmd_token},
+                {"failsafe", cmd_failsafe}, {"copy", cmd_copy},       {"import", cmd_import}, {"gen", cmd_gen}};
     for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
         if (strcmp(cmd, cmds[i].name) == 0)
             return cmds[i].fn(argc - 1, argv + 1);
