@@ -1227,7 +1227,8 @@ int ptl_import(db *d, FILE *in, const ptl_options *o, ptl_report *rep)
                 goto out;
             }
         }
-        if ((rep->rows_read & 1023) == 0)
+        if ((rep->rows_read & 1023) == 0 ||
+            (o->progress_rows > 0 && o->progress_rows < 1024 && rep->rows_read - r->last_rows >= o->progress_rows))
             progress(r, 0);
     }
     unsigned char hash[crypto_hash_sha256_BYTES];
