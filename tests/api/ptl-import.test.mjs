@@ -251,6 +251,18 @@ test('each refused row is reported by line, field and reason, and nothing of it 
   assert.doesNotMatch(r2.stderr, /^line \d+:/m, 'rejects went to the file');
 });
 
+test('a pathway is never moved to another patient by a later import', () => {
+  const p = ppi();
+  assert.equal(importPtl(write('owner1.csv', csv([row({ patient_pathway_identifier: p, nhs_number: known[0].nhs_number })]))).status, 0);
+  const r = importPtl(write('owner2.csv', csv([row({ patient_pathway_identifier: p, nhs_number: known[1].nhs_number })])));
+  assert.equal(r.status, 3);
+  assert.match(r.stderr, new RegExp(`^line 2: patient_pathway_identifier: ${p} is already on the waiting list for another patient \\(NHS number ${known[0].nhs_number}\\)`, 'm'));
+  const rows = pathway(p);
+  assert.equal(rows.length, 1);
+  assert.equal(rows[0].patient_nhs_number, known[0].nhs_number);
+  assert.equal(Number(rows[0].version), 1);
+});
+
 test('a quoted field left open at the end of the file is refused, the rows before it load', () => {
   const ok = ppi(), cut = ppi();
   const text = `${HEADER.join(',')}\n${row({ patient_pathway_identifier: ok })}\n${known[0].nhs_number},${cut},RZA,320,"${day(-5)}\n`;
