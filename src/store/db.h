@@ -88,7 +88,7 @@ int db_query_int(db *d, const char *sql, int n, const db_param *p, long long dfl
 typedef struct db_cursor db_cursor;
 typedef int (*db_scan_fn)(void *arg, const db_cursor *c);
 int db_scan(db *d, const char *sql, int n, const db_param *p, db_scan_fn fn, void *arg);
-long long db_cur_int(const db_cursor *c, int col); /* 0 for NULL */
+long long db_cur_int(const db_cursor *c, int col);    /* 0 for NULL */
 const char *db_cur_text(const db_cursor *c, int col); /* NULL for NULL */
 int db_cur_isnull(const db_cursor *c, int col);
 
