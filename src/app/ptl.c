@@ -15,7 +15,7 @@
  */
 #include "app/ptl.h"
 #include "common/rc.h"
-#include "app/ptl_core.h" /* until core/priority.h lands from wl-core */
+#include "core/priority.h"
 #include "core/equity.h"
 #include "core/nhs_number.h"
 #include "core/rtt.h"
