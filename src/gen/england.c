@@ -351,7 +351,7 @@ typedef struct eng_icb {
 } eng_icb;
 
 typedef struct eng_practice {
-    char code[8];
+    char code[12];
     int icb;
     int imd_centre;
     int white_pct;
@@ -424,7 +424,7 @@ static int england_plan(england *e, long long n, unsigned long long seed)
     for (int i = 0; i < e->n_practice; i++) {
         eng_practice *p = &e->practices[i];
         p->icb = i / 150;
-        snprintf(p->code, sizeof(p->code), "P%05d", i + 1);
+        snprintf(p->code, sizeof(p->code), "P%05d", (i + 1) % 100000);
         const eng_icb *c = &e->icbs[p->icb];
         p->imd_centre = c->imd_mean + gen__int(&r, -3, 3);
         p->imd_centre = p->imd_centre < 1 ? 1 : p->imd_centre > 10 ? 10 : p->imd_centre;
