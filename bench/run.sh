@@ -33,8 +33,8 @@ trap cleanup EXIT
 
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
-rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", s > 0 ? n / s : 0 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }'; }
+rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 
 echo "== machine"
 echo "cpu: $(nproc) x $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
@@ -52,7 +52,7 @@ gen_s=$(secs "$t0" "$t1")
 echo "gen: $rows PTL rows ($((bytes / 1048576)) MiB of CSV) in ${gen_s} s: $(rate "$rows" "$gen_s") rows/s"
 
 echo "== baseline: sqlite3 .import --csv into a plain table"
-cols=$(head -1 "$(ls "$DIR"/ptl/*.csv | head -1)" | tr ',' '\n' | awk '{printf "%s%s TEXT", NR > 1 ? ", " : "", $0}')
+cols=$(head -1 "$(ls "$DIR"/ptl/*.csv | head -1)" | tr ',' '\n' | awk '{printf "%s%s TEXT", (NR > 1 ? ", " : ""), $0}')
 {
     echo "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
     echo "CREATE TABLE raw ($cols);"

@@ -113,7 +113,9 @@ static int sqlite_prepare(db *d, const char *sql, int n, const db_param *p, sqli
         switch (p[i].type) {
         case DB_NULL: src = sqlite3_bind_null(st, idx); break;
         case DB_INT: src = sqlite3_bind_int64(st, idx, p[i].i); break;
-        case DB_TEXT: src = sqlite3_bind_text(st, idx, p[i].s, -1, SQLITE_TRANSIENT); break;
+        /* SQLITE_STATIC: the caller's text outlives the statement's use,
+         * as every call steps and resets it before returning. */
+        case DB_TEXT: src = sqlite3_bind_text(st, idx, p[i].s, -1, SQLITE_STATIC); break;
         }
         if (src != SQLITE_OK) {
             int rc = sqlite_rc(d, h, src);
