@@ -287,6 +287,7 @@ typedef struct ptl_run {
     FILE *rej;
     int row_rejected;
     long long batch_rows;
+    long long next_analyze; /* PostgreSQL: rows written at which to refresh statistics */
     /* progress */
     struct timespec t0, last_report;
     long long total_bytes; /* 0 when unknown (a pipe) */
@@ -999,6 +1000,25 @@ static int process_row(ptl_run *r)
     return rc;
 }
 
+/*
+ * PostgreSQL plans each cached statement once, from the statistics of the
+ * moment: planned against a near-empty table, the pathway lookup scans the
+ * whole table and the import slows to a crawl as it grows.  Refreshing the
+ * statistics (which also re-plans) each time the rows written double keeps
+ * the lookups on their indexes at a logarithmic cost.
+ */
+static int analyze(ptl_run *r)
+{
+    long long written = r->rep->inserted + r->rep->patients_created;
+    if (db_dialect_of(r->d) != DB_POSTGRES || written < r->next_analyze)
+        return 0;
+    r->next_analyze = written * 2;
+    int rc = db_exec(r->d, "ANALYZE pathways", 0, NULL);
+    if (rc == 0)
+        rc = db_exec(r->d, "ANALYZE patients", 0, NULL);
+    return rc;
+}
+
 /* ------------------------------------------------------------ progress */
 
 static void human_duration(double s, char *out, size_t n)
@@ -1133,6 +1153,7 @@ int ptl_import(db *d, FILE *in, const ptl_options *o, ptl_report *rep)
     seam_date_format(now, r->today_iso);
     r->today = seam_time_day(now);
     int batch = o->batch > 0 ? o->batch : 5000;
+    r->next_analyze = 1000;
     clock_gettime(CLOCK_MONOTONIC, &r->t0);
     r->last_report = r->t0;
     int rc = 0;
@@ -1220,9 +1241,12 @@ int ptl_import(db *d, FILE *in, const ptl_options *o, ptl_report *rep)
         }
         if (r->row_rejected)
             rep->rejected++;
-        if (++r->batch_rows >= batch) {
+        /* A batch ends at its size, or early on PostgreSQL when the
+         * statistics are due for a refresh (see analyze). */
+        if (++r->batch_rows >= batch ||
+            (db_dialect_of(d) == DB_POSTGRES && rep->inserted + rep->patients_created >= r->next_analyze)) {
             r->batch_rows = 0;
-            if ((rc = update_import(r, "running")) || (rc = db_commit(d)) || (rc = db_begin(d))) {
+            if ((rc = update_import(r, "running")) || (rc = db_commit(d)) || (rc = analyze(r)) || (rc = db_begin(d))) {
                 abandon(r, 1);
                 goto out;
             }
