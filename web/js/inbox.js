@@ -76,7 +76,7 @@ function priorityReviewItem(item) {
       <p class="nhsuk-body nhsuk-u-margin-bottom-1">${patientLine(item.patient || (rv && rv.patient))}</p>
       ${rv && rv.service ? html`<p class="nhsuk-body-s nhsuk-u-margin-bottom-1">${rv.service.name}${rv.trust && rv.trust.name ? `, ${rv.trust.name}` : ''}</p>` : ''}
       ${rv && rv.outcome ? html`<p class="nhsuk-body nhsuk-u-margin-bottom-1"><strong>${changed ? 'Priority changed' : 'Priority unchanged'}</strong>: ${changed ? html`${priorityText(rv.from_priority)} → <strong>${priorityText(rv.to_priority)}</strong>` : priorityText(rv.to_priority || rv.from_priority)}</p>` : ''}
-      ${item.summary ? html`<p class="nhsuk-body nhsuk-u-margin-bottom-2 seam-inbox__summary">${item.summary}</p>` : ''}
+      ${item.summary && !(rv && rv.outcome) ? html`<p class="nhsuk-body nhsuk-u-margin-bottom-2 seam-inbox__summary">${item.summary}</p>` : ''}
       ${rv && rv.answer && rv.answer !== item.summary ? html`<p class="nhsuk-body nhsuk-u-margin-bottom-2 seam-inbox__summary">${rv.answer}</p>` : ''}
       <p class="nhsuk-body nhsuk-u-margin-bottom-0"><a class="nhsuk-link" href="${hrefFor(item)}">See the answer and the pathway<span class="nhsuk-u-visually-hidden"> for ${item.patient ? item.patient.family_name : ''}</span></a></p>
     </li>`;

@@ -10,7 +10,7 @@ import {
   formatDate, html, isPracticeRole, isTrustRole, param, raw, render, setTitle, showApiError, showErrorSummary,
   startPage,
 } from './layout.js';
-import { DIMENSIONS, weeksNumber } from './rtt.js';
+import { DIMENSIONS } from './rtt.js';
 
 const main = document.getElementById('maincontent');
 let me = null;
@@ -83,12 +83,16 @@ function num(v) {
 }
 
 function weeks(v) {
-  return v === null || v === undefined ? NONE : weeksNumber(v);
+  return v === null || v === undefined ? NONE : Number(v).toFixed(1);
 }
 
 function dimensionLabel(by) {
   const d = DIMENSIONS.find((x) => x.value === by);
   return d ? d.label : by;
+}
+
+function byText(by) {
+  return { imd_decile: 'IMD decile', imd_quintile: 'IMD quintile', ethnicity: 'ethnic group', age_band: 'age band', sex: 'sex' }[by] || 'group';
 }
 
 function groupHeading(by) {
@@ -108,15 +112,14 @@ function gapSentence(data) {
   }
   const d = Number(gap.pct_over_18_weeks);
   const size = Math.abs(d).toFixed(1);
-  const dir = d > 0 ? 'more' : 'fewer';
   const mw = gap.median_weeks;
   return html`
     <div class="nhsuk-inset-text" id="gap-sentence">
       <span class="nhsuk-u-visually-hidden">Information: </span>
       <p>${d === 0
         ? html`Patients from the most deprived ${unit} of areas are as likely to have waited over 18 weeks as those from the least deprived (${pct(most.pct_over_18_weeks)}).`
-        : html`<strong>${size} percentage points ${dir}</strong> of the patients from the most deprived ${unit} of areas have waited over 18 weeks than of those from the least deprived: ${pct(most.pct_over_18_weeks)} against ${pct(least.pct_over_18_weeks)}.`}
-      ${mw !== null && mw !== undefined ? html`Their median wait is ${Number(mw) === 0 ? 'the same' : html`${weeksNumber(Math.abs(mw))} weeks ${Number(mw) > 0 ? 'longer' : 'shorter'}`} (${weeks(most.median_weeks)} against ${weeks(least.median_weeks)} weeks).` : ''}</p>
+        : html`In the most deprived ${unit} of areas, <strong>${pct(most.pct_over_18_weeks)}</strong> of patients have waited over 18 weeks, against <strong>${pct(least.pct_over_18_weeks)}</strong> in the least deprived: <strong>${size} percentage points ${d > 0 ? 'higher' : 'lower'}</strong>.`}
+      ${mw !== null && mw !== undefined ? html`The median wait there is ${Number(mw) === 0 ? 'the same' : html`${Math.abs(Number(mw)).toFixed(1)} weeks ${Number(mw) > 0 ? 'longer' : 'shorter'}`} (${weeks(most.median_weeks)} against ${weeks(least.median_weeks)} weeks).` : ''}</p>
     </div>`;
 }
 
@@ -138,7 +141,7 @@ function table(data) {
   return html`
     <div class="nhsuk-table-container">
       <table class="nhsuk-table nhsuk-table--responsive seam-measures" role="table" id="rtt-table">
-        <caption class="nhsuk-table__caption">Waiting times by ${groupHeading(data.by).toLowerCase()}</caption>
+        <caption class="nhsuk-table__caption">Waiting times by ${byText(data.by)}</caption>
         <thead class="nhsuk-table__head" role="rowgroup">
           <tr class="nhsuk-table__row" role="row">
             <th class="nhsuk-table__header" scope="col" role="columnheader">${groupHeading(data.by)}</th>
@@ -191,7 +194,7 @@ function drawChart(canvas, data) {
       color: DARK,
       font: { family: 'Frutiger W01, Arial, sans-serif', size: 14 },
       plugins: {
-        legend: { position: 'bottom', labels: { color: DARK, font: { size: 14 } } },
+        legend: { position: 'bottom', labels: { color: DARK, font: { size: 14 }, sort: (a, b) => a.datasetIndex - b.datasetIndex } },
         tooltip: {
           callbacks: {
             label: (ctx) => (ctx.dataset.yAxisID === 'y'
@@ -223,7 +226,7 @@ function chartSummary(data) {
   if (!groups.length) return 'No one is waiting in this population.';
   const hi = groups.reduce((a, b) => (b.pct_over_18_weeks > a.pct_over_18_weeks ? b : a));
   const lo = groups.reduce((a, b) => (b.pct_over_18_weeks < a.pct_over_18_weeks ? b : a));
-  return `Bar chart of the percentage waiting over 18 weeks by ${groupHeading(data.by).toLowerCase()}: highest ${hi.label || hi.group} at ${hi.pct_over_18_weeks.toFixed(1)}%, lowest ${lo.label || lo.group} at ${lo.pct_over_18_weeks.toFixed(1)}%. The table below has every number.`;
+  return `Bar chart of the percentage waiting over 18 weeks by ${byText(data.by)}: highest ${hi.label || hi.group} at ${hi.pct_over_18_weeks.toFixed(1)}%, lowest ${lo.label || lo.group} at ${lo.pct_over_18_weeks.toFixed(1)}%. The table below has every number.`;
 }
 
 function csvName(data) {
@@ -301,7 +304,7 @@ async function load() {
     </div>
     ${table(data)}
     <p class="nhsuk-body">
-      <a class="nhsuk-link" href="#" id="download-csv" download="${csvName(data)}">Download CSV<span class="nhsuk-u-visually-hidden"> of waiting times by ${groupHeading(data.by).toLowerCase()} for ${name}</span></a>
+      <a class="nhsuk-link" href="#" id="download-csv" download="${csvName(data)}">Download CSV<span class="nhsuk-u-visually-hidden"> of waiting times by ${byText(data.by)} for ${name}</span></a>
     </p>
     <h2 class="nhsuk-heading-s">About these numbers</h2>
     <ul class="nhsuk-list nhsuk-list--bullet nhsuk-body-s" id="rtt-notes">

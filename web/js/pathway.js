@@ -153,7 +153,7 @@ function historyTable(list) {
           <tr class="nhsuk-table__row" role="row" data-to="${h.to || ''}">
             <td class="nhsuk-table__cell" role="cell"><span class="nhsuk-table__heading" aria-hidden="true">When </span><span>${timeEl(h.at)}</span></td>
             <td class="nhsuk-table__cell" role="cell"><span class="nhsuk-table__heading" aria-hidden="true">Who </span><span>${person(h.by)}</span></td>
-            <td class="nhsuk-table__cell" role="cell"><span class="nhsuk-table__heading" aria-hidden="true">Change </span><span>${h.from ? priorityText(h.from) : 'Not prioritised'} → <strong>${priorityText(h.to)}</strong>${h.treat_by ? html`<br><span class="nhsuk-body-s">Treat by ${formatDate(h.treat_by)}</span>` : ''}${h.review_date ? html`<br><span class="nhsuk-body-s">Review by ${formatDate(h.review_date)}</span>` : ''}</span></td>
+            <td class="nhsuk-table__cell" role="cell"><span class="nhsuk-table__heading" aria-hidden="true">Change </span><span>${h.from ? priorityText(h.from) : 'Not prioritised'} → <strong>${priorityText(h.to)}</strong>${h.treat_by ? html`<br><span class="nhsuk-u-font-size-16">Treat by ${formatDate(h.treat_by)}</span>` : ''}${h.review_date ? html`<br><span class="nhsuk-u-font-size-16">Review by ${formatDate(h.review_date)}</span>` : ''}</span></td>
             <td class="nhsuk-table__cell" role="cell"><span class="nhsuk-table__heading" aria-hidden="true">Why </span><span>${h.reason || ''}</span></td>
           </tr>`)}
         </tbody>
@@ -183,7 +183,7 @@ function reviewCard(rv) {
           ${open ? html`<strong class="nhsuk-tag nhsuk-tag--orange">Waiting for the hospital</strong>` : html`<strong class="nhsuk-tag nhsuk-tag--green">Answered</strong>`}
           Priority review requested ${timeEl(rv.requested_at)}
         </h3>
-        <p class="nhsuk-body-s nhsuk-u-secondary-text-colour">By ${person(rv.requested_by)}${rv.requested_org && rv.requested_org.name ? `, ${rv.requested_org.name}` : ''}${open && rv.due_at ? html`. The hospital should answer by ${timeEl(rv.due_at, { weekday: true })}` : ''}.</p>
+        <p class="nhsuk-body-s nhsuk-u-secondary-text-colour">By ${person(rv.requested_by)}${rv.requested_org && rv.requested_org.name ? `, ${rv.requested_org.name}` : ''}${open && rv.due_at ? html`. The hospital should answer by ${timeEl(rv.due_at, { weekday: true })}` : ''}.${open && isPractice(pathway) ? ' Its answer will appear here and in your inbox.' : ''}</p>
         <h4 class="nhsuk-heading-xs nhsuk-u-margin-bottom-1">Why the practice asked</h4>
         ${pre(rv.reason || '')}
         ${open ? '' : html`
@@ -223,13 +223,7 @@ function priorityRadios(name, current, { exclude = false } = {}) {
 
 function requestForm(pw) {
   if (!isPractice(pw) || !pw.open) return '';
-  if (pw.open_review) {
-    return html`
-      <div class="nhsuk-inset-text" id="review-pending">
-        <span class="nhsuk-u-visually-hidden">Information: </span>
-        <p>You asked for a priority review ${timeEl(pw.open_review.requested_at)}. The hospital should answer by ${timeEl(pw.open_review.due_at, { weekday: true })}. Its answer will appear here and in your inbox.</p>
-      </div>`;
-  }
+  if (pw.open_review) return ''; // shown under "Priority reviews"
   return html`
     <section class="seam-action" aria-labelledby="request-heading">
       <h2 class="nhsuk-heading-m" id="request-heading">Ask for a priority review</h2>

@@ -12,7 +12,7 @@ export const PRIORITIES = [
   { code: 'P1b', label: 'Within 72 hours', plain: 'treatment is needed within 3 days', colour: 'red' },
   { code: 'P2', label: 'Within 4 weeks', plain: 'treatment is needed within 4 weeks', colour: 'orange' },
   { code: 'P3', label: 'Within 3 months', plain: 'treatment is needed within 3 months', colour: 'yellow' },
-  { code: 'P4', label: 'Can wait longer than 3 months', plain: 'treatment can safely wait longer than 3 months', colour: 'blue' },
+  { code: 'P4', label: 'More than 3 months', plain: 'treatment can safely wait more than 3 months', colour: 'blue' },
   { code: 'P6', label: 'Patient chose to postpone', plain: 'you have chosen to put your treatment off for now', colour: 'grey' },
 ];
 
@@ -100,6 +100,14 @@ export function estimatedWait(serviceId) {
     ewCache.set(k, p);
   }
   return ewCache.get(k);
+}
+
+// "2026-01-05" -> "5 Jan 2026" (tables).
+export function shortDate(d) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(d || '');
+  if (!m) return formatDate(d);
+  return new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], 12))
+    .toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 }
 
 export function dateOrDash(d) {

@@ -10,7 +10,7 @@ import {
   clearErrors, formatDate, formatNhsNumber, html, isPracticeRole, isTrustRole, pagination, param, patientName, raw,
   render, setFieldError, setTitle, showApiError, showErrorSummary, startPage,
 } from './layout.js';
-import { clinicalPriorityTag, PRIORITIES, weeksTag } from './rtt.js';
+import { clinicalPriorityTag, PRIORITIES, shortDate, weeksTag } from './rtt.js';
 
 const PAGE_SIZE = 50;
 const main = document.getElementById('maincontent');
@@ -114,8 +114,8 @@ function summaryLine(s, total) {
 function priorityCell(pw) {
   const p = pw.priority;
   const lines = [];
-  if (p && p.treat_by) lines.push(html`Treat by ${formatDate(p.treat_by)}`);
-  if (p && p.review_date) lines.push(html`Review ${formatDate(p.review_date)}`);
+  if (p && p.treat_by) lines.push(html`Treat by <span class="nhsuk-u-nowrap">${shortDate(p.treat_by)}</span>`);
+  if (p && p.review_date) lines.push(html`Review <span class="nhsuk-u-nowrap">${shortDate(p.review_date)}</span>`);
   return html`${clinicalPriorityTag(p)}
     ${p && p.review_overdue ? html`<strong class="nhsuk-tag nhsuk-tag--red">Review overdue</strong>` : ''}
     ${pw.open_review ? html`<strong class="nhsuk-tag nhsuk-tag--purple" data-open-review="${pw.open_review.id}">Review requested</strong>` : ''}
@@ -136,11 +136,11 @@ function row(pw) {
         ${showPractice ? html`<br><span class="nhsuk-u-secondary-text-colour nhsuk-u-font-size-16">${p.practice.name}</span>` : ''}</span>
       </td>
       <td class="nhsuk-table__cell" role="cell">${cellHeading('Service')}<span>${svc.name || ''}<br><span class="nhsuk-u-secondary-text-colour nhsuk-u-font-size-16">${trust.name || trust.code || ''}</span></span></td>
-      <td class="nhsuk-table__cell" role="cell">${cellHeading('Clock start')}<span class="nhsuk-u-nowrap">${formatDate(pw.clock_start)}</span></td>
+      <td class="nhsuk-table__cell" role="cell">${cellHeading('Clock start')}<span class="nhsuk-u-nowrap">${shortDate(pw.clock_start)}</span></td>
       <td class="nhsuk-table__cell" role="cell" data-weeks="${pw.weeks_waited}">${cellHeading('Weeks waited')}<span><strong class="seam-wl-weeks">${pw.weeks_waited}</strong>${weeksTag(pw) ? html`<br>${weeksTag(pw)}` : ''}</span></td>
       <td class="nhsuk-table__cell" role="cell">${cellHeading('Clinical priority')}<span>${priorityCell(pw)}</span></td>
-      <td class="nhsuk-table__cell" role="cell">${cellHeading('Next activity')}<span>${pw.next_activity ? html`<span class="nhsuk-u-nowrap">${formatDate(pw.next_activity)}</span>` : html`<span class="nhsuk-u-secondary-text-colour">None booked</span>`}</span></td>
-      <td class="nhsuk-table__cell" role="cell">${cellHeading('Next breach')}<span>${pw.next_breach ? html`${pw.next_breach.weeks} weeks<br><span class="nhsuk-u-nowrap nhsuk-u-font-size-16">${formatDate(pw.next_breach.date)}</span>` : html`<span class="nhsuk-u-secondary-text-colour">–</span>`}</span></td>
+      <td class="nhsuk-table__cell" role="cell">${cellHeading('Next activity')}<span>${pw.next_activity ? html`<span class="nhsuk-u-nowrap">${shortDate(pw.next_activity)}</span>` : html`<span class="nhsuk-u-secondary-text-colour">None booked</span>`}</span></td>
+      <td class="nhsuk-table__cell" role="cell">${cellHeading('Next breach')}<span>${pw.next_breach ? html`${pw.next_breach.weeks} weeks<br><span class="nhsuk-u-nowrap nhsuk-u-font-size-16">${shortDate(pw.next_breach.date)}</span>` : html`<span class="nhsuk-u-secondary-text-colour">–</span>`}</span></td>
       <td class="nhsuk-table__cell seam-cell-action" role="cell">
         <a class="nhsuk-link" href="${href}">View<span class="nhsuk-u-visually-hidden"> pathway for ${patientName(p)}</span></a>
       </td>
