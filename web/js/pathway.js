@@ -257,9 +257,9 @@ function answerForm(pw) {
               </div>
               <div class="nhsuk-radios__conditional nhsuk-radios__conditional--hidden" id="conditional-reprioritised">
                 <div class="nhsuk-form-group">
-                  <fieldset class="nhsuk-fieldset">
+                  <fieldset class="nhsuk-fieldset" aria-describedby="answer-priority-hint">
                     <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">New priority</legend>
-                    <div class="nhsuk-hint">Now ${priorityText(pw.priority)}.</div>
+                    <div class="nhsuk-hint" id="answer-priority-hint">Now ${priorityText(pw.priority)}.</div>
                     ${priorityRadios('answer-priority', cur, { exclude: true })}
                   </fieldset>
                 </div>
