@@ -182,8 +182,6 @@ async function resolvePriorityReviews(items) {
   for (const it of items) if (!it.type && it.kind) it.type = it.kind;
   const reviews = items.filter((it) => it.type === 'priority_review');
   if (!reviews.length) return;
-  const needs = reviews.filter((it) => it.pathway_id == null && !/pathway/.test(String(it.link || '')) || !it.review);
-  if (!needs.length) return;
   let list = [];
   try {
     const got = await api('/priority-reviews', { query: { status: 'answered' } });
@@ -191,10 +189,13 @@ async function resolvePriorityReviews(items) {
   } catch {
     return;
   }
-  const byId = new Map(list.map((r) => [String(r.id), r]));
-  for (const it of needs) {
-    const m = /priority-reviews\/(\d+)/.exec(String(it.link || ''));
-    const rv = byId.get(String(it.review_id != null ? it.review_id : m ? m[1] : it.id));
+  for (const it of reviews) {
+    const m = /pathway\.html\?id=(\d+)|\/pathways\/(\d+)/.exec(String(it.link || ''));
+    const pid = it.pathway_id != null ? String(it.pathway_id) : m ? m[1] || m[2] : null;
+    // The item names the pathway; its latest answered review is the one meant.
+    const rv = list.filter((r) => (pid ? String(r.pathway_id) === pid : String(r.id) === String(it.review_id != null ? it.review_id : it.id)))
+      .sort((a, b) => String(b.answered_at).localeCompare(String(a.answered_at)))[0];
+    if (pid && it.pathway_id == null) it.pathway_id = pid;
     if (!rv) continue;
     if (!it.review) it.review = rv;
     if (it.pathway_id == null) it.pathway_id = rv.pathway_id;

@@ -68,7 +68,7 @@ async function load() {
       <div class="nhsuk-grid-column-two-thirds">
         <h1>Your waiting times</h1>
         <p class="nhsuk-body-l">How long you have been waiting for hospital treatment, and how long people usually wait.</p>
-        ${items.length ? items.map((pw, i) => card(pw, contacts.get(String(pw.service && pw.service.id)), estimates[i]))
+        ${items.length ? items.map((pw, i) => card(pw, (pw.service && pw.service.patient_contact) || contacts.get(String(pw.service && pw.service.id)), estimates[i]))
           : html`
           <div class="nhsuk-inset-text" id="empty-state">
             <span class="nhsuk-u-visually-hidden">Information: </span>
