@@ -196,7 +196,11 @@ describe('waiting list: GP asks for a priority review, the clinician answers', {
     await page.locator('#request-form button[type="submit"]').click();
     const summary = page.locator('.nhsuk-error-summary');
     await summary.waitFor();
-    assert.ok((await summary.textContent()).trim().length > 20, 'the API\'s message is shown');
+    assert.match(await summary.textContent(), /already open/i, 'the API\'s message is shown');
+    // The page now shows the review that beat it, and no form to ask again.
+    await page.locator('.seam-review[data-status="open"]').waitFor();
+    assert.match(await page.locator('.seam-review[data-status="open"]').textContent(), /Patient phoned: pain worse/);
+    assert.equal(await page.locator('#request-form').count(), 0);
     await shot(page, '76-pathway-review-409');
   });
 

@@ -299,6 +299,7 @@ async function load() {
       median wait <strong>${weeks(t.median_weeks)} weeks</strong>, <strong>${num(t.over_52_weeks)}</strong> over 52 weeks.
     </p>
     ${gapSentence(data)}
+    ${t.waiting && !t.over_18_weeks ? html`<p class="nhsuk-body" id="none-over-18">No one in this population has waited over 18 weeks, so the chart shows only the median wait.</p>` : ''}
     <div class="seam-chart">
       <canvas id="rtt-chart" role="img" aria-label="${chartSummary(data)}">${chartSummary(data)}</canvas>
     </div>
@@ -311,7 +312,7 @@ async function load() {
       <li>Everyone on the waiting list (an incomplete referral to treatment pathway) on the census date. Patients who missed their first appointment are not counted.</li>
       <li><strong>Over 18 weeks</strong>: waited more than 126 days since the clock started. <strong>Median wait</strong>: half of the group have waited longer.</li>
       <li>Deprivation is the Index of Multiple Deprivation (IMD) of the patient's home area: decile 1 is the most deprived tenth of areas in England.</li>
-      <li>Groups are patients' recorded details; "Unknown" or "Not stated" collects everyone not recorded. A dash means the group has no one in it.</li>
+      <li>Groups come from patients' recorded details. “Not known” (or “Not stated” for ethnic group) collects everyone whose details are not recorded. A dash means the group has no one in it.</li>
     </ul>
   `);
   if (!drawChart(document.getElementById('rtt-chart'), data)) {

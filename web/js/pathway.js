@@ -4,16 +4,16 @@
 // the priority reviews.  The patient's practice may ask for a priority
 // review; the trust's clinicians and triagers answer it and set the priority.
 
-import { api } from './api.js';
+import { api, newIdempotencyKey } from './api.js';
 import {
-  banner, checked, pre, row, sendForm, setCurrentUser, textarea, val,
+  banner, checked, pre, row, setCurrentUser, textarea, val,
 } from './care.js';
 import {
-  formatDate, formatNhsNumber, homeFor, html, isPracticeRole, param, patientName, priorityTag, render,
-  setTitle, showErrorSummary, startPage, timeEl,
+  clearErrors, formatDate, formatNhsNumber, homeFor, html, isPracticeRole, param, patientName, priorityTag, render,
+  setFieldError, setTitle, showApiError, showErrorSummary, startPage, timeEl,
 } from './layout.js';
 import {
-  clinicalPriorityTag, dateOrDash, estimatedWaitSentence, outcomeText, PRIORITIES, priorityText, rttStatusText,
+  clinicalPriorityTag, dateOrDash, estimatedWaitSentence, outcomeText, PRIORITIES, priorityText, rttStatusText, shortDate,
   weeksNumber, weeksTag, weeksText,
 } from './rtt.js';
 
@@ -59,7 +59,7 @@ function waitPanel(pw) {
       <div class="nhsuk-card__content nhsuk-card__content--feature">
         <h2 class="nhsuk-card__heading nhsuk-card__heading--feature nhsuk-heading-m">${pw.open ? 'Waiting time' : 'Waited'}</h2>
         <p class="nhsuk-heading-xl nhsuk-u-margin-bottom-1" id="weeks-waited" data-weeks="${pw.weeks_waited}">${weeksText(pw.weeks_waited)}</p>
-        <p class="nhsuk-body nhsuk-u-margin-bottom-3">${pw.days_waited} days since the clock started on ${formatDate(pw.clock_start)}${pw.clock_stop ? `, until it stopped on ${formatDate(pw.clock_stop)}` : ''}. ${weeksTag(pw)}</p>
+        <p class="nhsuk-body nhsuk-u-margin-bottom-3">${pw.days_waited} day${pw.days_waited === 1 ? '' : 's'} since the clock started on ${formatDate(pw.clock_start)}${pw.clock_stop ? `, until it stopped on ${formatDate(pw.clock_stop)}` : ''}. ${weeksTag(pw)}</p>
         <dl class="nhsuk-summary-list nhsuk-summary-list--no-border nhsuk-u-margin-bottom-0">
           ${row('RTT status', html`<span id="rtt-status">${rttStatusText(pw.rtt_status)}</span>`)}
           ${pw.open ? row('Next breach', nb ? html`<span id="next-breach">${nb.weeks} weeks on ${formatDate(nb.date)}</span>` : 'Past every threshold') : ''}
@@ -153,7 +153,7 @@ function historyTable(list) {
           <tr class="nhsuk-table__row" role="row" data-to="${h.to || ''}">
             <td class="nhsuk-table__cell" role="cell"><span class="nhsuk-table__heading" aria-hidden="true">When </span><span>${timeEl(h.at)}</span></td>
             <td class="nhsuk-table__cell" role="cell"><span class="nhsuk-table__heading" aria-hidden="true">Who </span><span>${person(h.by)}</span></td>
-            <td class="nhsuk-table__cell" role="cell"><span class="nhsuk-table__heading" aria-hidden="true">Change </span><span>${h.from ? priorityText(h.from) : 'Not prioritised'} → <strong>${priorityText(h.to)}</strong>${h.treat_by ? html`<br><span class="nhsuk-u-font-size-16">Treat by ${formatDate(h.treat_by)}</span>` : ''}${h.review_date ? html`<br><span class="nhsuk-u-font-size-16">Review by ${formatDate(h.review_date)}</span>` : ''}</span></td>
+            <td class="nhsuk-table__cell" role="cell"><span class="nhsuk-table__heading" aria-hidden="true">Change </span><span>${h.from ? priorityText(h.from) : 'Not prioritised'} → <strong>${priorityText(h.to)}</strong>${h.treat_by ? html`<br><span class="nhsuk-u-font-size-16">Treat by <span class="seam-nowrap">${shortDate(h.treat_by)}</span></span>` : ''}${h.review_date ? html`<br><span class="nhsuk-u-font-size-16">Review by <span class="seam-nowrap">${shortDate(h.review_date)}</span></span>` : ''}</span></td>
             <td class="nhsuk-table__cell" role="cell"><span class="nhsuk-table__heading" aria-hidden="true">Why </span><span>${h.reason || ''}</span></td>
           </tr>`)}
         </tbody>
@@ -196,6 +196,11 @@ function reviewCard(rv) {
         </div>`}
       </div>
     </div>`;
+}
+
+function latestAnswered(pw) {
+  return (pw.reviews || []).filter((r) => r.status === 'answered')
+    .sort((a, b) => String(b.answered_at).localeCompare(String(a.answered_at)))[0] || null;
 }
 
 function reviewsPanel(pw) {
@@ -363,17 +368,56 @@ const FORMS = {
   },
 };
 
+const keys = new Map(); // form id -> idempotency key
+let busy = false;
+
 async function onSubmit(ev) {
   const form = ev.target.closest('form');
   const spec = form && FORMS[form.id];
   if (!spec) return;
   ev.preventDefault();
+  if (busy) return;
   notice.innerHTML = '';
+  clearErrors(errors, view);
+  const problems = spec.check(form);
+  if (problems.length) {
+    problems.forEach((p) => setFieldError(p.id, p.text));
+    showErrorSummary(errors, problems.map((p) => ({ text: p.text, href: `#${p.id}` })));
+    return;
+  }
   const body = spec.body(form);
-  const out = await sendForm(form, { ...spec, url: spec.url(form), body: () => body }, errors, view);
-  if (!out) return;
-  await load({ quiet: true });
-  banner(notice, spec.success(body, out));
+  if (!keys.has(form.id)) keys.set(form.id, newIdempotencyKey());
+  const button = form.querySelector('button[type="submit"]');
+  busy = true;
+  if (button) {
+    button.disabled = true;
+    button.setAttribute('aria-disabled', 'true');
+  }
+  try {
+    const out = await api(spec.url(form), { method: 'POST', body, idempotencyKey: keys.get(form.id) });
+    keys.clear();
+    await load({ quiet: true });
+    banner(notice, spec.success(body, out));
+  } catch (e) {
+    if (e.status >= 400 && e.status < 500) keys.delete(form.id);
+    if (e.status === 409) {
+      // Someone else got there first (a review opened or answered, the clock
+      // stopped): show the pathway as it is now, under the API's message.
+      await load({ quiet: true });
+      const summary = showApiError(errors, e, {}, view);
+      const p = document.createElement('p');
+      p.textContent = 'The page now shows the pathway as it is now.';
+      summary.querySelector('.nhsuk-error-summary__body').append(p);
+    } else {
+      showApiError(errors, e, spec.fields, view);
+    }
+  } finally {
+    busy = false;
+    if (button && button.isConnected) {
+      button.disabled = false;
+      button.removeAttribute('aria-disabled');
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -406,7 +450,7 @@ function renderPathway(pw) {
         <p class="seam-tags" id="status-line">
           ${pw.open ? html`<strong class="nhsuk-tag nhsuk-tag--blue">On the waiting list</strong>` : html`<strong class="nhsuk-tag nhsuk-tag--grey">Clock stopped</strong>`}
           ${clinicalPriorityTag(pw.priority)}
-          ${pw.open_review ? html`<strong class="nhsuk-tag nhsuk-tag--purple">Priority review requested</strong>` : ''}
+          ${pw.open_review ? html`<strong class="nhsuk-tag nhsuk-tag--purple">Priority review requested</strong>` : latestAnswered(pw) ? html`<a href="#review-${latestAnswered(pw).id}" class="nhsuk-link"><strong class="nhsuk-tag nhsuk-tag--green">Priority review answered</strong></a>` : ''}
         </p>
         ${waitPanel(pw)}
         ${answerForm(pw)}

@@ -114,8 +114,8 @@ function summaryLine(s, total) {
 function priorityCell(pw) {
   const p = pw.priority;
   const lines = [];
-  if (p && p.treat_by) lines.push(html`Treat by <span class="nhsuk-u-nowrap">${shortDate(p.treat_by)}</span>`);
-  if (p && p.review_date) lines.push(html`Review <span class="nhsuk-u-nowrap">${shortDate(p.review_date)}</span>`);
+  if (p && p.treat_by) lines.push(html`Treat by <span class="seam-nowrap">${shortDate(p.treat_by)}</span>`);
+  if (p && p.review_date) lines.push(html`Review <span class="seam-nowrap">${shortDate(p.review_date)}</span>`);
   return html`${clinicalPriorityTag(p)}
     ${p && p.review_overdue ? html`<strong class="nhsuk-tag nhsuk-tag--red">Review overdue</strong>` : ''}
     ${pw.open_review ? html`<strong class="nhsuk-tag nhsuk-tag--purple" data-open-review="${pw.open_review.id}">Review requested</strong>` : ''}
@@ -132,15 +132,15 @@ function row(pw) {
     <tr class="nhsuk-table__row" role="row" data-pathway-id="${pw.id}" data-nhs-number="${p.nhs_number}">
       <td class="nhsuk-table__cell" role="cell">${cellHeading('Patient')}<span>
         <a class="nhsuk-link" href="${href}"><strong>${patientName(p)}</strong></a><br>
-        <span class="nhsuk-u-secondary-text-colour nhsuk-u-nowrap nhsuk-u-font-size-16">${formatNhsNumber(p.nhs_number)}</span>
+        <span class="nhsuk-u-secondary-text-colour seam-nowrap nhsuk-u-font-size-16">${formatNhsNumber(p.nhs_number)}</span>
         ${showPractice ? html`<br><span class="nhsuk-u-secondary-text-colour nhsuk-u-font-size-16">${p.practice.name}</span>` : ''}</span>
       </td>
       <td class="nhsuk-table__cell" role="cell">${cellHeading('Service')}<span>${svc.name || ''}<br><span class="nhsuk-u-secondary-text-colour nhsuk-u-font-size-16">${trust.name || trust.code || ''}</span></span></td>
-      <td class="nhsuk-table__cell" role="cell">${cellHeading('Clock start')}<span class="nhsuk-u-nowrap">${shortDate(pw.clock_start)}</span></td>
+      <td class="nhsuk-table__cell" role="cell">${cellHeading('Clock start')}<span class="seam-nowrap">${shortDate(pw.clock_start)}</span></td>
       <td class="nhsuk-table__cell" role="cell" data-weeks="${pw.weeks_waited}">${cellHeading('Weeks waited')}<span><strong class="seam-wl-weeks">${pw.weeks_waited}</strong>${weeksTag(pw) ? html`<br>${weeksTag(pw)}` : ''}</span></td>
       <td class="nhsuk-table__cell" role="cell">${cellHeading('Clinical priority')}<span>${priorityCell(pw)}</span></td>
-      <td class="nhsuk-table__cell" role="cell">${cellHeading('Next activity')}<span>${pw.next_activity ? html`<span class="nhsuk-u-nowrap">${shortDate(pw.next_activity)}</span>` : html`<span class="nhsuk-u-secondary-text-colour">None booked</span>`}</span></td>
-      <td class="nhsuk-table__cell" role="cell">${cellHeading('Next breach')}<span>${pw.next_breach ? html`${pw.next_breach.weeks} weeks<br><span class="nhsuk-u-nowrap nhsuk-u-font-size-16">${shortDate(pw.next_breach.date)}</span>` : html`<span class="nhsuk-u-secondary-text-colour">–</span>`}</span></td>
+      <td class="nhsuk-table__cell" role="cell">${cellHeading('Next activity')}<span>${pw.next_activity ? html`<span class="seam-nowrap">${shortDate(pw.next_activity)}</span>` : html`<span class="nhsuk-u-secondary-text-colour">None booked</span>`}</span></td>
+      <td class="nhsuk-table__cell" role="cell">${cellHeading('Next breach')}<span>${pw.next_breach ? html`${pw.next_breach.weeks} weeks<br><span class="seam-nowrap nhsuk-u-font-size-16">${shortDate(pw.next_breach.date)}</span>` : html`<span class="nhsuk-u-secondary-text-colour">–</span>`}</span></td>
       <td class="nhsuk-table__cell seam-cell-action" role="cell">
         <a class="nhsuk-link" href="${href}">View<span class="nhsuk-u-visually-hidden"> pathway for ${patientName(p)}</span></a>
       </td>
