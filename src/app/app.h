@@ -165,6 +165,38 @@ int app_follow_up_act(app_ctx *ctx, const void *arg, json_t **out);
 int app_inbox(app_ctx *ctx, const void *arg, json_t **out);
 int app_measures_complete_care(app_ctx *ctx, const void *arg, json_t **out); /* app_measures_args */
 
+/* The shared waiting list (pathways.c; docs/waiting-list.md). */
+typedef struct app_wl_args {
+    const char *trust;
+    long long service;
+    const char *practice;
+    const char *priority; /* P1a..P6, "none" */
+    int min_weeks;
+    const char *patient;
+    const char *status; /* open (default), closed, all */
+    const char *census; /* YYYY-MM-DD or NULL for today */
+    int page;
+    int page_size;
+} app_wl_args;
+int app_waiting_list(app_ctx *ctx, const void *arg, json_t **out);           /* app_wl_args */
+int app_pathway_get(app_ctx *ctx, const void *arg, json_t **out);            /* app_id_body */
+int app_pathway_priority(app_ctx *ctx, const void *arg, json_t **out);       /* app_id_body */
+int app_priority_review_create(app_ctx *ctx, const void *arg, json_t **out); /* app_id_body (pathway id) */
+int app_priority_reviews_list(app_ctx *ctx, const void *arg, json_t **out);  /* app_list_args (status) */
+int app_priority_review_answer(app_ctx *ctx, const void *arg, json_t **out); /* app_id_body */
+int app_estimated_wait(app_ctx *ctx, const void *arg, json_t **out);         /* app_id_body (service id) */
+typedef struct app_rtt_args {
+    const char *trust;
+    long long service;
+    const char *practice;
+    const char *icb;
+    const char *by;
+    const char *census;
+} app_rtt_args;
+int app_measures_rtt(app_ctx *ctx, const void *arg, json_t **out); /* app_rtt_args */
+/* The measures as CSV (header, one row per group, a total row); malloc'd. */
+char *app_measures_rtt_csv(const json_t *measures);
+
 /*
  * The failsafe: escalates every open task past its due time to the level
  * it has reached at ctx->now, recording one event per escalation.  *out

@@ -1503,7 +1503,15 @@ int app_inbox(app_ctx *ctx, const void *arg, json_t **out)
                         " JOIN services s ON s.id = r.service_id JOIN patients p ON p.nhs_number ="
                         " r.patient_nhs_number WHERE p.practice_code = $1 AND r.onward_from IS NOT NULL"
                         " AND r.created_at >= $2 ORDER BY r.created_at DESC",
-                        "onward_referral", "/referral.html?id=", 30)))
+                        "onward_referral", "/referral.html?id=", 30)) ||
+        (rc = inbox_add(ctx, info,
+                        "SELECT rv.pathway_id, rv.answered_at," PAT ", 'Priority review answered: ' ||"
+                        " CASE rv.outcome WHEN 'reprioritised' THEN 'now ' || COALESCE(rv.to_priority, '')"
+                        " ELSE 'priority unchanged' END || ' (' || s.name || ')' FROM priority_reviews rv"
+                        " JOIN services s ON s.id = rv.service_id JOIN patients p ON p.nhs_number ="
+                        " rv.patient_nhs_number WHERE rv.requested_org = $1 AND p.practice_code = $1"
+                        " AND rv.status = 'answered' AND rv.answered_at >= $2 ORDER BY rv.answered_at DESC",
+                        "priority_review", "/pathway.html?id=", 30)))
         goto fail;
     *out = json_pack("{s:o,s:o}", "actions", actions, "information", info);
     return 0;

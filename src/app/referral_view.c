@@ -362,8 +362,8 @@ int app__body_bool(app_ctx *ctx, json_t *body, const char *name, int required, i
 int app__task_move(app_ctx *ctx, const char *subject_col, long long subject_id, const handoff_rule *rule,
                    const char *org, long long service_id, seam_time due, const char *icb, json_t *snapshot)
 {
-    static const char *const subjects[] = {"referral_id", "advice_id", "order_id",
-                                           "result_id",   "letter_id", "follow_up_id"};
+    static const char *const subjects[] = {"referral_id", "advice_id",    "order_id", "result_id",
+                                           "letter_id",   "follow_up_id", "review_id"};
     const char *col = NULL;
     for (size_t i = 0; i < sizeof(subjects) / sizeof(subjects[0]); i++)
         if (strcmp(subjects[i], subject_col) == 0)
@@ -391,8 +391,9 @@ int app__task_move(app_ctx *ctx, const char *subject_col, long long subject_id, 
      * its subject, so worklists need not know every kind of subject. */
     static const struct {
         const char *col, *table;
-    } src[] = {{"referral_id", "referrals"}, {"advice_id", "advice_requests"}, {"order_id", "result_orders"},
-               {"result_id", "results"},     {"letter_id", "letters"},         {"follow_up_id", "follow_ups"}};
+    } src[] = {{"referral_id", "referrals"},     {"advice_id", "advice_requests"}, {"order_id", "result_orders"},
+               {"result_id", "results"},         {"letter_id", "letters"},         {"follow_up_id", "follow_ups"},
+               {"review_id", "priority_reviews"}};
     const char *table = NULL;
     for (size_t i = 0; i < sizeof(src) / sizeof(src[0]); i++)
         if (strcmp(src[i].col, col) == 0)

@@ -81,6 +81,11 @@ typedef struct measures_scope {
 } measures_scope;
 int app__measures_scope(app_ctx *ctx, const app_measures_args *a, const char *what, measures_scope *m);
 
+/* Moves the RTT pathway of referral ref_id after what happened to it:
+ * "created" or a referral action name ("book", "attend", "return", ...);
+ * body is the action's (for "discharge": rtt_outcome).  pathways.c. */
+int app__pathway_on_referral(app_ctx *ctx, long long ref_id, const char *what, json_t *body);
+
 /* The escalation level name a task at level has reached. */
 const char *refview_escalated_to(int level);
 

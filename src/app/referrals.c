@@ -279,6 +279,8 @@ int app_referral_create(app_ctx *ctx, const void *arg, json_t **out)
         json_decref(detail);
     }
     json_decref(after);
+    if (rc == 0)
+        rc = app__pathway_on_referral(ctx, id, "created", NULL);
     if (rc)
         return rc;
     rc = load_visible(ctx, id, out);
@@ -654,6 +656,8 @@ int app_referral_act(app_ctx *ctx, const void *arg, json_t **out)
     }
     json_decref(before);
     json_decref(after);
+    if (rc == 0)
+        rc = app__pathway_on_referral(ctx, a->id, ref_action_name(act), body);
     if (rc)
         goto out;
     if (act == REF_ACT_ATTEND || act == REF_ACT_DNA_DISCHARGE) {

@@ -56,6 +56,7 @@ int app_worklist(app_ctx *ctx, const void *arg, json_t **out)
     /* A task is about a referral or an advice request: one of r, ad. */
     sqlb_add(&w, " FROM tasks t LEFT JOIN referrals r ON r.id = t.referral_id"
                  " LEFT JOIN advice_requests ad ON ad.id = t.advice_id"
+                 " LEFT JOIN priority_reviews rv ON rv.id = t.review_id"
                  " JOIN patients p ON p.nhs_number = t.patient_nhs_number"
                  " JOIN services s ON s.id = t.service_id"
                  " JOIN organisations tr ON tr.code = s.trust_code"
@@ -77,13 +78,15 @@ int app_worklist(app_ctx *ctx, const void *arg, json_t **out)
     sqlb_init(&q);
     sqlb_add(&q, "SELECT t.id, t.kind, t.owner_org, oo.name, t.owner_service_id, tsv.name, t.owner_role, t.due_at,"
                  " t.escalation_level,"
-                 " COALESCE(t.referral_id, t.advice_id, t.order_id, t.result_id, t.letter_id, t.follow_up_id),"
+                 " COALESCE(t.referral_id, t.advice_id, t.order_id, t.result_id, t.letter_id, t.follow_up_id,"
+                 " t.review_id),"
                  " COALESCE(r.status, ad.status), COALESCE(r.priority, ad.priority), p.nhs_number, p.given_name,"
                  " p.family_name, s.id, s.name, s.trust_code, tr.name, r.clock_start,"
-                 " COALESCE(r.reason, substr(ad.question, 1, 200)),"
+                 " COALESCE(r.reason, substr(ad.question, 1, 200), substr(rv.reason, 1, 200)),"
                  " CASE WHEN t.referral_id IS NOT NULL THEN 'referral' WHEN t.advice_id IS NOT NULL THEN 'advice'"
                  " WHEN t.order_id IS NOT NULL THEN 'order' WHEN t.result_id IS NOT NULL THEN 'result'"
-                 " WHEN t.letter_id IS NOT NULL THEN 'letter' ELSE 'follow_up' END");
+                 " WHEN t.letter_id IS NOT NULL THEN 'letter' WHEN t.follow_up_id IS NOT NULL THEN 'follow_up'"
+                 " ELSE 'priority_review' END, rv.pathway_id");
     sqlb_append(&q, &w);
     /* Overdue first, then most escalated, then earliest due.  Priority is
      * already in the due time: urgent and two-week-wait targets are tighter. */
@@ -124,6 +127,8 @@ int app_worklist(app_ctx *ctx, const void *arg, json_t **out)
         /* The subject under its own name; "referral" and "advice" are always present. */
         json_object_set_new(task, "referral", json_null());
         json_object_set_new(task, "advice", json_null());
+        if (!db_isnull(r, i, 22))
+            json_object_set_new(subject, "pathway_id", json_integer(db_geti(r, i, 22)));
         json_object_set_new(task, kind, subject);
         json_array_append_new(list, task);
         rc = app_event(ctx, "read.worklist", kind, db_geti(r, i, 9), db_get(r, i, 12), ctx->user.icb_code, NULL, NULL,
@@ -147,12 +152,14 @@ int app_failsafe(app_ctx *ctx, const void *arg, json_t **out)
     db_param p[] = {DBP_TEXT(now)};
     int rc = db_query(ctx->db,
                       "SELECT t.id,"
-                      " COALESCE(t.referral_id, t.advice_id, t.order_id, t.result_id, t.letter_id, t.follow_up_id),"
+                      " COALESCE(t.referral_id, t.advice_id, t.order_id, t.result_id, t.letter_id, t.follow_up_id,"
+                      " t.review_id),"
                       " t.kind, t.owner_org, t.owner_role, t.due_at, t.escalation_level, t.icb_code,"
                       " t.patient_nhs_number, s.trust_code,"
                       " CASE WHEN t.referral_id IS NOT NULL THEN 'referral' WHEN t.advice_id IS NOT NULL THEN 'advice'"
                       " WHEN t.order_id IS NOT NULL THEN 'order' WHEN t.result_id IS NOT NULL THEN 'result'"
-                      " WHEN t.letter_id IS NOT NULL THEN 'letter' ELSE 'follow_up' END"
+                      " WHEN t.letter_id IS NOT NULL THEN 'letter' WHEN t.follow_up_id IS NOT NULL THEN 'follow_up'"
+                      " ELSE 'priority_review' END"
                       " FROM tasks t JOIN services s ON s.id = t.service_id"
                       " WHERE t.state = 'open' AND t.due_at < $1 ORDER BY t.due_at, t.id",
                       1, p, &r);

@@ -54,6 +54,7 @@ typedef struct route_ctx {
     json_t *body;    /* parsed body, or NULL */
     char seg[4][96]; /* the {} parts of the path */
     int status;      /* for the access log */
+    int csv;         /* send the answer as CSV (app_measures_rtt_csv) */
 } route_ctx;
 
 typedef int (*route_fn)(route_ctx *rc, app_ctx *ctx, json_t **out);
@@ -84,6 +85,23 @@ static json_t *error_json(int rc, const char *code, const char *message, const c
     if (field && *field)
         json_object_set_new(e, "field", json_string(field));
     return json_pack("{s:o}", "error", e);
+}
+
+static enum MHD_Result send_csv(struct MHD_Connection *conn, json_t *measures, const char *filename)
+{
+    char *text = app_measures_rtt_csv(measures);
+    if (text == NULL)
+        text = strdup("");
+    struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+    char disp[160];
+    snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", filename);
+    MHD_add_response_header(r, "Content-Type", "text/csv; charset=utf-8");
+    MHD_add_response_header(r, "Content-Disposition", disp);
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    enum MHD_Result ret = MHD_queue_response(conn, 200, r);
+    MHD_destroy_response(r);
+    return ret;
 }
 
 static enum MHD_Result send_error(route_ctx *rc, int err, const char *code, const char *message, const char *field)
@@ -442,6 +460,97 @@ ACT_HANDLER(h_result_act, app_result_act)
 ACT_HANDLER(h_letter_act, app_letter_act)
 ACT_HANDLER(h_follow_up_act, app_follow_up_act)
 
+/* The shared waiting list. */
+static int query_id(route_ctx *rc, app_ctx *ctx, const char *name, long long *out)
+{
+    const char *v = query_arg(rc, name);
+    *out = 0;
+    if (v == NULL || *v == '\0')
+        return 0;
+    char *end;
+    errno = 0;
+    long long n = strtoll(v, &end, 10);
+    if (errno || *end != '\0' || n < 1)
+        return app_fail(ctx, SEAM_EBADREQ, "bad_parameter", name, "%s must be an id (a whole number).", name);
+    *out = n;
+    return 0;
+}
+
+static int h_waiting_list(route_ctx *rc, app_ctx *ctx, json_t **out)
+{
+    app_wl_args a;
+    memset(&a, 0, sizeof(a));
+    int r;
+    const char *mw = query_arg(rc, "min_weeks");
+    if ((r = query_int(rc, ctx, "page", 1, 1000000, &a.page)) ||
+        (r = query_int(rc, ctx, "page_size", 50, 200, &a.page_size)) || (r = query_id(rc, ctx, "service", &a.service)))
+        return r;
+    if (mw && *mw && strcmp(mw, "0") != 0 && (r = query_int(rc, ctx, "min_weeks", 0, 520, &a.min_weeks)))
+        return r;
+    a.trust = query_arg(rc, "trust");
+    a.practice = query_arg(rc, "practice");
+    a.priority = query_arg(rc, "priority");
+    a.patient = query_arg(rc, "patient");
+    a.status = query_arg(rc, "status");
+    a.census = query_arg(rc, "census");
+    return app_run(ctx, app_waiting_list, &a, out);
+}
+
+GET_HANDLER(h_pathway_get, app_pathway_get)
+GET_HANDLER(h_estimated_wait, app_estimated_wait)
+
+static int h_pathway_priority(route_ctx *rc, app_ctx *ctx, json_t **out)
+{
+    app_id_body a = {0};
+    int r = body_required(rc, ctx);
+    if (r == 0)
+        r = id_of(ctx, rc->seg[0], &a.id);
+    a.body = rc->body;
+    return r ? r : app_run(ctx, app_pathway_priority, &a, out);
+}
+
+static int h_priority_review_create(route_ctx *rc, app_ctx *ctx, json_t **out)
+{
+    app_id_body a = {0};
+    int r = body_required(rc, ctx);
+    if (r == 0)
+        r = id_of(ctx, rc->seg[0], &a.id);
+    a.body = rc->body;
+    return r ? r : app_run(ctx, app_priority_review_create, &a, out);
+}
+
+static int h_priority_review_answer(route_ctx *rc, app_ctx *ctx, json_t **out)
+{
+    app_id_body a = {0};
+    int r = body_required(rc, ctx);
+    if (r == 0)
+        r = id_of(ctx, rc->seg[0], &a.id);
+    a.body = rc->body;
+    return r ? r : app_run(ctx, app_priority_review_answer, &a, out);
+}
+
+static int h_priority_reviews(route_ctx *rc, app_ctx *ctx, json_t **out)
+{
+    app_list_args a;
+    int r = list_args(rc, ctx, &a);
+    return r ? r : app_run(ctx, app_priority_reviews_list, &a, out);
+}
+
+static int h_measures_rtt(route_ctx *rc, app_ctx *ctx, json_t **out)
+{
+    app_rtt_args a = {query_arg(rc, "trust"), 0, query_arg(rc, "practice"), query_arg(rc, "icb"), query_arg(rc, "by"),
+                      query_arg(rc, "census")};
+    int r = query_id(rc, ctx, "service", &a.service);
+    if (r)
+        return r;
+    const char *fmt = query_arg(rc, "format");
+    const char *accept = MHD_lookup_connection_value(rc->conn, MHD_HEADER_KIND, "Accept");
+    if (fmt && *fmt && strcmp(fmt, "csv") != 0 && strcmp(fmt, "json") != 0)
+        return app_fail(ctx, SEAM_EBADREQ, "bad_parameter", "format", "format must be json or csv.");
+    rc->csv = (fmt && strcmp(fmt, "csv") == 0) || (!fmt && accept && strstr(accept, "text/csv"));
+    return app_run(ctx, app_measures_rtt, &a, out);
+}
+
 static int h_result_handover_decide(route_ctx *rc, app_ctx *ctx, json_t **out)
 {
     app_id_body a = {0};
@@ -636,6 +745,14 @@ static const struct route {
     {"GET", "/api/v1/follow-ups/{}", h_follow_up_get, AUTH},
     {"POST", "/api/v1/follow-ups/{}/{}", h_follow_up_act, AUTH},
     {"GET", "/api/v1/inbox", h_inbox, AUTH},
+    {"GET", "/api/v1/waiting-list", h_waiting_list, AUTH},
+    {"GET", "/api/v1/pathways/{}", h_pathway_get, AUTH},
+    {"POST", "/api/v1/pathways/{}/priority", h_pathway_priority, AUTH},
+    {"POST", "/api/v1/pathways/{}/priority-review", h_priority_review_create, AUTH},
+    {"GET", "/api/v1/priority-reviews", h_priority_reviews, AUTH},
+    {"POST", "/api/v1/priority-reviews/{}/answer", h_priority_review_answer, AUTH},
+    {"GET", "/api/v1/measures/rtt", h_measures_rtt, AUTH},
+    {"GET", "/api/v1/services/{}/estimated-wait", h_estimated_wait, AUTH},
 };
 
 /* Matches path against pattern; "{}" takes one non-empty segment. */
@@ -799,6 +916,19 @@ static enum MHD_Result handle_api(route_ctx *rc)
     } else if (route->flags & BINARY) {
         rc->status = 200;
         ret = send_file_json(rc->conn, out);
+    } else if (rc->csv) {
+        rc->status = 200;
+        char fn[120];
+        json_t *scope = json_object_get(out, "scope");
+        json_t *code = json_object_get(scope, "code");
+        char cbuf[32] = "england";
+        if (json_is_string(code))
+            snprintf(cbuf, sizeof(cbuf), "%s", json_string_value(code));
+        else if (json_is_integer(code))
+            snprintf(cbuf, sizeof(cbuf), "service-%lld", (long long)json_integer_value(code));
+        snprintf(fn, sizeof(fn), "rtt-%s-by-%s-%s.csv", cbuf, json_string_value(json_object_get(out, "by")),
+                 json_string_value(json_object_get(out, "census_date")));
+        ret = send_csv(rc->conn, out, fn);
     } else {
         rc->status = ctx.status ? ctx.status : 200;
         ret = send_json(rc->conn, rc->status, out, ctx.replayed);

@@ -119,28 +119,31 @@ static int empty_target(db *to)
                                   " priority_reviews, priority_changes, tasks, events, idempotency, settings");
     /* SQLite: the audit log refuses DELETE; lift the guard for this
      * transaction only (DDL is transactional in SQLite). */
-    return db_exec_script(to, "DROP TRIGGER events_no_delete;"
-                              "DELETE FROM idempotency; DELETE FROM events; DELETE FROM tasks; DELETE FROM priority_changes;"
-                              "DELETE FROM priority_reviews; DELETE FROM pathways; DELETE FROM ptl_imports;"
-                              "DELETE FROM attachments;"
-                              "DELETE FROM advice_messages; DELETE FROM unmatched_results; DELETE FROM fit_notes;"
-                              "DELETE FROM letter_actions; DELETE FROM follow_ups; DELETE FROM letters;"
-                              "DELETE FROM results; DELETE FROM result_orders; DELETE FROM advice_requests;"
-                              "DELETE FROM referrals; DELETE FROM users; DELETE FROM patients;"
-                              "DELETE FROM services; DELETE FROM organisations; DELETE FROM settings;"
-                              "CREATE TRIGGER events_no_delete BEFORE DELETE ON events"
-                              " BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;");
+    return db_exec_script(
+        to, "DROP TRIGGER events_no_delete;"
+            "DELETE FROM idempotency; DELETE FROM events; DELETE FROM tasks; DELETE FROM priority_changes;"
+            "DELETE FROM priority_reviews; DELETE FROM pathways; DELETE FROM ptl_imports;"
+            "DELETE FROM attachments;"
+            "DELETE FROM advice_messages; DELETE FROM unmatched_results; DELETE FROM fit_notes;"
+            "DELETE FROM letter_actions; DELETE FROM follow_ups; DELETE FROM letters;"
+            "DELETE FROM results; DELETE FROM result_orders; DELETE FROM advice_requests;"
+            "DELETE FROM referrals; DELETE FROM users; DELETE FROM patients;"
+            "DELETE FROM services; DELETE FROM organisations; DELETE FROM settings;"
+            "CREATE TRIGGER events_no_delete BEFORE DELETE ON events"
+            " BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;");
 }
 
 static int copy_table(db *from, db *to, int t, long long *copied)
 {
+    if (tables[t].ncols > 48)
+        return SEAM_EINTERNAL;
     char insert[2048], select[2048];
     size_t len =
         (size_t)snprintf(insert, sizeof(insert), "INSERT INTO %s (%s) VALUES (", tables[t].table, tables[t].columns);
     for (int c = 0; c < tables[t].ncols; c++)
         len += (size_t)snprintf(insert + len, sizeof(insert) - len, "%s$%d", c ? ", " : "", c + 1);
     snprintf(insert + len, sizeof(insert) - len, ")");
-    db_param p[32];
+    db_param p[48];
     *copied = 0;
     /* Read in pages (keyset on the ordering column where it is single). */
     for (long long offset = 0;; offset += BATCH) {

@@ -53,6 +53,26 @@ int db_query(db *d, const char *sql, int n, const db_param *p, db_rows **out)
     return d->ops->query(d, sql, n, p, out);
 }
 
+int db_scan(db *d, const char *sql, int n, const db_param *p, db_scan_fn fn, void *arg)
+{
+    return d->ops->scan(d, sql, n, p, fn, arg);
+}
+
+long long db_cur_int(const db_cursor *c, int col)
+{
+    return c->geti(c, col);
+}
+
+const char *db_cur_text(const db_cursor *c, int col)
+{
+    return c->gett(c, col);
+}
+
+int db_cur_isnull(const db_cursor *c, int col)
+{
+    return c->isnull(c, col);
+}
+
 int db_exec_script(db *d, const char *sql)
 {
     return d->ops->exec_script(d, sql);

@@ -78,6 +78,20 @@ void db_rows_free(db_rows *r);
  * there is no row.  Returns 0 or a negative seam_rc. */
 int db_query_int(db *d, const char *sql, int n, const db_param *p, long long dflt, long long *out);
 
+/*
+ * Streams the rows of a query to fn one at a time, for scans too large to
+ * materialise (the national waiting-list measures).  fn reads cells with
+ * db_cur_int / db_cur_text, which are valid only during the call, and
+ * returns 0 to go on or non-zero to stop (db_scan then returns that).
+ * SQLite steps the statement; PostgreSQL reads one result at a time.
+ */
+typedef struct db_cursor db_cursor;
+typedef int (*db_scan_fn)(void *arg, const db_cursor *c);
+int db_scan(db *d, const char *sql, int n, const db_param *p, db_scan_fn fn, void *arg);
+long long db_cur_int(const db_cursor *c, int col);    /* 0 for NULL */
+const char *db_cur_text(const db_cursor *c, int col); /* NULL for NULL */
+int db_cur_isnull(const db_cursor *c, int col);
+
 /* Internal: the backend interface. */
 typedef struct db_ops {
     const char *name;
@@ -85,7 +99,17 @@ typedef struct db_ops {
     int (*query)(db *d, const char *sql, int n, const db_param *p, db_rows **out);
     int (*exec_script)(db *d, const char *sql);
     void (*close)(db *d);
+    int (*scan)(db *d, const char *sql, int n, const db_param *p, db_scan_fn fn, void *arg);
 } db_ops;
+
+/* Internal: a cursor is the backend's current row. */
+struct db_cursor {
+    long long (*geti)(const db_cursor *c, int col);
+    const char *(*gett)(const db_cursor *c, int col);
+    int (*isnull)(const db_cursor *c, int col);
+    void *h;
+    int row;
+};
 
 struct db {
     const db_ops *ops;

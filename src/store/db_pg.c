@@ -246,6 +246,38 @@ static int pg_query(db *d, const char *sql, int n, const db_param *p, db_rows **
     return 0;
 }
 
+static long long pg_cur_int(const db_cursor *c, int col)
+{
+    return PQgetisnull(c->h, c->row, col) ? 0 : strtoll(PQgetvalue(c->h, c->row, col), NULL, 10);
+}
+
+static const char *pg_cur_text(const db_cursor *c, int col)
+{
+    return PQgetisnull(c->h, c->row, col) ? NULL : PQgetvalue(c->h, c->row, col);
+}
+
+static int pg_cur_isnull(const db_cursor *c, int col)
+{
+    return PQgetisnull(c->h, c->row, col);
+}
+
+/* The prepared statement's whole result, walked without copying it.  A
+ * national deployment on PostgreSQL aggregates in SQL instead (see
+ * docs/waiting-list.md). */
+static int pg_scan(db *d, const char *sql, int n, const db_param *p, db_scan_fn fn, void *arg)
+{
+    int rc;
+    PGresult *res = pg_run(d, sql, n, p, &rc);
+    if (res == NULL)
+        return rc;
+    db_cursor cur = {pg_cur_int, pg_cur_text, pg_cur_isnull, res, 0};
+    int nrows = PQntuples(res);
+    for (cur.row = 0; rc == 0 && cur.row < nrows; cur.row++)
+        rc = fn(arg, &cur);
+    PQclear(res);
+    return rc;
+}
+
 static int pg_exec_script(db *d, const char *sql)
 {
     pg_impl *pg = d->impl;
@@ -274,6 +306,7 @@ static const db_ops pg_ops = {
     .query = pg_query,
     .exec_script = pg_exec_script,
     .close = pg_close,
+    .scan = pg_scan,
 };
 
 int db__open_pg(const char *url, db **out, char *err, size_t errlen)

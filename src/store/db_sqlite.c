@@ -163,6 +163,40 @@ out:
     return rc;
 }
 
+static long long sqlite_cur_int(const db_cursor *c, int col)
+{
+    return (long long)sqlite3_column_int64(c->h, col);
+}
+
+static const char *sqlite_cur_text(const db_cursor *c, int col)
+{
+    return (const char *)sqlite3_column_text(c->h, col);
+}
+
+static int sqlite_cur_isnull(const db_cursor *c, int col)
+{
+    return sqlite3_column_type(c->h, col) == SQLITE_NULL;
+}
+
+static int sqlite_scan(db *d, const char *sql, int n, const db_param *p, db_scan_fn fn, void *arg)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite_prepare(d, sql, n, p, &st);
+    if (rc)
+        return rc;
+    db_cursor cur = {sqlite_cur_int, sqlite_cur_text, sqlite_cur_isnull, st, 0};
+    int src;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        if ((rc = fn(arg, &cur)) != 0)
+            break;
+        cur.row++;
+    }
+    if (rc == 0 && src != SQLITE_DONE)
+        rc = sqlite_rc(d, HANDLE(d), src);
+    sqlite_release(st);
+    return rc;
+}
+
 static int sqlite_exec_script(db *d, const char *sql)
 {
     char *msg = NULL;
@@ -195,6 +229,7 @@ static const db_ops sqlite_ops = {
     .query = sqlite_query,
     .exec_script = sqlite_exec_script,
     .close = sqlite_close,
+    .scan = sqlite_scan,
 };
 
 int db__open_sqlite(const char *path, db **out, char *err, size_t errlen)

@@ -1,0 +1,1425 @@
+/*
+ * pathways.c - the shared waiting list: RTT pathways as each organisation
+ * may see them, clinical priority and its history, priority reviews asked
+ * by GPs (a handoff to the service, like every task), the RTT and
+ * inequality measures, and estimated waits.  Pathways of referrals made
+ * in Seam follow the referral (app__pathway_on_referral); others come
+ * from trusts' PTL imports (ptl.c).  See docs/waiting-list.md.
+ */
+#include "app/app.h"
+#include "app/referral_view.h"
+#include "app/sqlb.h"
+#include "common/rc.h"
+#include "core/calendar.h"
+#include "core/handoff.h"
+#include "core/equity.h"
+#include "core/priority.h"
+#include "core/rtt.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define REASON_MAX 2000
+static const int breach_weeks[] = {18, 52, 65, 78, 104};
+#define N_BREACH ((int)(sizeof(breach_weeks) / sizeof(breach_weeks[0])))
+
+static void day_format(int64_t day, char buf[SEAM_DATE_LEN])
+{
+    seam_date_format((seam_time)day * 86400, buf);
+}
+
+/* A date parameter (YYYY-MM-DD) as a day number; 0 ok, -1 bad. */
+static int day_parse(const char *s, int64_t *out)
+{
+    seam_time t;
+    if (s == NULL || strlen(s) != 10 || seam_time_parse(s, &t) != 0)
+        return -1;
+    *out = seam_time_day(t);
+    return 0;
+}
+
+/* The census day of a query: census= or today. */
+static int census_of(app_ctx *ctx, const char *census, int64_t *out)
+{
+    if (census == NULL || *census == '\0') {
+        *out = seam_time_day(ctx->now);
+        return 0;
+    }
+    if (day_parse(census, out) != 0)
+        return app_fail(ctx, SEAM_EBADREQ, "bad_parameter", "census", "census must be a date such as 2026-11-25.");
+    return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * One pathway as JSON
+ */
+
+#define PW_COLUMNS                                                                                                     \
+    " pw.id, pw.ppi, pw.source, pw.referral_id, p.nhs_number, p.given_name, p.family_name, p.birth_date,"              \
+    " p.practice_code, po.name, pw.trust_code, tr.name, s.id, s.name, s.specialty, pw.treatment_function_code,"        \
+    " pw.referral_priority, pw.referral_received, pw.clock_start, pw.clock_start_day, pw.clock_stop,"                  \
+    " pw.clock_stop_day, pw.rtt_status, pw.open, pw.waiting_list_type, pw.priority, pw.priority_set_at,"               \
+    " pw.priority_set_by, pu.display_name, pw.priority_reason, pw.treat_by, pw.review_date, pw.last_activity,"         \
+    " pw.next_activity, pw.version, rv.id, rv.requested_at, rv.due_at, rv.reason, pw.icb_code, s.patient_contact"
+#define PW_FROM                                                                                                        \
+    " FROM pathways pw JOIN patients p ON p.nhs_number = pw.patient_nhs_number"                                        \
+    " JOIN organisations po ON po.code = p.practice_code"                                                              \
+    " JOIN organisations tr ON tr.code = pw.trust_code"                                                                \
+    " JOIN services s ON s.id = pw.service_id"                                                                         \
+    " LEFT JOIN users pu ON pu.username = pw.priority_set_by"                                                          \
+    " LEFT JOIN priority_reviews rv ON rv.pathway_id = pw.id AND rv.status = 'open'"
+
+enum {
+    C_ID,
+    C_PPI,
+    C_SOURCE,
+    C_REFERRAL,
+    C_NHS,
+    C_GIVEN,
+    C_FAMILY,
+    C_BIRTH,
+    C_PRACTICE,
+    C_PRACTICE_NAME,
+    C_TRUST,
+    C_TRUST_NAME,
+    C_SVC,
+    C_SVC_NAME,
+    C_SPECIALTY,
+    C_TFC,
+    C_REF_PRIO,
+    C_RECEIVED,
+    C_START,
+    C_START_DAY,
+    C_STOP,
+    C_STOP_DAY,
+    C_STATUS,
+    C_OPEN,
+    C_WLT,
+    C_PRIO,
+    C_PRIO_AT,
+    C_PRIO_BY,
+    C_PRIO_BY_NAME,
+    C_PRIO_REASON,
+    C_TREAT_BY,
+    C_REVIEW_DATE,
+    C_LAST,
+    C_NEXT,
+    C_VERSION,
+    C_RV_ID,
+    C_RV_AT,
+    C_RV_DUE,
+    C_RV_REASON,
+    C_ICB,
+    C_PATIENT_CONTACT,
+};
+
+static json_t *str_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+static json_t *pathway_json(const db_rows *r, int i, int64_t census)
+{
+    int open = (int)db_geti(r, i, C_OPEN);
+    int64_t start = db_geti(r, i, C_START_DAY);
+    int64_t end = db_isnull(r, i, C_STOP_DAY) ? census : db_geti(r, i, C_STOP_DAY);
+    const char *status = db_get(r, i, C_STATUS);
+    const char *label = rtt_status_label(status);
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_integer(db_geti(r, i, C_ID)));
+    json_object_set_new(o, "ppi", json_string(db_get(r, i, C_PPI)));
+    json_object_set_new(o, "source", json_string(db_get(r, i, C_SOURCE)));
+    json_object_set_new(o, "referral_id",
+                        db_isnull(r, i, C_REFERRAL) ? json_null() : json_integer(db_geti(r, i, C_REFERRAL)));
+    json_object_set_new(o, "patient",
+                        json_pack("{s:s,s:s,s:s,s:s,s:{s:s,s:s}}", "nhs_number", db_get(r, i, C_NHS), "given_name",
+                                  db_get(r, i, C_GIVEN), "family_name", db_get(r, i, C_FAMILY), "birth_date",
+                                  db_get(r, i, C_BIRTH), "practice", "code", db_get(r, i, C_PRACTICE), "name",
+                                  db_get(r, i, C_PRACTICE_NAME)));
+    json_object_set_new(o, "trust",
+                        json_pack("{s:s,s:s}", "code", db_get(r, i, C_TRUST), "name", db_get(r, i, C_TRUST_NAME)));
+    json_object_set_new(o, "service",
+                        json_pack("{s:I,s:s,s:s,s:s,s:s?}", "id", (json_int_t)db_geti(r, i, C_SVC), "name",
+                                  db_get(r, i, C_SVC_NAME), "specialty", db_get(r, i, C_SPECIALTY),
+                                  "treatment_function_code", db_get(r, i, C_TFC), "patient_contact",
+                                  db_get(r, i, C_PATIENT_CONTACT)));
+    json_object_set_new(o, "referral_priority", str_or_null(db_get(r, i, C_REF_PRIO)));
+    json_object_set_new(o, "referral_received", json_string(db_get(r, i, C_RECEIVED)));
+    json_object_set_new(o, "clock_start", json_string(db_get(r, i, C_START)));
+    json_object_set_new(o, "clock_stop", str_or_null(db_get(r, i, C_STOP)));
+    json_object_set_new(o, "rtt_status", json_pack("{s:s,s:s?}", "code", status, "label", label));
+    json_object_set_new(o, "open", json_boolean(open));
+    int64_t days = rtt_days_waited(start, end);
+    json_object_set_new(o, "days_waited", json_integer(days));
+    json_object_set_new(o, "weeks_waited", json_integer(rtt_weeks_waited(start, end)));
+    json_object_set_new(o, "over_18_weeks", json_boolean(rtt_over_weeks(start, end, 18)));
+    json_t *breach = json_object(), *next = json_null();
+    for (int k = 0; k < N_BREACH; k++) {
+        char key[8], d[SEAM_DATE_LEN];
+        int64_t bd = rtt_breach_day(start, breach_weeks[k]);
+        snprintf(key, sizeof(key), "%d", breach_weeks[k]);
+        day_format(bd, d);
+        json_object_set_new(breach, key, json_string(d));
+        if (open && json_is_null(next) && bd > census)
+            next = json_pack("{s:i,s:s}", "weeks", breach_weeks[k], "date", d);
+    }
+    json_object_set_new(o, "breach_dates", breach);
+    json_object_set_new(o, "next_breach", next);
+    const char *prio = db_get(r, i, C_PRIO);
+    prio_code pc;
+    if (prio && prio_parse(prio, &pc) == 0) {
+        const char *review = db_get(r, i, C_REVIEW_DATE);
+        int64_t rday;
+        int overdue = open && review && day_parse(review, &rday) == 0 && rday < census;
+        json_t *by = db_isnull(r, i, C_PRIO_BY) ? json_null()
+                                                : json_pack("{s:s,s:s?}", "username", db_get(r, i, C_PRIO_BY),
+                                                            "display_name", db_get(r, i, C_PRIO_BY_NAME));
+        json_object_set_new(o, "priority",
+                            json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:b}", "code", prio_name(pc), "label",
+                                      prio_label(pc), "treat_by", str_or_null(db_get(r, i, C_TREAT_BY)), "review_date",
+                                      str_or_null(review), "set_at", str_or_null(db_get(r, i, C_PRIO_AT)), "set_by", by,
+                                      "reason", str_or_null(db_get(r, i, C_PRIO_REASON)), "review_overdue", overdue));
+    } else {
+        json_object_set_new(o, "priority", json_null());
+    }
+    json_object_set_new(o, "last_activity", str_or_null(db_get(r, i, C_LAST)));
+    json_object_set_new(o, "next_activity", str_or_null(db_get(r, i, C_NEXT)));
+    json_object_set_new(o, "waiting_list_type", str_or_null(db_get(r, i, C_WLT)));
+    json_object_set_new(o, "open_review",
+                        db_isnull(r, i, C_RV_ID)
+                            ? json_null()
+                            : json_pack("{s:I,s:s,s:s,s:s}", "id", (json_int_t)db_geti(r, i, C_RV_ID), "requested_at",
+                                        db_get(r, i, C_RV_AT), "due_at", db_get(r, i, C_RV_DUE), "reason",
+                                        db_get(r, i, C_RV_REASON)));
+    json_object_set_new(o, "version", json_integer(db_geti(r, i, C_VERSION)));
+    return o;
+}
+
+/* Who may see a pathway: the patient's practice, the trust holding it,
+ * the patient, the ICB of the patient's population, admin. */
+static void pw_visibility(app_ctx *ctx, sqlb *b)
+{
+    app__visibility(ctx, b, " AND pw.trust_code = $?", "pw.icb_code");
+}
+
+/* Loads one visible pathway row (PW_COLUMNS); SEAM_ENOTFOUND if none. */
+static int pw_load_rows(app_ctx *ctx, long long id, db_rows **out)
+{
+    sqlb b;
+    sqlb_init(&b);
+    sqlb_add(&b, "SELECT" PW_COLUMNS PW_FROM " WHERE pw.id = $?");
+    sqlb_param(&b, DBP_INT(id));
+    pw_visibility(ctx, &b);
+    if (b.overflow)
+        return app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Query too long.");
+    int rc = db_query(ctx->db, b.sql, b.n, b.p, out);
+    if (rc)
+        return app_db_fail(ctx, rc);
+    if (db_nrows(*out) == 0) {
+        db_rows_free(*out);
+        *out = NULL;
+        return app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "There is no pathway %lld that you can see.", id);
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * GET /waiting-list
+ */
+
+int app_waiting_list(app_ctx *ctx, const void *arg, json_t **out)
+{
+    const app_wl_args *a = arg;
+    const char *role = ctx->user.role;
+    int64_t census;
+    int rc = census_of(ctx, a->census, &census);
+    if (rc)
+        return rc;
+    if (app_role_is_practice(role) && a->practice && *a->practice && strcmp(a->practice, ctx->user.org_code) != 0)
+        return app_fail(ctx, SEAM_ENOTFOUND, "not_found", "practice",
+                        "Your waiting list is your own practice's patients.");
+    if (app_role_is_trust(role) && a->trust && *a->trust && strcmp(a->trust, ctx->user.org_code) != 0)
+        return app_fail(ctx, SEAM_ENOTFOUND, "not_found", "trust", "Your waiting list is your own trust's.");
+
+    sqlb w;
+    sqlb_init(&w);
+    sqlb_add(&w, PW_FROM " WHERE 1 = 1");
+    pw_visibility(ctx, &w);
+    const char *status = a->status && *a->status ? a->status : "open";
+    if (strcmp(status, "open") == 0)
+        sqlb_add(&w, " AND pw.open = 1");
+    else if (strcmp(status, "closed") == 0)
+        sqlb_add(&w, " AND pw.open = 0");
+    else if (strcmp(status, "all") != 0)
+        return app_fail(ctx, SEAM_EBADREQ, "bad_parameter", "status", "status must be open, closed or all.");
+    if (a->trust && *a->trust) {
+        sqlb_add(&w, " AND pw.trust_code = $?");
+        sqlb_param(&w, DBP_TEXT(a->trust));
+    }
+    if (a->service > 0) {
+        sqlb_add(&w, " AND pw.service_id = $?");
+        sqlb_param(&w, DBP_INT(a->service));
+    }
+    if (a->practice && *a->practice) {
+        sqlb_add(&w, " AND p.practice_code = $?");
+        sqlb_param(&w, DBP_TEXT(a->practice));
+    }
+    if (a->patient && *a->patient) {
+        sqlb_add(&w, " AND pw.patient_nhs_number = $?");
+        sqlb_param(&w, DBP_TEXT(a->patient));
+    }
+    if (a->priority && *a->priority) {
+        prio_code pc;
+        if (strcmp(a->priority, "none") == 0) {
+            sqlb_add(&w, " AND pw.priority IS NULL");
+        } else if (prio_parse(a->priority, &pc) == 0) {
+            sqlb_add(&w, " AND pw.priority = $?");
+            sqlb_param(&w, DBP_TEXT(prio_name(pc)));
+        } else {
+            return app_fail(ctx, SEAM_EBADREQ, "bad_parameter", "priority",
+                            "priority must be P1a, P1b, P2, P3, P4, P6 or none.");
+        }
+    }
+    if (a->min_weeks > 0) {
+        /* weeks waited >= N: a clock start on or before census - 7N */
+        sqlb_add(&w, " AND pw.clock_start_day <= $?");
+        sqlb_param(&w, DBP_INT(census - 7LL * a->min_weeks));
+    }
+    if (w.overflow)
+        return app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Query too long.");
+
+    /* The summary is over every matching row, not only this page. */
+    sqlb q;
+    sqlb_init(&q);
+    /* The thresholds are computed integers, written into the text so that
+     * the shared WHERE keeps its parameter numbers. */
+    char head[400];
+    snprintf(head, sizeof(head),
+             "SELECT count(*), COALESCE(sum(CASE WHEN pw.open = 1 AND pw.clock_start_day < %lld THEN 1 ELSE 0 END), 0),"
+             " COALESCE(sum(CASE WHEN pw.open = 1 AND pw.clock_start_day < %lld THEN 1 ELSE 0 END), 0),"
+             " COALESCE(sum(CASE WHEN pw.open = 1 AND pw.priority IS NULL THEN 1 ELSE 0 END), 0)",
+             (long long)(census - 7 * 18), (long long)(census - 7 * 52));
+    sqlb_add(&q, head);
+    sqlb_append(&q, &w);
+    if (q.overflow)
+        return app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Query too long.");
+    db_rows *r;
+    if ((rc = db_query(ctx->db, q.sql, q.n, q.p, &r)))
+        return app_db_fail(ctx, rc);
+    json_t *summary = json_pack("{s:I,s:I,s:I,s:I}", "waiting", (json_int_t)db_geti(r, 0, 0), "over_18_weeks",
+                                (json_int_t)db_geti(r, 0, 1), "over_52_weeks", (json_int_t)db_geti(r, 0, 2),
+                                "unprioritised", (json_int_t)db_geti(r, 0, 3));
+    long long total = db_geti(r, 0, 0);
+    db_rows_free(r);
+
+    sqlb_init(&q);
+    sqlb_add(&q, "SELECT" PW_COLUMNS);
+    sqlb_append(&q, &w);
+    sqlb_add(&q, " ORDER BY pw.clock_start_day, pw.id LIMIT $?");
+    sqlb_param(&q, DBP_INT(a->page_size));
+    sqlb_add(&q, " OFFSET $?");
+    sqlb_param(&q, DBP_INT((long long)(a->page - 1) * a->page_size));
+    if (q.overflow) {
+        json_decref(summary);
+        return app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Query too long.");
+    }
+    if ((rc = db_query(ctx->db, q.sql, q.n, q.p, &r))) {
+        json_decref(summary);
+        return app_db_fail(ctx, rc);
+    }
+    json_t *items = json_array();
+    for (int i = 0; i < db_nrows(r) && rc == 0; i++) {
+        json_array_append_new(items, pathway_json(r, i, census));
+        rc = app_event(ctx, "read.waiting_list", "pathway", db_geti(r, i, C_ID), db_get(r, i, C_NHS),
+                       db_get(r, i, C_ICB), NULL, NULL, NULL);
+    }
+    db_rows_free(r);
+    char cd[SEAM_DATE_LEN];
+    day_format(census, cd);
+    *out = json_pack("{s:o,s:I,s:i,s:i,s:s,s:o}", "items", items, "total", (json_int_t)total, "page", a->page,
+                     "page_size", a->page_size, "census_date", cd, "summary", summary);
+    if (rc) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Priority reviews as JSON
+ */
+
+#define RV_COLUMNS                                                                                                     \
+    " rv.id, rv.pathway_id, rv.status, rv.reason, rv.requested_by, ru.display_name, rv.requested_org, ro.name,"        \
+    " rv.requested_at, rv.due_at, rv.outcome, rv.answer, rv.from_priority, rv.to_priority, rv.answered_by,"            \
+    " au.display_name, rv.answered_at, p.nhs_number, p.given_name, p.family_name, s.id, s.name, s.trust_code,"         \
+    " tr.name, rv.icb_code, rv.version"
+#define RV_FROM                                                                                                        \
+    " FROM priority_reviews rv JOIN pathways pw ON pw.id = rv.pathway_id"                                              \
+    " JOIN patients p ON p.nhs_number = rv.patient_nhs_number JOIN services s ON s.id = rv.service_id"                 \
+    " JOIN organisations tr ON tr.code = s.trust_code JOIN organisations ro ON ro.code = rv.requested_org"             \
+    " LEFT JOIN users ru ON ru.username = rv.requested_by LEFT JOIN users au ON au.username = rv.answered_by"
+
+static json_t *review_json(const db_rows *r, int i)
+{
+    json_t *answered_by = db_isnull(r, i, 14)
+                              ? json_null()
+                              : json_pack("{s:s,s:s?}", "username", db_get(r, i, 14), "display_name", db_get(r, i, 15));
+    return json_pack(
+        "{s:I,s:I,s:s,s:s,s:{s:s,s:s?},s:{s:s,s:s},s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:{s:s,s:s,s:s},"
+        "s:{s:I,s:s},s:{s:s,s:s}}",
+        "id", (json_int_t)db_geti(r, i, 0), "pathway_id", (json_int_t)db_geti(r, i, 1), "status", db_get(r, i, 2),
+        "reason", db_get(r, i, 3), "requested_by", "username", db_get(r, i, 4), "display_name", db_get(r, i, 5),
+        "requested_org", "code", db_get(r, i, 6), "name", db_get(r, i, 7), "requested_at", db_get(r, i, 8), "due_at",
+        db_get(r, i, 9), "outcome", str_or_null(db_get(r, i, 10)), "answer", str_or_null(db_get(r, i, 11)),
+        "from_priority", str_or_null(db_get(r, i, 12)), "to_priority", str_or_null(db_get(r, i, 13)), "answered_by",
+        answered_by, "answered_at", str_or_null(db_get(r, i, 16)), "patient", "nhs_number", db_get(r, i, 17),
+        "given_name", db_get(r, i, 18), "family_name", db_get(r, i, 19), "service", "id", (json_int_t)db_geti(r, i, 20),
+        "name", db_get(r, i, 21), "trust", "code", db_get(r, i, 22), "name", db_get(r, i, 23));
+}
+
+static int reviews_of(app_ctx *ctx, sqlb *w, json_t **out)
+{
+    sqlb q;
+    sqlb_init(&q);
+    sqlb_add(&q, "SELECT" RV_COLUMNS);
+    sqlb_append(&q, w);
+    sqlb_add(&q, " ORDER BY rv.requested_at DESC, rv.id DESC LIMIT 200");
+    if (q.overflow)
+        return app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Query too long.");
+    db_rows *r;
+    int rc = db_query(ctx->db, q.sql, q.n, q.p, &r);
+    if (rc)
+        return app_db_fail(ctx, rc);
+    json_t *list = json_array();
+    for (int i = 0; i < db_nrows(r) && rc == 0; i++) {
+        json_array_append_new(list, review_json(r, i));
+        rc = app_event(ctx, "read.priority_review", "priority_review", db_geti(r, i, 0), db_get(r, i, 17),
+                       db_get(r, i, 24), NULL, NULL, NULL);
+    }
+    db_rows_free(r);
+    if (rc) {
+        json_decref(list);
+        return rc;
+    }
+    *out = list;
+    return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * GET /pathways/{id}
+ */
+
+int app_pathway_get(app_ctx *ctx, const void *arg, json_t **out)
+{
+    const app_id_body *a = arg;
+    int64_t census = seam_time_day(ctx->now);
+    db_rows *r;
+    int rc = pw_load_rows(ctx, a->id, &r);
+    if (rc)
+        return rc;
+    json_t *o = pathway_json(r, 0, census);
+    char nhs[16], icb[16];
+    long long svc = db_geti(r, 0, C_SVC);
+    snprintf(nhs, sizeof(nhs), "%s", db_get(r, 0, C_NHS));
+    snprintf(icb, sizeof(icb), "%s", db_get(r, 0, C_ICB));
+    db_rows_free(r);
+
+    db_param hp[] = {DBP_INT(a->id)};
+    rc = db_query(ctx->db,
+                  "SELECT c.at, c.by_username, u.display_name, c.from_priority, c.to_priority, c.reason, c.treat_by,"
+                  " c.review_date, c.review_id FROM priority_changes c LEFT JOIN users u ON u.username = c.by_username"
+                  " WHERE c.pathway_id = $1 ORDER BY c.id",
+                  1, hp, &r);
+    if (rc) {
+        json_decref(o);
+        return app_db_fail(ctx, rc);
+    }
+    json_t *hist = json_array();
+    for (int i = 0; i < db_nrows(r); i++)
+        json_array_append_new(hist, json_pack("{s:s,s:{s:s,s:s?},s:o,s:s,s:s,s:o,s:o,s:o}", "at", db_get(r, i, 0), "by",
+                                              "username", db_get(r, i, 1), "display_name", db_get(r, i, 2), "from",
+                                              str_or_null(db_get(r, i, 3)), "to", db_get(r, i, 4), "reason",
+                                              db_get(r, i, 5), "treat_by", str_or_null(db_get(r, i, 6)), "review_date",
+                                              str_or_null(db_get(r, i, 7)), "review_id",
+                                              db_isnull(r, i, 8) ? json_null() : json_integer(db_geti(r, i, 8))));
+    db_rows_free(r);
+    json_object_set_new(o, "priority_history", hist);
+
+    sqlb w;
+    sqlb_init(&w);
+    sqlb_add(&w, RV_FROM " WHERE rv.pathway_id = $?");
+    sqlb_param(&w, DBP_INT(a->id));
+    json_t *reviews = NULL;
+    if ((rc = reviews_of(ctx, &w, &reviews))) {
+        json_decref(o);
+        return rc;
+    }
+    json_object_set_new(o, "reviews", reviews);
+    app_id_body sa = {.id = svc};
+    json_t *est = NULL;
+    if ((rc = app_estimated_wait(ctx, &sa, &est))) {
+        json_decref(o);
+        return rc;
+    }
+    json_object_set_new(o, "estimated_wait", est);
+    if ((rc = app_event(ctx, "read.pathway", "pathway", a->id, nhs, icb, NULL, NULL, NULL))) {
+        json_decref(o);
+        return rc;
+    }
+    *out = o;
+    return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Clinical priority
+ */
+
+/* Sets a pathway's priority and records the change; review_id 0 if none. */
+static int priority_set(app_ctx *ctx, long long id, const char *icb, const char *nhs, const char *from, prio_code pc,
+                        const char *reason, const char *review_date, long long review_id)
+{
+    int64_t today = seam_time_day(ctx->now);
+    char treat[SEAM_DATE_LEN] = "", review[SEAM_DATE_LEN] = "", now[SEAM_ISO_LEN];
+    int64_t tb = prio_treat_by(pc, today);
+    if (tb >= 0)
+        day_format(tb, treat);
+    if (review_date)
+        snprintf(review, sizeof(review), "%s", review_date);
+    else
+        day_format(prio_review_day(pc, today), review);
+    seam_time_format(ctx->now, now);
+    db_param p[] = {DBP_TEXT(prio_name(pc)),
+                    DBP_TEXT(now),
+                    DBP_TEXT(ctx->user.username),
+                    DBP_TEXT(reason),
+                    DBP_TEXT(treat[0] ? treat : NULL),
+                    DBP_TEXT(review),
+                    DBP_INT(id)};
+    int rc = db_exec(ctx->db,
+                     "UPDATE pathways SET priority = $1, priority_set_at = $2, priority_set_by = $3,"
+                     " priority_reason = $4, treat_by = $5, review_date = $6, updated_at = $2, version = version + 1"
+                     " WHERE id = $7",
+                     7, p);
+    if (rc)
+        return app_db_fail(ctx, rc);
+    db_param c[] = {DBP_TEXT(icb),    DBP_INT(id),
+                    DBP_TEXT(now),    DBP_TEXT(ctx->user.username),
+                    DBP_TEXT(from),   DBP_TEXT(prio_name(pc)),
+                    DBP_TEXT(reason), DBP_TEXT(treat[0] ? treat : NULL),
+                    DBP_TEXT(review), review_id ? DBP_INT(review_id) : DBP_NULL};
+    rc = db_exec(ctx->db,
+                 "INSERT INTO priority_changes (icb_code, pathway_id, at, by_username, from_priority, to_priority,"
+                 " reason, treat_by, review_date, review_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)",
+                 10, c);
+    if (rc)
+        return app_db_fail(ctx, rc);
+    json_t *before = json_pack("{s:o}", "priority", str_or_null(from));
+    json_t *after = json_pack("{s:s,s:o,s:s}", "priority", prio_name(pc), "treat_by",
+                              treat[0] ? json_string(treat) : json_null(), "review_date", review);
+    rc = app_event(ctx, "pathway.priority_changed", "pathway", id, nhs, icb, before, after, reason);
+    json_decref(before);
+    json_decref(after);
+    return rc;
+}
+
+/* The caller may change priority at this pathway's trust (and service). */
+static int may_prioritise(app_ctx *ctx, const char *trust, long long service_id)
+{
+    const char *role = ctx->user.role;
+    if (strcmp(role, "clinician") != 0 && strcmp(role, "triager") != 0)
+        return 0;
+    if (strcmp(ctx->user.org_code, trust) != 0)
+        return 0;
+    return ctx->user.service_id == 0 || ctx->user.service_id == service_id;
+}
+
+int app_pathway_priority(app_ctx *ctx, const void *arg, json_t **out)
+{
+    const app_id_body *a = arg;
+    const char *prio_s, *reason, *review_date = NULL;
+    db_rows *r;
+    int rc = pw_load_rows(ctx, a->id, &r);
+    if (rc)
+        return rc;
+    char trust[16], nhs[16], icb[16], from[8] = "";
+    long long svc = db_geti(r, 0, C_SVC);
+    int open = (int)db_geti(r, 0, C_OPEN);
+    snprintf(trust, sizeof(trust), "%s", db_get(r, 0, C_TRUST));
+    snprintf(nhs, sizeof(nhs), "%s", db_get(r, 0, C_NHS));
+    snprintf(icb, sizeof(icb), "%s", db_get(r, 0, C_ICB));
+    if (!db_isnull(r, 0, C_PRIO))
+        snprintf(from, sizeof(from), "%s", db_get(r, 0, C_PRIO));
+    db_rows_free(r);
+    if (!may_prioritise(ctx, trust, svc))
+        return app_fail(ctx, SEAM_EFORBIDDEN, "forbidden", NULL,
+                        "Clinical priority is set by the treating service's clinicians; a GP can ask for a review.");
+    if ((rc = app__body_str(ctx, a->body, "priority", 1, 8, &prio_s)) ||
+        (rc = app__body_text(ctx, a->body, "reason", "Enter the reason for the priority", 1, REASON_MAX, &reason)) ||
+        (rc = app__body_str(ctx, a->body, "review_date", 0, 10, &review_date)))
+        return rc;
+    prio_code pc;
+    if (prio_parse(prio_s, &pc) != 0)
+        return app_fail(ctx, SEAM_EINVALID, "invalid_value", "priority",
+                        "Select a clinical priority: P1a, P1b, P2, P3, P4 or P6.");
+    int64_t rd;
+    if (review_date && (day_parse(review_date, &rd) != 0 || rd < seam_time_day(ctx->now)))
+        return app_fail(ctx, SEAM_EINVALID, "invalid_value", "review_date",
+                        "The review date must be a date such as 2027-01-31, today or later.");
+    if (!open)
+        return app_fail(ctx, SEAM_ECONFLICT, "illegal_transition", NULL,
+                        "Pathway %lld is no longer on the waiting list.", a->id);
+    if ((rc = priority_set(ctx, a->id, icb, nhs, from[0] ? from : NULL, pc, reason, review_date, 0)))
+        return rc;
+    if ((rc = pw_load_rows(ctx, a->id, &r)))
+        return rc;
+    *out = pathway_json(r, 0, seam_time_day(ctx->now));
+    db_rows_free(r);
+    return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Priority reviews: the GP asks, the service answers
+ */
+
+static int review_load(app_ctx *ctx, long long id, json_t **out)
+{
+    sqlb w;
+    sqlb_init(&w);
+    sqlb_add(&w, RV_FROM " WHERE rv.id = $?");
+    sqlb_param(&w, DBP_INT(id));
+    pw_visibility(ctx, &w);
+    json_t *list = NULL;
+    int rc = reviews_of(ctx, &w, &list);
+    if (rc)
+        return rc;
+    if (json_array_size(list) == 0) {
+        json_decref(list);
+        return app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "There is no priority review %lld that you can see.",
+                        id);
+    }
+    *out = json_incref(json_array_get(list, 0));
+    json_decref(list);
+    return 0;
+}
+
+int app_priority_review_create(app_ctx *ctx, const void *arg, json_t **out)
+{
+    const app_id_body *a = arg;
+    db_rows *r;
+    int rc = pw_load_rows(ctx, a->id, &r);
+    if (rc)
+        return rc;
+    char trust[16], nhs[16], icb[16];
+    long long svc_id = db_geti(r, 0, C_SVC);
+    int open = (int)db_geti(r, 0, C_OPEN), has_open = !db_isnull(r, 0, C_RV_ID);
+    snprintf(trust, sizeof(trust), "%s", db_get(r, 0, C_TRUST));
+    snprintf(nhs, sizeof(nhs), "%s", db_get(r, 0, C_NHS));
+    snprintf(icb, sizeof(icb), "%s", db_get(r, 0, C_ICB));
+    db_rows_free(r);
+    if (!app_role_is_practice(ctx->user.role))
+        return app_fail(ctx, SEAM_EFORBIDDEN, "forbidden", NULL,
+                        "A priority review is asked for by the patient's GP practice.");
+    const char *reason;
+    if ((rc = app__body_text(ctx, a->body, "reason", "Enter what has changed for the patient", 1, REASON_MAX, &reason)))
+        return rc;
+    if (!open)
+        return app_fail(ctx, SEAM_ECONFLICT, "illegal_transition", NULL,
+                        "Pathway %lld is no longer on the waiting list.", a->id);
+    if (has_open)
+        return app_fail(ctx, SEAM_ECONFLICT, "illegal_transition", NULL,
+                        "A priority review is already open for this pathway; the service will answer it.");
+    svc_info svc;
+    if ((rc = app__svc_load(ctx, svc_id, &svc)))
+        return rc == SEAM_ENOTFOUND ? app_fail(ctx, rc, "not_found", NULL, "The pathway's service is gone.") : rc;
+    seam_time due = prio_review_request_due(ctx->now);
+    char now[SEAM_ISO_LEN], due_s[SEAM_ISO_LEN];
+    seam_time_format(ctx->now, now);
+    seam_time_format(due, due_s);
+    db_param p[] = {DBP_TEXT(icb),
+                    DBP_INT(a->id),
+                    DBP_TEXT(nhs),
+                    DBP_INT(svc_id),
+                    DBP_TEXT(reason),
+                    DBP_TEXT(ctx->user.username),
+                    DBP_TEXT(ctx->user.org_code),
+                    DBP_TEXT(now),
+                    DBP_TEXT(due_s)};
+    long long id;
+    rc = db_query_int(ctx->db,
+                      "INSERT INTO priority_reviews (icb_code, pathway_id, patient_nhs_number, service_id, status,"
+                      " reason, requested_by, requested_org, requested_at, due_at)"
+                      " VALUES ($1,$2,$3,$4,'open',$5,$6,$7,$8,$9) RETURNING id",
+                      9, p, 0, &id);
+    if (rc)
+        return app_db_fail(ctx, rc == SEAM_ECONFLICT ? SEAM_ECONFLICT : rc);
+    static const handoff_rule rule = {"priority_review", HANDOFF_SERVICE, "clinician"};
+    json_t *after = json_pack("{s:I,s:s}", "pathway_id", (json_int_t)a->id, "reason", reason);
+    rc = app__task_move(ctx, "review_id", id, &rule, trust, svc_id, due, icb, after);
+    if (rc == 0)
+        rc = app_event(ctx, "priority_review.requested", "priority_review", id, nhs, icb, NULL, after, NULL);
+    json_decref(after);
+    if (rc)
+        return rc;
+    if ((rc = review_load(ctx, id, out)))
+        return rc;
+    ctx->status = 201;
+    return 0;
+}
+
+int app_priority_reviews_list(app_ctx *ctx, const void *arg, json_t **out)
+{
+    const app_list_args *a = arg;
+    const char *role = ctx->user.role;
+    sqlb w;
+    sqlb_init(&w);
+    sqlb_add(&w, RV_FROM " WHERE 1 = 1");
+    if (app_role_is_practice(role)) {
+        sqlb_add(&w, " AND rv.requested_org = $?");
+        sqlb_param(&w, DBP_TEXT(ctx->user.org_code));
+    } else if (app_role_is_trust(role)) {
+        sqlb_add(&w, " AND s.trust_code = $?");
+        sqlb_param(&w, DBP_TEXT(ctx->user.org_code));
+        if (ctx->user.service_id && strcmp(role, "interface_lead") != 0) {
+            sqlb_add(&w, " AND rv.service_id = $?");
+            sqlb_param(&w, DBP_INT(ctx->user.service_id));
+        }
+    } else if (strcmp(role, "icb_analyst") == 0) {
+        sqlb_add(&w, " AND rv.icb_code = $?");
+        sqlb_param(&w, DBP_TEXT(ctx->user.icb_code));
+    } else if (strcmp(role, "admin") != 0) {
+        return app_fail(ctx, SEAM_EFORBIDDEN, "forbidden", NULL, "Priority reviews are for practices and trusts.");
+    }
+    const char *status = a->status && *a->status ? a->status : "all";
+    if (strcmp(status, "open") == 0 || strcmp(status, "answered") == 0) {
+        sqlb_add(&w, " AND rv.status = $?");
+        sqlb_param(&w, DBP_TEXT(status));
+    } else if (strcmp(status, "all") != 0) {
+        return app_fail(ctx, SEAM_EBADREQ, "bad_parameter", "status", "status must be open, answered or all.");
+    }
+    json_t *items = NULL;
+    int rc = reviews_of(ctx, &w, &items);
+    if (rc)
+        return rc;
+    *out = json_pack("{s:o,s:I}", "items", items, "total", (json_int_t)json_array_size(items));
+    return 0;
+}
+
+int app_priority_review_answer(app_ctx *ctx, const void *arg, json_t **out)
+{
+    const app_id_body *a = arg;
+    json_t *cur = NULL;
+    int rc = review_load(ctx, a->id, &cur);
+    if (rc)
+        return rc;
+    long long pathway_id = json_integer_value(json_object_get(cur, "pathway_id"));
+    long long svc_id = json_integer_value(json_object_get(json_object_get(cur, "service"), "id"));
+    char trust[16], nhs[16], status[16];
+    snprintf(trust, sizeof(trust), "%s", json_string_value(json_object_get(json_object_get(cur, "trust"), "code")));
+    snprintf(nhs, sizeof(nhs), "%s", json_string_value(json_object_get(json_object_get(cur, "patient"), "nhs_number")));
+    snprintf(status, sizeof(status), "%s", json_string_value(json_object_get(cur, "status")));
+    json_decref(cur);
+    if (!may_prioritise(ctx, trust, svc_id))
+        return app_fail(ctx, SEAM_EFORBIDDEN, "forbidden", NULL,
+                        "A priority review is answered by the treating service's clinicians.");
+    const char *outcome, *reason, *prio_s = NULL;
+    if ((rc = app__body_text(ctx, a->body, "outcome", "Select whether the priority changes", 1, 32, &outcome)) ||
+        (rc = app__body_text(ctx, a->body, "reason", "Enter the reason for your answer", 1, REASON_MAX, &reason)) ||
+        (rc = app__body_str(ctx, a->body, "priority", 0, 8, &prio_s)))
+        return rc;
+    int repri = strcmp(outcome, "reprioritised") == 0;
+    if (!repri && strcmp(outcome, "unchanged") != 0)
+        return app_fail(ctx, SEAM_EINVALID, "invalid_value", "outcome", "outcome must be reprioritised or unchanged.");
+    if (strcmp(status, "open") != 0)
+        return app_fail(ctx, SEAM_ECONFLICT, "illegal_transition", NULL, "Priority review %lld is already answered.",
+                        a->id);
+    db_rows *r;
+    if ((rc = pw_load_rows(ctx, pathway_id, &r)))
+        return rc;
+    char from[8] = "", icb[16];
+    if (!db_isnull(r, 0, C_PRIO))
+        snprintf(from, sizeof(from), "%s", db_get(r, 0, C_PRIO));
+    snprintf(icb, sizeof(icb), "%s", db_get(r, 0, C_ICB));
+    db_rows_free(r);
+    prio_code pc;
+    if (repri) {
+        if (prio_s == NULL)
+            return app_fail(ctx, SEAM_EINVALID, "missing_field", "priority", "Select the new clinical priority.");
+        if (prio_parse(prio_s, &pc) != 0)
+            return app_fail(ctx, SEAM_EINVALID, "invalid_value", "priority",
+                            "Select a clinical priority: P1a, P1b, P2, P3, P4 or P6.");
+        if (from[0] && strcmp(prio_name(pc), from) == 0)
+            return app_fail(ctx, SEAM_EINVALID, "invalid_value", "priority",
+                            "The priority is already %s; answer \"unchanged\" to keep it.", from);
+    }
+    char now[SEAM_ISO_LEN];
+    seam_time_format(ctx->now, now);
+    db_param p[] = {DBP_TEXT(outcome),
+                    DBP_TEXT(reason),
+                    DBP_TEXT(from[0] ? from : NULL),
+                    DBP_TEXT(repri ? prio_name(pc) : (from[0] ? from : NULL)),
+                    DBP_TEXT(ctx->user.username),
+                    DBP_TEXT(now),
+                    DBP_INT(a->id)};
+    rc = db_exec(ctx->db,
+                 "UPDATE priority_reviews SET status = 'answered', outcome = $1, answer = $2, from_priority = $3,"
+                 " to_priority = $4, answered_by = $5, answered_at = $6, version = version + 1"
+                 " WHERE id = $7 AND status = 'open'",
+                 7, p);
+    if (rc)
+        return app_db_fail(ctx, rc);
+    if (db_changes(ctx->db) != 1)
+        return app_fail(ctx, SEAM_ECONFLICT, "illegal_transition", NULL, "Priority review %lld is already answered.",
+                        a->id);
+    if (repri && (rc = priority_set(ctx, pathway_id, icb, nhs, from[0] ? from : NULL, pc, reason, NULL, a->id)))
+        return rc;
+    if ((rc = app__task_move(ctx, "review_id", a->id, NULL, NULL, 0, 0, icb, NULL)))
+        return rc;
+    json_t *after = json_pack("{s:s,s:s}", "outcome", outcome, "answer", reason);
+    rc = app_event(ctx, "priority_review.answered", "priority_review", a->id, nhs, icb, NULL, after, NULL);
+    json_decref(after);
+    if (rc)
+        return rc;
+    return review_load(ctx, a->id, out);
+}
+
+/* ---------------------------------------------------------------------
+ * GET /measures/rtt: % over 18 weeks and median wait by group
+ */
+
+#define MAX_DAYS 1500 /* waits beyond ~4 years share the last bucket */
+
+typedef struct rtt_hist {
+    eq_dim dim;
+    int64_t census;
+    int ngroups;
+    long long (*n)[MAX_DAYS + 1]; /* n[group][days waited] */
+} rtt_hist;
+
+static int hist_row(void *arg, const db_cursor *c)
+{
+    rtt_hist *h = arg;
+    int64_t days = h->census - db_cur_int(c, 0);
+    if (days < 0)
+        return 0; /* a clock starting after the census date is not yet waiting */
+    if (days > MAX_DAYS)
+        days = MAX_DAYS;
+    int imd = db_cur_isnull(c, 1) ? 0 : (int)db_cur_int(c, 1);
+    int64_t birth = db_cur_isnull(c, 4) ? INT64_MIN : db_cur_int(c, 4);
+    int g = eq_group_of(h->dim, imd, db_cur_text(c, 2), db_cur_text(c, 3), birth, h->census);
+    if (g < 0 || g >= h->ngroups)
+        g = h->ngroups - 1;
+    h->n[g][days]++;
+    return 0;
+}
+
+static double round1(double x)
+{
+    return round(x * 10.0) / 10.0;
+}
+
+/* The figures of one histogram row as JSON fields set on o. */
+static void hist_stats(const long long *n, json_t *o)
+{
+    long long total = 0, over18 = 0, over52 = 0;
+    for (int d = 0; d <= MAX_DAYS; d++) {
+        total += n[d];
+        if (d > 7 * 18)
+            over18 += n[d];
+        if (d > 7 * 52)
+            over52 += n[d];
+    }
+    json_object_set_new(o, "waiting", json_integer(total));
+    json_object_set_new(o, "over_18_weeks", json_integer(over18));
+    json_object_set_new(o, "pct_over_18_weeks", total ? json_real(round1(100.0 * over18 / total)) : json_null());
+    json_t *median = json_null();
+    if (total) {
+        long long k = (total + 1) / 2, seen = 0; /* the lower median */
+        for (int d = 0; d <= MAX_DAYS; d++) {
+            seen += n[d];
+            if (seen >= k) {
+                median = json_real(round1(d / 7.0));
+                break;
+            }
+        }
+    }
+    json_object_set_new(o, "median_weeks", median);
+    json_object_set_new(o, "over_52_weeks", json_integer(over52));
+    json_object_set_new(o, "pct_over_52_weeks", total ? json_real(round1(100.0 * over52 / total)) : json_null());
+}
+
+int app_measures_rtt(app_ctx *ctx, const void *arg, json_t **out)
+{
+    const app_rtt_args *a = arg;
+    const char *role = ctx->user.role;
+    int64_t census;
+    int rc = census_of(ctx, a->census, &census);
+    if (rc)
+        return rc;
+    eq_dim dim = EQ_IMD_DECILE;
+    if (a->by && *a->by && eq_dim_parse(a->by, &dim) != 0)
+        return app_fail(ctx, SEAM_EBADREQ, "bad_parameter", "by",
+                        "by must be imd_decile, imd_quintile, ethnicity, age_band or sex.");
+    int nscopes = (a->trust && *a->trust) + (a->service > 0) + (a->practice && *a->practice) + (a->icb && *a->icb);
+    if (nscopes > 1)
+        return app_fail(ctx, SEAM_EBADREQ, "bad_parameter", NULL,
+                        "Choose one scope: trust, service, practice or icb (or none for England).");
+    int analyst = strcmp(role, "icb_analyst") == 0, admin = strcmp(role, "admin") == 0;
+    if (!app_role_is_practice(role) && !app_role_is_trust(role) && !analyst && !admin)
+        return app_fail(ctx, SEAM_EFORBIDDEN, "forbidden", NULL,
+                        "Waiting-list measures are for practices, trusts and the ICB.");
+
+    /* Resolve the scope and check it against the caller. */
+    const char *kind = "national", *code = NULL;
+    char name[200] = "England", icb_of[16] = "";
+    sqlb w;
+    sqlb_init(&w);
+    db_rows *r = NULL;
+    if (nscopes == 0) {
+        if (app_role_is_practice(role)) {
+            kind = "practice";
+            code = ctx->user.org_code;
+        } else if (app_role_is_trust(role)) {
+            kind = "trust";
+            code = ctx->user.org_code;
+        } else if (!analyst && !admin) {
+            return app_fail(ctx, SEAM_EFORBIDDEN, "forbidden", NULL, "Choose a scope.");
+        }
+    } else if (a->trust && *a->trust) {
+        kind = "trust";
+        code = a->trust;
+    } else if (a->practice && *a->practice) {
+        kind = "practice";
+        code = a->practice;
+    } else if (a->icb && *a->icb) {
+        kind = "icb";
+        code = a->icb;
+    } else {
+        kind = "service";
+    }
+    if (strcmp(kind, "service") == 0) {
+        db_param sp[] = {DBP_INT(a->service)};
+        if ((rc = db_query(ctx->db,
+                           "SELECT s.name, s.trust_code, o.name, o.icb_code FROM services s JOIN organisations o"
+                           " ON o.code = s.trust_code WHERE s.id = $1",
+                           1, sp, &r)))
+            return app_db_fail(ctx, rc);
+        if (db_nrows(r) == 0 || (app_role_is_trust(role) && strcmp(db_get(r, 0, 1), ctx->user.org_code) != 0) ||
+            app_role_is_practice(role)) {
+            db_rows_free(r);
+            return app_fail(ctx, SEAM_ENOTFOUND, "not_found", "service", "There is no service %lld you can measure.",
+                            a->service);
+        }
+        snprintf(name, sizeof(name), "%s, %s", db_get(r, 0, 0), db_get(r, 0, 2));
+        db_rows_free(r);
+        sqlb_add(&w, " AND pw.service_id = $?");
+        sqlb_param(&w, DBP_INT(a->service));
+    } else if (strcmp(kind, "national") != 0) {
+        const char *want = strcmp(kind, "icb") == 0 ? "icb" : kind;
+        db_param op[] = {DBP_TEXT(code), DBP_TEXT(want)};
+        if ((rc = db_query(ctx->db, "SELECT name, icb_code FROM organisations WHERE code = $1 AND kind = $2", 2, op,
+                           &r)))
+            return app_db_fail(ctx, rc);
+        int ok = db_nrows(r) > 0;
+        if (ok) {
+            snprintf(name, sizeof(name), "%s", db_get(r, 0, 0));
+            snprintf(icb_of, sizeof(icb_of), "%s", db_get(r, 0, 1));
+        }
+        db_rows_free(r);
+        if (ok && app_role_is_practice(role))
+            ok = strcmp(kind, "practice") == 0 && strcmp(code, ctx->user.org_code) == 0;
+        if (ok && app_role_is_trust(role))
+            ok = strcmp(kind, "trust") == 0 && strcmp(code, ctx->user.org_code) == 0;
+        if (ok && analyst && strcmp(kind, "trust") != 0)
+            ok = strcmp(strcmp(kind, "icb") == 0 ? code : icb_of, ctx->user.icb_code) == 0;
+        if (!ok)
+            return app_fail(ctx, SEAM_ENOTFOUND, "not_found", kind, "There is no %s %s you can measure.", kind, code);
+        if (strcmp(kind, "trust") == 0) {
+            sqlb_add(&w, " AND pw.trust_code = $?");
+        } else if (strcmp(kind, "icb") == 0) {
+            sqlb_add(&w, " AND pw.icb_code = $?");
+        } else {
+            sqlb_add(&w, " AND pw.patient_nhs_number IN (SELECT nhs_number FROM patients WHERE practice_code = $?)");
+        }
+        sqlb_param(&w, DBP_TEXT(code));
+    }
+
+    rtt_hist h = {dim, census, eq_groups(dim), NULL};
+    h.n = calloc((size_t)h.ngroups, sizeof(*h.n));
+    if (h.n == NULL)
+        return app_fail(ctx, SEAM_ENOMEM, NULL, NULL, "Out of memory.");
+    sqlb q;
+    sqlb_init(&q);
+    sqlb_add(&q, "SELECT pw.clock_start_day, pw.imd_decile, pw.ethnic_group, pw.sex, pw.birth_day FROM pathways pw"
+                 " WHERE pw.open = 1");
+    sqlb_append(&q, &w);
+    if (q.overflow) {
+        free(h.n);
+        return app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Query too long.");
+    }
+    if ((rc = db_scan(ctx->db, q.sql, q.n, q.p, hist_row, &h))) {
+        free(h.n);
+        return app_db_fail(ctx, rc);
+    }
+    long long *all = calloc(MAX_DAYS + 1, sizeof(long long));
+    if (all == NULL) {
+        free(h.n);
+        return app_fail(ctx, SEAM_ENOMEM, NULL, NULL, "Out of memory.");
+    }
+    json_t *groups = json_array();
+    for (int g = 0; g < h.ngroups; g++) {
+        json_t *o = json_pack("{s:s,s:s}", "group", eq_group_code(dim, g), "label", eq_group_label(dim, g));
+        hist_stats(h.n[g], o);
+        json_array_append_new(groups, o);
+        for (int d = 0; d <= MAX_DAYS; d++)
+            all[d] += h.n[g][d];
+    }
+    json_t *total = json_object();
+    hist_stats(all, total);
+    free(all);
+    free(h.n);
+    json_t *gap = json_null();
+    if (dim == EQ_IMD_DECILE || dim == EQ_IMD_QUINTILE) {
+        /* Most deprived (group 0) minus least deprived (the last before "unknown"). */
+        json_t *most = json_array_get(groups, 0), *least = json_array_get(groups, (size_t)h.ngroups - 2);
+        json_t *pm = json_object_get(most, "pct_over_18_weeks"), *pl = json_object_get(least, "pct_over_18_weeks");
+        json_t *mm = json_object_get(most, "median_weeks"), *ml = json_object_get(least, "median_weeks");
+        gap = json_pack(
+            "{s:s,s:s,s:o,s:o}", "most_deprived", eq_group_code(dim, 0), "least_deprived",
+            eq_group_code(dim, h.ngroups - 2), "pct_over_18_weeks",
+            json_is_real(pm) && json_is_real(pl) ? json_real(round1(json_real_value(pm) - json_real_value(pl)))
+                                                 : json_null(),
+            "median_weeks",
+            json_is_real(mm) && json_is_real(ml) ? json_real(round1(json_real_value(mm) - json_real_value(ml)))
+                                                 : json_null());
+    }
+    char cd[SEAM_DATE_LEN];
+    day_format(census, cd);
+    json_t *scope =
+        json_pack("{s:s,s:o,s:s}", "kind", kind, "code", code ? json_string(code) : json_null(), "name", name);
+    if (strcmp(kind, "service") == 0)
+        json_object_set_new(scope, "code", json_integer(a->service));
+    *out = json_pack("{s:o,s:s,s:s,s:o,s:o,s:o}", "scope", scope, "census_date", cd, "by", eq_dim_name(dim), "total",
+                     total, "groups", groups, "gap", gap);
+    return 0;
+}
+
+/* One CSV field: quoted when it holds a comma, quote or newline. */
+static void csv_field(char **buf, size_t *len, size_t *cap, const char *s, int last)
+{
+    size_t need = *len + strlen(s) * 2 + 4;
+    if (need > *cap) {
+        size_t ncap = need * 2;
+        char *nb = realloc(*buf, ncap);
+        if (nb == NULL)
+            return;
+        *buf = nb;
+        *cap = ncap;
+    }
+    int quote = strpbrk(s, ",\"\r\n") != NULL;
+    if (quote)
+        (*buf)[(*len)++] = '"';
+    for (; *s; s++) {
+        if (*s == '"')
+            (*buf)[(*len)++] = '"';
+        (*buf)[(*len)++] = *s;
+    }
+    if (quote)
+        (*buf)[(*len)++] = '"';
+    if (last) {
+        (*buf)[(*len)++] = '\r';
+        (*buf)[(*len)++] = '\n';
+    } else {
+        (*buf)[(*len)++] = ',';
+    }
+    (*buf)[*len] = '\0';
+}
+
+static void csv_number(char *out, size_t n, json_t *v)
+{
+    if (json_is_integer(v))
+        snprintf(out, n, "%lld", (long long)json_integer_value(v));
+    else if (json_is_real(v))
+        snprintf(out, n, "%.1f", json_real_value(v));
+    else
+        out[0] = '\0';
+}
+
+char *app_measures_rtt_csv(const json_t *m)
+{
+    static const char *const cols[] = {"waiting",      "over_18_weeks", "pct_over_18_weeks",
+                                       "median_weeks", "over_52_weeks", "pct_over_52_weeks"};
+    size_t len = 0, cap = 1024;
+    char *buf = malloc(cap);
+    if (buf == NULL)
+        return NULL;
+    buf[0] = '\0';
+    csv_field(&buf, &len, &cap, "group", 0);
+    csv_field(&buf, &len, &cap, "label", 0);
+    for (int c = 0; c < 6; c++)
+        csv_field(&buf, &len, &cap, cols[c], c == 5);
+    json_t *groups = json_object_get(m, "groups");
+    for (size_t i = 0; i <= json_array_size(groups); i++) {
+        json_t *g = i < json_array_size(groups) ? json_array_get(groups, i) : json_object_get(m, "total");
+        csv_field(&buf, &len, &cap,
+                  i < json_array_size(groups) ? json_string_value(json_object_get(g, "group")) : "total", 0);
+        csv_field(&buf, &len, &cap,
+                  i < json_array_size(groups) ? json_string_value(json_object_get(g, "label")) : "All", 0);
+        for (int c = 0; c < 6; c++) {
+            char num[32];
+            csv_number(num, sizeof(num), json_object_get(g, cols[c]));
+            csv_field(&buf, &len, &cap, num, c == 5);
+        }
+    }
+    return buf;
+}
+
+/* ---------------------------------------------------------------------
+ * GET /services/{id}/estimated-wait
+ */
+
+typedef struct waits {
+    long long *v;
+    size_t n, cap;
+} waits;
+
+static int waits_row(void *arg, const db_cursor *c)
+{
+    waits *w = arg;
+    if (w->n == w->cap) {
+        size_t ncap = w->cap ? w->cap * 2 : 256;
+        long long *nv = realloc(w->v, ncap * sizeof(long long));
+        if (nv == NULL)
+            return SEAM_ENOMEM;
+        w->v = nv;
+        w->cap = ncap;
+    }
+    w->v[w->n++] = db_cur_int(c, 0);
+    return 0;
+}
+
+static int cmp_ll(const void *a, const void *b)
+{
+    long long x = *(const long long *)a, y = *(const long long *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The nearest-rank p-th centile of sorted v, in weeks to one decimal. */
+static json_t *centile_weeks(const waits *w, double p)
+{
+    if (w->n == 0)
+        return json_null();
+    size_t k = (size_t)ceil(p / 100.0 * (double)w->n);
+    if (k < 1)
+        k = 1;
+    return json_real(round1((double)w->v[k - 1] / 7.0));
+}
+
+#define ESTIMATE_MIN_STOPS 20
+#define ESTIMATE_WEEKS     26
+
+int app_estimated_wait(app_ctx *ctx, const void *arg, json_t **out)
+{
+    const app_id_body *a = arg;
+    db_rows *r;
+    db_param sp[] = {DBP_INT(a->id)};
+    int rc = db_query(ctx->db,
+                      "SELECT s.id, s.name, s.trust_code, o.name FROM services s JOIN organisations o ON o.code ="
+                      " s.trust_code WHERE s.id = $1",
+                      1, sp, &r);
+    if (rc)
+        return app_db_fail(ctx, rc);
+    if (db_nrows(r) == 0) {
+        db_rows_free(r);
+        return app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "There is no service %lld.", a->id);
+    }
+    json_t *svc = json_pack("{s:I,s:s,s:{s:s,s:s}}", "id", (json_int_t)db_geti(r, 0, 0), "name", db_get(r, 0, 1),
+                            "trust", "code", db_get(r, 0, 2), "name", db_get(r, 0, 3));
+    db_rows_free(r);
+    int64_t today = seam_time_day(ctx->now), from = today - 7 * ESTIMATE_WEEKS;
+    /* Completed waits: clock stops in the window, except nullified clocks
+     * (a missed first appointment) and transfers, which are not waits. */
+    waits stops = {0};
+    db_param p[] = {DBP_INT(a->id), DBP_INT(from), DBP_INT(today)};
+    rc = db_scan(ctx->db,
+                 "SELECT clock_stop_day - clock_start_day FROM pathways WHERE service_id = $1 AND open = 0"
+                 " AND clock_stop_day IS NOT NULL AND clock_stop_day > $2 AND clock_stop_day <= $3"
+                 " AND rtt_status <> '33'",
+                 3, p, waits_row, &stops);
+    waits now = {0};
+    db_param np[] = {DBP_INT(a->id), DBP_INT(today)};
+    if (rc == 0)
+        rc = db_scan(ctx->db,
+                     "SELECT $2 - clock_start_day FROM pathways WHERE service_id = $1 AND open = 1 AND clock_start_day"
+                     " <= $2",
+                     2, np, waits_row, &now);
+    if (rc) {
+        free(stops.v);
+        free(now.v);
+        json_decref(svc);
+        return rc == SEAM_ENOMEM ? app_fail(ctx, rc, NULL, NULL, "Out of memory.") : app_db_fail(ctx, rc);
+    }
+    qsort(stops.v, stops.n, sizeof(long long), cmp_ll);
+    qsort(now.v, now.n, sizeof(long long), cmp_ll);
+    int enough = stops.n >= ESTIMATE_MIN_STOPS;
+    char fd[SEAM_DATE_LEN], td[SEAM_DATE_LEN];
+    day_format(from + 1, fd);
+    day_format(today, td);
+    *out = json_pack("{s:o,s:s,s:s,s:I,s:o,s:o,s:I,s:o,s:b}", "service", svc, "from", fd, "to", td, "clock_stops",
+                     (json_int_t)stops.n, "median_weeks", enough ? centile_weeks(&stops, 50) : json_null(), "p92_weeks",
+                     enough ? centile_weeks(&stops, 92) : json_null(), "waiting_now", (json_int_t)now.n,
+                     "median_waiting_weeks", centile_weeks(&now, 50), "enough_data", enough);
+    free(stops.v);
+    free(now.v);
+    return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Referrals made in Seam and their RTT clock
+ */
+
+/* Writes a clock back to a pathway row. */
+static int pw_write_clock(app_ctx *ctx, long long pw_id, const rtt_clock *c, const char *last, const char *next,
+                          int touch_next)
+{
+    char start[SEAM_DATE_LEN], stop[SEAM_DATE_LEN], now[SEAM_ISO_LEN];
+    int stopped = c->state == RTT_STOPPED || c->state == RTT_NULLIFIED;
+    day_format(c->start_day, start);
+    if (stopped)
+        day_format(c->stop_day, stop);
+    seam_time_format(ctx->now, now);
+    db_param p[] = {DBP_TEXT(start),
+                    DBP_INT(c->start_day),
+                    DBP_TEXT(stopped ? stop : NULL),
+                    stopped ? DBP_INT(c->stop_day) : DBP_NULL,
+                    DBP_TEXT(c->status),
+                    DBP_INT(c->state == RTT_RUNNING),
+                    DBP_TEXT(last),
+                    DBP_TEXT(next),
+                    DBP_INT(touch_next),
+                    DBP_TEXT(now),
+                    DBP_INT(pw_id)};
+    int rc = db_exec(ctx->db,
+                     "UPDATE pathways SET clock_start = $1, clock_start_day = $2, clock_stop = $3, clock_stop_day = $4,"
+                     " rtt_status = $5, open = $6, last_activity = COALESCE($7, last_activity),"
+                     " next_activity = CASE WHEN $9 = 1 THEN $8 ELSE next_activity END, updated_at = $10,"
+                     " version = version + 1 WHERE id = $11",
+                     11, p);
+    return rc ? app_db_fail(ctx, rc) : 0;
+}
+
+/* Creates the pathway of a new referral (rule 1), or carries the clock on
+ * for an onward referral about the same condition (a transfer). */
+static int pw_create(app_ctx *ctx, long long ref_id)
+{
+    db_rows *r;
+    db_param p[] = {DBP_INT(ref_id)};
+    int rc = db_query(ctx->db,
+                      "SELECT r.icb_code, r.patient_nhs_number, r.service_id, s.trust_code, s.treatment_function_code,"
+                      " r.priority, r.clock_start, r.pathway_id, r.onward_from, r.same_condition, r.created_at,"
+                      " p.imd_decile, p.ethnicity, p.sex, p.birth_date"
+                      " FROM referrals r JOIN services s ON s.id = r.service_id"
+                      " JOIN patients p ON p.nhs_number = r.patient_nhs_number WHERE r.id = $1",
+                      1, p, &r);
+    if (rc)
+        return app_db_fail(ctx, rc);
+    if (db_nrows(r) == 0) {
+        db_rows_free(r);
+        return app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Referral %lld vanished.", ref_id);
+    }
+    char now[SEAM_ISO_LEN], today[SEAM_DATE_LEN];
+    seam_time_format(ctx->now, now);
+    seam_date_format(ctx->now, today);
+    int64_t start_day, birth_day = 0;
+    int have_birth = day_parse(db_get(r, 0, 14), &birth_day) == 0;
+    if (day_parse(db_get(r, 0, 6), &start_day) != 0)
+        start_day = seam_time_day(ctx->now);
+    const char *trust = db_get(r, 0, 3), *ppi = db_get(r, 0, 7);
+    int transfer = !db_isnull(r, 0, 8) && db_geti(r, 0, 9) == 1;
+    rtt_clock c;
+    rtt_clock_init(&c);
+    rtt_event ev = {RTT_EV_REFERRAL, start_day, 0, 0, 0, 0};
+    rtt_apply(&c, &ev, NULL);
+    if (transfer) {
+        /* Same condition: the source pathway's clock carries on here. */
+        db_param sp[] = {DBP_INT(db_geti(r, 0, 8))};
+        db_rows *s;
+        if ((rc = db_query(ctx->db, "SELECT id, trust_code, rtt_status, open FROM pathways WHERE referral_id = $1", 1,
+                           sp, &s))) {
+            db_rows_free(r);
+            return app_db_fail(ctx, rc);
+        }
+        if (db_nrows(s) > 0 && db_geti(s, 0, 3) == 1) {
+            if (strcmp(db_get(s, 0, 1), trust) == 0) {
+                /* Within the same trust the pathway simply moves to the new service. */
+                db_param up[] = {DBP_INT(db_geti(r, 0, 2)), DBP_TEXT(db_get(r, 0, 4)), DBP_INT(ref_id), DBP_TEXT(now),
+                                 DBP_INT(db_geti(s, 0, 0))};
+                rc = db_exec(ctx->db,
+                             "UPDATE pathways SET service_id = $1, treatment_function_code = $2, referral_id = $3,"
+                             " updated_at = $4, version = version + 1 WHERE id = $5",
+                             5, up);
+                db_rows_free(s);
+                db_rows_free(r);
+                return rc ? app_db_fail(ctx, rc) : 0;
+            }
+            /* To another provider: off the first trust's list, still running. */
+            db_param tp[] = {DBP_TEXT(now), DBP_INT(db_geti(s, 0, 0))};
+            if ((rc = db_exec(ctx->db,
+                              "UPDATE pathways SET rtt_status = '21', open = 0, updated_at = $1, version = version + 1"
+                              " WHERE id = $2",
+                              2, tp))) {
+                db_rows_free(s);
+                db_rows_free(r);
+                return app_db_fail(ctx, rc);
+            }
+        }
+        db_rows_free(s);
+        rtt_event tr = {RTT_EV_TRANSFER, seam_time_day(ctx->now), 0, 0, 0, 0};
+        if (rtt_apply(&c, &tr, NULL) != 0)
+            snprintf(c.status, sizeof(c.status), "21");
+    }
+    char start[SEAM_DATE_LEN];
+    day_format(c.start_day, start);
+    const char *eth = eq_ethnic_group_from_name(db_get(r, 0, 12));
+    const char *sex = eq_sex_from_code(db_get(r, 0, 13));
+    db_param ip[] = {DBP_TEXT(db_get(r, 0, 0)),
+                     DBP_TEXT(db_get(r, 0, 1)),
+                     DBP_TEXT(trust),
+                     DBP_INT(db_geti(r, 0, 2)),
+                     DBP_TEXT(ppi),
+                     DBP_INT(ref_id),
+                     DBP_TEXT(db_get(r, 0, 4)),
+                     DBP_TEXT(db_get(r, 0, 5)),
+                     DBP_TEXT(today),
+                     DBP_TEXT(start),
+                     DBP_INT(c.start_day),
+                     DBP_TEXT(c.status),
+                     db_isnull(r, 0, 11) ? DBP_NULL : DBP_INT(db_geti(r, 0, 11)),
+                     DBP_TEXT(eth),
+                     DBP_TEXT(sex),
+                     have_birth ? DBP_INT(birth_day) : DBP_NULL,
+                     DBP_TEXT(now)};
+    rc = db_exec(ctx->db,
+                 "INSERT INTO pathways (icb_code, patient_nhs_number, trust_code, service_id, ppi, ppi_issuer,"
+                 " referral_id, treatment_function_code, referral_priority, referral_received, clock_start,"
+                 " clock_start_day, rtt_status, open, imd_decile, ethnic_group, sex, birth_day, source, created_at,"
+                 " updated_at) VALUES ($1, $2, $3, $4, $5, $3, $6, $7, $8, $9, $10, $11, $12, 1, $13, $14, $15, $16,"
+                 " 'seam', $17, $17)",
+                 17, ip);
+    db_rows_free(r);
+    return rc ? app_db_fail(ctx, rc) : 0;
+}
+
+int app__pathway_on_referral(app_ctx *ctx, long long ref_id, const char *what, json_t *body)
+{
+    if (strcmp(what, "created") == 0)
+        return pw_create(ctx, ref_id);
+    db_rows *r;
+    db_param p[] = {DBP_INT(ref_id)};
+    int rc =
+        db_query(ctx->db,
+                 "SELECT pw.id, pw.clock_start_day, pw.clock_stop_day, pw.rtt_status, pw.open, pw.last_activity,"
+                 " r.priority, r.service_id, s.trust_code, s.treatment_function_code, r.appointment_at, pw.trust_code"
+                 " FROM pathways pw JOIN referrals r ON r.id = pw.referral_id JOIN services s ON s.id = r.service_id"
+                 " WHERE pw.referral_id = $1",
+                 1, p, &r);
+    if (rc)
+        return app_db_fail(ctx, rc);
+    if (db_nrows(r) == 0) {
+        /* A referral from before the waiting list existed: nothing to move. */
+        db_rows_free(r);
+        return 0;
+    }
+    long long pw_id = db_geti(r, 0, 0);
+    int64_t today = seam_time_day(ctx->now);
+    char now[SEAM_ISO_LEN], today_s[SEAM_DATE_LEN];
+    seam_time_format(ctx->now, now);
+    day_format(today, today_s);
+    const char *status = db_get(r, 0, 3);
+    rtt_clock c;
+    rtt_clock_init(&c);
+    c.start_day = db_geti(r, 0, 1);
+    c.state = db_geti(r, 0, 4) ? RTT_RUNNING : rtt_status_nullified(status) ? RTT_NULLIFIED : RTT_STOPPED;
+    c.stop_day = db_isnull(r, 0, 2) ? RTT_NO_DAY : db_geti(r, 0, 2);
+    if (c.state != RTT_RUNNING && c.stop_day == RTT_NO_DAY) {
+        /* Transferred out (21, off this list): this trust no longer runs it. */
+        db_rows_free(r);
+        return 0;
+    }
+    snprintf(c.status, sizeof(c.status), "%s", status);
+    c.activities = strcmp(status, "20") == 0 ? 2 : !db_isnull(r, 0, 5) ? 1 : 0;
+    c.period = 1;
+    int two_ww = strcmp(db_get(r, 0, 6), "two_week_wait") == 0;
+    rtt_event ev = {RTT_EV_ACTIVITY, today, 0, 0, two_ww, 0};
+    int apply = 1, touch_next = 0;
+    const char *last = NULL, *next = NULL;
+    char appt[SEAM_DATE_LEN] = "";
+    if (strcmp(what, "redirect") == 0 || strcmp(what, "accept") == 0) {
+        /* The clock runs on; the pathway follows the referral's service and priority. */
+        db_param up[] = {DBP_INT(db_geti(r, 0, 7)),
+                         DBP_TEXT(db_get(r, 0, 8)),
+                         DBP_TEXT(db_get(r, 0, 9)),
+                         DBP_TEXT(db_get(r, 0, 6)),
+                         DBP_TEXT(now),
+                         DBP_INT(pw_id)};
+        rc = db_exec(ctx->db,
+                     "UPDATE pathways SET service_id = $1, trust_code = $2, treatment_function_code = $3,"
+                     " referral_priority = $4, updated_at = $5, version = version + 1 WHERE id = $6",
+                     6, up);
+        db_rows_free(r);
+        return rc ? app_db_fail(ctx, rc) : 0;
+    } else if (strcmp(what, "book") == 0) {
+        apply = 0;
+        touch_next = 1;
+        if (!db_isnull(r, 0, 10))
+            snprintf(appt, sizeof(appt), "%.10s", db_get(r, 0, 10));
+        next = appt[0] ? appt : NULL;
+    } else if (strcmp(what, "attend") == 0) {
+        ev.kind = RTT_EV_ACTIVITY;
+        last = today_s;
+        touch_next = 1;
+    } else if (strcmp(what, "return") == 0 || strcmp(what, "convert_to_advice") == 0 || strcmp(what, "withdraw") == 0) {
+        ev.kind = RTT_EV_RETURN_TO_PRIMARY;
+        touch_next = 1;
+    } else if (strcmp(what, "resubmit") == 0) {
+        ev.kind = RTT_EV_NEW_REFERRAL;
+    } else if (strcmp(what, "discharge") == 0) {
+        const char *outcome = NULL;
+        db_rows_free(r);
+        if ((rc = app__body_str(ctx, body, "rtt_outcome", 0, 32, &outcome)))
+            return rc;
+        ev.kind = RTT_EV_RETURN_TO_PRIMARY;
+        if (outcome && strcmp(outcome, "treated") == 0)
+            ev.kind = RTT_EV_TREATMENT;
+        else if (outcome && strcmp(outcome, "active_monitoring") == 0)
+            ev.kind = RTT_EV_ACTIVE_MONITORING;
+        else if (outcome && strcmp(outcome, "declined") == 0)
+            ev.kind = RTT_EV_DECLINED;
+        else if (outcome && strcmp(outcome, "not_to_treat") != 0 && strcmp(outcome, "return_to_primary") != 0)
+            return app_fail(ctx, SEAM_EINVALID, "invalid_value", "rtt_outcome",
+                            "rtt_outcome must be treated, active_monitoring, declined, not_to_treat or"
+                            " return_to_primary.");
+        touch_next = 1;
+        goto apply;
+    } else if (strcmp(what, "dna_rebook") == 0 || strcmp(what, "dna_discharge") == 0) {
+        ev.kind = RTT_EV_DNA;
+        ev.first_activity = c.activities == 0;
+        ev.discharged = strcmp(what, "dna_discharge") == 0;
+        touch_next = 1;
+    } else {
+        apply = 0;
+    }
+    db_rows_free(r);
+apply:
+    if (apply && rtt_apply(&c, &ev, NULL) != 0)
+        return 0; /* not a clock event in this state (e.g. already stopped): the clock stands */
+    if (apply && ev.kind == RTT_EV_DNA && c.state == RTT_NULLIFIED && strcmp(what, "dna_rebook") == 0) {
+        /* Rule 3e: rebooking after a nullified first appointment starts a new clock. */
+        rtt_event rb = {RTT_EV_REBOOK_AFTER_DNA, today, 0, 0, two_ww, 0};
+        rtt_apply(&c, &rb, NULL);
+    }
+    return pw_write_clock(ctx, pw_id, &c, last, next, touch_next);
+}

@@ -1,0 +1,132 @@
+/*
+ * rtt.h - referral to treatment (RTT) waiting times, pure.
+ *
+ * Three things: the RTT period status codes of the NHS Data Dictionary
+ * (what each means, whether the pathway is still waiting); waiting time
+ * in days and whole weeks at a census day; and the clock itself as a
+ * state machine over pathway events, following the RTT rules suite
+ * (October 2022; NHS England "Recording and reporting RTT waiting times
+ * for consultant-led elective care", section 2.2).  See docs/rtt-rules.md
+ * for the sources and the judgements made.
+ *
+ *   NONE --referral/self-referral (rules 1, 2)--> RUNNING
+ *   RUNNING --activity, transfer, diagnostic admission, cancellation,
+ *             DNA not ending the period--> RUNNING
+ *   RUNNING --treatment (4), active monitoring, not to treat, return to
+ *             primary care, declined, later DNA + discharge (5), died--> STOPPED
+ *   RUNNING --first-appointment DNA, routine or urgent (5)--> NULLIFIED
+ *   STOPPED --new clock (3a, 3b, 3c, 3d)--> RUNNING (period + 1)
+ *   NULLIFIED --rebooked (3e) or new referral (3c)--> RUNNING (period + 1)
+ *
+ * There are no pauses.  A clock stopped because the patient died (36)
+ * never restarts.
+ */
+#ifndef SEAM_RTT_H
+#define SEAM_RTT_H
+
+#include <stdint.h>
+
+/* A day number that means "no date" (start or stop not set). */
+#define RTT_NO_DAY INT64_MIN
+
+/* RTT period status (NHS Data Dictionary). */
+typedef enum rtt_kind { RTT_K_RUNNING, RTT_K_STOPPED, RTT_K_NOT_RTT } rtt_kind;
+
+/* 1 for the two-digit codes 10, 11, 12, 20, 21, 30-36, 90, 91, 92, 98,
+ * 99; 0 for anything else, including NULL. */
+int rtt_status_valid(const char *code);
+/* The Data Dictionary meaning of code, shortened ("First activity",
+ * "Subsequent activity", ...), or NULL if the code is not valid. */
+const char *rtt_status_label(const char *code);
+/* RUNNING for 10, 11, 12, 20, 21 and 99 (not yet known: still counted as
+ * waiting, see docs/rtt-rules.md); STOPPED for 30-36; NOT_RTT for 90, 91,
+ * 92, 98 and for anything that is not a valid code. */
+rtt_kind rtt_status_kind(const char *code);
+/* 1 when a pathway with this status is on the waiting list (an
+ * incomplete pathway): exactly the RUNNING kind. */
+int rtt_status_open(const char *code);
+/* 1 for 33 (first-appointment DNA): the period is nullified and is in
+ * no measure, neither as waiting nor as a clock stop. */
+int rtt_status_nullified(const char *code);
+
+/* Days from start_day to census_day; 0 if census_day is before start_day. */
+int64_t rtt_days_waited(int64_t start_day, int64_t census_day);
+/* Whole weeks waited: floor(days / 7), so 0-6 days is 0 and 126 is 18. */
+int rtt_weeks_waited(int64_t start_day, int64_t census_day);
+/* 1 when the wait is over weeks weeks: days > 7 * weeks (126 days is not
+ * over 18 weeks, 127 is). */
+int rtt_over_weeks(int64_t start_day, int64_t census_day, int weeks);
+/* The first census day on which the wait is over weeks weeks:
+ * start + 7 * weeks + 1. */
+int64_t rtt_breach_day(int64_t start_day, int weeks);
+
+/* The clock as a state machine over events (the rules suite, Oct 2022). */
+typedef enum rtt_event_kind {
+    RTT_EV_REFERRAL,               /* rule 1: referral received by a consultant-led / interface service */
+    RTT_EV_SELF_REFERRAL,          /* rule 2 */
+    RTT_EV_ACTIVITY,               /* first or subsequent activity: 10 then 20; clock keeps running */
+    RTT_EV_TRANSFER,               /* inter-provider transfer: 21, start kept */
+    RTT_EV_TREATMENT,              /* rule 4: first definitive treatment: stop 30 */
+    RTT_EV_DIAGNOSTIC_ADMISSION,   /* rule 4: diagnostic/pre-op admission: no stop */
+    RTT_EV_ACTIVE_MONITORING,      /* rule 5: stop 31 (patient-initiated) or 32 (clinician) */
+    RTT_EV_RETURN_TO_PRIMARY,      /* rule 5: stop 34 */
+    RTT_EV_NOT_TO_TREAT,           /* rule 5: stop 34 */
+    RTT_EV_DECLINED,               /* rule 5: stop 35 */
+    RTT_EV_DIED,                   /* stop 36 */
+    RTT_EV_DNA,                    /* rule 5: missed appointment (first or later; discharged or not) */
+    RTT_EV_CANCELLATION,           /* rule 5: either side cancels: never stops */
+    RTT_EV_REBOOK_AFTER_DNA,       /* rule 3e: new clock at the rebooking date */
+    RTT_EV_START_AFTER_MONITORING, /* rule 3d: new clock, status 11 */
+    RTT_EV_NEW_TREATMENT,          /* rule 3b: substantively new treatment: new clock, status 12 */
+    RTT_EV_BILATERAL_SECOND,       /* rule 3a: fit and ready for the second side: new clock */
+    RTT_EV_NEW_REFERRAL,           /* rule 3c */
+} rtt_event_kind;
+
+typedef struct rtt_event {
+    rtt_event_kind kind;
+    int64_t day;           /* the event date (days since epoch) */
+    int first_activity;    /* RTT_EV_DNA: 1 when it was the first appointment */
+    int discharged;        /* RTT_EV_DNA: 1 when the patient was discharged to the GP */
+    int two_week_wait;     /* RTT_EV_DNA: the referral was a suspected-cancer (2WW) one */
+    int patient_initiated; /* RTT_EV_ACTIVE_MONITORING */
+} rtt_event;
+
+typedef enum rtt_state { RTT_NONE, RTT_RUNNING, RTT_STOPPED, RTT_NULLIFIED } rtt_state;
+
+typedef struct rtt_clock {
+    rtt_state state;
+    int64_t start_day, stop_day; /* stop_day valid when STOPPED/NULLIFIED, else RTT_NO_DAY */
+    char status[3];              /* current RTT period status code ("" before any clock) */
+    int activities;              /* activities so far in this period (0 = first not yet held) */
+    int period;                  /* 1 for the first period, +1 for each new clock */
+} rtt_clock;
+
+/* An empty clock: NONE, no start or stop day, status "", period 0. */
+void rtt_clock_init(rtt_clock *c);
+
+/*
+ * Applies e: 0 and the rule number it followed in *rule (1..5; 0 if no
+ * numbered rule applies: activity, transfer, died), or -1 when e is
+ * impossible in the clock's state, leaving *c and *rule untouched.
+ * Impossible: anything but a referral or self-referral with no clock; a
+ * referral on an existing clock; an activity, transfer, DNA, cancellation
+ * or stop on a clock that is not running; a new clock (rule 3) on a
+ * running clock or for the wrong reason (3a and 3b need a treatment stop,
+ * 3d an active-monitoring stop, 3e a nullified clock); anything after
+ * death; an event dated before the clock's start (or, for rule 3, before
+ * its stop).  rule may be NULL.
+ *
+ * Statuses: a referral starts the period at 10 (first activity pending);
+ * the first ACTIVITY keeps 10 and later ones (and diagnostic admissions)
+ * set 20.  A period started by rule 3d is 11 and by 3b or 3c is 12; both
+ * count as its first activity.  3a and 3e start at 10 with the first
+ * activity still pending.  A DNA of the first appointment on a routine or
+ * urgent referral nullifies the clock (33) whether or not the patient is
+ * discharged; on a two-week-wait referral it stops the clock (34) only if
+ * the patient is discharged.  A later DNA stops the clock (34) only with
+ * a discharge.  e->first_activity is the caller's judgement and is not
+ * checked against c->activities.
+ */
+int rtt_apply(rtt_clock *c, const rtt_event *e, int *rule);
+
+#endif
