@@ -72,6 +72,13 @@ test('median (lower) and p92 (nearest rank) of the last 26 weeks\' clock stops',
   assert.equal(e.median_waiting_weeks, 4.3, 'open: 10, 30, 100 days; median 30 days');
 });
 
+test('weeks are written with one decimal place in the JSON text itself', async () => {
+  // 21.4 must not go out as 21.399999999999999
+  const raw = await srv.api('gp.patel', 'GET', `/services/${clinic}/estimated-wait`);
+  assert.equal(raw.status, 200);
+  assert.deepEqual(raw.text.match(/-?\d+\.\d{2,}/g) ?? [], [], `weeks to one decimal in the JSON text: ${raw.text}`);
+});
+
 test('fewer than 20 stops: not enough data, no estimates; 20 is enough', async () => {
   const e = await estimate('gp.okafor', thin);
   assert.equal(e.clock_stops, 19);

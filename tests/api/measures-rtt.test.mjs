@@ -188,7 +188,7 @@ test('the census date moves everyone: a week earlier', async () => {
   // the 18th birthday of the 18-year-old is still to come, the 17-year-old is 17.
   const m = await rtt('analyst.icb', { practice: 'Z90010', census: addDays(CENSUS, -7) });
   assert.equal(m.census_date, addDays(CENSUS, -7));
-  assert.deepEqual(pick(m.total), row(10, 2, 20.0, 17.0, 1, 10.0), 'over 18: 193, 393; over 52: 393; lower median 119 days = 17.0');
+  assert.deepEqual(pick(m.total), row(10, 3, 30.0, 17.0, 1, 10.0), 'over 18: 193, 358, 393 (126 is not); over 52: 393; lower median 119 days = 17.0');
   const a = await rtt('analyst.icb', { practice: 'Z90010', census: addDays(CENSUS, -7), by: 'age_band' });
   const g = Object.fromEntries(a.groups.map((x) => [x.group, x]));
   assert.equal(g['0-17'].waiting, 3, 'aged 10, 17 and (not yet 18) 17');
@@ -238,6 +238,17 @@ test('nullified (33) pathways are never counted, even when a row says open', asy
   K.addPathway({ nhs: b, service: cardio.id, start: dateOf(C - 300), status: '33', open: 1 });
   const m = await rtt('analyst.icb', { practice: 'Z90011', census: CENSUS });
   assert.deepEqual(pick(m.total), row(1, 1, 100.0, 20.0, 0, 0.0), 'only the 140-day wait');
+});
+
+test('numbers are written with one decimal place in the JSON text itself', async () => {
+  // "Percentages to one decimal place": 33.3 must not go out as 33.299999999999997 (a client that
+  // shows the raw text, a spreadsheet import or jq prints the long form)
+  for (const q of [`practice=Z90010&census=${CENSUS}`, `practice=Z90010&census=${CENSUS}&by=ethnicity`, `census=${CENSUS}`, 'icb=QZZ']) {
+    const r = await srv.api('analyst.icb', 'GET', `/measures/rtt?${q}`);
+    assert.equal(r.status, 200);
+    const long = r.text.match(/-?\d+\.\d{2,}/g) ?? [];
+    assert.deepEqual(long, [], `GET /measures/rtt?${q}: numbers with more than one decimal in the JSON text`);
+  }
 });
 
 test('CSV: header, one line per group in order, then the total', async () => {
@@ -304,7 +315,7 @@ test('access: own scopes only; another scope 404; roles without measures 403', a
 });
 
 test('bad parameters are 400 bad_parameter', async () => {
-  for (const q of ['by=colour', 'by=', 'census=2026-13-01', 'census=yesterday', 'trust=RZA&practice=Z00001', 'icb=QZZ&service=1', 'service=abc']) {
+  for (const q of ['by=colour', 'by=IMD', 'census=2026-13-01', 'census=yesterday', 'trust=RZA&practice=Z00001', 'icb=QZZ&service=1', 'service=abc']) {
     const r = await srv.api('admin', 'GET', `/measures/rtt?${q}`);
     assert.equal(r.status, 400, `${q}: expected 400, got ${r.status} ${r.text.slice(0, 200)}`);
     assert.equal(errorOf(r).code, 'bad_parameter', q);

@@ -354,6 +354,30 @@ test('answer refusals: role, trust, outcome, priority, reason', async () => {
   assert.equal(r.open_review?.id, rv.id, 'still open after the refusals');
 });
 
+test('a review whose pathway has closed cannot reprioritise it (409, as POST /priority on a closed pathway)', async () => {
+  const ref = await createReferral(srv, { service_id: cardio.id });
+  const pw = await K.pathwayOfReferral('gp.patel', ref);
+  const rv = await askReview('gp.patel', pw.id, { reason: 'Worse' });
+  await act(srv, 'gp.patel', ref.id, 'withdraw', { reason: 'Going private' });
+  assert.equal((await pathway('gp.patel', pw.id)).open, false, 'the pathway is closed');
+  await refused('clinician.cardio', `/priority-reviews/${rv.id}/answer`, { outcome: 'reprioritised', priority: 'P2', reason: 'Bring forward' },
+    409, 'illegal_transition');
+  assert.equal((await pathway('gp.patel', pw.id)).priority, null, 'no priority on a closed pathway');
+});
+
+test('a review whose pathway has closed does not stay open to escalate', async () => {
+  // the patient is off the list (returned to the GP): nobody at the trust owes an answer any more,
+  // and an open task would climb to the interface lead and the ICB (the schema has status 'withdrawn')
+  const ref = await createReferral(srv, { service_id: cardio.id });
+  const pw = await K.pathwayOfReferral('gp.patel', ref);
+  const rv = await askReview('gp.patel', pw.id, { reason: 'Worse' });
+  await act(srv, 'triage.cardio', ref.id, 'triage', { decision: 'return', comment: 'Manage in primary care', advice: 'Beta blocker', reason_code: 'manage_in_primary_care' });
+  const t = reviewTask(rv.id);
+  assert.ok(t.every((x) => x.state !== 'open'), `the review's task is closed once the pathway closes: ${JSON.stringify(t.map((x) => x.state))}`);
+  const wl = await allPages(srv, 'clinician.cardio', '/worklist', 'tasks');
+  assert.ok(!wl.some((x) => isReviewTask(x, rv.id)), 'off the clinician\'s worklist');
+});
+
 test('GET /priority-reviews: each sees their own; status filter', async () => {
   const w = waiting();
   const rv = await askReview('gp.patel', w.id, { reason: 'Scoping check' });

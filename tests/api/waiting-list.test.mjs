@@ -550,3 +550,130 @@ test('every pathway on a list has the contract\'s shape', async () => {
     }
   }
 });
+
+// ------------------------------------------------------------ more referral events
+
+/** Backdates a Seam referral's clock (referral and pathway) to `start`. */
+function backdate(ref, pathwayId, start) {
+  K.run(`UPDATE referrals SET clock_start = '${start}' WHERE id = ${ref.id}`);
+  K.run(`UPDATE pathways SET clock_start = '${start}', clock_start_day = ${dayOf(start)}, referral_received = '${start}' WHERE id = ${pathwayId}`);
+}
+async function booked(fields = {}) {
+  const ref = await createReferral(srv, { service_id: cardio.id, ...fields });
+  const p = await K.pathwayOfReferral('gp.patel', ref);
+  await act(srv, 'triage.cardio', ref.id, 'triage', { decision: 'accept' });
+  await act(srv, 'booking.rza', ref.id, 'book', { appointment_at: isoDaysAhead(6, 10, 0) });
+  return { ref, p };
+}
+
+test('a missed first appointment: discharged is nullified (33, off the list); rebooked starts a new clock today', async () => {
+  const a = await booked();
+  backdate(a.ref, a.p.id, addDays(todayUtc(), -60));
+  await act(srv, 'clinician.cardio', a.ref.id, 'dna', { decision: 'discharge', comment: 'Did not attend' });
+  const pa = await K.pathwayOfReferral('gp.patel', a.ref);
+  assert.equal(pa.rtt_status.code, '33', 'first appointment missed, discharged: nullified');
+  assert.equal(pa.open, false);
+  assert.ok(!ids((await K.waitingList('triage.cardio', { patient: a.ref.patient.nhs_number })).items).includes(pa.id), 'off the list');
+
+  const b = await booked();
+  backdate(b.ref, b.p.id, addDays(todayUtc(), -60));
+  await act(srv, 'clinician.cardio', b.ref.id, 'dna', { decision: 'rebook', comment: 'Did not attend; rebook' });
+  const pb = await K.pathwayOfReferral('gp.patel', b.ref);
+  assert.equal(pb.open, true, 'rebooked: on the list');
+  assert.equal(pb.clock_start, todayUtc(), 'rule 3e: a new clock from the rebooking date');
+  assert.equal(pb.rtt_status.code, '10');
+  assert.equal(pb.days_waited, 0);
+});
+
+test('a missed first appointment on a two-week-wait referral, rebooked: the clock keeps running from the start', async () => {
+  const a = await booked({ priority: 'two_week_wait' });
+  const start = addDays(todayUtc(), -12);
+  backdate(a.ref, a.p.id, start);
+  await act(srv, 'clinician.cardio', a.ref.id, 'dna', { decision: 'rebook', comment: 'Did not attend; rebook' });
+  const p = await K.pathwayOfReferral('gp.patel', a.ref);
+  assert.equal(p.open, true);
+  assert.equal(p.clock_start, start, '2WW: no new clock');
+  assert.equal(p.days_waited, 12);
+});
+
+test('discharge stops the clock with the RTT outcome given (30, 32, 35) or 34; a bad outcome changes nothing', async () => {
+  for (const [outcome, code] of [['treated', '30'], ['active_monitoring', '32'], ['declined', '35'], [undefined, '34']]) {
+    const a = await booked();
+    await act(srv, 'clinician.cardio', a.ref.id, 'attend', {});
+    const body = { comment: 'Seen and discharged' };
+    if (outcome) body.rtt_outcome = outcome;
+    await act(srv, 'clinician.cardio', a.ref.id, 'discharge', body);
+    const p = await K.pathwayOfReferral('gp.patel', a.ref);
+    assert.equal(p.rtt_status.code, code, `discharge, rtt_outcome ${outcome}`);
+    assert.equal(p.open, false);
+    assert.equal(p.clock_stop, todayUtc());
+  }
+  const a = await booked();
+  await act(srv, 'clinician.cardio', a.ref.id, 'attend', {});
+  const before_ = srv.counts();
+  const r = await srv.api('clinician.cardio', 'POST', `/referrals/${a.ref.id}/discharge`, { comment: 'x', rtt_outcome: 'cured' });
+  K.isError(r, 422, 'invalid_value', 'rtt_outcome cured');
+  assert.equal(errorOf(r).field, 'rtt_outcome');
+  assert.deepEqual(srv.counts(), before_, 'a refused discharge writes nothing');
+  assert.equal((await K.get('gp.patel', `/referrals/${a.ref.id}`)).status, 'attended', 'still attended');
+  assert.equal((await K.pathwayOfReferral('gp.patel', a.ref)).open, true, 'still waiting');
+});
+
+test('a returned referral sent back by the GP is on the waiting list again', async () => {
+  const ref = await createReferral(srv, { service_id: cardio.id });
+  await act(srv, 'triage.cardio', ref.id, 'triage', { decision: 'return', comment: 'Need bloods', advice: 'Do U&E first', reason_code: 'tests_first' });
+  assert.equal((await K.pathwayOfReferral('gp.patel', ref)).open, false);
+  await act(srv, 'gp.patel', ref.id, 'resubmit', { comment: 'U&E normal, attached' });
+  const p = await K.pathwayOfReferral('gp.patel', ref);
+  assert.equal(p.open, true, 'waiting again');
+  assert.equal(p.clock_stop, null);
+  assert.ok(ids((await K.waitingList('triage.cardio', { patient: ref.patient.nhs_number })).items).includes(p.id), 'on the trust\'s open list');
+});
+
+async function adviceRequest(consent) {
+  const p = await pickPatient(srv, 'gp.patel');
+  const r = await srv.api('gp.patel', 'POST', '/advice', {
+    patient_nhs_number: p.nhs_number, service_id: cardio.id, priority: 'routine', question: 'Palpitations: Holter first?', consent_to_convert: consent,
+  });
+  assert.equal(r.status, 201, r.text);
+  return r.json;
+}
+
+test('a referral made from advice and guidance by the specialist has a pathway too', async () => {
+  const a = await adviceRequest(true);
+  const c1 = await srv.api('triage.cardio', 'POST', `/advice/${a.id}/convert`, { comment: 'Needs clinic' });
+  assert.equal(c1.status, 200, c1.text);
+  const ref1 = c1.json.referral;
+  const p1 = (await K.waitingList('gp.patel', { patient: ref1.patient.nhs_number, status: 'all' })).items.filter((x) => x.referral_id === ref1.id);
+  assert.equal(p1.length, 1, `the specialist's conversion (referral ${ref1.id}, accepted at once) puts the patient on the waiting list`);
+  assert.equal(p1[0].open, true);
+  assert.equal(p1[0].clock_start, ref1.clock_start);
+  assert.equal(p1[0].trust.code, 'RZA');
+});
+
+test('a referral made from advice and guidance by the GP has a pathway too', async () => {
+  const b = await adviceRequest(false);
+  await srv.api('triage.cardio', 'POST', `/advice/${b.id}/close`, { answer: 'Not cardiac', what_to_do: 'Reassure', if_worse: 'Re-refer' });
+  const c2 = await srv.api('gp.patel', 'POST', `/advice/${b.id}/convert`, { reason: 'Still symptomatic' });
+  assert.equal(c2.status, 200, c2.text);
+  const ref2 = c2.json.referral;
+  const p2 = (await K.waitingList('gp.patel', { patient: ref2.patient.nhs_number, status: 'all' })).items.filter((x) => x.referral_id === ref2.id);
+  assert.equal(p2.length, 1, `the GP's conversion (referral ${ref2.id}) puts the patient on the waiting list`);
+  assert.equal(p2[0].clock_start, ref2.clock_start, 'clock start = the original request date');
+});
+
+test('an onward referral for the same condition within the trust after the source was discharged is made', async () => {
+  // worked before the waiting list: the pathway must not refuse a referral
+  const a = await booked();
+  await act(srv, 'clinician.cardio', a.ref.id, 'attend', {});
+  await act(srv, 'clinician.cardio', a.ref.id, 'discharge', { comment: 'Cardiac cause excluded', rtt_outcome: 'not_to_treat' });
+  const on = await srv.api('clinician.cardio', 'POST', '/referrals', {
+    onward_from: a.ref.id, service_id: dermRza.id, priority: 'routine', reason: 'Rash with the new drug',
+    clinical_summary: 'Drug eruption', same_condition: true,
+  });
+  assert.equal(on.status, 201, `onward referral refused: ${on.status} ${on.text.slice(0, 300)}`);
+  const p = (await K.waitingList('gp.patel', { patient: a.ref.patient.nhs_number, status: 'all' })).items.filter((x) => x.referral_id === on.json.id);
+  assert.equal(p.length, 1, 'the onward referral has a pathway');
+  assert.equal(p[0].open, true);
+  assert.equal(p[0].service.id, dermRza.id);
+});
