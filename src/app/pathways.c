@@ -249,10 +249,15 @@ int app_waiting_list(app_ctx *ctx, const void *arg, json_t **out)
     sqlb_add(&w, PW_FROM " WHERE 1 = 1");
     pw_visibility(ctx, &w);
     const char *status = a->status && *a->status ? a->status : "open";
+    /* A practice's or a patient's list starts from their patients: "+"
+     * keeps the planner off the national (open, clock start) index, which
+     * would walk every open pathway in England to find them. */
+    int by_patient = app_role_is_practice(role) || strcmp(role, "patient") == 0 || (a->practice && *a->practice) ||
+                     (a->patient && *a->patient);
     if (strcmp(status, "open") == 0)
-        sqlb_add(&w, " AND pw.open = 1");
+        sqlb_add(&w, by_patient ? " AND +pw.open = 1" : " AND pw.open = 1");
     else if (strcmp(status, "closed") == 0)
-        sqlb_add(&w, " AND pw.open = 0");
+        sqlb_add(&w, by_patient ? " AND +pw.open = 0" : " AND pw.open = 0");
     else if (strcmp(status, "all") != 0)
         return app_fail(ctx, SEAM_EBADREQ, "bad_parameter", "status", "status must be open, closed or all.");
     if (a->trust && *a->trust) {
@@ -937,13 +942,12 @@ int app_measures_rtt(app_ctx *ctx, const void *arg, json_t **out)
             ok = strcmp(strcmp(kind, "icb") == 0 ? code : icb_of, ctx->user.icb_code) == 0;
         if (!ok)
             return app_fail(ctx, SEAM_ENOTFOUND, "not_found", kind, "There is no %s %s you can measure.", kind, code);
-        if (strcmp(kind, "trust") == 0) {
+        if (strcmp(kind, "trust") == 0)
             sqlb_add(&w, " AND pw.trust_code = $?");
-        } else if (strcmp(kind, "icb") == 0) {
+        else if (strcmp(kind, "icb") == 0)
             sqlb_add(&w, " AND pw.icb_code = $?");
-        } else {
-            sqlb_add(&w, " AND pw.patient_nhs_number IN (SELECT nhs_number FROM patients WHERE practice_code = $?)");
-        }
+        else
+            sqlb_add(&w, " AND pp.practice_code = $?");
         sqlb_param(&w, DBP_TEXT(code));
     }
 
@@ -953,8 +957,14 @@ int app_measures_rtt(app_ctx *ctx, const void *arg, json_t **out)
         return app_fail(ctx, SEAM_ENOMEM, NULL, NULL, "Out of memory.");
     sqlb q;
     sqlb_init(&q);
-    sqlb_add(&q, "SELECT pw.clock_start_day, pw.imd_decile, pw.ethnic_group, pw.sex, pw.birth_day FROM pathways pw"
-                 " WHERE pw.open = 1");
+    /* A practice's patients first (see app_waiting_list); otherwise the
+     * scope's own index, or for England the covering pathways_measures. */
+    if (strcmp(kind, "practice") == 0)
+        sqlb_add(&q, "SELECT pw.clock_start_day, pw.imd_decile, pw.ethnic_group, pw.sex, pw.birth_day"
+                     " FROM patients pp JOIN pathways pw ON pw.patient_nhs_number = pp.nhs_number WHERE +pw.open = 1");
+    else
+        sqlb_add(&q, "SELECT pw.clock_start_day, pw.imd_decile, pw.ethnic_group, pw.sex, pw.birth_day FROM pathways pw"
+                     " WHERE pw.open = 1");
     sqlb_append(&q, &w);
     if (q.overflow) {
         free(h.n);
