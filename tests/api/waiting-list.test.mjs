@@ -677,3 +677,30 @@ test('an onward referral for the same condition within the trust after the sourc
   assert.equal(p[0].open, true);
   assert.equal(p[0].service.id, dermRza.id);
 });
+
+test('an onward referral (same condition) redirected back to the first trust is redirected', async () => {
+  const src = await createReferral(srv, { service_id: cardio.id });
+  await act(srv, 'triage.cardio', src.id, 'triage', { decision: 'accept' });
+  const on = await srv.api('clinician.cardio', 'POST', '/referrals', {
+    onward_from: src.id, service_id: dermRzb.id, priority: 'routine', reason: 'Skin lesion', clinical_summary: 'Irregular naevus', same_condition: true,
+  });
+  assert.equal(on.status, 201, on.text);
+  const r = await srv.api('triage.derm.rzb', 'POST', `/referrals/${on.json.id}/triage`, { decision: 'redirect', to_service_id: dermRza.id });
+  assert.equal(r.status, 200, `RZB redirects to RZA Dermatology: ${r.status} ${r.text.slice(0, 300)}`);
+  const p = (await K.waitingList('gp.patel', { patient: src.patient.nhs_number })).items.filter((x) => x.referral_id === on.json.id);
+  assert.equal(p.length, 1, 'the redirected referral is on the open list');
+  assert.equal(p[0].trust.code, 'RZA');
+  assert.equal(p[0].service.id, dermRza.id);
+});
+
+test('two onward referrals for the same condition to two services of another trust are both made', async () => {
+  const src = await createReferral(srv, { service_id: cardio.id });
+  await act(srv, 'triage.cardio', src.id, 'triage', { decision: 'accept' });
+  const body = { onward_from: src.id, priority: 'routine', reason: 'Systemic disease', clinical_summary: 'Vasculitic rash and colitis', same_condition: true };
+  const a = await srv.api('clinician.cardio', 'POST', '/referrals', { ...body, service_id: dermRzb.id });
+  assert.equal(a.status, 201, a.text);
+  const b = await srv.api('clinician.cardio', 'POST', '/referrals', { ...body, service_id: gastroRzb.id });
+  assert.equal(b.status, 201, `the second onward referral to RZB: ${b.status} ${b.text.slice(0, 300)}`);
+  const open = (await K.waitingList('triage.derm.rzb', { patient: src.patient.nhs_number })).items;
+  assert.ok(open.some((x) => x.referral_id === a.json.id || x.referral_id === b.json.id), 'the patient waits at RZB');
+});
