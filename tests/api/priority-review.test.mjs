@@ -378,6 +378,23 @@ test('a review whose pathway has closed does not stay open to escalate', async (
   assert.ok(!wl.some((x) => isReviewTask(x, rv.id)), 'off the clinician\'s worklist');
 });
 
+test('a retried review request with the same Idempotency-Key makes one review', async () => {
+  const w = waiting();
+  const key = `review-${w.id}-${Date.now()}`;
+  const b = rows();
+  const r1 = await srv.api('gp.patel', 'POST', `/pathways/${w.id}/priority-review`, { reason: 'Retry check' }, { 'Idempotency-Key': key });
+  assert.equal(r1.status, 201, r1.text);
+  const r2 = await srv.api('gp.patel', 'POST', `/pathways/${w.id}/priority-review`, { reason: 'Retry check' }, { 'Idempotency-Key': key });
+  assert.equal(r2.status, 201, `the replay answers as the first time: ${r2.status} ${r2.text.slice(0, 200)}`);
+  assert.equal(r2.headers.get('idempotent-replayed'), 'true');
+  assert.equal(r2.json.id, r1.json.id);
+  const a = rows();
+  assert.equal(a.priority_reviews - b.priority_reviews, 1);
+  assert.equal(a.tasks - b.tasks, 1);
+  const r3 = await srv.api('gp.patel', 'POST', `/pathways/${w.id}/priority-review`, { reason: 'Something else' }, { 'Idempotency-Key': key });
+  K.isError(r3, 409, 'idempotency_key_conflict', 'same key, another body');
+});
+
 test('GET /priority-reviews: each sees their own; status filter', async () => {
   const w = waiting();
   const rv = await askReview('gp.patel', w.id, { reason: 'Scoping check' });
