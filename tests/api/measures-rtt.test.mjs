@@ -230,12 +230,15 @@ test('trust and service scopes (hand-checked), and the other scopes add up', asy
   assert.equal(rza.groups.reduce((n, g) => n + g.waiting, 0), rza.total.waiting);
 });
 
-test('nullified (33) pathways are never counted, even when a row says open', async () => {
+test('nullified (33) pathways are never counted: the database refuses one marked open', async () => {
   K.addOrg('Z90011', 'Nullified Test Surgery', 'practice');
   const a = K.addPatient({ practice: 'Z90011', imd: 2 });
   K.addPathway({ nhs: a, service: cardio.id, start: dateOf(C - 140) });
   const b = K.addPatient({ practice: 'Z90011', imd: 2 });
-  K.addPathway({ nhs: b, service: cardio.id, start: dateOf(C - 300), status: '33', open: 1 });
+  // The measures rely on "open implies not nullified", so the schema enforces it.
+  assert.throws(() => K.addPathway({ nhs: b, service: cardio.id, start: dateOf(C - 300), status: '33', open: 1 }),
+    /CHECK|check constraint/i);
+  K.addPathway({ nhs: b, service: cardio.id, start: dateOf(C - 300), stop: dateOf(C - 200), status: '33', open: 0 });
   const m = await rtt('analyst.icb', { practice: 'Z90011', census: CENSUS });
   assert.deepEqual(pick(m.total), row(1, 1, 100.0, 20.0, 0, 0.0), 'only the 140-day wait');
 });
