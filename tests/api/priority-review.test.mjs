@@ -378,6 +378,21 @@ test('a review whose pathway has closed does not stay open to escalate', async (
   assert.ok(!wl.some((x) => isReviewTask(x, rv.id)), 'off the clinician\'s worklist');
 });
 
+test('a pathway an import takes off the list: the failsafe withdraws its open review, with the reason', async () => {
+  const w = waiting();
+  const rv = await askReview('gp.patel', w.id, { reason: 'Worse since the referral' });
+  // what a PTL import does when the trust's extract says the clock stopped
+  const today = todayUtc();
+  srv.sqlite(`UPDATE pathways SET open = 0, rtt_status = '30', clock_stop = '${today}', clock_stop_day = ${dayOf(today)} WHERE id = ${w.id}`);
+  const r = seam(['failsafe', '--db', srv.db]);
+  assert.equal(r.status, 0, r.stderr);
+  const got = (await K.get('gp.patel', '/priority-reviews?status=all')).items.find((x) => x.id === rv.id);
+  assert.equal(got.status, 'withdrawn');
+  assert.match(got.answer, /no longer on the waiting list/);
+  assert.ok(reviewTask(rv.id).every((x) => x.state === 'done'), 'its task is closed');
+  assert.equal(srv.count(`SELECT count(*) AS n FROM events WHERE action = 'priority_review.withdrawn' AND object_id = '${rv.id}'`), 1);
+});
+
 test('a retried review request with the same Idempotency-Key makes one review', async () => {
   const w = waiting();
   const key = `review-${w.id}-${Date.now()}`;
