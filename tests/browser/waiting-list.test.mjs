@@ -243,6 +243,13 @@ describe('waiting list: GP asks for a priority review, the clinician answers', {
     await Promise.all([page.waitForURL(/by=age_band/), page.click('#filters button[type="submit"]')]);
     await page.locator('#rtt-table tbody tr[data-group="80+"]').waitFor();
     assert.equal(await page.locator('#gap-sentence').count(), 0, 'no deprivation gap for age bands');
+
+    // One practice of the ICB, by deprivation again.
+    await page.selectOption('#scope', 'practice:Z00001');
+    await page.selectOption('#by', 'imd_decile');
+    await Promise.all([page.waitForURL(/scope=practice/), page.click('#filters button[type="submit"]')]);
+    await page.locator('#rtt-table').waitFor();
+    assert.match(await page.locator('h1, #rtt-heading').allTextContents().then((t) => t.join(' ')), /Riverside/);
   });
 
   step('patient.demo sees their own waiting times', async () => {

@@ -19,7 +19,7 @@ let chart = null;
 const NONE = raw('<span aria-hidden="true">–</span><span class="nhsuk-u-visually-hidden">no one</span>');
 
 // The populations this role may look at: [{value: "kind:code", kind, code, label, group}].
-function scopesFor(services) {
+function scopesFor(services, practices) {
   const org = me.organisation || {};
   const out = [];
   if (isPracticeRole(me.role)) {
@@ -37,6 +37,7 @@ function scopesFor(services) {
     for (const t of [...trusts.values()].sort((a, b) => String(a.name).localeCompare(String(b.name)))) {
       out.push({ kind: 'trust', code: t.code, label: t.name, group: 'Trusts' });
     }
+    for (const p of practices) out.push({ kind: 'practice', code: p.code, label: `${p.name} (${p.code})`, group: 'Practices' });
   }
   for (const s of out) s.value = `${s.kind}:${s.code}`;
   return out;
@@ -265,7 +266,15 @@ async function load() {
   } catch {
     services = [];
   }
-  const scopes = scopesFor(services);
+  let practices = [];
+  if (me.role === 'icb_analyst' || me.role === 'admin') {
+    try {
+      practices = ((await api('/organisations?kind=practice')) || {}).organisations || [];
+    } catch {
+      practices = [];
+    }
+  }
+  const scopes = scopesFor(services, practices);
   const intro = html`
     <h1 class="nhsuk-u-margin-bottom-3">Waiting time inequalities</h1>
     <p class="nhsuk-body-l">Do some groups of patients wait longer for hospital treatment than others? The share waiting over 18 weeks, and the median wait, for everyone on the waiting list now.</p>
