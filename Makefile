@@ -4,6 +4,7 @@
 #   make run      install what is missing, build, create the demo database, serve
 #   make test     install what is missing, build, run every test (unit, API, browser)
 #   make check    formatting and banned functions
+#   make bench    import rate and API latency at scale (bench/README.md; BENCH_SCALE=england for the full size)
 
 CC      ?= cc
 CSTD    := -std=c11 -D_GNU_SOURCE
@@ -86,6 +87,9 @@ test: deps
 
 check:
 	@scripts/check.sh
+
+bench: all
+	@bench/run.sh
 
 clean:
 	rm -rf build

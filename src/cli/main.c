@@ -2,6 +2,7 @@
  * main.c - the seam command: serve, migrate, demo, token, failsafe.
  */
 #include "app/app.h"
+#include "app/ptl.h"
 #include "common/rc.h"
 #include "gen/gen.h"
 #include "http/server.h"
@@ -9,6 +10,7 @@
 #include "store/db.h"
 #include "store/migrate.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -26,6 +28,8 @@ static const char *const usage_main = "usage: seam <command> [options]\n"
                                       "  token      print a signed bearer token for a user (development issuer)\n"
                                       "  failsafe   escalate overdue handoffs once and print what was escalated\n"
                                       "  copy       copy a whole database to another (e.g. SQLite to PostgreSQL)\n"
+                                      "  import     load a trust's PTL extract (seam import ptl)\n"
+                                      "  gen        write a synthetic England (reference data and PTL files)\n"
                                       "\n"
                                       "Run 'seam <command> --help' for a command's options.\n";
 
@@ -458,6 +462,203 @@ static int cmd_copy(int argc, char **argv)
     return rc ? 1 : 0;
 }
 
+/* ---------------------------------------------------------------------- */
+
+static const char *const usage_import =
+    "usage: seam import ptl --db URL --trust ODS [--rejects FILE] [--batch N] [--progress-rows N] FILE.csv\n"
+    "\n"
+    "Loads a trust's patient tracking list (PTL) extract: a CSV file with a header\n"
+    "row of WLMDS column names (docs/import.md).  FILE may be - for standard input.\n"
+    "Rows are keyed by (trust, patient pathway identifier): loading a file again\n"
+    "changes nothing, and changed rows are updated.  A refused row is reported as\n"
+    "'line N: field: reason' on standard error (or, with --rejects, as CSV with the\n"
+    "columns line,field,reason,raw) and the other rows are still loaded.\n"
+    "\n"
+    "  --db URL            database (SQLite path or postgresql://...)\n"
+    "  --trust ODS         the trust whose PTL this is (organisation_code_provider)\n"
+    "  --rejects FILE      write refused rows to FILE as CSV instead of standard error\n"
+    "  --batch N           rows per transaction (default 5000)\n"
+    "  --progress-rows N   without a terminal, a progress line every N rows (default\n"
+    "                      1000000) or every 5 seconds\n"
+    "\n"
+    "Exit status: 0 every row loaded; 3 some rows refused (the rest loaded); 1 the\n"
+    "file could not be imported (unknown trust, unreadable file, missing column).\n";
+
+static int cmd_import(int argc, char **argv)
+{
+    static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+                                         {"trust", required_argument, NULL, 't'},
+                                         {"rejects", required_argument, NULL, 'r'},
+                                         {"batch", required_argument, NULL, 'b'},
+                                         {"progress-rows", required_argument, NULL, 'p'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        fputs(usage_import, stdout);
+        return 0;
+    }
+    if (argc < 2 || strcmp(argv[1], "ptl") != 0)
+        return fail_usage("import", usage_import, "say what to import: seam import ptl ...");
+    argc--;
+    argv++;
+    const char *url = NULL, *rejects = NULL;
+    ptl_options o = {.batch = 5000};
+    int c;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        char *end;
+        switch (c) {
+        case 'd': url = optarg; break;
+        case 't': o.trust = optarg; break;
+        case 'r': rejects = optarg; break;
+        case 'b':
+            o.batch = (int)strtol(optarg, &end, 10);
+            if (*end || o.batch < 1 || o.batch > 1000000)
+                return fail_usage("import", usage_import, "--batch must be 1 to 1000000");
+            break;
+        case 'p':
+            o.progress_rows = strtoll(optarg, &end, 10);
+            if (*end || o.progress_rows < 1)
+                return fail_usage("import", usage_import, "--progress-rows must be a positive number");
+            break;
+        case 'h': fputs(usage_import, stdout); return 0;
+        default: return fail_usage("import", usage_import, "unknown option");
+        }
+    }
+    if (url == NULL || o.trust == NULL)
+        return fail_usage("import", usage_import, "--db and --trust are required");
+    if (optind + 1 != argc)
+        return fail_usage("import", usage_import, "give exactly one FILE.csv (or - for standard input)");
+    const char *path = argv[optind];
+    FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (in == NULL) {
+        fprintf(stderr, "seam import ptl: cannot read %s: %s\n", path, strerror(errno));
+        return 1;
+    }
+    FILE *rej = NULL;
+    if (rejects) {
+        rej = fopen(rejects, "w");
+        if (rej == NULL) {
+            fprintf(stderr, "seam import ptl: cannot write %s: %s\n", rejects, strerror(errno));
+            if (in != stdin)
+                fclose(in);
+            return 1;
+        }
+        fputs("line,field,reason,raw\n", rej);
+        o.rejects = rej;
+        o.rejects_csv = 1;
+    }
+    db *d = open_db("import ptl", url);
+    if (d == NULL || require_schema("import ptl", d, url)) {
+        db_close(d);
+        if (in != stdin)
+            fclose(in);
+        if (rej)
+            fclose(rej);
+        return 1;
+    }
+    o.filename = strcmp(path, "-") == 0 ? "(standard input)" : path;
+    o.progress = stderr;
+    o.progress_tty = isatty(fileno(stderr));
+    ptl_report rep;
+    int rc = ptl_import(d, in, &o, &rep);
+    db_close(d);
+    if (in != stdin)
+        fclose(in);
+    if (rej && fclose(rej) != 0)
+        fprintf(stderr, "seam import ptl: could not finish writing %s\n", rejects);
+    if (rc) {
+        fprintf(stderr, "seam import ptl: %s\n", rep.error);
+        if (rep.import_id)
+            fprintf(stderr, "seam import ptl: import %lld failed after %lld rows\n", rep.import_id, rep.rows_read);
+        return 1;
+    }
+    fprintf(stderr,
+            "seam import ptl: import %lld of %s for %s: %lld rows read, %lld inserted, %lld updated, %lld unchanged,"
+            " %lld rejected, %lld patients created in %.1f s (%.0f rows/s); sha256 %s\n",
+            rep.import_id, o.filename, o.trust, rep.rows_read, rep.inserted, rep.updated, rep.unchanged, rep.rejected,
+            rep.patients_created, rep.seconds, rep.seconds > 0 ? (double)rep.rows_read / rep.seconds : 0.0, rep.sha256);
+    return rep.rejected ? 3 : 0;
+}
+
+/* ---------------------------------------------------------------------- */
+
+static const char *const usage_gen =
+    "usage: seam gen --db URL --scale england|small|N [--seed S] [--ptl-dir DIR]\n"
+    "                [--ptl-csv FILE --trust ODS]\n"
+    "\n"
+    "Writes a synthetic England into a new database: ICBs, GP practices, trusts and\n"
+    "their services, and the users gp.bench, booking.bench, clinician.bench,\n"
+    "analyst.bench and admin (seam token --db URL USER signs them a token).  Writes\n"
+    "PTL extracts for its trusts (docs/import.md) to load with seam import ptl.\n"
+    "Patients and NHS numbers are synthetic (valid Modulus 11, not the 999 range).\n"
+    "\n"
+    "  --scale england     7.6 million open pathways, 42 ICBs, 6,300 practices, 200 trusts\n"
+    "  --scale small       3,000 open pathways, 2 ICBs, 2 trusts (RA0, RA1): for tests\n"
+    "  --scale N           N open pathways (reference data grows with N)\n"
+    "  --seed S            another synthetic England (default 20261125)\n"
+    "  --ptl-dir DIR       write DIR/<trust>.csv for every trust\n"
+    "  --ptl-csv FILE      write one trust's PTL to FILE (with --trust ODS)\n";
+
+static int cmd_gen(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'd'},      {"scale", required_argument, NULL, 's'},
+        {"seed", required_argument, NULL, 'S'},    {"ptl-dir", required_argument, NULL, 'D'},
+        {"ptl-csv", required_argument, NULL, 'c'}, {"trust", required_argument, NULL, 't'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+    const char *url = NULL;
+    gen_england_options o = {.seed = 20261125ULL, .now = (seam_time)time(NULL)};
+    int c;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        char *end;
+        switch (c) {
+        case 'd': url = optarg; break;
+        case 's':
+            if (strcmp(optarg, "england") == 0)
+                o.open_pathways = 7600000;
+            else if (strcmp(optarg, "small") == 0)
+                o.open_pathways = 3000;
+            else {
+                o.open_pathways = strtoll(optarg, &end, 10);
+                if (*end || o.open_pathways < 10 || o.open_pathways > 100000000)
+                    return fail_usage("gen", usage_gen, "--scale must be england, small or 10 to 100000000");
+            }
+            break;
+        case 'S':
+            o.seed = strtoull(optarg, &end, 10);
+            if (*end)
+                return fail_usage("gen", usage_gen, "--seed must be a number");
+            break;
+        case 'D': o.ptl_dir = optarg; break;
+        case 'c': o.ptl_csv = optarg; break;
+        case 't': o.trust = optarg; break;
+        case 'h': fputs(usage_gen, stdout); return 0;
+        default: return fail_usage("gen", usage_gen, "unknown option");
+        }
+    }
+    if (optind < argc)
+        return fail_usage("gen", usage_gen, "unexpected argument");
+    if (url == NULL || o.open_pathways == 0)
+        return fail_usage("gen", usage_gen, "--db and --scale are required");
+    if ((o.ptl_csv == NULL) != (o.trust == NULL))
+        return fail_usage("gen", usage_gen, "--ptl-csv and --trust go together");
+    if (sodium_init() < 0)
+        return 1;
+    db *d = open_db("gen", url);
+    if (d == NULL)
+        return 1;
+    int rc = migrate_up(d, NULL);
+    if (rc == 0)
+        rc = gen_england(d, &o, stderr);
+    if (rc) {
+        fprintf(stderr, "seam gen: %s\n", db_errmsg(d));
+        db_close(d);
+        return 1;
+    }
+    db_close(d);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -472,8 +673,8 @@ int main(int argc, char **argv)
     static const struct {
         const char *name;
         int (*fn)(int, char **);
-    } cmds[] = {{"serve", cmd_serve}, {"migrate", cmd_migrate},   {"demo", cmd_demo},
-                {"token", cmd_token}, {"failsafe", cmd_failsafe}, {"copy", cmd_copy}};
+    } cmds[] = {{"serve", cmd_serve},       {"migrate", cmd_migrate}, {"demo", cmd_demo},     {"token", cmd_token},
+                {"failsafe", cmd_failsafe}, {"copy", cmd_copy},       {"import", cmd_import}, {"gen", cmd_gen}};
     for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
         if (strcmp(cmd, cmds[i].name) == 0)
             return cmds[i].fn(argc - 1, argv + 1);

@@ -22,6 +22,8 @@ typedef struct sqlite_impl {
     struct {
         char *sql;
         sqlite3_stmt *st;
+        int *pmap; /* pmap[i]: the bind index of $i+1, 0 if unused */
+        int npmap;
     } cache[SQLITE_CACHE];
     int next;
 } sqlite_impl;
@@ -53,10 +55,11 @@ static int sqlite_prepare(db *d, const char *sql, int n, const db_param *p, sqli
     sqlite_impl *im = d->impl;
     sqlite3 *h = im->h;
     sqlite3_stmt *st = NULL;
-    int src;
+    int src, slot = -1;
     for (int i = 0; i < SQLITE_CACHE; i++)
         if (im->cache[i].sql && strcmp(im->cache[i].sql, sql) == 0) {
             st = im->cache[i].st;
+            slot = i;
             break;
         }
     if (st == NULL) {
@@ -68,25 +71,51 @@ static int sqlite_prepare(db *d, const char *sql, int n, const db_param *p, sqli
             sqlite3_finalize(st);
             return SEAM_ENOMEM;
         }
-        int slot = im->next;
+        /* Which bind index each $n has, found once: binding by name on
+         * every execution costs more than the statement itself. */
+        int count = sqlite3_bind_parameter_count(st), npmap = 0;
+        for (int j = 1; j <= count; j++) {
+            const char *name = sqlite3_bind_parameter_name(st, j);
+            long k = name && name[0] == '$' ? strtol(name + 1, NULL, 10) : 0;
+            if (k > npmap)
+                npmap = (int)k;
+        }
+        int *pmap = calloc((size_t)npmap + 1, sizeof(int));
+        if (pmap == NULL) {
+            free(copy);
+            sqlite3_finalize(st);
+            return SEAM_ENOMEM;
+        }
+        for (int j = 1; j <= count; j++) {
+            const char *name = sqlite3_bind_parameter_name(st, j);
+            long k = name && name[0] == '$' ? strtol(name + 1, NULL, 10) : 0;
+            if (k >= 1)
+                pmap[k - 1] = j;
+        }
+        slot = im->next;
         im->next = (im->next + 1) % SQLITE_CACHE;
         if (im->cache[slot].sql) {
             sqlite3_finalize(im->cache[slot].st);
             free(im->cache[slot].sql);
+            free(im->cache[slot].pmap);
         }
         im->cache[slot].sql = copy;
         im->cache[slot].st = st;
+        im->cache[slot].pmap = pmap;
+        im->cache[slot].npmap = npmap;
     }
+    const int *pmap = im->cache[slot].pmap;
+    int npmap = im->cache[slot].npmap;
     for (int i = 0; i < n; i++) {
-        char name[16];
-        snprintf(name, sizeof(name), "$%d", i + 1);
-        int idx = sqlite3_bind_parameter_index(st, name);
+        int idx = i < npmap ? pmap[i] : 0;
         if (idx == 0)
             continue; /* parameter not used by this statement */
         switch (p[i].type) {
         case DB_NULL: src = sqlite3_bind_null(st, idx); break;
         case DB_INT: src = sqlite3_bind_int64(st, idx, p[i].i); break;
-        case DB_TEXT: src = sqlite3_bind_text(st, idx, p[i].s, -1, SQLITE_TRANSIENT); break;
+        /* SQLITE_STATIC: the caller's text outlives the statement's use,
+         * as every call steps and resets it before returning. */
+        case DB_TEXT: src = sqlite3_bind_text(st, idx, p[i].s, -1, SQLITE_STATIC); break;
         }
         if (src != SQLITE_OK) {
             int rc = sqlite_rc(d, h, src);
@@ -216,6 +245,7 @@ static void sqlite_close(db *d)
         if (im->cache[i].sql) {
             sqlite3_finalize(im->cache[i].st);
             free(im->cache[i].sql);
+            free(im->cache[i].pmap);
         }
     }
     sqlite3_close_v2(im->h);

@@ -7,7 +7,7 @@ import { seam, mkTmp, sqlite, startServer, decodeJwt, BIN } from './lib/server.m
 
 const tmp = mkTmp('seam-cli-');
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
-const SUBCOMMANDS = ['serve', 'demo', 'migrate', 'token', 'failsafe', 'copy'];
+const SUBCOMMANDS = ['serve', 'demo', 'migrate', 'token', 'failsafe', 'copy', 'import', 'gen'];
 const PERSONAS = {
   'gp.patel': ['gp', 'Z00001'], 'gp.okafor': ['gp', 'Z00002'], 'admin.riverside': ['practice_admin', 'Z00001'],
   'triage.cardio': ['triager', 'RZA'], 'clinician.cardio': ['clinician', 'RZA'], 'triage.derm.rzb': ['triager', 'RZB'],
