@@ -509,35 +509,20 @@ static int h_organisations(route_ctx *rc, app_ctx *ctx, json_t **out)
     return app_run(ctx, app_organisations_list, query_arg(rc, "kind"), out);
 }
 
-static int h_pathway_priority(route_ctx *rc, app_ctx *ctx, json_t **out)
-{
-    app_id_body a = {0};
-    int r = body_required(rc, ctx);
-    if (r == 0)
-        r = id_of(ctx, rc->seg[0], &a.id);
-    a.body = rc->body;
-    return r ? r : app_run(ctx, app_pathway_priority, &a, out);
-}
-
-static int h_priority_review_create(route_ctx *rc, app_ctx *ctx, json_t **out)
-{
-    app_id_body a = {0};
-    int r = body_required(rc, ctx);
-    if (r == 0)
-        r = id_of(ctx, rc->seg[0], &a.id);
-    a.body = rc->body;
-    return r ? r : app_run(ctx, app_priority_review_create, &a, out);
-}
-
-static int h_priority_review_answer(route_ctx *rc, app_ctx *ctx, json_t **out)
-{
-    app_id_body a = {0};
-    int r = body_required(rc, ctx);
-    if (r == 0)
-        r = id_of(ctx, rc->seg[0], &a.id);
-    a.body = rc->body;
-    return r ? r : app_run(ctx, app_priority_review_answer, &a, out);
-}
+/* POST /things/{id}/...: an id in the path and a JSON body. */
+#define ID_BODY_HANDLER(name, fn)                                                                                      \
+    static int name(route_ctx *rc, app_ctx *ctx, json_t **out)                                                         \
+    {                                                                                                                  \
+        app_id_body a = {0};                                                                                           \
+        int r = body_required(rc, ctx);                                                                                \
+        if (r == 0)                                                                                                    \
+            r = id_of(ctx, rc->seg[0], &a.id);                                                                         \
+        a.body = rc->body;                                                                                             \
+        return r ? r : app_run(ctx, fn, &a, out);                                                                      \
+    }
+ID_BODY_HANDLER(h_pathway_priority, app_pathway_priority)
+ID_BODY_HANDLER(h_priority_review_create, app_priority_review_create)
+ID_BODY_HANDLER(h_priority_review_answer, app_priority_review_answer)
 
 static int h_priority_reviews(route_ctx *rc, app_ctx *ctx, json_t **out)
 {
