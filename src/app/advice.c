@@ -780,6 +780,9 @@ int app_advice_convert(app_ctx *ctx, const void *arg, json_t **out)
     if (rc == 0)
         rc = app_event(ctx, "referral.created_from_advice", "referral", ref_id, c.nhs, c.icb, NULL, rafter, NULL);
     json_decref(rafter);
+    /* Its RTT clock starts on the request date, kept as the clock start. */
+    if (rc == 0)
+        rc = app__pathway_on_referral(ctx, ref_id, "created", NULL);
     if (rc)
         goto out;
     json_t *detail = json_pack("{s:I,s:s}", "referral_id", (json_int_t)ref_id, "by", c.specialist ? "provider" : "gp");

@@ -153,7 +153,7 @@ static int idem_store(app_ctx *ctx, json_t *out)
 {
     char at[SEAM_ISO_LEN];
     seam_time_format(ctx->now, at);
-    char *body = json_dumps(out, JSON_COMPACT);
+    char *body = json_dumps(out, JSON_COMPACT | JSON_REAL_PRECISION(12));
     if (body == NULL)
         return app_fail(ctx, SEAM_ENOMEM, NULL, NULL, "Out of memory.");
     db_param p[] = {
@@ -229,6 +229,30 @@ int app_me(app_ctx *ctx, const void *arg, json_t **out)
     if (*out && !u->nhs_number[0])
         json_object_set_new(*out, "nhs_number", json_null());
     return *out ? 0 : app_fail(ctx, SEAM_ENOMEM, NULL, NULL, "Out of memory.");
+}
+
+int app_organisations_list(app_ctx *ctx, const void *arg, json_t **out)
+{
+    const char *kind = arg;
+    if (kind && *kind && strcmp(kind, "practice") != 0 && strcmp(kind, "trust") != 0 && strcmp(kind, "icb") != 0)
+        return app_fail(ctx, SEAM_EBADREQ, "bad_parameter", "kind", "kind must be practice, trust or icb.");
+    /* Practices are the caller's ICB's (admin: all); trusts and ICBs all. */
+    int all = strcmp(ctx->user.role, "admin") == 0;
+    db_rows *r;
+    db_param p[] = {DBP_TEXT(kind && *kind ? kind : NULL), DBP_TEXT(ctx->user.icb_code), DBP_INT(all)};
+    int rc = db_query(ctx->db,
+                      "SELECT code, name, kind, icb_code FROM organisations WHERE ($1 IS NULL OR kind = $1)"
+                      " AND (kind <> 'practice' OR icb_code = $2 OR $3 = 1) ORDER BY kind, name LIMIT 20000",
+                      3, p, &r);
+    if (rc)
+        return app_db_fail(ctx, rc);
+    json_t *list = json_array();
+    for (int i = 0; i < db_nrows(r); i++)
+        json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s}", "code", db_get(r, i, 0), "name", db_get(r, i, 1),
+                                              "kind", db_get(r, i, 2), "icb_code", db_get(r, i, 3)));
+    db_rows_free(r);
+    *out = json_pack("{s:o}", "organisations", list);
+    return 0;
 }
 
 int app_services_list(app_ctx *ctx, const void *arg, json_t **out)

@@ -184,7 +184,13 @@ int app_pathway_priority(app_ctx *ctx, const void *arg, json_t **out);       /* 
 int app_priority_review_create(app_ctx *ctx, const void *arg, json_t **out); /* app_id_body (pathway id) */
 int app_priority_reviews_list(app_ctx *ctx, const void *arg, json_t **out);  /* app_list_args (status) */
 int app_priority_review_answer(app_ctx *ctx, const void *arg, json_t **out); /* app_id_body */
-int app_estimated_wait(app_ctx *ctx, const void *arg, json_t **out);         /* app_id_body (service id) */
+typedef struct app_est_args {
+    long long id;       /* the service */
+    const char *census; /* YYYY-MM-DD or NULL for today */
+} app_est_args;
+int app_estimated_wait(app_ctx *ctx, const void *arg, json_t **out); /* app_est_args */
+/* Organisations of the caller's ICB by kind ("practice", "trust"), for choosing a scope. */
+int app_organisations_list(app_ctx *ctx, const void *arg, json_t **out); /* const char *kind */
 typedef struct app_rtt_args {
     const char *trust;
     long long service;

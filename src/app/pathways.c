@@ -243,6 +243,18 @@ int app_waiting_list(app_ctx *ctx, const void *arg, json_t **out)
                         "Your waiting list is your own practice's patients.");
     if (app_role_is_trust(role) && a->trust && *a->trust && strcmp(a->trust, ctx->user.org_code) != 0)
         return app_fail(ctx, SEAM_ENOTFOUND, "not_found", "trust", "Your waiting list is your own trust's.");
+    if (strcmp(role, "icb_analyst") == 0 && a->practice && *a->practice) {
+        long long n;
+        db_param op[] = {DBP_TEXT(a->practice), DBP_TEXT(ctx->user.icb_code)};
+        if ((rc = db_query_int(ctx->db,
+                               "SELECT count(*) FROM organisations WHERE code = $1 AND kind = 'practice'"
+                               " AND icb_code = $2",
+                               2, op, 0, &n)))
+            return app_db_fail(ctx, rc);
+        if (n == 0)
+            return app_fail(ctx, SEAM_ENOTFOUND, "not_found", "practice", "There is no practice %s in your ICB.",
+                            a->practice);
+    }
 
     sqlb w;
     sqlb_init(&w);
@@ -464,7 +476,7 @@ int app_pathway_get(app_ctx *ctx, const void *arg, json_t **out)
         return rc;
     }
     json_object_set_new(o, "reviews", reviews);
-    app_id_body sa = {.id = svc};
+    app_est_args sa = {.id = svc};
     json_t *est = NULL;
     if ((rc = app_estimated_wait(ctx, &sa, &est))) {
         json_decref(o);
@@ -745,10 +757,14 @@ int app_priority_review_answer(app_ctx *ctx, const void *arg, json_t **out)
     if ((rc = pw_load_rows(ctx, pathway_id, &r)))
         return rc;
     char from[8] = "", icb[16];
+    int pw_open = (int)db_geti(r, 0, C_OPEN);
     if (!db_isnull(r, 0, C_PRIO))
         snprintf(from, sizeof(from), "%s", db_get(r, 0, C_PRIO));
     snprintf(icb, sizeof(icb), "%s", db_get(r, 0, C_ICB));
     db_rows_free(r);
+    if (!pw_open)
+        return app_fail(ctx, SEAM_ECONFLICT, "illegal_transition", NULL,
+                        "Pathway %lld is no longer on the waiting list.", pathway_id);
     prio_code pc;
     if (repri) {
         if (prio_s == NULL)
@@ -797,10 +813,19 @@ int app_priority_review_answer(app_ctx *ctx, const void *arg, json_t **out)
 
 #define MAX_DAYS 1500 /* waits beyond ~4 years share the last bucket */
 
+#define MAX_AGE_DAYS 45000 /* about 123 years */
+
+/* The measures' one pass: each row gives its clock start and a key, the
+ * group index (SQL computes it for text attributes, so the pass does no
+ * string work), an IMD decile mapped through imd_map, or a birth day
+ * whose age band is memoised by age in days. */
 typedef struct rtt_hist {
     eq_dim dim;
     int64_t census;
     int ngroups;
+    signed char imd_map[11];
+    signed char first[256];       /* text attributes: group by first letter, then checked */
+    signed char *age_memo;        /* MAX_AGE_DAYS entries, -1 = not yet known */
     long long (*n)[MAX_DAYS + 1]; /* n[group][days waited] */
 } rtt_hist;
 
@@ -812,13 +837,49 @@ static int hist_row(void *arg, const db_cursor *c)
         return 0; /* a clock starting after the census date is not yet waiting */
     if (days > MAX_DAYS)
         days = MAX_DAYS;
-    int imd = db_cur_isnull(c, 1) ? 0 : (int)db_cur_int(c, 1);
-    int64_t birth = db_cur_isnull(c, 4) ? INT64_MIN : db_cur_int(c, 4);
-    int g = eq_group_of(h->dim, imd, db_cur_text(c, 2), db_cur_text(c, 3), birth, h->census);
+    int g = h->ngroups - 1;
+    if (!db_cur_isnull(c, 1)) {
+        long long k = db_cur_int(c, 1);
+        if (h->dim == EQ_IMD_DECILE || h->dim == EQ_IMD_QUINTILE) {
+            g = k >= 0 && k <= 10 ? h->imd_map[k] : h->ngroups - 1;
+        } else if (h->dim == EQ_AGE_BAND) {
+            int64_t age = h->census - k;
+            if (age >= 0 && age < MAX_AGE_DAYS) {
+                if (h->age_memo[age] < 0)
+                    h->age_memo[age] = (signed char)eq_group_of(EQ_AGE_BAND, 0, NULL, NULL, k, h->census);
+                g = h->age_memo[age];
+            } else {
+                g = eq_group_of(EQ_AGE_BAND, 0, NULL, NULL, k, h->census);
+            }
+        } else {
+            const char *t = db_cur_text(c, 1);
+            int f = h->first[(unsigned char)t[0]];
+            if (f >= 0 && strcmp(t, eq_group_code(h->dim, f)) == 0)
+                g = f;
+            else if (f == -2)
+                for (int j = 0; j + 1 < h->ngroups; j++)
+                    if (strcmp(t, eq_group_code(h->dim, j)) == 0) {
+                        g = j;
+                        break;
+                    }
+        }
+    }
     if (g < 0 || g >= h->ngroups)
         g = h->ngroups - 1;
     h->n[g][days]++;
     return 0;
+}
+
+/* The column giving a row's key for dim (see rtt_hist). */
+static const char *hist_key_column(eq_dim dim)
+{
+    switch (dim) {
+    case EQ_IMD_DECILE:
+    case EQ_IMD_QUINTILE: return "pw.imd_decile";
+    case EQ_AGE_BAND: return "pw.birth_day";
+    case EQ_ETHNICITY: return "pw.ethnic_group";
+    default: return "pw.sex";
+    }
 }
 
 static double round1(double x)
@@ -951,28 +1012,47 @@ int app_measures_rtt(app_ctx *ctx, const void *arg, json_t **out)
         sqlb_param(&w, DBP_TEXT(code));
     }
 
-    rtt_hist h = {dim, census, eq_groups(dim), NULL};
+    rtt_hist h = {dim, census, eq_groups(dim), {0}, {0}, NULL, NULL};
+    for (int d = 0; d <= 10; d++)
+        h.imd_map[d] = (signed char)eq_group_of(dim, d, NULL, NULL, INT64_MIN, census);
+    memset(h.first, -1, sizeof(h.first));
+    if (dim == EQ_ETHNICITY || dim == EQ_SEX)
+        for (int g = 0; g + 1 < h.ngroups; g++) {
+            unsigned char f = (unsigned char)eq_group_code(dim, g)[0];
+            /* two codes sharing a first letter would both go the slow way */
+            h.first[f] = h.first[f] == -1 ? (signed char)g : (signed char)-2;
+        }
     h.n = calloc((size_t)h.ngroups, sizeof(*h.n));
-    if (h.n == NULL)
+    h.age_memo = malloc(MAX_AGE_DAYS);
+    if (h.n == NULL || h.age_memo == NULL) {
+        free(h.n);
+        free(h.age_memo);
         return app_fail(ctx, SEAM_ENOMEM, NULL, NULL, "Out of memory.");
-    sqlb q;
-    sqlb_init(&q);
+    }
+    memset(h.age_memo, -1, MAX_AGE_DAYS);
+    char head[600];
+    const char *key = hist_key_column(dim);
     /* A practice's patients first (see app_waiting_list); otherwise the
      * scope's own index, or for England the covering pathways_measures. */
     if (strcmp(kind, "practice") == 0)
-        sqlb_add(&q, "SELECT pw.clock_start_day, pw.imd_decile, pw.ethnic_group, pw.sex, pw.birth_day"
-                     " FROM patients pp JOIN pathways pw ON pw.patient_nhs_number = pp.nhs_number WHERE +pw.open = 1");
+        snprintf(head, sizeof(head),
+                 "SELECT pw.clock_start_day, %s FROM patients pp JOIN pathways pw ON pw.patient_nhs_number ="
+                 " pp.nhs_number WHERE +pw.open = 1",
+                 key);
     else
-        sqlb_add(&q, "SELECT pw.clock_start_day, pw.imd_decile, pw.ethnic_group, pw.sex, pw.birth_day FROM pathways pw"
-                     " WHERE pw.open = 1");
+        snprintf(head, sizeof(head), "SELECT pw.clock_start_day, %s FROM pathways pw WHERE pw.open = 1", key);
+    sqlb q;
+    sqlb_init(&q);
+    sqlb_add(&q, head);
     sqlb_append(&q, &w);
-    if (q.overflow) {
+    if (q.overflow)
+        rc = app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Query too long.");
+    else if ((rc = db_scan(ctx->db, q.sql, q.n, q.p, hist_row, &h)))
+        rc = app_db_fail(ctx, rc);
+    free(h.age_memo);
+    if (rc) {
         free(h.n);
-        return app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Query too long.");
-    }
-    if ((rc = db_scan(ctx->db, q.sql, q.n, q.p, hist_row, &h))) {
-        free(h.n);
-        return app_db_fail(ctx, rc);
+        return rc;
     }
     long long *all = calloc(MAX_DAYS + 1, sizeof(long long));
     if (all == NULL) {
@@ -1133,13 +1213,17 @@ static json_t *centile_weeks(const waits *w, double p)
 
 int app_estimated_wait(app_ctx *ctx, const void *arg, json_t **out)
 {
-    const app_id_body *a = arg;
+    const app_est_args *a = arg;
+    int64_t today;
+    int rc = census_of(ctx, a->census, &today);
+    if (rc)
+        return rc;
     db_rows *r;
     db_param sp[] = {DBP_INT(a->id)};
-    int rc = db_query(ctx->db,
-                      "SELECT s.id, s.name, s.trust_code, o.name FROM services s JOIN organisations o ON o.code ="
-                      " s.trust_code WHERE s.id = $1",
-                      1, sp, &r);
+    rc = db_query(ctx->db,
+                  "SELECT s.id, s.name, s.trust_code, o.name FROM services s JOIN organisations o ON o.code ="
+                  " s.trust_code WHERE s.id = $1",
+                  1, sp, &r);
     if (rc)
         return app_db_fail(ctx, rc);
     if (db_nrows(r) == 0) {
@@ -1149,7 +1233,7 @@ int app_estimated_wait(app_ctx *ctx, const void *arg, json_t **out)
     json_t *svc = json_pack("{s:I,s:s,s:{s:s,s:s}}", "id", (json_int_t)db_geti(r, 0, 0), "name", db_get(r, 0, 1),
                             "trust", "code", db_get(r, 0, 2), "name", db_get(r, 0, 3));
     db_rows_free(r);
-    int64_t today = seam_time_day(ctx->now), from = today - 7 * ESTIMATE_WEEKS;
+    int64_t from = today - 7 * ESTIMATE_WEEKS;
     /* Completed waits: clock stops in the window, except nullified clocks
      * (a missed first appointment) and transfers, which are not waits. */
     waits stops = {0};
@@ -1191,6 +1275,39 @@ int app_estimated_wait(app_ctx *ctx, const void *arg, json_t **out)
  * Referrals made in Seam and their RTT clock
  */
 
+int app__reviews_withdraw(app_ctx *ctx, long long pw_id, const char *why)
+{
+    db_rows *r;
+    db_param p[] = {DBP_INT(pw_id)};
+    int rc = db_query(ctx->db,
+                      "SELECT id, patient_nhs_number, icb_code FROM priority_reviews WHERE pathway_id = $1"
+                      " AND status = 'open'",
+                      1, p, &r);
+    if (rc)
+        return app_db_fail(ctx, rc);
+    char now[SEAM_ISO_LEN];
+    seam_time_format(ctx->now, now);
+    for (int i = 0; i < db_nrows(r) && rc == 0; i++) {
+        long long id = db_geti(r, i, 0);
+        db_param up[] = {DBP_TEXT(why), DBP_TEXT(now), DBP_INT(id)};
+        if ((rc = db_exec(ctx->db,
+                          "UPDATE priority_reviews SET status = 'withdrawn', answer = $1, answered_at = $2,"
+                          " version = version + 1 WHERE id = $3",
+                          3, up))) {
+            rc = app_db_fail(ctx, rc);
+            break;
+        }
+        if ((rc = app__task_move(ctx, "review_id", id, NULL, NULL, 0, 0, db_get(r, i, 2), NULL)))
+            break;
+        json_t *after = json_pack("{s:s,s:s}", "status", "withdrawn", "reason", why);
+        rc = app_event(ctx, "priority_review.withdrawn", "priority_review", id, db_get(r, i, 1), db_get(r, i, 2), NULL,
+                       after, why);
+        json_decref(after);
+    }
+    db_rows_free(r);
+    return rc;
+}
+
 /* Writes a clock back to a pathway row. */
 static int pw_write_clock(app_ctx *ctx, long long pw_id, const rtt_clock *c, const char *last, const char *next,
                           int touch_next)
@@ -1221,83 +1338,60 @@ static int pw_write_clock(app_ctx *ctx, long long pw_id, const rtt_clock *c, con
     return rc ? app_db_fail(ctx, rc) : 0;
 }
 
-/* Creates the pathway of a new referral (rule 1), or carries the clock on
- * for an onward referral about the same condition (a transfer). */
-static int pw_create(app_ctx *ctx, long long ref_id)
+/* Marks a pathway transferred to another provider (21): off this trust's
+ * list, its clock still running elsewhere. */
+static int pw_transfer_out(app_ctx *ctx, long long pw_id)
+{
+    char now[SEAM_ISO_LEN];
+    seam_time_format(ctx->now, now);
+    db_param tp[] = {DBP_TEXT(now), DBP_INT(pw_id)};
+    int rc = db_exec(ctx->db,
+                     "UPDATE pathways SET rtt_status = '21', open = 0, updated_at = $1, version = version + 1"
+                     " WHERE id = $2",
+                     2, tp);
+    if (rc)
+        return app_db_fail(ctx, rc);
+    return app__reviews_withdraw(ctx, pw_id, "The patient's pathway moved to another provider.");
+}
+
+/*
+ * Puts referral ref_id's clock c on the waiting list of the trust of its
+ * current service, under PPI ppi.  A pathway is one row per (trust, PPI):
+ * when the trust already runs that pathway for another referral (two
+ * services, one condition) the clock is that row's and nothing changes;
+ * a stopped row is started again with this clock.
+ */
+static int pw_place(app_ctx *ctx, long long ref_id, const char *ppi, const rtt_clock *c)
 {
     db_rows *r;
-    db_param p[] = {DBP_INT(ref_id)};
+    db_param p[] = {DBP_INT(ref_id), DBP_TEXT(ppi)};
     int rc = db_query(ctx->db,
                       "SELECT r.icb_code, r.patient_nhs_number, r.service_id, s.trust_code, s.treatment_function_code,"
-                      " r.priority, r.clock_start, r.pathway_id, r.onward_from, r.same_condition, r.created_at,"
-                      " p.imd_decile, p.ethnicity, p.sex, p.birth_date"
+                      " r.priority, r.created_at, p.imd_decile, p.ethnicity, p.sex, p.birth_date,"
+                      " (SELECT x.id FROM pathways x WHERE x.trust_code = s.trust_code AND x.ppi = $2),"
+                      " (SELECT x.open FROM pathways x WHERE x.trust_code = s.trust_code AND x.ppi = $2)"
                       " FROM referrals r JOIN services s ON s.id = r.service_id"
                       " JOIN patients p ON p.nhs_number = r.patient_nhs_number WHERE r.id = $1",
-                      1, p, &r);
+                      2, p, &r);
     if (rc)
         return app_db_fail(ctx, rc);
     if (db_nrows(r) == 0) {
         db_rows_free(r);
         return app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Referral %lld vanished.", ref_id);
     }
-    char now[SEAM_ISO_LEN], today[SEAM_DATE_LEN];
+    if (!db_isnull(r, 0, 11) && db_geti(r, 0, 12) == 1) {
+        db_rows_free(r);
+        return 0;
+    }
+    char now[SEAM_ISO_LEN], today[SEAM_DATE_LEN], start[SEAM_DATE_LEN];
     seam_time_format(ctx->now, now);
     seam_date_format(ctx->now, today);
-    int64_t start_day, birth_day = 0;
-    int have_birth = day_parse(db_get(r, 0, 14), &birth_day) == 0;
-    if (day_parse(db_get(r, 0, 6), &start_day) != 0)
-        start_day = seam_time_day(ctx->now);
-    const char *trust = db_get(r, 0, 3), *ppi = db_get(r, 0, 7);
-    int transfer = !db_isnull(r, 0, 8) && db_geti(r, 0, 9) == 1;
-    rtt_clock c;
-    rtt_clock_init(&c);
-    rtt_event ev = {RTT_EV_REFERRAL, start_day, 0, 0, 0, 0};
-    rtt_apply(&c, &ev, NULL);
-    if (transfer) {
-        /* Same condition: the source pathway's clock carries on here. */
-        db_param sp[] = {DBP_INT(db_geti(r, 0, 8))};
-        db_rows *s;
-        if ((rc = db_query(ctx->db, "SELECT id, trust_code, rtt_status, open FROM pathways WHERE referral_id = $1", 1,
-                           sp, &s))) {
-            db_rows_free(r);
-            return app_db_fail(ctx, rc);
-        }
-        if (db_nrows(s) > 0 && db_geti(s, 0, 3) == 1) {
-            if (strcmp(db_get(s, 0, 1), trust) == 0) {
-                /* Within the same trust the pathway simply moves to the new service. */
-                db_param up[] = {DBP_INT(db_geti(r, 0, 2)), DBP_TEXT(db_get(r, 0, 4)), DBP_INT(ref_id), DBP_TEXT(now),
-                                 DBP_INT(db_geti(s, 0, 0))};
-                rc = db_exec(ctx->db,
-                             "UPDATE pathways SET service_id = $1, treatment_function_code = $2, referral_id = $3,"
-                             " updated_at = $4, version = version + 1 WHERE id = $5",
-                             5, up);
-                db_rows_free(s);
-                db_rows_free(r);
-                return rc ? app_db_fail(ctx, rc) : 0;
-            }
-            /* To another provider: off the first trust's list, still running. */
-            db_param tp[] = {DBP_TEXT(now), DBP_INT(db_geti(s, 0, 0))};
-            if ((rc = db_exec(ctx->db,
-                              "UPDATE pathways SET rtt_status = '21', open = 0, updated_at = $1, version = version + 1"
-                              " WHERE id = $2",
-                              2, tp))) {
-                db_rows_free(s);
-                db_rows_free(r);
-                return app_db_fail(ctx, rc);
-            }
-        }
-        db_rows_free(s);
-        rtt_event tr = {RTT_EV_TRANSFER, seam_time_day(ctx->now), 0, 0, 0, 0};
-        if (rtt_apply(&c, &tr, NULL) != 0)
-            snprintf(c.status, sizeof(c.status), "21");
-    }
-    char start[SEAM_DATE_LEN];
-    day_format(c.start_day, start);
-    const char *eth = eq_ethnic_group_from_name(db_get(r, 0, 12));
-    const char *sex = eq_sex_from_code(db_get(r, 0, 13));
+    day_format(c->start_day, start);
+    int64_t birth_day = 0;
+    int have_birth = day_parse(db_get(r, 0, 10), &birth_day) == 0;
     db_param ip[] = {DBP_TEXT(db_get(r, 0, 0)),
                      DBP_TEXT(db_get(r, 0, 1)),
-                     DBP_TEXT(trust),
+                     DBP_TEXT(db_get(r, 0, 3)),
                      DBP_INT(db_geti(r, 0, 2)),
                      DBP_TEXT(ppi),
                      DBP_INT(ref_id),
@@ -1305,22 +1399,93 @@ static int pw_create(app_ctx *ctx, long long ref_id)
                      DBP_TEXT(db_get(r, 0, 5)),
                      DBP_TEXT(today),
                      DBP_TEXT(start),
-                     DBP_INT(c.start_day),
-                     DBP_TEXT(c.status),
-                     db_isnull(r, 0, 11) ? DBP_NULL : DBP_INT(db_geti(r, 0, 11)),
-                     DBP_TEXT(eth),
-                     DBP_TEXT(sex),
+                     DBP_INT(c->start_day),
+                     DBP_TEXT(c->status),
+                     db_isnull(r, 0, 7) ? DBP_NULL : DBP_INT(db_geti(r, 0, 7)),
+                     DBP_TEXT(eq_ethnic_group_from_name(db_get(r, 0, 8))),
+                     DBP_TEXT(eq_sex_from_code(db_get(r, 0, 9))),
                      have_birth ? DBP_INT(birth_day) : DBP_NULL,
-                     DBP_TEXT(now)};
-    rc = db_exec(ctx->db,
-                 "INSERT INTO pathways (icb_code, patient_nhs_number, trust_code, service_id, ppi, ppi_issuer,"
-                 " referral_id, treatment_function_code, referral_priority, referral_received, clock_start,"
-                 " clock_start_day, rtt_status, open, imd_decile, ethnic_group, sex, birth_day, source, created_at,"
-                 " updated_at) VALUES ($1, $2, $3, $4, $5, $3, $6, $7, $8, $9, $10, $11, $12, 1, $13, $14, $15, $16,"
-                 " 'seam', $17, $17)",
-                 17, ip);
+                     DBP_TEXT(now),
+                     db_isnull(r, 0, 11) ? DBP_NULL : DBP_INT(db_geti(r, 0, 11))};
+    if (db_isnull(r, 0, 11))
+        rc = db_exec(ctx->db,
+                     "INSERT INTO pathways (icb_code, patient_nhs_number, trust_code, service_id, ppi, ppi_issuer,"
+                     " referral_id, treatment_function_code, referral_priority, referral_received, clock_start,"
+                     " clock_start_day, rtt_status, open, imd_decile, ethnic_group, sex, birth_day, source, created_at,"
+                     " updated_at) VALUES ($1, $2, $3, $4, $5, $3, $6, $7, $8, $9, $10, $11, $12, 1, $13, $14, $15,"
+                     " $16, 'seam', $17, $17)",
+                     17, ip);
+    else
+        rc = db_exec(ctx->db,
+                     "UPDATE pathways SET service_id = $4, referral_id = $6, treatment_function_code = $7,"
+                     " referral_priority = $8, referral_received = $9, clock_start = $10, clock_start_day = $11,"
+                     " rtt_status = $12, open = 1, clock_stop = NULL, clock_stop_day = NULL, last_activity = NULL,"
+                     " next_activity = NULL, updated_at = $17, version = version + 1"
+                     " WHERE id = $18",
+                     18, ip);
     db_rows_free(r);
     return rc ? app_db_fail(ctx, rc) : 0;
+}
+
+/* Creates the pathway of a new referral (rule 1), or carries the clock on
+ * for an onward referral about the same condition (a transfer). */
+static int pw_create(app_ctx *ctx, long long ref_id)
+{
+    db_rows *r;
+    db_param p[] = {DBP_INT(ref_id)};
+    int rc = db_query(ctx->db,
+                      "SELECT r.clock_start, r.pathway_id, r.onward_from, r.same_condition, s.trust_code,"
+                      " src.id, src.trust_code, src.open"
+                      " FROM referrals r JOIN services s ON s.id = r.service_id"
+                      " LEFT JOIN pathways src ON src.referral_id = r.onward_from AND src.open = 1"
+                      " WHERE r.id = $1 ORDER BY src.id DESC LIMIT 1",
+                      1, p, &r);
+    if (rc)
+        return app_db_fail(ctx, rc);
+    if (db_nrows(r) == 0) {
+        db_rows_free(r);
+        return app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Referral %lld vanished.", ref_id);
+    }
+    char ppi[64], now[SEAM_ISO_LEN];
+    snprintf(ppi, sizeof(ppi), "%s", db_get(r, 0, 1) ? db_get(r, 0, 1) : "");
+    seam_time_format(ctx->now, now);
+    int64_t start_day;
+    if (day_parse(db_get(r, 0, 0), &start_day) != 0)
+        start_day = seam_time_day(ctx->now);
+    int transfer = !db_isnull(r, 0, 2) && db_geti(r, 0, 3) == 1;
+    rtt_clock c;
+    rtt_clock_init(&c);
+    if (transfer && !db_isnull(r, 0, 5)) {
+        long long src = db_geti(r, 0, 5);
+        if (strcmp(db_get(r, 0, 6), db_get(r, 0, 4)) == 0) {
+            /* Within the same trust the pathway moves to the new service. */
+            db_param up[] = {DBP_INT(ref_id), DBP_TEXT(now), DBP_INT(src)};
+            rc = db_exec(ctx->db,
+                         "UPDATE pathways SET service_id = (SELECT service_id FROM referrals WHERE id = $1),"
+                         " treatment_function_code = (SELECT s.treatment_function_code FROM referrals x JOIN"
+                         " services s ON s.id = x.service_id WHERE x.id = $1), referral_id = $1, updated_at = $2,"
+                         " version = version + 1 WHERE id = $3",
+                         3, up);
+            db_rows_free(r);
+            return rc ? app_db_fail(ctx, rc) : 0;
+        }
+        /* To another provider: the clock carries on there (21). */
+        db_rows_free(r);
+        if ((rc = pw_transfer_out(ctx, src)))
+            return rc;
+        rtt_event ev = {RTT_EV_REFERRAL, start_day, 0, 0, 0, 0};
+        rtt_event tr = {RTT_EV_TRANSFER, seam_time_day(ctx->now), 0, 0, 0, 0};
+        rtt_apply(&c, &ev, NULL);
+        if (rtt_apply(&c, &tr, NULL) != 0)
+            snprintf(c.status, sizeof(c.status), "21");
+        return pw_place(ctx, ref_id, ppi, &c);
+    }
+    db_rows_free(r);
+    /* A new referral (rule 1); for the same condition after the first
+     * pathway stopped, a new clock from today (rule 3c). */
+    rtt_event ev = {RTT_EV_REFERRAL, transfer ? seam_time_day(ctx->now) : start_day, 0, 0, 0, 0};
+    rtt_apply(&c, &ev, NULL);
+    return pw_place(ctx, ref_id, ppi, &c);
 }
 
 int app__pathway_on_referral(app_ctx *ctx, long long ref_id, const char *what, json_t *body)
@@ -1332,9 +1497,12 @@ int app__pathway_on_referral(app_ctx *ctx, long long ref_id, const char *what, j
     int rc =
         db_query(ctx->db,
                  "SELECT pw.id, pw.clock_start_day, pw.clock_stop_day, pw.rtt_status, pw.open, pw.last_activity,"
-                 " r.priority, r.service_id, s.trust_code, s.treatment_function_code, r.appointment_at, pw.trust_code"
-                 " FROM pathways pw JOIN referrals r ON r.id = pw.referral_id JOIN services s ON s.id = r.service_id"
-                 " WHERE pw.referral_id = $1",
+                 " r.priority, r.service_id, s.trust_code, s.treatment_function_code, r.appointment_at, pw.trust_code,"
+                 " pw.ppi FROM pathways pw JOIN referrals r ON r.id = pw.referral_id JOIN services s ON s.id ="
+                 " r.service_id WHERE pw.referral_id = $1"
+                 /* after a transfer the referral has a row at each trust: the current one */
+                 " ORDER BY CASE WHEN pw.trust_code = s.trust_code THEN 0 ELSE 1 END, pw.open DESC, pw.id DESC"
+                 " LIMIT 1",
                  1, p, &r);
     if (rc)
         return app_db_fail(ctx, rc);
@@ -1367,7 +1535,19 @@ int app__pathway_on_referral(app_ctx *ctx, long long ref_id, const char *what, j
     int apply = 1, touch_next = 0;
     const char *last = NULL, *next = NULL;
     char appt[SEAM_DATE_LEN] = "";
-    if (strcmp(what, "redirect") == 0 || strcmp(what, "accept") == 0) {
+    if ((strcmp(what, "redirect") == 0 || strcmp(what, "accept") == 0) && c.state == RTT_RUNNING &&
+        strcmp(db_get(r, 0, 8), db_get(r, 0, 11)) != 0) {
+        /* Redirected to another provider: a transfer, the clock carries on there. */
+        char ppi[64];
+        snprintf(ppi, sizeof(ppi), "%s", db_get(r, 0, 12));
+        db_rows_free(r);
+        if ((rc = pw_transfer_out(ctx, pw_id)))
+            return rc;
+        rtt_event tr = {RTT_EV_TRANSFER, today, 0, 0, 0, 0};
+        if (rtt_apply(&c, &tr, NULL) != 0)
+            snprintf(c.status, sizeof(c.status), "21");
+        return pw_place(ctx, ref_id, ppi, &c);
+    } else if (strcmp(what, "redirect") == 0 || strcmp(what, "accept") == 0) {
         /* The clock runs on; the pathway follows the referral's service and priority. */
         db_param up[] = {DBP_INT(db_geti(r, 0, 7)),
                          DBP_TEXT(db_get(r, 0, 8)),
@@ -1431,5 +1611,7 @@ apply:
         rtt_event rb = {RTT_EV_REBOOK_AFTER_DNA, today, 0, 0, two_ww, 0};
         rtt_apply(&c, &rb, NULL);
     }
-    return pw_write_clock(ctx, pw_id, &c, last, next, touch_next);
+    if ((rc = pw_write_clock(ctx, pw_id, &c, last, next, touch_next)))
+        return rc;
+    return c.state == RTT_RUNNING ? 0 : app__reviews_withdraw(ctx, pw_id, "The patient is no longer waiting.");
 }

@@ -86,6 +86,10 @@ int app__measures_scope(app_ctx *ctx, const app_measures_args *a, const char *wh
  * body is the action's (for "discharge": rtt_outcome).  pathways.c. */
 int app__pathway_on_referral(app_ctx *ctx, long long ref_id, const char *what, json_t *body);
 
+/* Withdraws the open priority reviews of a pathway that has left the
+ * waiting list, closing their tasks, with why as the answer. */
+int app__reviews_withdraw(app_ctx *ctx, long long pathway_id, const char *why);
+
 /* The escalation level name a task at level has reached. */
 const char *refview_escalated_to(int level);
 

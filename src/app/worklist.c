@@ -149,20 +149,34 @@ int app_failsafe(app_ctx *ctx, const void *arg, json_t **out)
     char now[SEAM_ISO_LEN];
     seam_time_format(ctx->now, now);
     db_rows *r;
-    db_param p[] = {DBP_TEXT(now)};
+    /* A PTL import can take a pathway off the list while a GP's priority
+     * review is open: the review ends, with the reason, rather than
+     * escalating about a patient who no longer waits. */
     int rc = db_query(ctx->db,
-                      "SELECT t.id,"
-                      " COALESCE(t.referral_id, t.advice_id, t.order_id, t.result_id, t.letter_id, t.follow_up_id,"
-                      " t.review_id),"
-                      " t.kind, t.owner_org, t.owner_role, t.due_at, t.escalation_level, t.icb_code,"
-                      " t.patient_nhs_number, s.trust_code,"
-                      " CASE WHEN t.referral_id IS NOT NULL THEN 'referral' WHEN t.advice_id IS NOT NULL THEN 'advice'"
-                      " WHEN t.order_id IS NOT NULL THEN 'order' WHEN t.result_id IS NOT NULL THEN 'result'"
-                      " WHEN t.letter_id IS NOT NULL THEN 'letter' WHEN t.follow_up_id IS NOT NULL THEN 'follow_up'"
-                      " ELSE 'priority_review' END"
-                      " FROM tasks t JOIN services s ON s.id = t.service_id"
-                      " WHERE t.state = 'open' AND t.due_at < $1 ORDER BY t.due_at, t.id",
-                      1, p, &r);
+                      "SELECT DISTINCT rv.pathway_id FROM priority_reviews rv JOIN pathways pw ON pw.id = rv.pathway_id"
+                      " WHERE rv.status = 'open' AND pw.open = 0",
+                      0, NULL, &r);
+    if (rc)
+        return app_db_fail(ctx, rc);
+    for (int i = 0; i < db_nrows(r) && rc == 0; i++)
+        rc = app__reviews_withdraw(ctx, db_geti(r, i, 0), "The patient is no longer on the waiting list.");
+    db_rows_free(r);
+    if (rc)
+        return rc;
+    db_param p[] = {DBP_TEXT(now)};
+    rc = db_query(ctx->db,
+                  "SELECT t.id,"
+                  " COALESCE(t.referral_id, t.advice_id, t.order_id, t.result_id, t.letter_id, t.follow_up_id,"
+                  " t.review_id),"
+                  " t.kind, t.owner_org, t.owner_role, t.due_at, t.escalation_level, t.icb_code,"
+                  " t.patient_nhs_number, s.trust_code,"
+                  " CASE WHEN t.referral_id IS NOT NULL THEN 'referral' WHEN t.advice_id IS NOT NULL THEN 'advice'"
+                  " WHEN t.order_id IS NOT NULL THEN 'order' WHEN t.result_id IS NOT NULL THEN 'result'"
+                  " WHEN t.letter_id IS NOT NULL THEN 'letter' WHEN t.follow_up_id IS NOT NULL THEN 'follow_up'"
+                  " ELSE 'priority_review' END"
+                  " FROM tasks t JOIN services s ON s.id = t.service_id"
+                  " WHERE t.state = 'open' AND t.due_at < $1 ORDER BY t.due_at, t.id",
+                  1, p, &r);
     if (rc)
         return app_db_fail(ctx, rc);
     json_t *list = json_array();

@@ -65,7 +65,7 @@ typedef int (*route_fn)(route_ctx *rc, app_ctx *ctx, json_t **out);
 
 static enum MHD_Result send_json(struct MHD_Connection *conn, int status, json_t *body, int replayed)
 {
-    char *text = json_dumps(body, JSON_COMPACT);
+    char *text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(12));
     if (text == NULL)
         text = strdup("{\"error\":{\"code\":\"out_of_memory\",\"message\":\"Out of memory.\"}}");
     struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
@@ -497,37 +497,32 @@ static int h_waiting_list(route_ctx *rc, app_ctx *ctx, json_t **out)
 }
 
 GET_HANDLER(h_pathway_get, app_pathway_get)
-GET_HANDLER(h_estimated_wait, app_estimated_wait)
-
-static int h_pathway_priority(route_ctx *rc, app_ctx *ctx, json_t **out)
+static int h_estimated_wait(route_ctx *rc, app_ctx *ctx, json_t **out)
 {
-    app_id_body a = {0};
-    int r = body_required(rc, ctx);
-    if (r == 0)
-        r = id_of(ctx, rc->seg[0], &a.id);
-    a.body = rc->body;
-    return r ? r : app_run(ctx, app_pathway_priority, &a, out);
+    app_est_args a = {0, query_arg(rc, "census")};
+    int r = id_of(ctx, rc->seg[0], &a.id);
+    return r ? r : app_run(ctx, app_estimated_wait, &a, out);
 }
 
-static int h_priority_review_create(route_ctx *rc, app_ctx *ctx, json_t **out)
+static int h_organisations(route_ctx *rc, app_ctx *ctx, json_t **out)
 {
-    app_id_body a = {0};
-    int r = body_required(rc, ctx);
-    if (r == 0)
-        r = id_of(ctx, rc->seg[0], &a.id);
-    a.body = rc->body;
-    return r ? r : app_run(ctx, app_priority_review_create, &a, out);
+    return app_run(ctx, app_organisations_list, query_arg(rc, "kind"), out);
 }
 
-static int h_priority_review_answer(route_ctx *rc, app_ctx *ctx, json_t **out)
-{
-    app_id_body a = {0};
-    int r = body_required(rc, ctx);
-    if (r == 0)
-        r = id_of(ctx, rc->seg[0], &a.id);
-    a.body = rc->body;
-    return r ? r : app_run(ctx, app_priority_review_answer, &a, out);
-}
+/* POST /things/{id}/...: an id in the path and a JSON body. */
+#define ID_BODY_HANDLER(name, fn)                                                                                      \
+    static int name(route_ctx *rc, app_ctx *ctx, json_t **out)                                                         \
+    {                                                                                                                  \
+        app_id_body a = {0};                                                                                           \
+        int r = body_required(rc, ctx);                                                                                \
+        if (r == 0)                                                                                                    \
+            r = id_of(ctx, rc->seg[0], &a.id);                                                                         \
+        a.body = rc->body;                                                                                             \
+        return r ? r : app_run(ctx, fn, &a, out);                                                                      \
+    }
+ID_BODY_HANDLER(h_pathway_priority, app_pathway_priority)
+ID_BODY_HANDLER(h_priority_review_create, app_priority_review_create)
+ID_BODY_HANDLER(h_priority_review_answer, app_priority_review_answer)
 
 static int h_priority_reviews(route_ctx *rc, app_ctx *ctx, json_t **out)
 {
@@ -753,6 +748,7 @@ static const struct route {
     {"POST", "/api/v1/priority-reviews/{}/answer", h_priority_review_answer, AUTH},
     {"GET", "/api/v1/measures/rtt", h_measures_rtt, AUTH},
     {"GET", "/api/v1/services/{}/estimated-wait", h_estimated_wait, AUTH},
+    {"GET", "/api/v1/organisations", h_organisations, AUTH},
 };
 
 /* Matches path against pattern; "{}" takes one non-empty segment. */

@@ -13,6 +13,7 @@ import { gpActionList, handleGpActionSubmit } from './gp-actions.js';
 import {
   html, LETTER_KINDS, patientName, render, setTitle, showErrorSummary, startPage, timeEl,
 } from './layout.js';
+import { priorityText } from './rtt.js';
 
 const notice = document.getElementById('notice');
 const errors = document.getElementById('errors');
@@ -33,9 +34,10 @@ const TYPES = {
   dna: { label: 'Missed appointment', page: 'referral', open: 'Open the referral' },
   redirect: { label: 'Referral redirected', page: 'referral', open: 'Open the referral' },
   onward_referral: { label: 'Onward referral', page: 'referral', open: 'Open the referral' },
+  priority_review: { label: 'Priority review answered', page: 'pathway', open: 'See the answer' },
 };
 
-const PAGE_PARAM = { letter: 'letters', result: 'results', referral: 'referrals', advice: 'advice' };
+const PAGE_PARAM = { letter: 'letters', result: 'results', referral: 'referrals', advice: 'advice', pathway: 'pathways' };
 
 // The id of the object an item is about: its own link says best.
 function subjectId(item) {
@@ -46,6 +48,7 @@ function subjectId(item) {
     if (m) return m[1];
   }
   if (item.type === 'letter_gp_action' && item.letter_id != null) return String(item.letter_id);
+  if (item.type === 'priority_review' && item.pathway_id != null) return String(item.pathway_id);
   return item.id != null ? String(item.id) : '';
 }
 
@@ -62,7 +65,25 @@ function itemMeta(item) {
   return html`<p class="nhsuk-body-s seam-inbox__type">${t ? t.label : item.type}${item.at ? html` · ${timeEl(item.at)}` : ''}</p>`;
 }
 
+// An answered priority review: what the hospital decided, and the pathway.
+function priorityReviewItem(item) {
+  const rv = item.review || null;
+  const pid = subjectId(item);
+  const changed = rv && rv.outcome === 'reprioritised';
+  return html`
+    <li class="seam-inbox__item seam-inbox__item--info" data-type="priority_review" data-id="${pid}"${rv && rv.id != null ? html` data-review-id="${rv.id}"` : ''}>
+      ${itemMeta(item)}
+      <p class="nhsuk-body nhsuk-u-margin-bottom-1">${patientLine(item.patient || (rv && rv.patient))}</p>
+      ${rv && rv.service ? html`<p class="nhsuk-body-s nhsuk-u-margin-bottom-1">${rv.service.name}${rv.trust && rv.trust.name ? `, ${rv.trust.name}` : ''}</p>` : ''}
+      ${rv && rv.outcome ? html`<p class="nhsuk-body nhsuk-u-margin-bottom-1"><strong>${changed ? 'Priority changed' : 'Priority unchanged'}</strong>: ${changed ? html`${priorityText(rv.from_priority)} → <strong>${priorityText(rv.to_priority)}</strong>` : priorityText(rv.to_priority || rv.from_priority)}</p>` : ''}
+      ${item.summary && !(rv && rv.outcome) ? html`<p class="nhsuk-body nhsuk-u-margin-bottom-2 seam-inbox__summary">${item.summary}</p>` : ''}
+      ${rv && rv.answer && rv.answer !== item.summary ? html`<p class="nhsuk-body nhsuk-u-margin-bottom-2 seam-inbox__summary">${rv.answer}</p>` : ''}
+      <p class="nhsuk-body nhsuk-u-margin-bottom-0"><a class="nhsuk-link" href="${hrefFor(item)}">See the answer and the pathway<span class="nhsuk-u-visually-hidden"> for ${item.patient ? item.patient.family_name : ''}</span></a></p>
+    </li>`;
+}
+
 function plainItem(item, kind) {
+  if (item.type === 'priority_review') return priorityReviewItem(item);
   const t = TYPES[item.type] || { open: 'Open' };
   return html`
     <li class="seam-inbox__item seam-inbox__item--${kind}" data-type="${item.type}" data-id="${subjectId(item)}">
@@ -154,6 +175,34 @@ function section(idAttr, title, intro, count, items, kind) {
     </section>`;
 }
 
+// Priority reviews may be named by their own id (docs/waiting-list.md says
+// `kind: "priority_review"`); the page to open is the pathway's, so look the
+// answered reviews up once when an item does not say which pathway.
+async function resolvePriorityReviews(items) {
+  for (const it of items) if (!it.type && it.kind) it.type = it.kind;
+  const reviews = items.filter((it) => it.type === 'priority_review');
+  if (!reviews.length) return;
+  let list = [];
+  try {
+    const got = await api('/priority-reviews', { query: { status: 'answered' } });
+    list = (got && got.items) || [];
+  } catch {
+    return;
+  }
+  for (const it of reviews) {
+    const m = /pathway\.html\?id=(\d+)|\/pathways\/(\d+)/.exec(String(it.link || ''));
+    const pid = it.pathway_id != null ? String(it.pathway_id) : m ? m[1] || m[2] : null;
+    // The item names the pathway; its latest answered review is the one meant.
+    const rv = list.filter((r) => (pid ? String(r.pathway_id) === pid : String(r.id) === String(it.review_id != null ? it.review_id : it.id)))
+      .sort((a, b) => String(b.answered_at).localeCompare(String(a.answered_at)))[0];
+    if (pid && it.pathway_id == null) it.pathway_id = pid;
+    if (!rv) continue;
+    if (!it.review) it.review = rv;
+    if (it.pathway_id == null) it.pathway_id = rv.pathway_id;
+    if (!it.patient) it.patient = rv.patient;
+  }
+}
+
 async function fetchLetters(ids) {
   const out = new Map();
   await Promise.all([...new Set(ids)].map(async (lid) => {
@@ -177,6 +226,7 @@ async function load() {
   }
   const actions = (data && data.actions) || [];
   const information = (data && data.information) || [];
+  await resolvePriorityReviews(actions.concat(information));
   // Letters with actions to decide are fetched for their actions; so are
   // unread letters whose actions were decided on this page, to show how.
   const letterIds = actions.filter((i) => i.type === 'letter_gp_action').map(subjectId)

@@ -382,6 +382,17 @@ export function seesMeasures(role) {
   return role === 'interface_lead' || role === 'icb_analyst' || role === 'admin';
 }
 
+// Who uses the shared waiting list (docs/waiting-list.md): the practice for
+// its patients, trust staff for their trust, the ICB for its population.
+export function seesWaitingList(role) {
+  return isPracticeRole(role) || isTrustRole(role) || role === 'icb_analyst' || role === 'admin';
+}
+
+// Who may see the waiting-time measures by group (inequalities).
+export function seesWaitingMeasures(role) {
+  return seesWaitingList(role);
+}
+
 // ---------------------------------------------------------------------------
 // Errors: NHS.UK error summary and field errors.
 
@@ -513,7 +524,10 @@ function navItems(me, current) {
   if (me.role === 'clinician' || me.role === 'triager' || me.role === 'booking') {
     items.push({ href: 'follow-ups.html', text: 'Follow-ups' });
   }
+  if (seesWaitingList(me.role)) items.push({ href: 'waiting-list.html', text: 'Waiting list' });
+  if (me.role === 'patient') items.push({ href: 'my-waits.html', text: 'My waiting times' });
   if (seesMeasures(me.role)) items.push({ href: 'measures.html', text: 'Measures' });
+  if (seesWaitingMeasures(me.role)) items.push({ href: 'inequalities.html', text: 'Inequalities' });
   return items.map((it) => ({ ...it, current: it.href === current }));
 }
 

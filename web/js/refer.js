@@ -5,6 +5,7 @@ import {
   clearErrors, focusHeading, formatDate, formatNhsNumber, html, isPracticeRole, patientName,
   render, showApiError, showErrorSummary, startPage,
 } from './layout.js';
+import { estimatedWait, estimatedWaitSentence } from './rtt.js';
 
 const errors = document.getElementById('errors');
 const searchForm = document.getElementById('patient-search');
@@ -90,6 +91,10 @@ function renderServiceInfo() {
         <dt class="nhsuk-summary-list__key">Triage target</dt>
         <dd class="nhsuk-summary-list__value">${triageDays} working day${triageDays === 1 ? '' : 's'} for this priority</dd>
       </div>` : ''}
+      <div class="nhsuk-summary-list__row">
+        <dt class="nhsuk-summary-list__key">Estimated wait</dt>
+        <dd class="nhsuk-summary-list__value" id="estimated-wait" data-service-id="${s.id}">Finding out…</dd>
+      </div>
       ${s.gp_contact ? html`
       <div class="nhsuk-summary-list__row">
         <dt class="nhsuk-summary-list__key">Contact for GPs</dt>
@@ -97,6 +102,21 @@ function renderServiceInfo() {
       </div>` : ''}
     </dl>`);
   serviceInfo.hidden = false;
+  showEstimatedWait(s);
+}
+
+// GET /services/{id}/estimated-wait: how long most patients wait, from the
+// service's recent clock stops.
+async function showEstimatedWait(s) {
+  const el = () => serviceInfo.querySelector(`#estimated-wait[data-service-id="${s.id}"]`);
+  let text;
+  try {
+    text = estimatedWaitSentence(await estimatedWait(s.id));
+  } catch (e) {
+    text = 'Not available just now.';
+  }
+  const cell = el();
+  if (cell) render(cell, text);
 }
 
 function renderChosen() {
