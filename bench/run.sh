@@ -5,6 +5,8 @@
 #                 england (7.6 million; needs about 10 GB of disk and a while)
 #   BENCH_DIR     where the database and PTL files go (default build/bench)
 #   BENCH_KEEP=1  keep BENCH_DIR afterwards (default: delete it)
+#   BENCH_API_ONLY=1  reuse BENCH_DIR/bench.db from a kept run (migrated first)
+#                 and measure only the API
 #
 # 1. seam gen writes a synthetic England and one PTL CSV per trust.
 # 2. Baseline: the sqlite3 shell's own bulk loader (.import --csv) puts the
@@ -23,8 +25,14 @@ DIR="${BENCH_DIR:-build/bench}"
 SEAM="$PWD/build/seam"
 N_API="${BENCH_REQUESTS:-50}"
 
-rm -rf "$DIR"
-mkdir -p "$DIR"
+API_ONLY="${BENCH_API_ONLY:-0}"
+if [ "$API_ONLY" = 1 ]; then
+    [ -f "$DIR/bench.db" ] || { echo "bench: no $DIR/bench.db to reuse (run with BENCH_KEEP=1 first)" >&2; exit 1; }
+    BENCH_KEEP=1
+else
+    rm -rf "$DIR"
+    mkdir -p "$DIR"
+fi
 cleanup() {
     [ -n "${srv_pid:-}" ] && kill "$srv_pid" 2>/dev/null || true
     [ "${BENCH_KEEP:-0}" = 1 ] || rm -rf "$DIR"
@@ -39,8 +47,11 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
 echo "== machine"
 echo "cpu: $(nproc) x $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
 echo "memory: $(free -g | awk '/Mem:/ {print $2}') GiB; disk free: $(df -h "$DIR" | awk 'NR==2 {print $4}'); load: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "sqlite3 $(sqlite3 --version | cut -d' ' -f1); scale $SCALE"
+echo "sqlite3 $(sqlite3 --version | cut -d' ' -f1); scale $([ "$API_ONLY" = 1 ] && echo "as kept in $DIR" || echo "$SCALE")"
 
+if [ "$API_ONLY" = 1 ]; then
+    "$SEAM" migrate --db "$DIR/bench.db"
+else
 echo "== seam gen"
 t0=$(now)
 "$SEAM" gen --db "$DIR/bench.db" --scale "$SCALE" --ptl-dir "$DIR/ptl"
@@ -89,6 +100,8 @@ t1=$(now)
 re_s=$(secs "$t0" "$t1")
 echo "seam re-import of one unchanged file: $frows rows in ${re_s} s: $(rate "$frows" "$re_s") rows/s = $(ratio "$(rate "$frows" "$re_s")" "$base_rate") x sqlite3 .import"
 echo "database: $(du -h "$DIR/bench.db" | cut -f1); pathways $(sqlite3 "$DIR/bench.db" 'SELECT count(*) FROM pathways'), patients $(sqlite3 "$DIR/bench.db" 'SELECT count(*) FROM patients')"
+
+fi
 
 echo "== API (seam serve, $N_API requests each unless noted)"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
