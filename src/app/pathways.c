@@ -258,7 +258,11 @@ int app_waiting_list(app_ctx *ctx, const void *arg, json_t **out)
 
     sqlb w;
     sqlb_init(&w);
-    sqlb_add(&w, PW_FROM " WHERE 1 = 1");
+    /* w is the WHERE clause alone: the page reads it with every join
+     * (PW_FROM), the summary with only the patient, when the rule needs
+     * them (practice and patient visibility, a practice filter). */
+    int need_patient = app_role_is_practice(role) || strcmp(role, "patient") == 0 || (a->practice && *a->practice);
+    sqlb_add(&w, " WHERE 1 = 1");
     pw_visibility(ctx, &w);
     const char *status = a->status && *a->status ? a->status : "open";
     /* A practice's or a patient's list starts from their patients: "+"
@@ -313,12 +317,13 @@ int app_waiting_list(app_ctx *ctx, const void *arg, json_t **out)
     sqlb_init(&q);
     /* The thresholds are computed integers, written into the text so that
      * the shared WHERE keeps its parameter numbers. */
-    char head[400];
+    char head[700];
     snprintf(head, sizeof(head),
              "SELECT count(*), COALESCE(sum(CASE WHEN pw.open = 1 AND pw.clock_start_day < %lld THEN 1 ELSE 0 END), 0),"
              " COALESCE(sum(CASE WHEN pw.open = 1 AND pw.clock_start_day < %lld THEN 1 ELSE 0 END), 0),"
-             " COALESCE(sum(CASE WHEN pw.open = 1 AND pw.priority IS NULL THEN 1 ELSE 0 END), 0)",
-             (long long)(census - 7 * 18), (long long)(census - 7 * 52));
+             " COALESCE(sum(CASE WHEN pw.open = 1 AND pw.priority IS NULL THEN 1 ELSE 0 END), 0) FROM pathways pw%s",
+             (long long)(census - 7 * 18), (long long)(census - 7 * 52),
+             need_patient ? " JOIN patients p ON p.nhs_number = pw.patient_nhs_number" : "");
     sqlb_add(&q, head);
     sqlb_append(&q, &w);
     if (q.overflow)
@@ -332,13 +337,18 @@ int app_waiting_list(app_ctx *ctx, const void *arg, json_t **out)
     long long total = db_geti(r, 0, 0);
     db_rows_free(r);
 
+    /* The page's ids first, from the pathways (and patients) alone; then
+     * everything shown, joined for those rows only. */
     sqlb_init(&q);
-    sqlb_add(&q, "SELECT" PW_COLUMNS);
+    sqlb_add(&q, "SELECT" PW_COLUMNS PW_FROM " WHERE pw.id IN (SELECT pw.id FROM pathways pw");
+    if (need_patient)
+        sqlb_add(&q, " JOIN patients p ON p.nhs_number = pw.patient_nhs_number");
     sqlb_append(&q, &w);
     sqlb_add(&q, " ORDER BY pw.clock_start_day, pw.id LIMIT $?");
     sqlb_param(&q, DBP_INT(a->page_size));
     sqlb_add(&q, " OFFSET $?");
     sqlb_param(&q, DBP_INT((long long)(a->page - 1) * a->page_size));
+    sqlb_add(&q, ") ORDER BY pw.clock_start_day, pw.id");
     if (q.overflow) {
         json_decref(summary);
         return app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Query too long.");

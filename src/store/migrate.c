@@ -321,9 +321,10 @@ static const char *const migration_5 =
     /* a nullified clock (33) is never on the list: the measures rely on it */
     " CHECK (open = 0 OR rtt_status <> '33'),"
     " UNIQUE (trust_code, ppi));"
-    "CREATE INDEX pathways_trust ON pathways (trust_code, open, clock_start_day);"
+    /* priority: a trust's or ICB's list summary reads the index alone */
+    "CREATE INDEX pathways_trust ON pathways (trust_code, open, clock_start_day, priority);"
     "CREATE INDEX pathways_service ON pathways (service_id, open, clock_start_day);"
-    "CREATE INDEX pathways_icb ON pathways (icb_code, open, clock_start_day);"
+    "CREATE INDEX pathways_icb ON pathways (icb_code, open, clock_start_day, priority);"
     "CREATE INDEX pathways_patient ON pathways (patient_nhs_number);"
     "CREATE INDEX pathways_referral ON pathways (referral_id);"
     "CREATE INDEX pathways_measures ON pathways (open, clock_start_day, imd_decile, ethnic_group, sex, birth_day,"
