@@ -252,6 +252,18 @@ describe('waiting list: GP asks for a priority review, the clinician answers', {
     assert.match(await page.locator('h1, #rtt-heading').allTextContents().then((t) => t.join(' ')), /Riverside/);
   });
 
+  step('analyst.icb narrows the ICB\'s waiting list to one practice', async () => {
+    await page.goto(`${server.url}/waiting-list.html`);
+    await page.locator('#practice').waitFor();
+    await page.selectOption('#practice', 'Z00001');
+    await Promise.all([page.waitForURL(/practice=Z00001/), page.click('#apply-filters')]);
+    await page.locator('#wl-summary').waitFor();
+    const rows = page.locator('table tbody tr');
+    assert.ok(await rows.count() > 0, 'Riverside Surgery has patients waiting');
+    const texts = await rows.allTextContents();
+    assert.ok(texts.every((t) => /Riverside Surgery/.test(t)), 'every row is a Riverside Surgery patient');
+  });
+
   step('patient.demo sees their own waiting times', async () => {
     await signOut(page);
     await signIn(page, server.url, 'patient.demo', /\/referrals\.html/);

@@ -16,7 +16,7 @@ const PAGE_SIZE = 50;
 const main = document.getElementById('maincontent');
 let me = null;
 
-const FILTERS = ['trust', 'service', 'priority', 'min_weeks', 'patient'];
+const FILTERS = ['practice', 'trust', 'service', 'priority', 'min_weeks', 'patient'];
 
 function readFilters() {
   const f = {};
@@ -51,7 +51,7 @@ function introFor() {
 
 const sel = (a, b) => (String(a) === String(b) ? raw(' selected') : '');
 
-function filterForm(f, trusts, services) {
+function filterForm(f, trusts, services, practices) {
   const pickTrust = !isTrustRole(me.role);
   const byTrust = new Map();
   for (const s of services) {
@@ -61,6 +61,14 @@ function filterForm(f, trusts, services) {
   }
   return html`
     <form method="get" action="waiting-list.html" class="seam-filters" id="filters" novalidate>
+      ${practices.length ? html`
+      <div class="nhsuk-form-group seam-filters__group">
+        <label class="nhsuk-label" for="practice">GP practice</label>
+        <select class="nhsuk-select" id="practice" name="practice">
+          <option value="">All practices</option>
+          ${practices.map((p) => html`<option value="${p.code}"${sel(p.code, f.practice)}>${p.name} (${p.code})</option>`)}
+        </select>
+      </div>` : ''}
       ${pickTrust ? html`
       <div class="nhsuk-form-group seam-filters__group">
         <label class="nhsuk-label" for="trust">Trust</label>
@@ -202,11 +210,20 @@ async function load() {
   setTitle(title);
   const f = readFilters();
   const { services, trusts } = await loadServices();
+  // The ICB's practices, for an analyst looking at one practice's population.
+  let practices = [];
+  if (me.role === 'icb_analyst' || me.role === 'admin') {
+    try {
+      practices = ((await api('/organisations?kind=practice')) || {}).organisations || [];
+    } catch {
+      practices = [];
+    }
+  }
   const head = html`
     <h1 class="nhsuk-u-margin-bottom-3">${title}</h1>
     <p class="nhsuk-body-l">${introFor()}</p>
     <div id="errors" hidden></div>
-    ${filterForm(f, trusts, services)}`;
+    ${filterForm(f, trusts, services, practices)}`;
 
   const problems = checkFilters(f);
   if (problems.length) {
@@ -220,7 +237,7 @@ async function load() {
   let data;
   try {
     data = await api('/waiting-list', {
-      query: { trust: f.trust, service: f.service, priority: f.priority, min_weeks: f.min_weeks, patient: f.patient, page: f.page, page_size: PAGE_SIZE },
+      query: { practice: f.practice, trust: f.trust, service: f.service, priority: f.priority, min_weeks: f.min_weeks, patient: f.patient, page: f.page, page_size: PAGE_SIZE },
     });
   } catch (e) {
     render(main, head);
@@ -229,7 +246,7 @@ async function load() {
     if (e.status === 404) {
       showErrorSummary(errors, [{ text: 'You cannot see the waiting list for that organisation or service. Choose another filter.' }]);
     } else {
-      showApiError(errors, e, { min_weeks: 'min_weeks', patient: 'patient', trust: 'trust', service: 'service', priority: 'priority' });
+      showApiError(errors, e, { practice: 'practice', min_weeks: 'min_weeks', patient: 'patient', trust: 'trust', service: 'service', priority: 'priority' });
     }
     return;
   }
