@@ -965,6 +965,84 @@ static const char *content_type(const char *path)
     return "application/octet-stream";
 }
 
+/* Reads a page (fd, size bytes) and replaces each "<!--#include NAME-->"
+ * with web/partials/NAME.html (NAME: lower-case letters).  Returns a
+ * malloc'd buffer and its length, or NULL. */
+static char *expand_includes(int fd, size_t size, size_t *out_len)
+{
+    if (size > 1024 * 1024)
+        return NULL;
+    char *src = malloc(size + 1);
+    if (src == NULL)
+        return NULL;
+    size_t got = 0;
+    while (got < size) {
+        ssize_t n = read(fd, src + got, size - got);
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    src[got] = '\0';
+    size_t cap = got + 16384, len = 0;
+    char *out = malloc(cap);
+    if (out == NULL) {
+        free(src);
+        return NULL;
+    }
+    static const char open_tag[] = "<!--#include ";
+    const char *p = src;
+    while (*p) {
+        const char *m = strstr(p, open_tag);
+        const char *end = m ? strstr(m, "-->") : NULL;
+        size_t lit = m && end ? (size_t)(m - p) : strlen(p);
+        char part[160] = "";
+        size_t plen = 0;
+        char *text = NULL;
+        if (m && end) {
+            const char *name = m + sizeof(open_tag) - 1;
+            size_t nlen = (size_t)(end - name);
+            int ok = nlen > 0 && nlen < 32;
+            for (size_t i = 0; ok && i < nlen; i++)
+                ok = name[i] >= 'a' && name[i] <= 'z';
+            if (ok) {
+                snprintf(part, sizeof(part), "%s/partials/%.*s.html", g_cfg->web_root, (int)nlen, name);
+                FILE *f = fopen(part, "rb");
+                if (f) {
+                    text = malloc(65536);
+                    plen = text ? fread(text, 1, 65536, f) : 0;
+                    fclose(f);
+                }
+            }
+        }
+        if (len + lit + plen + 1 > cap) {
+            size_t ncap = (len + lit + plen + 1) * 2;
+            char *nb = realloc(out, ncap);
+            if (nb == NULL) {
+                free(text);
+                free(out);
+                free(src);
+                return NULL;
+            }
+            out = nb;
+            cap = ncap;
+        }
+        memcpy(out + len, p, lit);
+        len += lit;
+        if (!(m && end))
+            break;
+        if (text) {
+            memcpy(out + len, text, plen);
+            len += plen;
+            free(text);
+        }
+        p = end + 3;
+    }
+    out[len] = '\0';
+    free(src);
+    *out_len = len;
+    return out;
+}
+
 static enum MHD_Result handle_static(route_ctx *rc)
 {
     if (strcmp(rc->method, "GET") != 0 && strcmp(rc->method, "HEAD") != 0)
@@ -1013,7 +1091,19 @@ static enum MHD_Result handle_static(route_ctx *rc)
         MHD_destroy_response(r);
         return ret;
     }
-    struct MHD_Response *r = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
+    struct MHD_Response *r = NULL;
+    size_t plen = strlen(path);
+    if (root == g_cfg->web_root && plen > 5 && strcmp(path + plen - 5, ".html") == 0) {
+        /* Pages share their head links, header and footer (web/partials). */
+        size_t len = 0;
+        char *page = expand_includes(fd, (size_t)st.st_size, &len);
+        close(fd);
+        if (page == NULL)
+            return send_error(rc, SEAM_EINTERNAL, "internal_error", "The page could not be read.", NULL);
+        r = MHD_create_response_from_buffer(len, page, MHD_RESPMEM_MUST_FREE);
+    } else {
+        r = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
+    }
     MHD_add_response_header(r, "Content-Type", content_type(path));
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
