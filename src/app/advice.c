@@ -95,11 +95,6 @@ enum {
     A_LEVEL,
 };
 
-static json_t *nullable(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
-
 static json_t *advice_json(app_ctx *ctx, const db_rows *r, int i)
 {
     char now[SEAM_ISO_LEN];
@@ -119,8 +114,8 @@ static json_t *advice_json(app_ctx *ctx, const db_rows *r, int i)
                                   db_get(r, i, A_SVC_TRUST), "name", db_get(r, i, A_SVC_TRUST_NAME)));
     json_object_set_new(o, "requester",
                         json_pack("{s:s,s:o,s:{s:s,s:o}}", "username", db_get(r, i, A_REQ_USER), "display_name",
-                                  nullable(db_get(r, i, A_REQ_NAME)), "organisation", "code", db_get(r, i, A_REQ_ORG),
-                                  "name", nullable(db_get(r, i, A_REQ_ORG_NAME))));
+                                  app__str_or_null(db_get(r, i, A_REQ_NAME)), "organisation", "code",
+                                  db_get(r, i, A_REQ_ORG), "name", app__str_or_null(db_get(r, i, A_REQ_ORG_NAME))));
     json_object_set_new(o, "question", json_string(db_get(r, i, A_QUESTION)));
     json_object_set_new(o, "consent_to_convert", json_boolean(db_geti(r, i, A_CONSENT)));
     json_object_set_new(o, "requested_at", json_string(db_get(r, i, A_REQUESTED)));
@@ -131,15 +126,17 @@ static json_t *advice_json(app_ctx *ctx, const db_rows *r, int i)
     json_object_set_new(o, "outcome",
                         db_isnull(r, i, A_OUT_AT)
                             ? json_null()
-                            : json_pack("{s:o,s:o,s:o,s:{s:o,s:o},s:s}", "answer", nullable(db_get(r, i, A_ANSWER)),
-                                        "what_to_do", nullable(db_get(r, i, A_WHAT)), "if_worse",
-                                        nullable(db_get(r, i, A_WORSE)), "by", "username",
-                                        nullable(db_get(r, i, A_OUT_BY)), "display_name",
-                                        nullable(db_get(r, i, A_OUT_BY_NAME)), "at", db_get(r, i, A_OUT_AT)));
+                            : json_pack("{s:o,s:o,s:o,s:{s:o,s:o},s:s}", "answer",
+                                        app__str_or_null(db_get(r, i, A_ANSWER)), "what_to_do",
+                                        app__str_or_null(db_get(r, i, A_WHAT)), "if_worse",
+                                        app__str_or_null(db_get(r, i, A_WORSE)), "by", "username",
+                                        app__str_or_null(db_get(r, i, A_OUT_BY)), "display_name",
+                                        app__str_or_null(db_get(r, i, A_OUT_BY_NAME)), "at", db_get(r, i, A_OUT_AT)));
     json_object_set_new(o, "responder",
-                        db_isnull(r, i, A_RESP) ? json_null()
-                                                : json_pack("{s:s,s:o}", "username", db_get(r, i, A_RESP),
-                                                            "display_name", nullable(db_get(r, i, A_RESP_NAME))));
+                        db_isnull(r, i, A_RESP)
+                            ? json_null()
+                            : json_pack("{s:s,s:o}", "username", db_get(r, i, A_RESP), "display_name",
+                                        app__str_or_null(db_get(r, i, A_RESP_NAME))));
     if (db_isnull(r, i, A_TASK_ID)) {
         json_object_set_new(o, "owner", json_null());
         json_object_set_new(o, "due_at", json_null());
@@ -159,7 +156,7 @@ static json_t *advice_json(app_ctx *ctx, const db_rows *r, int i)
         json_object_set_new(o, "overdue", json_boolean(strcmp(db_get(r, i, A_DUE), now) < 0));
         int level = (int)db_geti(r, i, A_LEVEL);
         json_object_set_new(o, "escalation_level", json_integer(level));
-        json_object_set_new(o, "escalated_to", nullable(refview_escalated_to(level)));
+        json_object_set_new(o, "escalated_to", app__str_or_null(refview_escalated_to(level)));
     }
     json_object_set_new(o, "created_at", json_string(db_get(r, i, A_CREATED)));
     json_object_set_new(o, "updated_at", json_string(db_get(r, i, A_UPDATED)));
@@ -213,12 +210,13 @@ static int advice_add_thread(app_ctx *ctx, json_t *adv)
     json_t *msgs = json_array();
     for (int i = 0; i < db_nrows(r); i++)
         json_array_append_new(
-            msgs, json_pack("{s:I,s:s,s:s,s:{s:s,s:s,s:s,s:{s:s,s:o}},s:o,s:o,s:o,s:o}", "id",
-                            (json_int_t)db_geti(r, i, 0), "at", db_get(r, i, 1), "kind", db_get(r, i, 2), "author",
-                            "username", db_get(r, i, 3), "display_name", db_get(r, i, 4), "role", db_get(r, i, 5),
-                            "organisation", "code", db_get(r, i, 6), "name", nullable(db_get(r, i, 7)), "text",
-                            nullable(db_get(r, i, 8)), "answer", nullable(db_get(r, i, 9)), "what_to_do",
-                            nullable(db_get(r, i, 10)), "if_worse", nullable(db_get(r, i, 11))));
+            msgs,
+            json_pack("{s:I,s:s,s:s,s:{s:s,s:s,s:s,s:{s:s,s:o}},s:o,s:o,s:o,s:o}", "id", (json_int_t)db_geti(r, i, 0),
+                      "at", db_get(r, i, 1), "kind", db_get(r, i, 2), "author", "username", db_get(r, i, 3),
+                      "display_name", db_get(r, i, 4), "role", db_get(r, i, 5), "organisation", "code", db_get(r, i, 6),
+                      "name", app__str_or_null(db_get(r, i, 7)), "text", app__str_or_null(db_get(r, i, 8)), "answer",
+                      app__str_or_null(db_get(r, i, 9)), "what_to_do", app__str_or_null(db_get(r, i, 10)), "if_worse",
+                      app__str_or_null(db_get(r, i, 11))));
     db_rows_free(r);
     json_object_set_new(adv, "messages", msgs);
     rc = db_query(ctx->db,

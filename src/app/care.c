@@ -8,6 +8,7 @@
  */
 #include "app/care.h"
 #include "app/app.h"
+#include "app/figures.h"
 #include "app/sqlb.h"
 #include "common/rc.h"
 #include "core/calendar.h"
@@ -24,11 +25,6 @@
 /* ---------------------------------------------------------------------
  * Shared pieces
  */
-
-static json_t *nullable(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
 
 static int is_specialist(const char *role)
 {
@@ -72,7 +68,7 @@ static void add_task_fields(app_ctx *ctx, json_t *o, const char *col, long long 
     json_object_set_new(o, "overdue", json_boolean(strcmp(db_get(r, 0, 6), now) < 0));
     int level = (int)db_geti(r, 0, 7);
     json_object_set_new(o, "escalation_level", json_integer(level));
-    json_object_set_new(o, "escalated_to", nullable(refview_escalated_to(level)));
+    json_object_set_new(o, "escalated_to", app__str_or_null(refview_escalated_to(level)));
     db_rows_free(r);
 }
 
@@ -290,14 +286,14 @@ static json_t *result_json(app_ctx *ctx, const db_rows *r, int i)
                             ? json_null()
                             : json_pack("{s:s,s:s,s:s?,s:b}", "by", db_get(r, i, 8), "at", db_get(r, i, 9),
                                         "action_taken", db_get(r, i, 10), "patient_told", (int)db_geti(r, i, 11)));
-    json_object_set_new(o, "handover",
-                        db_isnull(r, i, 14)
-                            ? json_null()
-                            : json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:o}", "reason", db_get(r, i, 12), "requested_by",
-                                        db_get(r, i, 13), "requested_at", db_get(r, i, 14), "decision",
-                                        nullable(db_get(r, i, 15)), "decline_reason", nullable(db_get(r, i, 16)),
-                                        "decided_by", nullable(db_get(r, i, 17)), "decided_at",
-                                        nullable(db_get(r, i, 18))));
+    json_object_set_new(
+        o, "handover",
+        db_isnull(r, i, 14)
+            ? json_null()
+            : json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:o}", "reason", db_get(r, i, 12), "requested_by", db_get(r, i, 13),
+                        "requested_at", db_get(r, i, 14), "decision", app__str_or_null(db_get(r, i, 15)),
+                        "decline_reason", app__str_or_null(db_get(r, i, 16)), "decided_by",
+                        app__str_or_null(db_get(r, i, 17)), "decided_at", app__str_or_null(db_get(r, i, 18))));
     add_task_fields(ctx, o, "result_id", db_geti(r, i, 0));
     return o;
 }
@@ -446,8 +442,8 @@ int app_results_unmatched(app_ctx *ctx, const void *arg, json_t **out)
         json_t *payload = json_loads(db_get(r, i, 5), 0, NULL);
         json_array_append_new(list, json_pack("{s:I,s:s,s:s,s:s,s:o,s:o}", "id", (json_int_t)db_geti(r, i, 0), "trust",
                                               db_get(r, i, 1), "received_at", db_get(r, i, 2), "received_by",
-                                              db_get(r, i, 3), "order_ref", nullable(db_get(r, i, 4)), "payload",
-                                              payload ? payload : json_null()));
+                                              db_get(r, i, 3), "order_ref", app__str_or_null(db_get(r, i, 4)),
+                                              "payload", payload ? payload : json_null()));
     }
     db_rows_free(r);
     *out = json_pack("{s:o}", "unmatched", list);
@@ -700,17 +696,17 @@ static int letter_load(app_ctx *ctx, long long id, json_t **out)
         return app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "No letter %lld is visible to you.", id);
     }
     const char *sent = db_get(r, 0, 6), *due = db_get(r, 0, 5);
-    json_t *o =
-        json_pack("{s:I,s:s,s:s,s:o,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:s,s:o,s:o}", "id",
-                  (json_int_t)db_geti(r, 0, 0), "kind", db_get(r, 0, 1), "status", db_get(r, 0, 2), "referral_id",
-                  db_isnull(r, 0, 3) ? json_null() : json_integer(db_geti(r, 0, 3)), "event_at", db_get(r, 0, 4),
-                  "due_at", due, "sent_at", nullable(sent), "late",
-                  sent ? json_boolean(strcmp(sent, due) > 0) : json_null(), "author", nullable(db_get(r, 0, 7)),
-                  "diagnosis", nullable(db_get(r, 0, 8)), "medication_changes", nullable(db_get(r, 0, 9)),
-                  "days_medication_supplied", db_isnull(r, 0, 10) ? json_null() : json_integer(db_geti(r, 0, 10)),
-                  "hospital_actions", nullable(db_get(r, 0, 11)), "read_at", nullable(db_get(r, 0, 12)), "read_by",
-                  nullable(db_get(r, 0, 13)), "version", (json_int_t)db_geti(r, 0, 14), "icb_code", db_get(r, 0, 15),
-                  "patient", patient_brief(r, 0, 16), "service", service_brief(r, 0, 21));
+    json_t *o = json_pack("{s:I,s:s,s:s,s:o,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:s,s:o,s:o}", "id",
+                          (json_int_t)db_geti(r, 0, 0), "kind", db_get(r, 0, 1), "status", db_get(r, 0, 2),
+                          "referral_id", db_isnull(r, 0, 3) ? json_null() : json_integer(db_geti(r, 0, 3)), "event_at",
+                          db_get(r, 0, 4), "due_at", due, "sent_at", app__str_or_null(sent), "late",
+                          sent ? json_boolean(strcmp(sent, due) > 0) : json_null(), "author",
+                          app__str_or_null(db_get(r, 0, 7)), "diagnosis", app__str_or_null(db_get(r, 0, 8)),
+                          "medication_changes", app__str_or_null(db_get(r, 0, 9)), "days_medication_supplied",
+                          db_isnull(r, 0, 10) ? json_null() : json_integer(db_geti(r, 0, 10)), "hospital_actions",
+                          app__str_or_null(db_get(r, 0, 11)), "read_at", app__str_or_null(db_get(r, 0, 12)), "read_by",
+                          app__str_or_null(db_get(r, 0, 13)), "version", (json_int_t)db_geti(r, 0, 14), "icb_code",
+                          db_get(r, 0, 15), "patient", patient_brief(r, 0, 16), "service", service_brief(r, 0, 21));
     db_rows_free(r);
     db_param p[] = {DBP_INT(id)};
     if ((rc = db_query(ctx->db,
@@ -724,8 +720,9 @@ static int letter_load(app_ctx *ctx, long long id, json_t **out)
     for (int i = 0; i < db_nrows(r); i++)
         json_array_append_new(acts, json_pack("{s:i,s:s,s:s,s:s,s:o,s:o,s:o}", "n", (int)db_geti(r, i, 0), "text",
                                               db_get(r, i, 1), "reason", db_get(r, i, 2), "status", db_get(r, i, 3),
-                                              "decline_reason", nullable(db_get(r, i, 4)), "decided_by",
-                                              nullable(db_get(r, i, 5)), "decided_at", nullable(db_get(r, i, 6))));
+                                              "decline_reason", app__str_or_null(db_get(r, i, 4)), "decided_by",
+                                              app__str_or_null(db_get(r, i, 5)), "decided_at",
+                                              app__str_or_null(db_get(r, i, 6))));
     db_rows_free(r);
     json_object_set_new(o, "gp_actions", acts);
     if ((rc = db_query(ctx->db,
@@ -1198,7 +1195,7 @@ static int follow_up_load(app_ctx *ctx, long long id, json_t **out)
         json_pack("{s:I,s:s,s:s,s:o,s:s,s:s,s:o,s:s,s:s,s:I,s:s,s:o,s:o}", "id", (json_int_t)db_geti(r, 0, 0), "kind",
                   db_get(r, 0, 1), "status", db_get(r, 0, 2), "referral_id",
                   db_isnull(r, 0, 3) ? json_null() : json_integer(db_geti(r, 0, 3)), "window_start", db_get(r, 0, 4),
-                  "window_end", db_get(r, 0, 5), "appointment_at", nullable(db_get(r, 0, 6)), "created_by",
+                  "window_end", db_get(r, 0, 5), "appointment_at", app__str_or_null(db_get(r, 0, 6)), "created_by",
                   db_get(r, 0, 7), "created_at", db_get(r, 0, 8), "version", (json_int_t)db_geti(r, 0, 9), "icb_code",
                   db_get(r, 0, 10), "patient", patient_brief(r, 0, 11), "service", service_brief(r, 0, 16));
     db_rows_free(r);
@@ -1533,32 +1530,20 @@ typedef struct cc_row {
     size_t ndelays, cap;
 } cc_row;
 
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static json_t *pct_of(long long a, long long b)
-{
-    return b > 0 ? json_real((double)((long long)(1000.0 * (double)a / (double)b + 0.5)) / 10.0) : json_null();
-}
-
 static json_t *cc_json(cc_row *r, int with_service)
 {
     json_t *o = json_object();
     if (with_service)
         json_object_set_new(o, "service", json_pack("{s:I,s:s}", "id", (json_int_t)r->id, "name", r->name));
-    qsort(r->delays, r->ndelays, sizeof(double), cmp_d);
+    qsort(r->delays, r->ndelays, sizeof(double), fig_cmp_double);
     json_object_set_new(o, "letters_sent", json_integer(r->sent));
-    json_object_set_new(o, "letters_on_time_pct", pct_of(r->on_time, r->sent));
+    json_object_set_new(o, "letters_on_time_pct", fig_pct(r->on_time, r->sent));
     json_object_set_new(o, "letter_delay_days_median",
-                        r->ndelays ? json_real((double)((long long)(r->delays[(r->ndelays - 1) / 2] * 10 + 0.5)) / 10.0)
-                                   : json_null());
+                        r->ndelays ? json_real(fig_round1(fig_centile(r->delays, r->ndelays, 50))) : json_null());
     json_object_set_new(o, "letters_overdue", json_integer(r->overdue));
     json_object_set_new(o, "results_received", json_integer(r->received));
     json_object_set_new(o, "results_reviewed", json_integer(r->reviewed));
-    json_object_set_new(o, "results_reviewed_within_target_pct", pct_of(r->reviewed_in_time, r->reviewed));
+    json_object_set_new(o, "results_reviewed_within_target_pct", fig_pct(r->reviewed_in_time, r->reviewed));
     json_object_set_new(o, "handovers_requested", json_integer(r->ho_req));
     json_object_set_new(o, "handovers_accepted", json_integer(r->ho_acc));
     json_object_set_new(o, "handovers_declined", json_integer(r->ho_dec));

@@ -5,6 +5,7 @@
  * log, for the trust's interface lead and the ICB.
  */
 #include "app/app.h"
+#include "app/figures.h"
 #include "app/referral_view.h"
 #include "common/rc.h"
 #include "core/calendar.h"
@@ -23,49 +24,27 @@ typedef struct row {
     long long triaged, returned, returned_with_advice, redirected, converted_to_advice, onward, returned_other_service;
 } row;
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* The p-th centile (0..100) by nearest rank of sorted v[0..n). */
-static double centile(const double *v, size_t n, double p)
-{
-    size_t k = (size_t)ceil(p / 100.0 * (double)n);
-    if (k < 1)
-        k = 1;
-    return v[k - 1];
-}
-
-static json_t *pct(long long num, long long den)
-{
-    if (den <= 0)
-        return json_null();
-    return json_real(round(1000.0 * (double)num / (double)den) / 10.0);
-}
-
 static json_t *row_json(row *r, int with_service)
 {
     json_t *o = json_object();
     if (with_service)
         json_object_set_new(o, "service", json_pack("{s:I,s:s}", "id", (json_int_t)r->service_id, "name", r->name));
-    qsort(r->hours, r->nhours, sizeof(double), cmp_double);
+    qsort(r->hours, r->nhours, sizeof(double), fig_cmp_double);
     json_object_set_new(o, "advice_requests", json_integer(r->advice_requests));
     json_object_set_new(o, "advice_answered", json_integer(r->advice_answered));
     json_object_set_new(o, "advice_response_hours_median",
-                        r->nhours ? json_real(round(centile(r->hours, r->nhours, 50) * 10) / 10) : json_null());
+                        r->nhours ? json_real(fig_round1(fig_centile(r->hours, r->nhours, 50))) : json_null());
     json_object_set_new(o, "advice_response_hours_p90",
-                        r->nhours ? json_real(round(centile(r->hours, r->nhours, 90) * 10) / 10) : json_null());
-    json_object_set_new(o, "advice_within_target_pct", pct(r->advice_within, r->advice_due_count));
+                        r->nhours ? json_real(fig_round1(fig_centile(r->hours, r->nhours, 90))) : json_null());
+    json_object_set_new(o, "advice_within_target_pct", fig_pct(r->advice_within, r->advice_due_count));
     json_object_set_new(o, "advice_converted", json_integer(r->advice_converted));
-    json_object_set_new(o, "advice_conversion_pct", pct(r->advice_converted, r->advice_ended));
+    json_object_set_new(o, "advice_conversion_pct", fig_pct(r->advice_converted, r->advice_ended));
     json_object_set_new(o, "referrals_triaged", json_integer(r->triaged));
     json_object_set_new(o, "referrals_returned", json_integer(r->returned));
-    json_object_set_new(o, "returned_pct", pct(r->returned, r->triaged));
-    json_object_set_new(o, "returned_with_advice_pct", pct(r->returned_with_advice, r->returned));
+    json_object_set_new(o, "returned_pct", fig_pct(r->returned, r->triaged));
+    json_object_set_new(o, "returned_with_advice_pct", fig_pct(r->returned_with_advice, r->returned));
     json_object_set_new(o, "referrals_redirected", json_integer(r->redirected));
-    json_object_set_new(o, "redirected_pct", pct(r->redirected, r->triaged));
+    json_object_set_new(o, "redirected_pct", fig_pct(r->redirected, r->triaged));
     json_object_set_new(o, "converted_to_advice", json_integer(r->converted_to_advice));
     json_object_set_new(o, "onward_referrals_made", json_integer(r->onward));
     json_object_set_new(o, "returned_needs_other_service", json_integer(r->returned_other_service));

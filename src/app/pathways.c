@@ -7,6 +7,7 @@
  * from trusts' PTL imports (ptl.c).  See docs/waiting-list.md.
  */
 #include "app/app.h"
+#include "app/figures.h"
 #include "app/referral_view.h"
 #include "app/sqlb.h"
 #include "common/rc.h"
@@ -116,11 +117,6 @@ enum {
     C_PATIENT_CONTACT,
 };
 
-static json_t *str_or_null(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
-
 static json_t *pathway_json(const db_rows *r, int i, int64_t census)
 {
     int open = (int)db_geti(r, i, C_OPEN);
@@ -146,10 +142,10 @@ static json_t *pathway_json(const db_rows *r, int i, int64_t census)
                                   db_get(r, i, C_SVC_NAME), "specialty", db_get(r, i, C_SPECIALTY),
                                   "treatment_function_code", db_get(r, i, C_TFC), "patient_contact",
                                   db_get(r, i, C_PATIENT_CONTACT)));
-    json_object_set_new(o, "referral_priority", str_or_null(db_get(r, i, C_REF_PRIO)));
+    json_object_set_new(o, "referral_priority", app__str_or_null(db_get(r, i, C_REF_PRIO)));
     json_object_set_new(o, "referral_received", json_string(db_get(r, i, C_RECEIVED)));
     json_object_set_new(o, "clock_start", json_string(db_get(r, i, C_START)));
-    json_object_set_new(o, "clock_stop", str_or_null(db_get(r, i, C_STOP)));
+    json_object_set_new(o, "clock_stop", app__str_or_null(db_get(r, i, C_STOP)));
     json_object_set_new(o, "rtt_status", json_pack("{s:s,s:s?}", "code", status, "label", label));
     json_object_set_new(o, "open", json_boolean(open));
     int64_t days = rtt_days_waited(start, end);
@@ -179,15 +175,16 @@ static json_t *pathway_json(const db_rows *r, int i, int64_t census)
                                                             "display_name", db_get(r, i, C_PRIO_BY_NAME));
         json_object_set_new(o, "priority",
                             json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:b}", "code", prio_name(pc), "label",
-                                      prio_label(pc), "treat_by", str_or_null(db_get(r, i, C_TREAT_BY)), "review_date",
-                                      str_or_null(review), "set_at", str_or_null(db_get(r, i, C_PRIO_AT)), "set_by", by,
-                                      "reason", str_or_null(db_get(r, i, C_PRIO_REASON)), "review_overdue", overdue));
+                                      prio_label(pc), "treat_by", app__str_or_null(db_get(r, i, C_TREAT_BY)),
+                                      "review_date", app__str_or_null(review), "set_at",
+                                      app__str_or_null(db_get(r, i, C_PRIO_AT)), "set_by", by, "reason",
+                                      app__str_or_null(db_get(r, i, C_PRIO_REASON)), "review_overdue", overdue));
     } else {
         json_object_set_new(o, "priority", json_null());
     }
-    json_object_set_new(o, "last_activity", str_or_null(db_get(r, i, C_LAST)));
-    json_object_set_new(o, "next_activity", str_or_null(db_get(r, i, C_NEXT)));
-    json_object_set_new(o, "waiting_list_type", str_or_null(db_get(r, i, C_WLT)));
+    json_object_set_new(o, "last_activity", app__str_or_null(db_get(r, i, C_LAST)));
+    json_object_set_new(o, "next_activity", app__str_or_null(db_get(r, i, C_NEXT)));
+    json_object_set_new(o, "waiting_list_type", app__str_or_null(db_get(r, i, C_WLT)));
     json_object_set_new(o, "open_review",
                         db_isnull(r, i, C_RV_ID)
                             ? json_null()
@@ -395,17 +392,18 @@ static json_t *review_json(const db_rows *r, int i)
     json_t *answered_by = db_isnull(r, i, 14)
                               ? json_null()
                               : json_pack("{s:s,s:s?}", "username", db_get(r, i, 14), "display_name", db_get(r, i, 15));
-    return json_pack(
-        "{s:I,s:I,s:s,s:s,s:{s:s,s:s?},s:{s:s,s:s},s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:{s:s,s:s,s:s},"
-        "s:{s:I,s:s},s:{s:s,s:s}}",
-        "id", (json_int_t)db_geti(r, i, 0), "pathway_id", (json_int_t)db_geti(r, i, 1), "status", db_get(r, i, 2),
-        "reason", db_get(r, i, 3), "requested_by", "username", db_get(r, i, 4), "display_name", db_get(r, i, 5),
-        "requested_org", "code", db_get(r, i, 6), "name", db_get(r, i, 7), "requested_at", db_get(r, i, 8), "due_at",
-        db_get(r, i, 9), "outcome", str_or_null(db_get(r, i, 10)), "answer", str_or_null(db_get(r, i, 11)),
-        "from_priority", str_or_null(db_get(r, i, 12)), "to_priority", str_or_null(db_get(r, i, 13)), "answered_by",
-        answered_by, "answered_at", str_or_null(db_get(r, i, 16)), "patient", "nhs_number", db_get(r, i, 17),
-        "given_name", db_get(r, i, 18), "family_name", db_get(r, i, 19), "service", "id", (json_int_t)db_geti(r, i, 20),
-        "name", db_get(r, i, 21), "trust", "code", db_get(r, i, 22), "name", db_get(r, i, 23));
+    return json_pack("{s:I,s:I,s:s,s:s,s:{s:s,s:s?},s:{s:s,s:s},s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:{s:s,s:s,s:s},"
+                     "s:{s:I,s:s},s:{s:s,s:s}}",
+                     "id", (json_int_t)db_geti(r, i, 0), "pathway_id", (json_int_t)db_geti(r, i, 1), "status",
+                     db_get(r, i, 2), "reason", db_get(r, i, 3), "requested_by", "username", db_get(r, i, 4),
+                     "display_name", db_get(r, i, 5), "requested_org", "code", db_get(r, i, 6), "name", db_get(r, i, 7),
+                     "requested_at", db_get(r, i, 8), "due_at", db_get(r, i, 9), "outcome",
+                     app__str_or_null(db_get(r, i, 10)), "answer", app__str_or_null(db_get(r, i, 11)), "from_priority",
+                     app__str_or_null(db_get(r, i, 12)), "to_priority", app__str_or_null(db_get(r, i, 13)),
+                     "answered_by", answered_by, "answered_at", app__str_or_null(db_get(r, i, 16)), "patient",
+                     "nhs_number", db_get(r, i, 17), "given_name", db_get(r, i, 18), "family_name", db_get(r, i, 19),
+                     "service", "id", (json_int_t)db_geti(r, i, 20), "name", db_get(r, i, 21), "trust", "code",
+                     db_get(r, i, 22), "name", db_get(r, i, 23));
 }
 
 static int reviews_of(app_ctx *ctx, sqlb *w, json_t **out)
@@ -469,9 +467,9 @@ int app_pathway_get(app_ctx *ctx, const void *arg, json_t **out)
     for (int i = 0; i < db_nrows(r); i++)
         json_array_append_new(hist, json_pack("{s:s,s:{s:s,s:s?},s:o,s:s,s:s,s:o,s:o,s:o}", "at", db_get(r, i, 0), "by",
                                               "username", db_get(r, i, 1), "display_name", db_get(r, i, 2), "from",
-                                              str_or_null(db_get(r, i, 3)), "to", db_get(r, i, 4), "reason",
-                                              db_get(r, i, 5), "treat_by", str_or_null(db_get(r, i, 6)), "review_date",
-                                              str_or_null(db_get(r, i, 7)), "review_id",
+                                              app__str_or_null(db_get(r, i, 3)), "to", db_get(r, i, 4), "reason",
+                                              db_get(r, i, 5), "treat_by", app__str_or_null(db_get(r, i, 6)),
+                                              "review_date", app__str_or_null(db_get(r, i, 7)), "review_id",
                                               db_isnull(r, i, 8) ? json_null() : json_integer(db_geti(r, i, 8))));
     db_rows_free(r);
     json_object_set_new(o, "priority_history", hist);
@@ -544,7 +542,7 @@ static int priority_set(app_ctx *ctx, long long id, const char *icb, const char 
                  10, c);
     if (rc)
         return app_db_fail(ctx, rc);
-    json_t *before = json_pack("{s:o}", "priority", str_or_null(from));
+    json_t *before = json_pack("{s:o}", "priority", app__str_or_null(from));
     json_t *after = json_pack("{s:s,s:o,s:s}", "priority", prio_name(pc), "treat_by",
                               treat[0] ? json_string(treat) : json_null(), "review_date", review);
     rc = app_event(ctx, "pathway.priority_changed", "pathway", id, nhs, icb, before, after, reason);
@@ -892,11 +890,6 @@ static const char *hist_key_column(eq_dim dim)
     }
 }
 
-static double round1(double x)
-{
-    return round(x * 10.0) / 10.0;
-}
-
 /* The figures of one histogram row as JSON fields set on o. */
 static void hist_stats(const long long *n, json_t *o)
 {
@@ -910,21 +903,21 @@ static void hist_stats(const long long *n, json_t *o)
     }
     json_object_set_new(o, "waiting", json_integer(total));
     json_object_set_new(o, "over_18_weeks", json_integer(over18));
-    json_object_set_new(o, "pct_over_18_weeks", total ? json_real(round1(100.0 * over18 / total)) : json_null());
+    json_object_set_new(o, "pct_over_18_weeks", fig_pct(over18, total));
     json_t *median = json_null();
     if (total) {
         long long k = (total + 1) / 2, seen = 0; /* the lower median */
         for (int d = 0; d <= MAX_DAYS; d++) {
             seen += n[d];
             if (seen >= k) {
-                median = json_real(round1(d / 7.0));
+                median = json_real(fig_round1(d / 7.0));
                 break;
             }
         }
     }
     json_object_set_new(o, "median_weeks", median);
     json_object_set_new(o, "over_52_weeks", json_integer(over52));
-    json_object_set_new(o, "pct_over_52_weeks", total ? json_real(round1(100.0 * over52 / total)) : json_null());
+    json_object_set_new(o, "pct_over_52_weeks", fig_pct(over52, total));
 }
 
 int app_measures_rtt(app_ctx *ctx, const void *arg, json_t **out)
@@ -1090,16 +1083,15 @@ int app_measures_rtt(app_ctx *ctx, const void *arg, json_t **out)
         gap = json_pack(
             "{s:s,s:s,s:o,s:o}", "most_deprived", eq_group_code(dim, 0), "least_deprived",
             eq_group_code(dim, h.ngroups - 2), "pct_over_18_weeks",
-            json_is_real(pm) && json_is_real(pl) ? json_real(round1(json_real_value(pm) - json_real_value(pl)))
+            json_is_real(pm) && json_is_real(pl) ? json_real(fig_round1(json_real_value(pm) - json_real_value(pl)))
                                                  : json_null(),
             "median_weeks",
-            json_is_real(mm) && json_is_real(ml) ? json_real(round1(json_real_value(mm) - json_real_value(ml)))
+            json_is_real(mm) && json_is_real(ml) ? json_real(fig_round1(json_real_value(mm) - json_real_value(ml)))
                                                  : json_null());
     }
     char cd[SEAM_DATE_LEN];
     day_format(census, cd);
-    json_t *scope =
-        json_pack("{s:s,s:o,s:s}", "kind", kind, "code", code ? json_string(code) : json_null(), "name", name);
+    json_t *scope = json_pack("{s:s,s:o,s:s}", "kind", kind, "code", app__str_or_null(code), "name", name);
     if (strcmp(kind, "service") == 0)
         json_object_set_new(scope, "code", json_integer(a->service));
     *out = json_pack("{s:o,s:s,s:s,s:o,s:o,s:o}", "scope", scope, "census_date", cd, "by", eq_dim_name(dim), "total",
@@ -1182,7 +1174,7 @@ char *app_measures_rtt_csv(const json_t *m)
  */
 
 typedef struct waits {
-    long long *v;
+    double *v; /* days */
     size_t n, cap;
 } waits;
 
@@ -1191,31 +1183,20 @@ static int waits_row(void *arg, const db_cursor *c)
     waits *w = arg;
     if (w->n == w->cap) {
         size_t ncap = w->cap ? w->cap * 2 : 256;
-        long long *nv = realloc(w->v, ncap * sizeof(long long));
+        double *nv = realloc(w->v, ncap * sizeof(double));
         if (nv == NULL)
             return SEAM_ENOMEM;
         w->v = nv;
         w->cap = ncap;
     }
-    w->v[w->n++] = db_cur_int(c, 0);
+    w->v[w->n++] = (double)db_cur_int(c, 0);
     return 0;
 }
 
-static int cmp_ll(const void *a, const void *b)
-{
-    long long x = *(const long long *)a, y = *(const long long *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* The nearest-rank p-th centile of sorted v, in weeks to one decimal. */
+/* The p-th centile of sorted waits, in weeks to one decimal; null if none. */
 static json_t *centile_weeks(const waits *w, double p)
 {
-    if (w->n == 0)
-        return json_null();
-    size_t k = (size_t)ceil(p / 100.0 * (double)w->n);
-    if (k < 1)
-        k = 1;
-    return json_real(round1((double)w->v[k - 1] / 7.0));
+    return w->n ? json_real(fig_round1(fig_centile(w->v, w->n, p) / 7.0)) : json_null();
 }
 
 #define ESTIMATE_MIN_STOPS 20
@@ -1266,8 +1247,8 @@ int app_estimated_wait(app_ctx *ctx, const void *arg, json_t **out)
         json_decref(svc);
         return rc == SEAM_ENOMEM ? app_fail(ctx, rc, NULL, NULL, "Out of memory.") : app_db_fail(ctx, rc);
     }
-    qsort(stops.v, stops.n, sizeof(long long), cmp_ll);
-    qsort(now.v, now.n, sizeof(long long), cmp_ll);
+    qsort(stops.v, stops.n, sizeof(double), fig_cmp_double);
+    qsort(now.v, now.n, sizeof(double), fig_cmp_double);
     int enough = stops.n >= ESTIMATE_MIN_STOPS;
     char fd[SEAM_DATE_LEN], td[SEAM_DATE_LEN];
     day_format(from + 1, fd);

@@ -101,11 +101,6 @@ const char *refview_escalated_to(int level)
     return level <= 0 ? NULL : handoff_level_name(level);
 }
 
-static json_t *str_or_null(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
-
 static json_t *ref_json(app_ctx *ctx, const db_rows *r, int i)
 {
     char now[SEAM_ISO_LEN];
@@ -117,10 +112,10 @@ static json_t *ref_json(app_ctx *ctx, const db_rows *r, int i)
     json_t *patient =
         json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:{s:s,s:s},s:o,s:o}", "nhs_number", db_get(r, i, C_NHS), "given_name",
                   db_get(r, i, C_GIVEN), "family_name", db_get(r, i, C_FAMILY), "birth_date", db_get(r, i, C_BIRTH),
-                  "sex", db_get(r, i, C_SEX), "postcode", str_or_null(db_get(r, i, C_POSTCODE)), "practice", "code",
-                  db_get(r, i, C_PRACTICE), "name", db_get(r, i, C_PRACTICE_NAME), "imd_decile",
+                  "sex", db_get(r, i, C_SEX), "postcode", app__str_or_null(db_get(r, i, C_POSTCODE)), "practice",
+                  "code", db_get(r, i, C_PRACTICE), "name", db_get(r, i, C_PRACTICE_NAME), "imd_decile",
                   db_isnull(r, i, C_IMD) ? json_null() : json_integer(db_geti(r, i, C_IMD)), "ethnicity",
-                  str_or_null(db_get(r, i, C_ETHNICITY)));
+                  app__str_or_null(db_get(r, i, C_ETHNICITY)));
     json_object_set_new(o, "patient", patient);
     json_object_set_new(o, "service",
                         json_pack("{s:I,s:s,s:s,s:{s:s,s:s}}", "id", (json_int_t)db_geti(r, i, C_SVC_ID), "name",
@@ -134,8 +129,8 @@ static json_t *ref_json(app_ctx *ctx, const db_rows *r, int i)
                                         "code", db_get(r, i, C_OSVC_TRUST), "name", db_get(r, i, C_OSVC_TRUST_NAME)));
     json_object_set_new(o, "requester",
                         json_pack("{s:s,s:o,s:{s:s,s:o}}", "username", db_get(r, i, C_REQ_USER), "display_name",
-                                  str_or_null(db_get(r, i, C_REQ_NAME)), "organisation", "code",
-                                  db_get(r, i, C_REQ_ORG), "name", str_or_null(db_get(r, i, C_REQ_ORG_NAME))));
+                                  app__str_or_null(db_get(r, i, C_REQ_NAME)), "organisation", "code",
+                                  db_get(r, i, C_REQ_ORG), "name", app__str_or_null(db_get(r, i, C_REQ_ORG_NAME))));
     json_object_set_new(o, "onward_from",
                         db_isnull(r, i, C_ONWARD) ? json_null() : json_integer(db_geti(r, i, C_ONWARD)));
     json_object_set_new(o, "reason", json_string(db_get(r, i, C_REASON)));
@@ -143,7 +138,7 @@ static json_t *ref_json(app_ctx *ctx, const db_rows *r, int i)
     json_object_set_new(o, "clock_start", json_string(db_get(r, i, C_CLOCK)));
     json_object_set_new(o, "created_at", json_string(db_get(r, i, C_CREATED)));
     json_object_set_new(o, "updated_at", json_string(db_get(r, i, C_UPDATED)));
-    json_object_set_new(o, "triage_comment", str_or_null(db_get(r, i, C_TRIAGE_COMMENT)));
+    json_object_set_new(o, "triage_comment", app__str_or_null(db_get(r, i, C_TRIAGE_COMMENT)));
     json_object_set_new(o, "return",
                         db_isnull(r, i, C_RET_AT)
                             ? json_null()
@@ -151,8 +146,8 @@ static json_t *ref_json(app_ctx *ctx, const db_rows *r, int i)
                                         "advice", db_get(r, i, C_RET_ADVICE), "at", db_get(r, i, C_RET_AT), "by",
                                         "username", db_get(r, i, C_RET_BY), "display_name", db_get(r, i, C_RET_BY_NAME),
                                         "reason_code", db_get(r, i, C_RET_CODE)));
-    json_object_set_new(o, "appointment_at", str_or_null(db_get(r, i, C_APPT)));
-    json_object_set_new(o, "withdraw_reason", str_or_null(db_get(r, i, C_WITHDRAW)));
+    json_object_set_new(o, "appointment_at", app__str_or_null(db_get(r, i, C_APPT)));
+    json_object_set_new(o, "withdraw_reason", app__str_or_null(db_get(r, i, C_WITHDRAW)));
     if (db_isnull(r, i, C_TASK_ID)) {
         json_object_set_new(o, "owner", json_null());
         json_object_set_new(o, "due_at", json_null());
@@ -172,9 +167,9 @@ static json_t *ref_json(app_ctx *ctx, const db_rows *r, int i)
         json_object_set_new(o, "overdue", json_boolean(strcmp(db_get(r, i, C_DUE), now) < 0));
         int level = (int)db_geti(r, i, C_LEVEL);
         json_object_set_new(o, "escalation_level", json_integer(level));
-        json_object_set_new(o, "escalated_to", str_or_null(refview_escalated_to(level)));
+        json_object_set_new(o, "escalated_to", app__str_or_null(refview_escalated_to(level)));
     }
-    json_object_set_new(o, "pathway_id", str_or_null(db_get(r, i, C_PATHWAY)));
+    json_object_set_new(o, "pathway_id", app__str_or_null(db_get(r, i, C_PATHWAY)));
     json_object_set_new(o, "same_condition",
                         db_isnull(r, i, C_SAME) ? json_null() : json_boolean(db_geti(r, i, C_SAME)));
     json_object_set_new(o, "advice_id",

@@ -30,6 +30,12 @@ int refview_load(app_ctx *ctx, long long id, json_t **out);
 /* A page of visible referrals: {"referrals":[...],"page","page_size","total"}. */
 int refview_list(app_ctx *ctx, const app_list_args *a, json_t **out);
 
+/* A JSON string, or null for SQL NULL. */
+static inline json_t *app__str_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
 /* Body field readers shared by use cases (referrals.c). */
 int app__body_str(app_ctx *ctx, json_t *body, const char *name, int required, size_t max, const char **out);
 /* As app__body_str, with the sentence to show when a required field is

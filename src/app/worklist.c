@@ -118,12 +118,11 @@ int app_worklist(app_ctx *ctx, const void *arg, json_t **out)
                       "nhs_number", db_get(r, i, 12), "given_name", db_get(r, i, 13), "family_name", db_get(r, i, 14),
                       "service", "id", (json_int_t)db_geti(r, i, 15), "name", db_get(r, i, 16), "trust", "code",
                       db_get(r, i, 17), "name", db_get(r, i, 18));
-        json_t *task =
-            json_pack("{s:I,s:s,s:s,s:{s:{s:s,s:s},s:o,s:s,s:s},s:s,s:b,s:i,s:o}", "id", (json_int_t)db_geti(r, i, 0),
-                      "kind", db_get(r, i, 1), "subject", kind, "owner", "organisation", "code", db_get(r, i, 2),
-                      "name", db_get(r, i, 3), "service", svc, "role", db_get(r, i, 6), "task", db_get(r, i, 1),
-                      "due_at", db_get(r, i, 7), "overdue", strcmp(db_get(r, i, 7), now) < 0, "escalation_level", level,
-                      "escalated_to", esc ? json_string(esc) : json_null());
+        json_t *task = json_pack(
+            "{s:I,s:s,s:s,s:{s:{s:s,s:s},s:o,s:s,s:s},s:s,s:b,s:i,s:o}", "id", (json_int_t)db_geti(r, i, 0), "kind",
+            db_get(r, i, 1), "subject", kind, "owner", "organisation", "code", db_get(r, i, 2), "name", db_get(r, i, 3),
+            "service", svc, "role", db_get(r, i, 6), "task", db_get(r, i, 1), "due_at", db_get(r, i, 7), "overdue",
+            strcmp(db_get(r, i, 7), now) < 0, "escalation_level", level, "escalated_to", app__str_or_null(esc));
         /* The subject under its own name; "referral" and "advice" are always present. */
         json_object_set_new(task, "referral", json_null());
         json_object_set_new(task, "advice", json_null());
