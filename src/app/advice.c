@@ -399,8 +399,7 @@ int app_advice_get(app_ctx *ctx, const void *arg, json_t **out)
         rc = advice_add_thread(ctx, *out);
     if (rc)
         return rc;
-    const char *nhs = json_string_value(json_object_get(json_object_get(*out, "patient"), "nhs_number"));
-    return app_event(ctx, "read.advice", "advice", a->id, nhs, ctx->user.icb_code, NULL, NULL, NULL);
+    return app_event_read(ctx, "advice", a->id, *out);
 }
 
 int app_advice_list(app_ctx *ctx, const void *arg, json_t **out)

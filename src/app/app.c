@@ -121,6 +121,14 @@ int app_event(app_ctx *ctx, const char *action, const char *object_type, long lo
     return rc ? app_db_fail(ctx, rc) : 0;
 }
 
+int app_event_read(app_ctx *ctx, const char *object_type, long long id, const json_t *obj)
+{
+    char action[64];
+    snprintf(action, sizeof(action), "read.%s", object_type);
+    const char *nhs = json_string_value(json_object_get(json_object_get(obj, "patient"), "nhs_number"));
+    return app_event(ctx, action, object_type, id, nhs, ctx->user.icb_code, NULL, NULL, NULL);
+}
+
 /* Looks up a stored idempotent answer.  Returns 1 when found (and fills
  * *out / ctx->status), 0 when absent, or a negative rc. */
 static int idem_lookup(app_ctx *ctx, json_t **out)

@@ -72,6 +72,11 @@ int app_run(app_ctx *ctx, app_fn fn, const void *arg, json_t **out);
 int app_event(app_ctx *ctx, const char *action, const char *object_type, long long object_id, const char *patient,
               const char *icb, json_t *before, json_t *after, const char *detail);
 
+/* Records the read of one object shown as obj, whose "patient" says whose
+ * data it is: the "read.<object_type>" audit event every get writes before
+ * the data is sent. */
+int app_event_read(app_ctx *ctx, const char *object_type, long long id, const json_t *obj);
+
 /* --- use cases (arguments as parsed by the HTTP layer) --- */
 
 typedef struct app_id_body {

@@ -262,9 +262,7 @@ int app_order_get(app_ctx *ctx, const void *arg, json_t **out)
     int rc = order_load(ctx, a->id, out);
     if (rc)
         return rc;
-    return app_event(ctx, "read.order", "order", a->id,
-                     json_string_value(json_object_get(json_object_get(*out, "patient"), "nhs_number")),
-                     ctx->user.icb_code, NULL, NULL, NULL);
+    return app_event_read(ctx, "order", a->id, *out);
 }
 
 #define RESULT_COLUMNS                                                                                                 \
@@ -490,9 +488,7 @@ int app_result_get(app_ctx *ctx, const void *arg, json_t **out)
     int rc = result_load(ctx, a->id, out);
     if (rc)
         return rc;
-    return app_event(ctx, "read.result", "result", a->id,
-                     json_string_value(json_object_get(json_object_get(*out, "patient"), "nhs_number")),
-                     ctx->user.icb_code, NULL, NULL, NULL);
+    return app_event_read(ctx, "result", a->id, *out);
 }
 
 int app_result_act(app_ctx *ctx, const void *arg, json_t **out)
@@ -946,9 +942,7 @@ int app_letter_get(app_ctx *ctx, const void *arg, json_t **out)
     int rc = letter_load(ctx, a->id, out);
     if (rc)
         return rc;
-    return app_event(ctx, "read.letter", "letter", a->id,
-                     json_string_value(json_object_get(json_object_get(*out, "patient"), "nhs_number")),
-                     ctx->user.icb_code, NULL, NULL, NULL);
+    return app_event_read(ctx, "letter", a->id, *out);
 }
 
 int app_letter_act(app_ctx *ctx, const void *arg, json_t **out)
@@ -1328,9 +1322,7 @@ int app_follow_up_get(app_ctx *ctx, const void *arg, json_t **out)
     int rc = follow_up_load(ctx, a->id, out);
     if (rc)
         return rc;
-    return app_event(ctx, "read.follow_up", "follow_up", a->id,
-                     json_string_value(json_object_get(json_object_get(*out, "patient"), "nhs_number")),
-                     ctx->user.icb_code, NULL, NULL, NULL);
+    return app_event_read(ctx, "follow_up", a->id, *out);
 }
 
 int app_follow_up_act(app_ctx *ctx, const void *arg, json_t **out)

@@ -295,8 +295,7 @@ int app_referral_get(app_ctx *ctx, const void *arg, json_t **out)
     int rc = load_visible(ctx, a->id, out);
     if (rc)
         return rc;
-    const char *nhs = json_string_value(json_object_get(json_object_get(*out, "patient"), "nhs_number"));
-    return app_event(ctx, "read.referral", "referral", a->id, nhs, ctx->user.icb_code, NULL, NULL, NULL);
+    return app_event_read(ctx, "referral", a->id, *out);
 }
 
 int app_referral_list(app_ctx *ctx, const void *arg, json_t **out)
