@@ -51,10 +51,10 @@ typedef struct route_ctx {
     const char *method;
     const char *url;
     http_req *req;
-    json_t *body;    /* parsed body, or NULL */
-    char seg[4][96]; /* the {} parts of the path */
-    int status;      /* for the access log */
-    int csv;         /* send the answer as CSV (app_measures_rtt_csv) */
+    json_t *body;       /* parsed body, or NULL */
+    char seg[4][96];    /* the {} parts of the path */
+    int status;         /* for the access log */
+    char csv_name[128]; /* non-empty: send the answer as CSV (app_measures_rtt_csv) under this name */
 } route_ctx;
 
 typedef int (*route_fn)(route_ctx *rc, app_ctx *ctx, json_t **out);
@@ -542,8 +542,19 @@ static int h_measures_rtt(route_ctx *rc, app_ctx *ctx, json_t **out)
     const char *accept = MHD_lookup_connection_value(rc->conn, MHD_HEADER_KIND, "Accept");
     if (fmt && *fmt && strcmp(fmt, "csv") != 0 && strcmp(fmt, "json") != 0)
         return app_fail(ctx, SEAM_EBADREQ, "bad_parameter", "format", "format must be json or csv.");
-    rc->csv = (fmt && strcmp(fmt, "csv") == 0) || (!fmt && accept && strstr(accept, "text/csv"));
-    return app_run(ctx, app_measures_rtt, &a, out);
+    int csv = (fmt && strcmp(fmt, "csv") == 0) || (!fmt && accept && strstr(accept, "text/csv"));
+    if ((r = app_run(ctx, app_measures_rtt, &a, out)) || !csv)
+        return r;
+    /* rtt-<scope>-by-<dimension>-<census date>.csv */
+    json_t *code = json_object_get(json_object_get(*out, "scope"), "code");
+    char scope[32] = "england";
+    if (json_is_string(code))
+        snprintf(scope, sizeof(scope), "%s", json_string_value(code));
+    else if (json_is_integer(code))
+        snprintf(scope, sizeof(scope), "service-%lld", (long long)json_integer_value(code));
+    snprintf(rc->csv_name, sizeof(rc->csv_name), "rtt-%s-by-%s-%s.csv", scope,
+             json_string_value(json_object_get(*out, "by")), json_string_value(json_object_get(*out, "census_date")));
+    return 0;
 }
 
 static int h_result_handover_decide(route_ctx *rc, app_ctx *ctx, json_t **out)
@@ -912,19 +923,9 @@ static enum MHD_Result handle_api(route_ctx *rc)
     } else if (route->flags & BINARY) {
         rc->status = 200;
         ret = send_file_json(rc->conn, out);
-    } else if (rc->csv) {
+    } else if (rc->csv_name[0]) {
         rc->status = 200;
-        char fn[120];
-        json_t *scope = json_object_get(out, "scope");
-        json_t *code = json_object_get(scope, "code");
-        char cbuf[32] = "england";
-        if (json_is_string(code))
-            snprintf(cbuf, sizeof(cbuf), "%s", json_string_value(code));
-        else if (json_is_integer(code))
-            snprintf(cbuf, sizeof(cbuf), "service-%lld", (long long)json_integer_value(code));
-        snprintf(fn, sizeof(fn), "rtt-%s-by-%s-%s.csv", cbuf, json_string_value(json_object_get(out, "by")),
-                 json_string_value(json_object_get(out, "census_date")));
-        ret = send_csv(rc->conn, out, fn);
+        ret = send_csv(rc->conn, out, rc->csv_name);
     } else {
         rc->status = ctx.status ? ctx.status : 200;
         ret = send_json(rc->conn, rc->status, out, ctx.replayed);
