@@ -7,6 +7,7 @@
  * from trusts' PTL imports (ptl.c).  See docs/waiting-list.md.
  */
 #include "app/app.h"
+#include "app/csv.h"
 #include "app/figures.h"
 #include "app/referral_view.h"
 #include "app/sqlb.h"
@@ -1099,37 +1100,6 @@ int app_measures_rtt(app_ctx *ctx, const void *arg, json_t **out)
     return 0;
 }
 
-/* One CSV field: quoted when it holds a comma, quote or newline. */
-static void csv_field(char **buf, size_t *len, size_t *cap, const char *s, int last)
-{
-    size_t need = *len + strlen(s) * 2 + 4;
-    if (need > *cap) {
-        size_t ncap = need * 2;
-        char *nb = realloc(*buf, ncap);
-        if (nb == NULL)
-            return;
-        *buf = nb;
-        *cap = ncap;
-    }
-    int quote = strpbrk(s, ",\"\r\n") != NULL;
-    if (quote)
-        (*buf)[(*len)++] = '"';
-    for (; *s; s++) {
-        if (*s == '"')
-            (*buf)[(*len)++] = '"';
-        (*buf)[(*len)++] = *s;
-    }
-    if (quote)
-        (*buf)[(*len)++] = '"';
-    if (last) {
-        (*buf)[(*len)++] = '\r';
-        (*buf)[(*len)++] = '\n';
-    } else {
-        (*buf)[(*len)++] = ',';
-    }
-    (*buf)[*len] = '\0';
-}
-
 static void csv_number(char *out, size_t n, json_t *v)
 {
     if (json_is_integer(v))
@@ -1140,31 +1110,41 @@ static void csv_number(char *out, size_t n, json_t *v)
         out[0] = '\0';
 }
 
+/* One field of a CSV line, then a comma or the line's end. */
+static void csv_cell(FILE *f, const char *s, int last)
+{
+    csv_write_field(f, s);
+    fputs(last ? "\r\n" : ",", f);
+}
+
 char *app_measures_rtt_csv(const json_t *m)
 {
     static const char *const cols[] = {"waiting",      "over_18_weeks", "pct_over_18_weeks",
                                        "median_weeks", "over_52_weeks", "pct_over_52_weeks"};
-    size_t len = 0, cap = 1024;
-    char *buf = malloc(cap);
-    if (buf == NULL)
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (f == NULL)
         return NULL;
-    buf[0] = '\0';
-    csv_field(&buf, &len, &cap, "group", 0);
-    csv_field(&buf, &len, &cap, "label", 0);
+    csv_cell(f, "group", 0);
+    csv_cell(f, "label", 0);
     for (int c = 0; c < 6; c++)
-        csv_field(&buf, &len, &cap, cols[c], c == 5);
+        csv_cell(f, cols[c], c == 5);
     json_t *groups = json_object_get(m, "groups");
     for (size_t i = 0; i <= json_array_size(groups); i++) {
-        json_t *g = i < json_array_size(groups) ? json_array_get(groups, i) : json_object_get(m, "total");
-        csv_field(&buf, &len, &cap,
-                  i < json_array_size(groups) ? json_string_value(json_object_get(g, "group")) : "total", 0);
-        csv_field(&buf, &len, &cap,
-                  i < json_array_size(groups) ? json_string_value(json_object_get(g, "label")) : "All", 0);
+        int total = i == json_array_size(groups);
+        json_t *g = total ? json_object_get(m, "total") : json_array_get(groups, i);
+        csv_cell(f, total ? "total" : json_string_value(json_object_get(g, "group")), 0);
+        csv_cell(f, total ? "All" : json_string_value(json_object_get(g, "label")), 0);
         for (int c = 0; c < 6; c++) {
             char num[32];
             csv_number(num, sizeof(num), json_object_get(g, cols[c]));
-            csv_field(&buf, &len, &cap, num, c == 5);
+            csv_cell(f, num, c == 5);
         }
+    }
+    if (fclose(f) != 0) {
+        free(buf);
+        return NULL;
     }
     return buf;
 }

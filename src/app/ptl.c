@@ -14,6 +14,7 @@
  * import's id.
  */
 #include "app/ptl.h"
+#include "app/csv.h"
 #include "common/rc.h"
 #include "core/priority.h"
 #include "core/equity.h"
@@ -297,21 +298,6 @@ typedef struct ptl_run {
 static double elapsed(const struct timespec *a, const struct timespec *b)
 {
     return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
-}
-
-static void csv_write_field(FILE *f, const char *s)
-{
-    if (strpbrk(s, ",\"\r\n") == NULL) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
 }
 
 /* Reports one refused field of the current row and marks the row rejected. */
