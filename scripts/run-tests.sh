@@ -3,10 +3,13 @@
 # real HTTP, and browser tests in Debian's Chromium.  Ends with one line:
 #   N passed, N failed
 # and exits non-zero if anything failed.  Run one suite with
-#   scripts/run-tests.sh unit|api|api-sqlite|api-pg|browser
+#   scripts/run-tests.sh unit|api|api-sqlite|api-pg|browser [NAME ...]
+# where each NAME picks test files by name (letters picks letters.test.mjs).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 only="${1:-all}"
+shift || true
+names=("$@")
 passed=0
 failed=0
 log=build/test-logs
@@ -55,8 +58,17 @@ fi
 run_node() { # name dir
     local out="$log/$1.log"
     echo "== $1 tests"
+    local files=("$2"/)
+    if [ ${#names[@]} -gt 0 ]; then
+        files=()
+        local n
+        for n in "${names[@]}"; do
+            [ -f "$2/$n.test.mjs" ] && files+=("$2/$n.test.mjs")
+        done
+        [ ${#files[@]} -gt 0 ] || return 0
+    fi
     if ls "$2"/*.test.mjs >/dev/null 2>&1; then
-        node --test --test-reporter=tap "$2"/ >"$out" 2>&1
+        node --test --test-reporter=tap "${files[@]}" >"$out" 2>&1
         local status=$?
         grep -E '^not ok|^# (tests|pass|fail)' "$out" || true
         count_node "$out"
