@@ -211,10 +211,27 @@ char *app_measures_rtt_csv(const json_t *measures);
 /*
  * The failsafe: escalates every open task past its due time to the level
  * it has reached at ctx->now, recording one event per escalation.  *out
- * is {"escalated":[{task, referral, kind, owner_org, due_at, from, to}], "checked": N}.
+ * is {"escalated":[{task, referral, kind, owner_org, due_at, from, to}], "checked": N,
+ * "invariant_violations": [...]}: it also runs app_check and logs every
+ * violation (standard error and a failsafe.invariant_violation event).
  * Runs as the system actor.
  */
 int app_failsafe(app_ctx *ctx, const void *arg, json_t **out);
+
+/*
+ * The ownership check (check.c, core/ownership.h): every object in a state
+ * that needs an owner has exactly one open task with an owner and a due
+ * time, nothing else has one, and every open task names exactly one
+ * subject that exists.  Reads only; runs with or without a transaction.
+ * *out is {"violations":[{kind, <key>, state, patient, task, problem,
+ * message}], "owned": N, "open_tasks": M}; problems are no_open_task,
+ * several_open_tasks, task_incomplete, task_on_closed,
+ * task_subject_missing, task_no_subject and task_several_subjects.
+ */
+int app_check(app_ctx *ctx, const void *arg, json_t **out);
+/* One violation as a line: "referral 12 (booked, patient 9990000018):
+ * no_open_task: is booked, ...".  Always NUL-terminates buf. */
+void app_check_describe(const json_t *v, char *buf, size_t len);
 
 /* The system actor used by the failsafe and the demo generator. */
 void app_user_system(app_user *u);

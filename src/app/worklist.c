@@ -143,6 +143,70 @@ int app_worklist(app_ctx *ctx, const void *arg, json_t **out)
     return 0;
 }
 
+/*
+ * Runs the ownership check (check.c) inside the sweep's transaction and
+ * logs every violation it meets: a line on standard error each sweep, and
+ * a failsafe.invariant_violation event once a day per violation (the same
+ * object and finding).  A check that cannot run is logged and rolled back
+ * to its savepoint, so it never stops the escalations.  *out is the list
+ * of violations (empty when the check could not run).
+ */
+static int failsafe_check(app_ctx *ctx, json_t **out)
+{
+    json_t *res = NULL;
+    int rc = db_exec(ctx->db, "SAVEPOINT seam_check", 0, NULL);
+    if (rc)
+        return app_db_fail(ctx, rc);
+    if (app_check(ctx, NULL, &res) != 0) {
+        fprintf(stderr, "failsafe: the ownership check could not run: %s\n", ctx->err_msg);
+        ctx->err_code[0] = ctx->err_field[0] = ctx->err_msg[0] = '\0';
+        if ((rc = db_exec(ctx->db, "ROLLBACK TO SAVEPOINT seam_check", 0, NULL)))
+            return app_db_fail(ctx, rc);
+        *out = json_array();
+        return 0;
+    }
+    if ((rc = db_exec(ctx->db, "RELEASE SAVEPOINT seam_check", 0, NULL))) {
+        json_decref(res);
+        return app_db_fail(ctx, rc);
+    }
+    json_t *list = json_incref(json_object_get(res, "violations"));
+    json_decref(res);
+    char since[SEAM_ISO_LEN], line[1024], oid[32];
+    seam_time_format(ctx->now - 86400, since);
+    size_t i;
+    json_t *v;
+    json_array_foreach(list, i, v)
+    {
+        app_check_describe(v, line, sizeof(line));
+        fprintf(stderr, "failsafe: invariant violation: %s\n", line);
+        const char *kind = json_string_value(json_object_get(v, "kind"));
+        json_t *key = json_object_get(v, "id");
+        if (key == NULL)
+            key = json_object_get(v, "letter_id");
+        long long id = json_integer_value(key);
+        snprintf(oid, sizeof(oid), "%lld", id);
+        char *detail = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
+        long long seen = 0;
+        db_param p[] = {DBP_TEXT(kind), DBP_TEXT(oid), DBP_TEXT(detail), DBP_TEXT(since)};
+        rc = db_query_int(ctx->db,
+                          "SELECT count(*) FROM events WHERE object_type = $1 AND object_id = $2"
+                          " AND action = 'failsafe.invariant_violation' AND detail = $3 AND at >= $4",
+                          4, p, 0, &seen);
+        if (rc)
+            rc = app_db_fail(ctx, rc);
+        else if (seen == 0)
+            rc = app_event(ctx, "failsafe.invariant_violation", kind, id,
+                           json_string_value(json_object_get(v, "patient")), NULL, NULL, NULL, detail);
+        free(detail);
+        if (rc) {
+            json_decref(list);
+            return rc;
+        }
+    }
+    *out = list;
+    return 0;
+}
+
 int app_failsafe(app_ctx *ctx, const void *arg, json_t **out)
 {
     char now[SEAM_ISO_LEN];
@@ -216,10 +280,14 @@ int app_failsafe(app_ctx *ctx, const void *arg, json_t **out)
     }
     int checked = db_nrows(r);
     db_rows_free(r);
+    json_t *violations = NULL;
+    if (rc == 0)
+        rc = failsafe_check(ctx, &violations);
     if (rc) {
         json_decref(list);
         return rc;
     }
-    *out = json_pack("{s:s,s:i,s:o}", "now", now, "overdue_checked", checked, "escalated", list);
+    *out = json_pack("{s:s,s:i,s:o,s:o}", "now", now, "overdue_checked", checked, "escalated", list,
+                     "invariant_violations", violations);
     return 0;
 }

@@ -1,5 +1,6 @@
 /*
- * main.c - the seam command: serve, migrate, demo, token, failsafe.
+ * main.c - the seam command: serve, migrate, demo, token, failsafe, check,
+ * copy, import, gen.
  */
 #include "app/app.h"
 #include "app/ptl.h"
@@ -27,6 +28,7 @@ static const char *const usage_main = "usage: seam <command> [options]\n"
                                       "  demo       create a demo database (one ICB, two trusts, twelve practices)\n"
                                       "  token      print a signed bearer token for a user (development issuer)\n"
                                       "  failsafe   escalate overdue handoffs once and print what was escalated\n"
+                                      "  check      verify that every handoff has exactly one owner\n"
                                       "  copy       copy a whole database to another (e.g. SQLite to PostgreSQL)\n"
                                       "  import     load a trust's PTL extract (seam import ptl)\n"
                                       "  gen        write a synthetic England (reference data and PTL files)\n"
@@ -405,6 +407,88 @@ static int cmd_failsafe(int argc, char **argv)
 
 /* ---------------------------------------------------------------------- */
 
+static const char *const usage_check = "usage: seam check --db URL [--json]\n"
+                                       "\n"
+                                       "Verifies the invariant that every handoff has exactly one owner: each\n"
+                                       "referral, advice request, test order, result, letter, GP action, follow-up\n"
+                                       "and priority review in a state that needs an owner has exactly one open task\n"
+                                       "with an owner and a due time; nothing closed has one; every open task names\n"
+                                       "exactly one subject, which exists.  Prints each violation with the object,\n"
+                                       "its state and patient, one a line (--json: one JSON document).  Reads only.\n"
+                                       "\n"
+                                       "Exit status: 0 no violations; 1 violations found; 2 usage or database error.\n";
+
+static int cmd_check(int argc, char **argv)
+{
+    static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+                                         {"json", no_argument, NULL, 'j'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *url = NULL;
+    int as_json = 0, c;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (c == 'd')
+            url = optarg;
+        else if (c == 'j')
+            as_json = 1;
+        else if (c == 'h') {
+            fputs(usage_check, stdout);
+            return 0;
+        } else
+            return fail_usage("check", usage_check, "unknown option");
+    }
+    if (optind < argc)
+        return fail_usage("check", usage_check, "unexpected argument");
+    if (url == NULL)
+        return fail_usage("check", usage_check, "--db is required");
+    if (strncmp(url, "postgres", 8) != 0 && access(strncmp(url, "sqlite:", 7) == 0 ? url + 7 : url, R_OK) != 0) {
+        fprintf(stderr, "seam check: %s does not exist\n", url);
+        return 2;
+    }
+    db *d = open_db("check", url);
+    if (d == NULL)
+        return 2;
+    if (require_schema("check", d, url)) {
+        db_close(d);
+        return 2;
+    }
+    app_ctx ctx;
+    memset(&ctx, 0, sizeof(ctx));
+    ctx.db = d;
+    ctx.now = (seam_time)time(NULL);
+    app_user_system(&ctx.user);
+    json_t *out = NULL;
+    int rc = app_check(&ctx, NULL, &out);
+    db_close(d);
+    if (rc) {
+        fprintf(stderr, "seam check: %s\n", ctx.err_msg);
+        return 2;
+    }
+    json_t *list = json_object_get(out, "violations");
+    size_t n = json_array_size(list);
+    if (as_json) {
+        char *s = json_dumps(out, JSON_INDENT(2));
+        printf("%s\n", s);
+        free(s);
+    } else {
+        size_t i;
+        json_t *v;
+        char line[1024];
+        json_array_foreach(list, i, v)
+        {
+            app_check_describe(v, line, sizeof(line));
+            printf("%s\n", line);
+        }
+        printf("seam check: %lld object(s) that need an owner, %lld open task(s), %zu violation(s)\n",
+               (long long)json_integer_value(json_object_get(out, "owned")),
+               (long long)json_integer_value(json_object_get(out, "open_tasks")), n);
+    }
+    json_decref(out);
+    return n ? 1 : 0;
+}
+
+/* ---------------------------------------------------------------------- */
+
 static const char *const usage_copy = "usage: seam copy --from URL --to URL [--replace]\n"
                                       "\n"
                                       "Copies a whole Seam database, audit events included, and verifies that every\n"
@@ -673,8 +757,9 @@ int main(int argc, char **argv)
     static const struct {
         const char *name;
         int (*fn)(int, char **);
-    } cmds[] = {{"serve", cmd_serve},       {"migrate", cmd_migrate}, {"demo", cmd_demo},     {"token", cmd_token},
-                {"failsafe", cmd_failsafe}, {"copy", cmd_copy},       {"import", cmd_import}, {"gen", cmd_gen}};
+    } cmds[] = {{"serve", cmd_serve}, {"migrate", cmd_migrate},   {"demo", cmd_demo},
+                {"token", cmd_token}, {"failsafe", cmd_failsafe}, {"check", cmd_check},
+                {"copy", cmd_copy},   {"import", cmd_import},     {"gen", cmd_gen}};
     for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
         if (strcmp(cmd, cmds[i].name) == 0)
             return cmds[i].fn(argc - 1, argv + 1);

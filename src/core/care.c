@@ -124,3 +124,86 @@ seam_time care_pifu_end(seam_time start, int months)
 {
     return start + (seam_time)months * 30 * 86400;
 }
+
+/* A result is held until it is reviewed: exactly the states that have an
+ * action out of them, read from the transition table. */
+int result_needs_owner(result_status s)
+{
+    if ((unsigned)s >= RES_STATUS_COUNT)
+        return 0;
+    for (int a = 0; a < RES_ACTION_COUNT; a++)
+        if (transitions[s][a] != 0)
+            return 1;
+    return 0;
+}
+
+/* A lifecycle's states in order; the first `owned` of them need an owner. */
+typedef struct care_states {
+    const char *const *names;
+    int n, owned;
+} care_states;
+
+static const char *const order_states[] = {"awaiting_result", "resulted"};
+static const char *const letter_states[] = {"due", "sent", "read"};
+static const char *const gp_action_states[] = {"pending", "accepted", "declined"};
+static const char *const follow_up_states[] = {"open", "booked", "discharged"};
+
+#define STATES(a, owned)                                                                                               \
+    {                                                                                                                  \
+        (a), (int)(sizeof(a) / sizeof((a)[0])), (owned)                                                                \
+    }
+static const care_states orders = STATES(order_states, 1);
+static const care_states letters = STATES(letter_states, 1);
+static const care_states gp_actions = STATES(gp_action_states, 1);
+static const care_states follow_ups = STATES(follow_up_states, 1);
+
+static const char *state_at(const care_states *c, int i)
+{
+    return i >= 0 && i < c->n ? c->names[i] : NULL;
+}
+
+static int state_owned(const care_states *c, const char *state)
+{
+    int i = lookup(c->names, c->n, state);
+    return i >= 0 && i < c->owned;
+}
+
+const char *care_order_state(int i)
+{
+    return state_at(&orders, i);
+}
+
+int care_order_needs_owner(const char *state)
+{
+    return state_owned(&orders, state);
+}
+
+const char *care_letter_state(int i)
+{
+    return state_at(&letters, i);
+}
+
+int care_letter_needs_owner(const char *state)
+{
+    return state_owned(&letters, state);
+}
+
+const char *care_gp_action_state(int i)
+{
+    return state_at(&gp_actions, i);
+}
+
+int care_gp_action_needs_owner(const char *state)
+{
+    return state_owned(&gp_actions, state);
+}
+
+const char *care_follow_up_state(int i)
+{
+    return state_at(&follow_ups, i);
+}
+
+int care_follow_up_needs_owner(const char *state)
+{
+    return state_owned(&follow_ups, state);
+}

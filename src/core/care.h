@@ -60,4 +60,26 @@ int care_discharge_medication_ok(long long days_supplied, int explained);
 /* The end of a patient-initiated follow-up window of months (30-day months). */
 seam_time care_pifu_end(seam_time start, int months);
 
+/*
+ * Who must hold each object (the ownership rule, ownership.h).  A result
+ * needs an owner in every state with an action out of it (all but
+ * reviewed).  The states of a test order, letter, GP action (an action a
+ * letter asks of the GP) and follow-up, by index (NULL past the last), and
+ * whether an object in that state needs one open task with an owner:
+ *   order      awaiting_result (the service, until the result comes) | resulted
+ *   letter     due (the service writes it) | sent | read
+ *   GP action  pending (the practice answers) | accepted | declined
+ *   follow-up  open (the service books or discharges) | booked | discharged
+ * The needs_owner functions answer 0 for a name that is not a state.
+ */
+int result_needs_owner(result_status s);
+const char *care_order_state(int i);
+int care_order_needs_owner(const char *state);
+const char *care_letter_state(int i);
+int care_letter_needs_owner(const char *state);
+const char *care_gp_action_state(int i);
+int care_gp_action_needs_owner(const char *state);
+const char *care_follow_up_state(int i);
+int care_follow_up_needs_owner(const char *state);
+
 #endif

@@ -5,6 +5,7 @@
 #include "calendar.h"
 
 #include <stddef.h>
+#include <string.h>
 #include <strings.h>
 
 #define NONE (-1)
@@ -65,4 +66,16 @@ int64_t prio_review_day(prio_code p, int64_t set_day)
 seam_time prio_review_request_due(seam_time requested)
 {
     return cal_add_working_days(requested, REVIEW_REQUEST_WORKING_DAYS);
+}
+
+static const char *const review_states[] = {"open", "answered", "withdrawn"};
+
+const char *prio_review_state(int i)
+{
+    return i >= 0 && i < (int)(sizeof(review_states) / sizeof(review_states[0])) ? review_states[i] : NULL;
+}
+
+int prio_review_needs_owner(const char *state)
+{
+    return state != NULL && strcmp(state, review_states[0]) == 0;
 }

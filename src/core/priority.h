@@ -40,4 +40,10 @@ int64_t prio_review_day(prio_code p, int64_t set_day);
  * (England and Wales) after requested, at the same clock time. */
 seam_time prio_review_request_due(seam_time requested);
 
+/* The states of a GP's priority review ("open", "answered", "withdrawn"),
+ * by index (NULL past the last); only an open review needs an owner (the
+ * service answers it). */
+const char *prio_review_state(int i);
+int prio_review_needs_owner(const char *state);
+
 #endif

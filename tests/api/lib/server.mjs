@@ -196,6 +196,11 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  *   opts.demo  (default true)  load the demo data first
  *   opts.fresh (default false) run `seam demo` even if SEAM_TEMPLATE_DB is set
  *                              (its own signing key, its own random data)
+ *   opts.check (default true)  after the server stops, run `seam check` on its
+ *                              database and fail with its output when any
+ *                              handoff has no owner or two (docs/clinical-safety
+ *                              HAZ-check).  A test that corrupts its database on
+ *                              purpose passes false, with a comment saying why.
  */
 let pgSeq = 0;
 /** A fresh PostgreSQL database next to the one `admin` points at: {url, drop()}. */
@@ -375,11 +380,19 @@ export async function startServer(opts = {}) {
       await gone;
       clearTimeout(t);
     }
-    if (process.exitCode || process.env.SEAM_TEST_VERBOSE) {
+    // The invariant that every handoff has exactly one owner, on whatever
+    // the test file left behind: every use case it drove must keep it.
+    let violations = null;
+    if (opts.check ?? true) {
+      const r = seam(['check', '--db', db], { timeout: 120_000 });
+      if (r.status !== 0) violations = `seam check --db ${db} exited ${r.status}:\n${r.stdout}${r.stderr}`;
+    }
+    if (process.exitCode || violations || process.env.SEAM_TEST_VERBOSE) {
       process.stderr.write(`\n----- seam serve log (${base}, db ${db}) -----\n${log}\n----- end of log -----\n`);
     }
     fs.rmSync(tmp, { recursive: true, force: true });
     database.drop();
+    if (violations) throw new Error(violations);
   }
 
   return {

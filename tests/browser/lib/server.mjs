@@ -10,7 +10,7 @@
 // SEAM_TEMPLATE_DB (set by scripts/run-tests.sh): a demo database made once
 // by `seam demo`, copied for each server instead of generating it again.
 
-import { spawn, execFile } from 'node:child_process';
+import { spawn, spawnSync, execFile } from 'node:child_process';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
@@ -96,8 +96,14 @@ export async function startSeam({ dev = true, timeoutMs = 60000, demoTimeoutMs =
         await done;
         clearTimeout(t);
       }
+      const started = child !== null;
       child = null;
+      // Every handoff the journey made must have exactly one owner.
+      const check = started && existsSync(db) ? spawnSync(SEAM_BIN, ['check', '--db', db], { encoding: 'utf8' }) : null;
       await rm(dir, { recursive: true, force: true });
+      if (check && check.status !== 0) {
+        throw new Error(`seam check --db ${db} exited ${check.status}:\n${check.stdout}${check.stderr}`);
+      }
     },
     // JSON API helper for test set-up: returns {status, body}.
     async api(p, { method = 'GET', token, body, headers = {} } = {}) {
