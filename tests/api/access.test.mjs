@@ -113,6 +113,14 @@ test('another practice, another trust and another ICB cannot act on a referral (
   for (const [as, ref, action, body] of cases) {
     await C.refused(as, 'POST', `/referrals/${ref.id}/${action}`, body, 404, 'not_found');
   }
+  // A returned referral: the practice holds it, and its GP-only actions stay GP-only.
+  const ret = await createReferral(srv, { service_id: S.cardio.id, patient_nhs_number: S.p2 });
+  await act(srv, 'triage.cardio', ret.id, 'triage', { decision: 'return', comment: 'Tests first', advice: 'Echo first' });
+  await C.refused('admin.riverside', 'POST', `/referrals/${ret.id}/resubmit`, { comment: 'Done' }, 403, 'forbidden');
+  await C.refused('gp.okafor', 'POST', `/referrals/${ret.id}/close`, {}, 404, 'not_found');
+  await C.refused('gp.far', 'POST', `/referrals/${ret.id}/resubmit`, { comment: 'Done' }, 404, 'not_found');
+  await C.refused('patient.demo', 'POST', `/referrals/${ret.id}/close`, {}, [403, 404], ['forbidden', 'not_found']); // 403 if P2 is patient.demo
+  assert.equal((await act(srv, 'gp.patel', ret.id, 'close', {})).status, 'closed');
 });
 
 /** Tries a link field with every wrong object, then the right one. */
