@@ -4,6 +4,7 @@
  * into a referral.  Every open request has exactly one owner and a due
  * time (src/core/advice.c), like a referral.
  */
+#include "app/access.h"
 #include "app/app.h"
 #include "app/referral_view.h"
 #include "app/sqlb.h"
@@ -494,6 +495,11 @@ static int adv_begin(app_ctx *ctx, const app_id_body *a, adv_cur *c)
     c->practice =
         json_string_value(json_object_get(json_object_get(json_object_get(c->json, "patient"), "practice"), "code"));
     snprintf(c->icb, sizeof(c->icb), "%s", json_string_value(json_object_get(c->json, "icb_code")));
+    if ((rc = app__held_or_fail(
+             ctx,
+             json_string_value(json_object_get(json_object_get(json_object_get(c->json, "service"), "trust"), "code")),
+             c->practice, "advice request", c->id)))
+        return rc;
     const char *role = ctx->user.role;
     if (strcmp(role, "triager") == 0 || strcmp(role, "clinician") == 0)
         c->specialist = 1;

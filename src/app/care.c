@@ -7,6 +7,7 @@
  * separates what the GP must do from copies for information.
  */
 #include "app/care.h"
+#include "app/access.h"
 #include "app/app.h"
 #include "app/figures.h"
 #include "app/sqlb.h"
@@ -151,6 +152,15 @@ static int event_for(app_ctx *ctx, const char *action, const char *type, long lo
     return rc;
 }
 
+/* 0 when the caller's side holds the object shown as cur (its service's
+ * trust, or its patient's practice), else 403 not_held (app__held_or_fail). */
+static int care_held(app_ctx *ctx, const json_t *cur, const char *what, long long id)
+{
+    const json_t *svc = json_object_get(cur, "service"), *pt = json_object_get(cur, "patient");
+    return app__held_or_fail(ctx, json_string_value(json_object_get(json_object_get(svc, "trust"), "code")),
+                             json_string_value(json_object_get(json_object_get(pt, "practice"), "code")), what, id);
+}
+
 static handoff_rule rule_of(const char *kind, handoff_side side, const char *role)
 {
     handoff_rule r = {kind, side, role};
@@ -211,18 +221,8 @@ int app_order_create(app_ctx *ctx, const void *arg, json_t **out)
     int urgent = strcmp(urgency, "urgent") == 0;
     if (!urgent && strcmp(urgency, "routine") != 0)
         return app_fail(ctx, SEAM_EINVALID, "invalid_value", "urgency", "Select an urgency: routine or urgent.");
-    if (have_ref) {
-        json_t *ref = NULL;
-        rc = refview_load(ctx, referral_id, &ref);
-        int same = rc == 0 &&
-                   strcmp(json_string_value(json_object_get(json_object_get(ref, "patient"), "nhs_number")), nhs) == 0;
-        json_decref(ref);
-        if (rc == SEAM_ENOTFOUND || (rc == 0 && !same))
-            return app_fail(ctx, SEAM_ENOTFOUND, "not_found", "referral_id",
-                            "Referral %lld is not this patient's referral at your trust.", referral_id);
-        if (rc)
-            return rc;
-    }
+    if (have_ref && (rc = app__link_or_fail(ctx, APP_LINK_REFERRAL, referral_id, nhs, "referral_id", NULL)))
+        return rc;
     char now[SEAM_ISO_LEN], expected[SEAM_ISO_LEN];
     seam_time_format(ctx->now, now);
     seam_time due = care_order_expected(ctx->now, urgent);
@@ -498,6 +498,8 @@ int app_result_act(app_ctx *ctx, const void *arg, json_t **out)
     int rc = result_load(ctx, a->id, &cur);
     if (rc)
         return rc;
+    if ((rc = care_held(ctx, cur, "result", a->id)))
+        goto out;
     const char *status = json_string_value(json_object_get(cur, "status"));
     const char *nhs = json_string_value(json_object_get(json_object_get(cur, "patient"), "nhs_number"));
     const char *practice =
@@ -763,6 +765,8 @@ int app_discharge_create(app_ctx *ctx, const void *arg, json_t **out)
     if (seam_time_parse(at_s, &at) != 0 || at > ctx->now + 3600)
         return app_fail(ctx, SEAM_EINVALID, "invalid_value", "discharged_at",
                         "Enter when the patient was discharged, such as 2026-11-25T14:00:00Z (not in the future).");
+    if (have_ref && (rc = app__link_or_fail(ctx, APP_LINK_REFERRAL, referral_id, nhs, "referral_id", NULL)))
+        return rc;
     long long id;
     if ((rc = app__letter_due(ctx, "discharge", nhs, icb, &svc, have_ref ? referral_id : 0, at, &id)))
         return rc;
@@ -866,6 +870,8 @@ int app_letter_create(app_ctx *ctx, const void *arg, json_t **out)
     if (seam_time_parse(ev_s, &ev) != 0 || ev > ctx->now + 3600)
         return app_fail(ctx, SEAM_EINVALID, "invalid_value", "event_at",
                         "Enter when the appointment or discharge happened (not in the future).");
+    if (have_ref && (rc = app__link_or_fail(ctx, APP_LINK_REFERRAL, referral_id, nhs, "referral_id", NULL)))
+        return rc;
     long long id;
     json_t *cur = NULL;
     if ((rc = app__letter_due(ctx, kind, nhs, icb, &svc, have_ref ? referral_id : 0, ev, &id)) ||
@@ -957,6 +963,10 @@ int app_letter_act(app_ctx *ctx, const void *arg, json_t **out)
     int rc = letter_load(ctx, a->id, &cur);
     if (rc)
         return rc;
+    if ((rc = care_held(ctx, cur, "letter", a->id))) {
+        json_decref(cur);
+        return rc;
+    }
     const char *status = json_string_value(json_object_get(cur, "status"));
     const char *nhs = json_string_value(json_object_get(json_object_get(cur, "patient"), "nhs_number"));
     if (strcmp(a->action, "send") == 0) {
@@ -1001,6 +1011,8 @@ int app_letter_gp_action(app_ctx *ctx, const void *arg, json_t **out)
     int rc = letter_load(ctx, a->letter_id, &cur);
     if (rc)
         return rc;
+    if ((rc = care_held(ctx, cur, "letter", a->letter_id)))
+        goto out;
     const char *reason = NULL;
     int accept = strcmp(a->decision, "accept") == 0;
     if (strcmp(ctx->user.role, "gp") != 0) {
@@ -1088,13 +1100,11 @@ int app_fit_note_create(app_ctx *ctx, const void *arg, json_t **out)
     if (strcmp(setting, "clinic") != 0 && strcmp(setting, "discharge") != 0)
         return app_fail(ctx, SEAM_EINVALID, "invalid_value", "setting",
                         "Select where it was issued: clinic or discharge.");
-    if (have_letter) {
-        json_t *l = NULL;
-        rc = letter_load(ctx, letter_id, &l);
-        json_decref(l);
-        if (rc)
-            return rc;
-    }
+    /* The letter must be this patient's, at the caller's trust: a fit note
+     * on another patient's letter would tell them and their GP this
+     * patient's condition. */
+    if (have_letter && (rc = app__link_or_fail(ctx, APP_LINK_LETTER, letter_id, nhs, "letter_id", NULL)))
+        return rc;
     char now[SEAM_ISO_LEN];
     seam_time_format(ctx->now, now);
     db_param p[] = {DBP_TEXT(icb),
@@ -1212,6 +1222,8 @@ int app_follow_up_create(app_ctx *ctx, const void *arg, json_t **out)
         (rc = app__body_str(ctx, body, "window_end", 0, 10, &we)))
         return rc;
     json_t *ref = NULL;
+    if ((rc = app__link_or_fail(ctx, APP_LINK_REFERRAL, referral_id, NULL, "referral_id", NULL)))
+        return rc;
     rc = refview_load(ctx, referral_id, &ref);
     if (rc == SEAM_ENOTFOUND)
         return app_fail(ctx, rc, "not_found", "referral_id", "No referral %lld is visible to you.", referral_id);
@@ -1332,6 +1344,10 @@ int app_follow_up_act(app_ctx *ctx, const void *arg, json_t **out)
     int rc = follow_up_load(ctx, a->id, &cur);
     if (rc)
         return rc;
+    if ((rc = care_held(ctx, cur, "follow-up", a->id))) {
+        json_decref(cur);
+        return rc;
+    }
     int book = strcmp(a->action, "book") == 0;
     const char *nhs = json_string_value(json_object_get(json_object_get(cur, "patient"), "nhs_number"));
     char icb[16];

@@ -6,6 +6,7 @@
  * in Seam follow the referral (app__pathway_on_referral); others come
  * from trusts' PTL imports (ptl.c).  See docs/waiting-list.md.
  */
+#include "app/access.h"
 #include "app/app.h"
 #include "app/csv.h"
 #include "app/figures.h"
@@ -579,7 +580,10 @@ int app_pathway_priority(app_ctx *ctx, const void *arg, json_t **out)
     snprintf(icb, sizeof(icb), "%s", db_get(r, 0, C_ICB));
     if (!db_isnull(r, 0, C_PRIO))
         snprintf(from, sizeof(from), "%s", db_get(r, 0, C_PRIO));
+    rc = app__held_or_fail(ctx, trust, db_get(r, 0, C_PRACTICE), "pathway", a->id);
     db_rows_free(r);
+    if (rc)
+        return rc;
     if (!may_prioritise(ctx, trust, svc))
         return app_fail(ctx, SEAM_EFORBIDDEN, "forbidden", NULL,
                         "Clinical priority is set by the treating service's clinicians; a GP can ask for a review.");
@@ -645,7 +649,10 @@ int app_priority_review_create(app_ctx *ctx, const void *arg, json_t **out)
     snprintf(trust, sizeof(trust), "%s", db_get(r, 0, C_TRUST));
     snprintf(nhs, sizeof(nhs), "%s", db_get(r, 0, C_NHS));
     snprintf(icb, sizeof(icb), "%s", db_get(r, 0, C_ICB));
+    rc = app__held_or_fail(ctx, trust, db_get(r, 0, C_PRACTICE), "pathway", a->id);
     db_rows_free(r);
+    if (rc)
+        return rc;
     if (!app_role_is_practice(ctx->user.role))
         return app_fail(ctx, SEAM_EFORBIDDEN, "forbidden", NULL,
                         "A priority review is asked for by the patient's GP practice.");

@@ -1,9 +1,9 @@
 /*
  * ptl.c - loading a trust's PTL extract (docs/import.md).
  *
- * Reading order: the CSV reader (RFC 4180, streaming, every field bounded),
- * the column table and header, the reference caches (the trust's services
- * by treatment function code, practices), the row checks, the writes (one
+ * Reading order (the CSV reader is csv_read.c): the column table and
+ * header, the reference caches (the trust's services by treatment function
+ * code, practices), the row checks, the writes (one
  * pathway upsert per row, a patient insert when PDS has not yet told Seam of
  * the patient), batches and the ptl_imports row, progress, and ptl_import.
  *
@@ -15,6 +15,7 @@
  */
 #include "app/ptl.h"
 #include "app/csv.h"
+#include "app/csv_read.h"
 #include "common/rc.h"
 #include "core/priority.h"
 #include "core/equity.h"
@@ -32,165 +33,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-/* ---------------------------------------------------------------- CSV */
-
-#define CSV_FIELD_MAX 255 /* bytes kept per field; longer is "too long" */
-#define CSV_MAX_COLS  64  /* fields kept per row; more are counted, not kept */
-#define CSV_RAW_MAX   480 /* bytes of the raw row kept for reports */
-#define CSV_BUF       (1 << 16)
-
-typedef struct csv_reader {
-    FILE *in;
-    unsigned char buf[CSV_BUF];
-    size_t len, pos;
-    int eof, error;
-    long long bytes;      /* consumed so far */
-    long long line;       /* physical line of the next byte (1-based) */
-    long long start_line; /* where the current record began */
-    crypto_hash_sha256_state sha;
-    /* the current record */
-    int nfields; /* fields seen (may exceed CSV_MAX_COLS) */
-    char field[CSV_MAX_COLS][CSV_FIELD_MAX + 1];
-    size_t flen[CSV_MAX_COLS];
-    unsigned char toolong[CSV_MAX_COLS];
-    int unterminated; /* a quoted field ran to the end of the file */
-    int stray_quote;  /* text after a closing quote */
-    char raw[CSV_RAW_MAX + 4];
-    size_t rawlen;
-} csv_reader;
-
-static int csv_fill(csv_reader *r)
-{
-    if (r->eof)
-        return 0;
-    r->len = fread(r->buf, 1, CSV_BUF, r->in);
-    r->pos = 0;
-    if (r->len == 0) {
-        r->eof = 1;
-        if (ferror(r->in))
-            r->error = 1;
-        return 0;
-    }
-    crypto_hash_sha256_update(&r->sha, r->buf, r->len);
-    return 1;
-}
-
-static void csv_put(csv_reader *r, int c)
-{
-    int f = r->nfields;
-    if (f >= CSV_MAX_COLS)
-        return;
-    if (r->flen[f] < CSV_FIELD_MAX)
-        r->field[f][r->flen[f]++] = (char)c;
-    else
-        r->toolong[f] = 1;
-}
-
-static void csv_end_field(csv_reader *r)
-{
-    if (r->nfields < CSV_MAX_COLS)
-        r->field[r->nfields][r->flen[r->nfields]] = '\0';
-    r->nfields++;
-    if (r->nfields < CSV_MAX_COLS) {
-        r->flen[r->nfields] = 0;
-        r->toolong[r->nfields] = 0;
-    }
-}
-
-/*
- * Reads the next record.  Returns 1 with the fields in r->field, 0 at the
- * end of the input, or -1 on a read error.  Lines holding nothing at all
- * are skipped.  A record is never longer in memory than its bounded fields.
- */
-static int csv_next(csv_reader *r)
-{
-    enum { START, UNQUOTED, QUOTED, QUOTE } st;
-    for (;;) {
-        st = START;
-        r->nfields = 0;
-        r->flen[0] = 0;
-        r->toolong[0] = 0;
-        r->unterminated = 0;
-        r->stray_quote = 0;
-        r->rawlen = 0;
-        r->start_line = r->line;
-        int any = 0; /* bytes of this record seen, newline aside */
-        for (;;) {
-            if (r->pos == r->len && !csv_fill(r)) {
-                if (r->error)
-                    return -1;
-                if (!any && r->nfields == 0)
-                    return 0;
-                if (st == QUOTED)
-                    r->unterminated = 1;
-                csv_end_field(r);
-                goto record;
-            }
-            int c = r->buf[r->pos++];
-            r->bytes++;
-            if (c == '\n') {
-                r->line++;
-                if (st == QUOTED) {
-                    csv_put(r, c);
-                    if (r->rawlen < CSV_RAW_MAX)
-                        r->raw[r->rawlen++] = (char)c;
-                    continue;
-                }
-                csv_end_field(r);
-                goto record;
-            }
-            if (c == '\r' && st != QUOTED)
-                continue;
-            any = 1;
-            if (r->rawlen < CSV_RAW_MAX)
-                r->raw[r->rawlen++] = (char)c;
-            switch (st) {
-            case START:
-                if (c == '"')
-                    st = QUOTED;
-                else if (c == ',')
-                    csv_end_field(r);
-                else {
-                    csv_put(r, c);
-                    st = UNQUOTED;
-                }
-                break;
-            case UNQUOTED:
-                if (c == ',') {
-                    csv_end_field(r);
-                    st = START;
-                } else
-                    csv_put(r, c);
-                break;
-            case QUOTED:
-                if (c == '"')
-                    st = QUOTE;
-                else
-                    csv_put(r, c);
-                break;
-            case QUOTE:
-                if (c == '"') {
-                    csv_put(r, c);
-                    st = QUOTED;
-                } else if (c == ',') {
-                    csv_end_field(r);
-                    st = START;
-                } else {
-                    r->stray_quote = 1;
-                    csv_put(r, c);
-                    st = UNQUOTED;
-                }
-                break;
-            }
-        }
-    record:
-        r->raw[r->rawlen] = '\0';
-        if (r->nfields == 1 && r->flen[0] == 0 && !any)
-            continue; /* an empty line */
-        return 1;
-    }
-}
 
 /* ------------------------------------------------------------- columns */
 
@@ -1153,9 +995,7 @@ int ptl_import(db *d, FILE *in, const ptl_options *o, ptl_report *rep)
         fail(r, "out of memory");
         return SEAM_ENOMEM;
     }
-    r->csv->in = in;
-    r->csv->line = 1;
-    crypto_hash_sha256_init(&r->csv->sha);
+    csv_reader_init(r->csv, in);
     struct stat sb;
     if (fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode))
         r->total_bytes = (long long)sb.st_size;
@@ -1241,9 +1081,7 @@ int ptl_import(db *d, FILE *in, const ptl_options *o, ptl_report *rep)
             (o->progress_rows > 0 && o->progress_rows < 1024 && rep->rows_read - r->last_rows >= o->progress_rows))
             progress(r, 0);
     }
-    unsigned char hash[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_final(&r->csv->sha, hash);
-    sodium_bin2hex(rep->sha256, sizeof(rep->sha256), hash, sizeof(hash));
+    csv_reader_sha256(r->csv, rep->sha256);
     if ((rc = update_import(r, "done")) || (rc = audit(r, "done")) || (rc = db_commit(d))) {
         abandon(r, 1);
         goto out;

@@ -7,6 +7,7 @@
  * records an event with before and after, all in the caller's
  * transaction (app_run).
  */
+#include "app/access.h"
 #include "app/app.h"
 #include "app/care.h"
 #include "app/referral_view.h"
@@ -184,19 +185,17 @@ int app_referral_create(app_ctx *ctx, const void *arg, json_t **out)
     seam_date_format(ctx->now, today);
     snprintf(clock, sizeof(clock), "%s", today);
     if (onward) {
-        /* The patient is the source referral's, which must be at the caller's trust. */
+        /* The patient is the source referral's, which the caller's trust
+         * must hold (not only see: it may be one it referred onward). */
         json_t *src = NULL;
+        if ((rc = app__link_or_fail(ctx, APP_LINK_REFERRAL, onward_from, nhs, "onward_from", NULL)))
+            return rc;
         rc = refview_load(ctx, onward_from, &src);
         if (rc == SEAM_ENOTFOUND)
             return app_fail(ctx, rc, "not_found", "onward_from", "No referral %lld is visible to you.", onward_from);
         if (rc)
             return rc;
         json_t *pt = json_object_get(src, "patient");
-        if (nhs[0] && strcmp(nhs, json_string_value(json_object_get(pt, "nhs_number"))) != 0) {
-            json_decref(src);
-            return app_fail(ctx, SEAM_EINVALID, "invalid_value", "patient_nhs_number",
-                            "The NHS number is not the patient of referral %lld.", onward_from);
-        }
         snprintf(nhs, sizeof(nhs), "%s", json_string_value(json_object_get(pt, "nhs_number")));
         snprintf(icb, sizeof(icb), "%s", json_string_value(json_object_get(src, "icb_code")));
         snprintf(practice, sizeof(practice), "%s",
@@ -374,6 +373,12 @@ int app_referral_act(app_ctx *ctx, const void *arg, json_t **out)
     char icb[16];
     snprintf(icb, sizeof(icb), "%s", json_string_value(json_object_get(cur, "icb_code")));
 
+    /* Seeing is not holding: a trust that referred onward sees the referral,
+     * the receiving trust acts on it. */
+    const char *trust =
+        json_string_value(json_object_get(json_object_get(json_object_get(cur, "service"), "trust"), "code"));
+    if ((rc = app__held_or_fail(ctx, trust, practice, "referral", a->id)))
+        goto out;
     if (!action_allowed(a->action, ctx->user.role)) {
         rc = app_fail(ctx, SEAM_EFORBIDDEN, "forbidden", NULL, "Your role (%s) cannot %s a referral.", ctx->user.role,
                       a->action);

@@ -38,6 +38,7 @@ static inline void sqlb_add(sqlb *b, const char *s)
         if (s[0] == '$' && s[1] == '?') {
             int w = snprintf(b->sql + b->len, SQLB_MAX_SQL - b->len, "$%d", b->n + 1);
             if (w < 0 || (size_t)w >= SQLB_MAX_SQL - b->len) {
+                b->sql[b->len] = '\0'; /* drop the truncated number */
                 b->overflow = 1;
                 return;
             }

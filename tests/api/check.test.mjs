@@ -1,5 +1,5 @@
 // `seam check`: every handoff has exactly one owner (docs/clinical-safety,
-// HAZ-check).  Each test breaks the invariant one way by direct SQL on the
+// H27).  Each test breaks the invariant one way by direct SQL on the
 // server's database (SQLite or PostgreSQL), sees `seam check` report exactly
 // that violation and exit 1, and puts the row back, so the database is clean
 // again for the harness's own check when the server stops.

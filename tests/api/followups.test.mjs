@@ -57,11 +57,11 @@ test('a window follow-up: open, owned by the booking team, due at window_end; bo
   const body = { referral_id: c.id, window_start: dateAhead(42), window_end: dateAhead(56) };
   await refused('gp.patel', 'POST', '/follow-ups', body, 403, 'forbidden');
   await refused('booking.rza', 'POST', '/follow-ups', body, 403, 'forbidden');
-  await refused('triage.derm.rzb', 'POST', '/follow-ups', body, 404, 'not_found');
+  await refused('triage.derm.rzb', 'POST', '/follow-ups', body, 422, 'invalid_link', 'referral_id'); // another trust's referral
   await refused('clinician.cardio', 'POST', '/follow-ups', { referral_id: c.id }, 422, 'missing_field');
   await refused('clinician.cardio', 'POST', '/follow-ups', { ...body, window_start: dateAhead(56), window_end: dateAhead(42) }, 422, 'invalid_value');
   await refused('clinician.cardio', 'POST', '/follow-ups', { ...body, window_end: '2027-02-30' }, 422, 'invalid_value', 'window_end');
-  await refused('clinician.cardio', 'POST', '/follow-ups', { ...body, referral_id: 99999999 }, 404, 'not_found');
+  await refused('clinician.cardio', 'POST', '/follow-ups', { ...body, referral_id: 99999999 }, 422, 'invalid_link', 'referral_id');
 
   const f = await call('clinician.cardio', 'POST', '/follow-ups', body, 201);
   assert.ok(Number.isInteger(f.id));

@@ -121,9 +121,9 @@ test('onward referral refusals', async () => {
   const { same_condition, ...noSame } = onwardBody(src);
   await refused('clinician.cardio', noSame, 422, 'missing_field', 'same_condition');
   await refused('clinician.cardio', onwardBody(src, { same_condition: 'yes' }), 400, null, 'same_condition');
-  // a referral at another trust: not visible
-  await refused('triage.derm.rzb', onwardBody(src, { service_id: cardio.id }), 404, 'not_found');
-  await refused('clinician.cardio', onwardBody(src, { onward_from: 99999999 }), 404, 'not_found');
+  // a referral another trust holds, or none: the link is refused (422 invalid_link, docs/api.md)
+  await refused('triage.derm.rzb', onwardBody(src, { service_id: cardio.id }), 422, 'invalid_link', 'onward_from');
+  await refused('clinician.cardio', onwardBody(src, { onward_from: 99999999 }), 422, 'invalid_link', 'onward_from');
   // a GP may not make onward referrals
   await refused('gp.patel', onwardBody(src), 403, 'forbidden');
   // booking staff may not either (clinician or triager only)

@@ -199,7 +199,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  *   opts.check (default true)  after the server stops, run `seam check` on its
  *                              database and fail with its output when any
  *                              handoff has no owner or two (docs/clinical-safety
- *                              HAZ-check).  A test that corrupts its database on
+ *                              H27).  A test that corrupts its database on
  *                              purpose passes false, with a comment saying why.
  */
 let pgSeq = 0;

@@ -1,0 +1,73 @@
+/*
+ * access.c - who holds an object, and links between objects (access.h).
+ */
+#include "app/access.h"
+#include "common/rc.h"
+#include "core/nhs_number.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int app__holds(const app_ctx *ctx, const char *trust, const char *practice)
+{
+    const char *role = ctx->user.role;
+    if (app_role_is_trust(role))
+        return trust != NULL && strcmp(trust, ctx->user.org_code) == 0;
+    if (app_role_is_practice(role))
+        return practice != NULL && strcmp(practice, ctx->user.org_code) == 0;
+    return strcmp(role, "admin") == 0 || strcmp(role, "system") == 0;
+}
+
+int app__held_or_fail(app_ctx *ctx, const char *trust, const char *practice, const char *what, long long id)
+{
+    if (app__holds(ctx, trust, practice))
+        return 0;
+    /* Roles that act on nothing (patients, ICB analysts) are refused for their role, as before. */
+    if (!app_role_is_trust(ctx->user.role) && !app_role_is_practice(ctx->user.role))
+        return app_fail(ctx, SEAM_EFORBIDDEN, "forbidden", NULL, "Your role (%s) cannot act on this %s.",
+                        ctx->user.role, what);
+    if (app_role_is_trust(ctx->user.role) && trust != NULL)
+        return app_fail(ctx, SEAM_EFORBIDDEN, "not_held", NULL,
+                        "This %s (%lld) is held by another trust (%s): you can see it, but only the trust holding it"
+                        " can act on it.",
+                        what, id, trust);
+    return app_fail(ctx, SEAM_EFORBIDDEN, "not_held", NULL,
+                    "This %s (%lld) is not held by your organisation: you can see it, but you cannot act on it.", what,
+                    id);
+}
+
+int app__link_or_fail(app_ctx *ctx, app_link_kind kind, long long id, const char *nhs, const char *field, char *nhs_out)
+{
+    static const struct {
+        const char *table, *name;
+    } kinds[] = {
+        [APP_LINK_REFERRAL] = {"referrals", "referral"},
+        [APP_LINK_LETTER] = {"letters", "letter"},
+        [APP_LINK_ORDER] = {"result_orders", "test order"},
+    };
+    if ((unsigned)kind >= sizeof(kinds) / sizeof(kinds[0]))
+        return app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Unknown link kind %d.", (int)kind);
+    /* Every linked table names its patient and its service. */
+    char sql[320];
+    snprintf(sql, sizeof(sql),
+             "SELECT x.patient_nhs_number, s.trust_code, p.practice_code FROM %s x"
+             " JOIN services s ON s.id = x.service_id JOIN patients p ON p.nhs_number = x.patient_nhs_number"
+             " WHERE x.id = $1",
+             kinds[kind].table);
+    db_rows *r;
+    db_param p[] = {DBP_INT(id)};
+    int rc = db_query(ctx->db, sql, 1, p, &r);
+    if (rc)
+        return app_db_fail(ctx, rc);
+    int ok = db_nrows(r) == 1 && (nhs == NULL || nhs[0] == '\0' || strcmp(db_get(r, 0, 0), nhs) == 0) &&
+             app__holds(ctx, db_get(r, 0, 1), db_get(r, 0, 2));
+    if (ok && nhs_out)
+        snprintf(nhs_out, NHS_NUMBER_LEN, "%s", db_get(r, 0, 0));
+    db_rows_free(r);
+    if (!ok)
+        return app_fail(ctx, SEAM_EINVALID, "invalid_link", field,
+                        "There is no %s %lld of this patient that your organisation holds: link only to the"
+                        " patient's own %s at your organisation.",
+                        kinds[kind].name, id, kinds[kind].name);
+    return 0;
+}
