@@ -64,7 +64,7 @@ int64_t rtt_breach_day(int64_t start_day, int weeks);
 typedef enum rtt_event_kind {
     RTT_EV_REFERRAL,               /* rule 1: referral received by a consultant-led / interface service */
     RTT_EV_SELF_REFERRAL,          /* rule 2 */
-    RTT_EV_ACTIVITY,               /* first or subsequent activity: 10 then 20; clock keeps running */
+    RTT_EV_ACTIVITY,               /* an activity after the receipt (the first): 20; clock keeps running */
     RTT_EV_TRANSFER,               /* inter-provider transfer: 21, start kept */
     RTT_EV_TREATMENT,              /* rule 4: first definitive treatment: stop 30 */
     RTT_EV_DIAGNOSTIC_ADMISSION,   /* rule 4: diagnostic/pre-op admission: no stop */
