@@ -11,6 +11,7 @@
 #include "app/csv.h"
 #include "app/figures.h"
 #include "app/referral_view.h"
+#include "app/rtt_periods.h"
 #include "app/sqlb.h"
 #include "common/rc.h"
 #include "core/calendar.h"
@@ -60,13 +61,24 @@ static int census_of(app_ctx *ctx, const char *census, int64_t *out)
  * One pathway as JSON
  */
 
-#define PW_COLUMNS                                                                                                     \
+#define PW_COLS_HEAD                                                                                                   \
     " pw.id, pw.ppi, pw.source, pw.referral_id, p.nhs_number, p.given_name, p.family_name, p.birth_date,"              \
     " p.practice_code, po.name, pw.trust_code, tr.name, s.id, s.name, s.specialty, pw.treatment_function_code,"        \
-    " pw.referral_priority, pw.referral_received, pw.clock_start, pw.clock_start_day, pw.clock_stop,"                  \
-    " pw.clock_stop_day, pw.rtt_status, pw.open, pw.waiting_list_type, pw.priority, pw.priority_set_at,"               \
+    " pw.referral_priority, pw.referral_received,"
+#define PW_COLS_CLOCK " pw.clock_start, pw.clock_start_day, pw.clock_stop, pw.clock_stop_day, pw.rtt_status, pw.open,"
+/* At a past census (rp: the period waiting then, if any): a pathway on
+ * the list as it stood shows that period's start, no stop, and its status
+ * now if that period still runs (else the status it started with). */
+#define PW_COLS_CLOCK_PAST                                                                                             \
+    " COALESCE(rp.start_date, pw.clock_start), COALESCE(rp.start_day, pw.clock_start_day),"                            \
+    " CASE WHEN rp.id IS NULL THEN pw.clock_stop END, CASE WHEN rp.id IS NULL THEN pw.clock_stop_day END,"             \
+    " CASE WHEN rp.id IS NULL OR (rp.current = 1 AND rp.stop_day IS NULL) THEN pw.rtt_status"                          \
+    " ELSE rp.start_status END, CASE WHEN rp.id IS NULL THEN 0 ELSE 1 END,"
+#define PW_COLS_TAIL                                                                                                   \
+    " pw.waiting_list_type, pw.priority, pw.priority_set_at,"                                                          \
     " pw.priority_set_by, pu.display_name, pw.priority_reason, pw.treat_by, pw.review_date, pw.last_activity,"         \
     " pw.next_activity, pw.version, rv.id, rv.requested_at, rv.due_at, rv.reason, pw.icb_code, s.patient_contact"
+#define PW_COLUMNS PW_COLS_HEAD PW_COLS_CLOCK PW_COLS_TAIL
 #define PW_FROM                                                                                                        \
     " FROM pathways pw JOIN patients p ON p.nhs_number = pw.patient_nhs_number"                                        \
     " JOIN organisations po ON po.code = p.practice_code"                                                              \
@@ -257,6 +269,18 @@ int app_waiting_list(app_ctx *ctx, const void *arg, json_t **out)
 
     sqlb w;
     sqlb_init(&w);
+    /* A past census is the list as it stood that day: the pathways with a
+     * period (rtt_periods) that had started and not stopped by then.  Today
+     * (or later) it is the pathways' own open flag. */
+    int past = census < seam_time_day(ctx->now);
+    char join[400] = "", start_col[80] = "pw.clock_start_day", open_col[40] = "pw.open = 1";
+    if (past) {
+        char pred[300];
+        app__period_waiting_sql(pred, sizeof(pred), census);
+        snprintf(join, sizeof(join), " LEFT JOIN rtt_periods rp ON %s", pred);
+        snprintf(start_col, sizeof(start_col), "COALESCE(rp.start_day, pw.clock_start_day)");
+        snprintf(open_col, sizeof(open_col), "rp.id IS NOT NULL");
+    }
     /* w is the WHERE clause alone: the page reads it with every join
      * (PW_FROM), the summary with only the patient, when the rule needs
      * them (practice and patient visibility, a practice filter). */
@@ -270,9 +294,9 @@ int app_waiting_list(app_ctx *ctx, const void *arg, json_t **out)
     int by_patient = app_role_is_practice(role) || strcmp(role, "patient") == 0 || (a->practice && *a->practice) ||
                      (a->patient && *a->patient);
     if (strcmp(status, "open") == 0)
-        sqlb_add(&w, by_patient ? " AND +pw.open = 1" : " AND pw.open = 1");
+        sqlb_add(&w, past ? " AND rp.id IS NOT NULL" : by_patient ? " AND +pw.open = 1" : " AND pw.open = 1");
     else if (strcmp(status, "closed") == 0)
-        sqlb_add(&w, by_patient ? " AND +pw.open = 0" : " AND pw.open = 0");
+        sqlb_add(&w, past ? " AND rp.id IS NULL" : by_patient ? " AND +pw.open = 0" : " AND pw.open = 0");
     else if (strcmp(status, "all") != 0)
         return app_fail(ctx, SEAM_EBADREQ, "bad_parameter", "status", "status must be open, closed or all.");
     if (a->trust && *a->trust) {
@@ -305,24 +329,26 @@ int app_waiting_list(app_ctx *ctx, const void *arg, json_t **out)
     }
     if (a->min_weeks > 0) {
         /* weeks waited >= N: a clock start on or before census - 7N */
-        sqlb_add(&w, " AND pw.clock_start_day <= $?");
+        sqlb_add(&w, past ? " AND COALESCE(rp.start_day, pw.clock_start_day) <= $?" : " AND pw.clock_start_day <= $?");
         sqlb_param(&w, DBP_INT(census - 7LL * a->min_weeks));
     }
     if (w.overflow)
         return app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Query too long.");
 
-    /* The summary is over every matching row, not only this page. */
+    /* The summary is over every matching row, not only this page; only
+     * rows on the list (open, or waiting at a past census) are waiting. */
     sqlb q;
     sqlb_init(&q);
     /* The thresholds are computed integers, written into the text so that
      * the shared WHERE keeps its parameter numbers. */
-    char head[700];
+    char head[1400];
     snprintf(head, sizeof(head),
-             "SELECT count(*), COALESCE(sum(CASE WHEN pw.open = 1 AND pw.clock_start_day < %lld THEN 1 ELSE 0 END), 0),"
-             " COALESCE(sum(CASE WHEN pw.open = 1 AND pw.clock_start_day < %lld THEN 1 ELSE 0 END), 0),"
-             " COALESCE(sum(CASE WHEN pw.open = 1 AND pw.priority IS NULL THEN 1 ELSE 0 END), 0) FROM pathways pw%s",
-             (long long)(census - 7 * 18), (long long)(census - 7 * 52),
-             need_patient ? " JOIN patients p ON p.nhs_number = pw.patient_nhs_number" : "");
+             "SELECT count(*), COALESCE(sum(CASE WHEN %s AND %s < %lld THEN 1 ELSE 0 END), 0),"
+             " COALESCE(sum(CASE WHEN %s AND %s < %lld THEN 1 ELSE 0 END), 0),"
+             " COALESCE(sum(CASE WHEN %s AND pw.priority IS NULL THEN 1 ELSE 0 END), 0),"
+             " COALESCE(sum(CASE WHEN %s THEN 1 ELSE 0 END), 0) FROM pathways pw%s%s",
+             open_col, start_col, (long long)(census - 7 * 18), open_col, start_col, (long long)(census - 7 * 52),
+             open_col, open_col, need_patient ? " JOIN patients p ON p.nhs_number = pw.patient_nhs_number" : "", join);
     sqlb_add(&q, head);
     sqlb_append(&q, &w);
     if (q.overflow)
@@ -330,7 +356,7 @@ int app_waiting_list(app_ctx *ctx, const void *arg, json_t **out)
     db_rows *r;
     if ((rc = db_query(ctx->db, q.sql, q.n, q.p, &r)))
         return app_db_fail(ctx, rc);
-    json_t *summary = json_pack("{s:I,s:I,s:I,s:I}", "waiting", (json_int_t)db_geti(r, 0, 0), "over_18_weeks",
+    json_t *summary = json_pack("{s:I,s:I,s:I,s:I}", "waiting", (json_int_t)db_geti(r, 0, 4), "over_18_weeks",
                                 (json_int_t)db_geti(r, 0, 1), "over_52_weeks", (json_int_t)db_geti(r, 0, 2),
                                 "unprioritised", (json_int_t)db_geti(r, 0, 3));
     long long total = db_geti(r, 0, 0);
@@ -338,16 +364,23 @@ int app_waiting_list(app_ctx *ctx, const void *arg, json_t **out)
 
     /* The page's ids first, from the pathways (and patients) alone; then
      * everything shown, joined for those rows only. */
+    char order[160];
+    snprintf(order, sizeof(order), " ORDER BY %s, pw.id", start_col);
     sqlb_init(&q);
-    sqlb_add(&q, "SELECT" PW_COLUMNS PW_FROM " WHERE pw.id IN (SELECT pw.id FROM pathways pw");
+    sqlb_add(&q, past ? "SELECT" PW_COLS_HEAD PW_COLS_CLOCK_PAST PW_COLS_TAIL PW_FROM : "SELECT" PW_COLUMNS PW_FROM);
+    sqlb_add(&q, join);
+    sqlb_add(&q, " WHERE pw.id IN (SELECT pw.id FROM pathways pw");
     if (need_patient)
         sqlb_add(&q, " JOIN patients p ON p.nhs_number = pw.patient_nhs_number");
+    sqlb_add(&q, join);
     sqlb_append(&q, &w);
-    sqlb_add(&q, " ORDER BY pw.clock_start_day, pw.id LIMIT $?");
+    sqlb_add(&q, order);
+    sqlb_add(&q, " LIMIT $?");
     sqlb_param(&q, DBP_INT(a->page_size));
     sqlb_add(&q, " OFFSET $?");
     sqlb_param(&q, DBP_INT((long long)(a->page - 1) * a->page_size));
-    sqlb_add(&q, ") ORDER BY pw.clock_start_day, pw.id");
+    sqlb_add(&q, ")");
+    sqlb_add(&q, order);
     if (q.overflow) {
         json_decref(summary);
         return app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Query too long.");
@@ -486,6 +519,12 @@ int app_pathway_get(app_ctx *ctx, const void *arg, json_t **out)
         return rc;
     }
     json_object_set_new(o, "reviews", reviews);
+    json_t *periods = NULL;
+    if ((rc = app__periods_json(ctx, a->id, &periods))) {
+        json_decref(o);
+        return rc;
+    }
+    json_object_set_new(o, "periods", periods);
     app_est_args sa = {.id = svc};
     json_t *est = NULL;
     if ((rc = app_estimated_wait(ctx, &sa, &est))) {
@@ -1045,7 +1084,19 @@ int app_measures_rtt(app_ctx *ctx, const void *arg, json_t **out)
     const char *key = hist_key_column(dim);
     /* A practice's patients first (see app_waiting_list); otherwise the
      * scope's own index, or for England the covering pathways_measures. */
-    if (strcmp(kind, "practice") == 0)
+    if (census < seam_time_day(ctx->now)) {
+        /* A past census: the list as it stood (as GET /waiting-list). */
+        char pred[300];
+        app__period_waiting_sql(pred, sizeof(pred), census);
+        if (strcmp(kind, "practice") == 0)
+            snprintf(head, sizeof(head),
+                     "SELECT rp.start_day, %s FROM patients pp JOIN pathways pw ON pw.patient_nhs_number ="
+                     " pp.nhs_number JOIN rtt_periods rp ON %s WHERE 1 = 1",
+                     key, pred);
+        else
+            snprintf(head, sizeof(head),
+                     "SELECT rp.start_day, %s FROM pathways pw JOIN rtt_periods rp ON %s WHERE 1 = 1", key, pred);
+    } else if (strcmp(kind, "practice") == 0)
         snprintf(head, sizeof(head),
                  "SELECT pw.clock_start_day, %s FROM patients pp JOIN pathways pw ON pw.patient_nhs_number ="
                  " pp.nhs_number WHERE +pw.open = 1",
@@ -1212,14 +1263,15 @@ int app_estimated_wait(app_ctx *ctx, const void *arg, json_t **out)
                             "trust", "code", db_get(r, 0, 2), "name", db_get(r, 0, 3));
     db_rows_free(r);
     int64_t from = today - 7 * ESTIMATE_WEEKS;
-    /* Completed waits: clock stops in the window, except nullified clocks
-     * (a missed first appointment) and transfers, which are not waits. */
+    /* Completed waits: the clock stops of every period in the window,
+     * earlier periods of a pathway included (rtt_periods), except nullified
+     * clocks (a missed first appointment) and transfers out (21), which
+     * are not waits. */
     waits stops = {0};
     db_param p[] = {DBP_INT(a->id), DBP_INT(from), DBP_INT(today)};
     rc = db_scan(ctx->db,
-                 "SELECT clock_stop_day - clock_start_day FROM pathways WHERE service_id = $1 AND open = 0"
-                 " AND clock_stop_day IS NOT NULL AND clock_stop_day > $2 AND clock_stop_day <= $3"
-                 " AND rtt_status <> '33'",
+                 "SELECT stop_day - start_day FROM rtt_periods WHERE service_id = $1 AND stop_day > $2"
+                 " AND stop_day <= $3 AND nullified = 0 AND stop_status NOT IN ('21', '33')",
                  3, p, waits_row, &stops);
     waits now = {0};
     db_param np[] = {DBP_INT(a->id), DBP_INT(today)};
@@ -1329,6 +1381,8 @@ static int pw_transfer_out(app_ctx *ctx, long long pw_id)
                      2, tp);
     if (rc)
         return app_db_fail(ctx, rc);
+    if ((rc = app__period_transfer_out(ctx, pw_id, seam_time_day(ctx->now))))
+        return rc;
     return app__reviews_withdraw(ctx, pw_id, "The patient's pathway moved to another provider.");
 }
 
@@ -1337,9 +1391,10 @@ static int pw_transfer_out(app_ctx *ctx, long long pw_id)
  * current service, under PPI ppi.  A pathway is one row per (trust, PPI):
  * when the trust already runs that pathway for another referral (two
  * services, one condition) the clock is that row's and nothing changes;
- * a stopped row is started again with this clock.
+ * a row that is off the list gets a new period with this clock, its
+ * earlier periods kept (rtt_periods).  rule and event name the start.
  */
-static int pw_place(app_ctx *ctx, long long ref_id, const char *ppi, const rtt_clock *c)
+static int pw_place(app_ctx *ctx, long long ref_id, const char *ppi, const rtt_clock *c, int rule, const char *event)
 {
     db_rows *r;
     db_param p[] = {DBP_INT(ref_id), DBP_TEXT(ppi)};
@@ -1401,8 +1456,19 @@ static int pw_place(app_ctx *ctx, long long ref_id, const char *ppi, const rtt_c
                      " next_activity = NULL, updated_at = $17, version = version + 1"
                      " WHERE id = $18",
                      18, ip);
+    long long pw_id = db_isnull(r, 0, 11) ? 0 : db_geti(r, 0, 11);
+    char trust[16];
+    snprintf(trust, sizeof(trust), "%s", db_get(r, 0, 3));
     db_rows_free(r);
-    return rc ? app_db_fail(ctx, rc) : 0;
+    if (rc)
+        return app_db_fail(ctx, rc);
+    if (pw_id == 0) {
+        db_param kp[] = {DBP_TEXT(trust), DBP_TEXT(ppi)};
+        if ((rc =
+                 db_query_int(ctx->db, "SELECT id FROM pathways WHERE trust_code = $1 AND ppi = $2", 2, kp, 0, &pw_id)))
+            return app_db_fail(ctx, rc);
+    }
+    return app__period_open(ctx, pw_id, c, rule, event);
 }
 
 /* Creates the pathway of a new referral (rule 1), or carries the clock on
@@ -1413,10 +1479,10 @@ static int pw_create(app_ctx *ctx, long long ref_id)
     db_param p[] = {DBP_INT(ref_id)};
     int rc = db_query(ctx->db,
                       "SELECT r.clock_start, r.pathway_id, r.onward_from, r.same_condition, s.trust_code,"
-                      " src.id, src.trust_code, src.open"
+                      " src.id, src.trust_code, src.open, src.clock_start_day, src.clock_stop_day, src.rtt_status"
                       " FROM referrals r JOIN services s ON s.id = r.service_id"
-                      " LEFT JOIN pathways src ON src.referral_id = r.onward_from AND src.open = 1"
-                      " WHERE r.id = $1 ORDER BY src.id DESC LIMIT 1",
+                      " LEFT JOIN pathways src ON src.referral_id = r.onward_from"
+                      " WHERE r.id = $1 ORDER BY src.open DESC, src.id DESC LIMIT 1",
                       1, p, &r);
     if (rc)
         return app_db_fail(ctx, rc);
@@ -1433,7 +1499,8 @@ static int pw_create(app_ctx *ctx, long long ref_id)
     int transfer = !db_isnull(r, 0, 2) && db_geti(r, 0, 3) == 1;
     rtt_clock c;
     rtt_clock_init(&c);
-    if (transfer && !db_isnull(r, 0, 5)) {
+    int64_t today = seam_time_day(ctx->now);
+    if (transfer && !db_isnull(r, 0, 5) && db_geti(r, 0, 7) == 1) {
         long long src = db_geti(r, 0, 5);
         if (strcmp(db_get(r, 0, 6), db_get(r, 0, 4)) == 0) {
             /* Within the same trust the pathway moves to the new service. */
@@ -1445,25 +1512,72 @@ static int pw_create(app_ctx *ctx, long long ref_id)
                          " version = version + 1 WHERE id = $3",
                          3, up);
             db_rows_free(r);
-            return rc ? app_db_fail(ctx, rc) : 0;
+            if (rc)
+                return app_db_fail(ctx, rc);
+            return app__period_follow_service(ctx, src);
         }
         /* To another provider: the clock carries on there (21). */
         db_rows_free(r);
         if ((rc = pw_transfer_out(ctx, src)))
             return rc;
-        rtt_event ev = {RTT_EV_REFERRAL, start_day, 0, 0, 0, 0};
-        rtt_event tr = {RTT_EV_TRANSFER, seam_time_day(ctx->now), 0, 0, 0, 0};
+        rtt_event ev = {.kind = RTT_EV_REFERRAL, .day = start_day};
+        rtt_event tr = {.kind = RTT_EV_TRANSFER, .day = today};
         rtt_apply(&c, &ev, NULL);
         if (rtt_apply(&c, &tr, NULL) != 0)
             snprintf(c.status, sizeof(c.status), "21");
-        return pw_place(ctx, ref_id, ppi, &c);
+        return pw_place(ctx, ref_id, ppi, &c, 0, "transfer_in");
     }
-    db_rows_free(r);
-    /* A new referral (rule 1); for the same condition after the first
-     * pathway stopped, a new clock from today (rule 3c). */
-    rtt_event ev = {RTT_EV_REFERRAL, transfer ? seam_time_day(ctx->now) : start_day, 0, 0, 0, 0};
-    rtt_apply(&c, &ev, NULL);
-    return pw_place(ctx, ref_id, ppi, &c);
+    if (transfer && !db_isnull(r, 0, 5) && !db_isnull(r, 0, 9)) {
+        /* Rule 3c: a consultant's referral for the same condition after
+         * the pathway's period ended: a new period from today, 12, after
+         * the stopped one (which stays in the history). */
+        c.state = rtt_status_nullified(db_get(r, 0, 10)) ? RTT_NULLIFIED : RTT_STOPPED;
+        c.start_day = db_geti(r, 0, 8);
+        c.stop_day = db_geti(r, 0, 9);
+        snprintf(c.status, sizeof(c.status), "%s", db_get(r, 0, 10));
+        c.activities = 1;
+        c.period = 1;
+        db_rows_free(r);
+        rtt_event nr = {.kind = RTT_EV_NEW_REFERRAL, .day = today, .consultant = 1};
+        int rule = 0;
+        if (rtt_apply(&c, &nr, &rule) == 0)
+            return pw_place(ctx, ref_id, ppi, &c, rule, "onward_referral");
+        rtt_clock_init(&c); /* not a restart the rules allow (death): a clock of its own */
+    } else {
+        db_rows_free(r);
+    }
+    /* A new referral (rule 1), its clock from the date received. */
+    rtt_event ev = {.kind = RTT_EV_REFERRAL, .day = transfer ? today : start_day};
+    int rule = 0;
+    rtt_apply(&c, &ev, &rule);
+    return pw_place(ctx, ref_id, ppi, &c, rule, "referral_received");
+}
+
+/* The date of a rebooking after a missed first appointment: rebooked_on
+ * in the body (default today), not in the future and not before the
+ * missed appointment (missed_day). */
+static int rebooked_on(app_ctx *ctx, json_t *body, int64_t today, int64_t missed_day, int64_t *out)
+{
+    const char *s = NULL;
+    int rc = app__body_str(ctx, body, "rebooked_on", 0, 10, &s);
+    if (rc)
+        return rc;
+    *out = today;
+    if (s == NULL)
+        return 0;
+    if (day_parse(s, out) != 0)
+        return app_fail(ctx, SEAM_EINVALID, "invalid_value", "rebooked_on",
+                        "rebooked_on must be the date the new appointment was agreed, such as 2026-11-25.");
+    if (*out > today)
+        return app_fail(ctx, SEAM_EINVALID, "invalid_value", "rebooked_on",
+                        "rebooked_on cannot be in the future: record the rebooking when it is agreed.");
+    if (*out < missed_day) {
+        char d[SEAM_DATE_LEN];
+        day_format(missed_day, d);
+        return app_fail(ctx, SEAM_EINVALID, "invalid_value", "rebooked_on",
+                        "rebooked_on cannot be before the missed appointment on %s.", d);
+    }
+    return 0;
 }
 
 int app__pathway_on_referral(app_ctx *ctx, long long ref_id, const char *what, json_t *body)
@@ -1476,8 +1590,8 @@ int app__pathway_on_referral(app_ctx *ctx, long long ref_id, const char *what, j
         db_query(ctx->db,
                  "SELECT pw.id, pw.clock_start_day, pw.clock_stop_day, pw.rtt_status, pw.open, pw.last_activity,"
                  " r.priority, r.service_id, s.trust_code, s.treatment_function_code, r.appointment_at, pw.trust_code,"
-                 " pw.ppi FROM pathways pw JOIN referrals r ON r.id = pw.referral_id JOIN services s ON s.id ="
-                 " r.service_id WHERE pw.referral_id = $1"
+                 " pw.ppi, pw.next_activity FROM pathways pw JOIN referrals r ON r.id = pw.referral_id"
+                 " JOIN services s ON s.id = r.service_id WHERE pw.referral_id = $1"
                  /* after a transfer the referral has a row at each trust: the current one */
                  " ORDER BY CASE WHEN pw.trust_code = s.trust_code THEN 0 ELSE 1 END, pw.open DESC, pw.id DESC"
                  " LIMIT 1",
@@ -1506,13 +1620,20 @@ int app__pathway_on_referral(app_ctx *ctx, long long ref_id, const char *what, j
         return 0;
     }
     snprintf(c.status, sizeof(c.status), "%s", status);
-    c.activities = strcmp(status, "20") == 0 ? 2 : !db_isnull(r, 0, 5) ? 1 : 0;
+    /* The receipt is the period's first activity; 20 means an appointment since. */
+    int attended = strcmp(status, "20") == 0 || !db_isnull(r, 0, 5);
+    c.activities = attended ? 2 : 1;
     c.period = 1;
     int two_ww = strcmp(db_get(r, 0, 6), "two_week_wait") == 0;
-    rtt_event ev = {RTT_EV_ACTIVITY, today, 0, 0, two_ww, 0};
+    /* The missed appointment is the one booked (next_activity), at the latest today. */
+    int64_t missed = today;
+    if (!db_isnull(r, 0, 13) && day_parse(db_get(r, 0, 13), &missed) == 0 && missed > today)
+        missed = today;
+    rtt_event ev = {.kind = RTT_EV_ACTIVITY, .day = today, .two_week_wait = two_ww};
     int apply = 1, touch_next = 0;
     const char *last = NULL, *next = NULL;
     char appt[SEAM_DATE_LEN] = "";
+    int64_t rebook_day = today;
     if ((strcmp(what, "redirect") == 0 || strcmp(what, "accept") == 0) && c.state == RTT_RUNNING &&
         strcmp(db_get(r, 0, 8), db_get(r, 0, 11)) != 0) {
         /* Redirected to another provider: a transfer, the clock carries on there. */
@@ -1521,10 +1642,10 @@ int app__pathway_on_referral(app_ctx *ctx, long long ref_id, const char *what, j
         db_rows_free(r);
         if ((rc = pw_transfer_out(ctx, pw_id)))
             return rc;
-        rtt_event tr = {RTT_EV_TRANSFER, today, 0, 0, 0, 0};
+        rtt_event tr = {.kind = RTT_EV_TRANSFER, .day = today};
         if (rtt_apply(&c, &tr, NULL) != 0)
             snprintf(c.status, sizeof(c.status), "21");
-        return pw_place(ctx, ref_id, ppi, &c);
+        return pw_place(ctx, ref_id, ppi, &c, 0, "transfer_in");
     } else if (strcmp(what, "redirect") == 0 || strcmp(what, "accept") == 0) {
         /* The clock runs on; the pathway follows the referral's service and priority. */
         db_param up[] = {DBP_INT(db_geti(r, 0, 7)),
@@ -1538,7 +1659,9 @@ int app__pathway_on_referral(app_ctx *ctx, long long ref_id, const char *what, j
                      " referral_priority = $4, updated_at = $5, version = version + 1 WHERE id = $6",
                      6, up);
         db_rows_free(r);
-        return rc ? app_db_fail(ctx, rc) : 0;
+        if (rc)
+            return app_db_fail(ctx, rc);
+        return app__period_follow_service(ctx, pw_id);
     } else if (strcmp(what, "book") == 0) {
         apply = 0;
         touch_next = 1;
@@ -1553,41 +1676,54 @@ int app__pathway_on_referral(app_ctx *ctx, long long ref_id, const char *what, j
         ev.kind = RTT_EV_RETURN_TO_PRIMARY;
         touch_next = 1;
     } else if (strcmp(what, "resubmit") == 0) {
+        /* Rule 3c: the GP's new referral, received today: 10. */
         ev.kind = RTT_EV_NEW_REFERRAL;
+        ev.consultant = 0;
     } else if (strcmp(what, "discharge") == 0) {
         const char *outcome = NULL;
         db_rows_free(r);
         if ((rc = app__body_str(ctx, body, "rtt_outcome", 0, 32, &outcome)))
             return rc;
-        ev.kind = RTT_EV_RETURN_TO_PRIMARY;
-        if (outcome && strcmp(outcome, "treated") == 0)
-            ev.kind = RTT_EV_TREATMENT;
-        else if (outcome && strcmp(outcome, "active_monitoring") == 0)
-            ev.kind = RTT_EV_ACTIVE_MONITORING;
-        else if (outcome && strcmp(outcome, "declined") == 0)
-            ev.kind = RTT_EV_DECLINED;
-        else if (outcome && strcmp(outcome, "not_to_treat") != 0 && strcmp(outcome, "return_to_primary") != 0)
+        if (rtt_outcome_event(outcome, &ev.kind, &ev.patient_initiated) != 0)
             return app_fail(ctx, SEAM_EINVALID, "invalid_value", "rtt_outcome",
-                            "rtt_outcome must be treated, active_monitoring, declined, not_to_treat or"
-                            " return_to_primary.");
+                            "rtt_outcome must be treated, active_monitoring_patient, active_monitoring_clinician,"
+                            " declined, not_to_treat or return_to_primary.");
         touch_next = 1;
         goto apply;
     } else if (strcmp(what, "dna_rebook") == 0 || strcmp(what, "dna_discharge") == 0) {
         ev.kind = RTT_EV_DNA;
-        ev.first_activity = c.activities == 0;
+        ev.first_activity = !attended;
         ev.discharged = strcmp(what, "dna_discharge") == 0;
+        ev.missed_day = missed;
         touch_next = 1;
+        if (!ev.discharged && (rc = rebooked_on(ctx, body, today, missed, &rebook_day))) {
+            db_rows_free(r);
+            return rc;
+        }
     } else {
         apply = 0;
     }
     db_rows_free(r);
 apply:
-    if (apply && rtt_apply(&c, &ev, NULL) != 0)
-        return 0; /* not a clock event in this state (e.g. already stopped): the clock stands */
+    if (apply) {
+        int period = c.period, rule = 0;
+        if (rtt_apply(&c, &ev, &rule) != 0)
+            return 0; /* not a clock event in this state (e.g. already stopped): the clock stands */
+        rc = c.period != period ? app__period_open(ctx, pw_id, &c, rule, what)
+                                : app__period_update(ctx, pw_id, &c, rule, what, NULL);
+        if (rc)
+            return rc;
+    }
     if (apply && ev.kind == RTT_EV_DNA && c.state == RTT_NULLIFIED && strcmp(what, "dna_rebook") == 0) {
-        /* Rule 3e: rebooking after a nullified first appointment starts a new clock. */
-        rtt_event rb = {RTT_EV_REBOOK_AFTER_DNA, today, 0, 0, two_ww, 0};
-        rtt_apply(&c, &rb, NULL);
+        /* Rule 3e: the new clock starts when the patient rebooks, not when
+         * the miss is recorded. */
+        rtt_event rb = {.kind = RTT_EV_REBOOK_AFTER_DNA, .day = rebook_day, .two_week_wait = two_ww};
+        int rule = 0;
+        if (rtt_apply(&c, &rb, &rule) != 0)
+            return app_fail(ctx, SEAM_EINVALID, "invalid_value", "rebooked_on",
+                            "rebooked_on cannot be before the missed appointment.");
+        if ((rc = app__period_open(ctx, pw_id, &c, rule, "rebooked")))
+            return rc;
     }
     if ((rc = pw_write_clock(ctx, pw_id, &c, last, next, touch_next)))
         return rc;

@@ -14,6 +14,7 @@
  * import's id.
  */
 #include "app/ptl.h"
+#include "app/rtt_periods.h"
 #include "app/csv.h"
 #include "app/csv_read.h"
 #include "common/rc.h"
@@ -809,6 +810,17 @@ static int process_row(ptl_run *r)
         return 0;
     } else if (rc == 0)
         rc = db_exec(r->d, set_priority ? update_priority_sql : update_sql, 30, p);
+    if (rc)
+        return rc;
+    /* The pathway's RTT periods agree with the row (a later period after a
+     * stop is a new one; the stopped one stays in the history). */
+    long long pw_id = found ? e.id : 0;
+    if (!found) {
+        db_param kp[] = {DBP_TEXT(r->o->trust), DBP_TEXT(r->v[C_PPI])};
+        rc = db_query_int(r->d, "SELECT id FROM pathways WHERE trust_code = $1 AND ppi = $2", 2, kp, 0, &pw_id);
+    }
+    if (rc == 0)
+        rc = app__period_sync(r->d, pw_id, r->now_iso);
     if (rc)
         return rc;
     seen_put(r, r->v[C_PPI], r->csv->start_line);

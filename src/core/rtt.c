@@ -153,7 +153,8 @@ static int step(rtt_clock *n, const rtt_event *e, int *rule)
     case RTT_EV_SELF_REFERRAL:
         if (n->state != RTT_NONE)
             return -1;
-        start(n, e->day, "10", 0);
+        /* The receipt of the referral is the period's first activity. */
+        start(n, e->day, "10", 1);
         *rule = e->kind == RTT_EV_REFERRAL ? 1 : 2;
         return 0;
 
@@ -161,8 +162,10 @@ static int step(rtt_clock *n, const rtt_event *e, int *rule)
     case RTT_EV_DIAGNOSTIC_ADMISSION:
         if (!running)
             return -1;
+        /* The receipt was the first activity: every one after it, the
+         * first outpatient appointment included, is subsequent (20). */
         n->activities++;
-        set_status(n, n->activities == 1 ? "10" : "20");
+        set_status(n, "20");
         *rule = e->kind == RTT_EV_DIAGNOSTIC_ADMISSION ? 4 : 0;
         return 0;
 
@@ -215,16 +218,20 @@ static int step(rtt_clock *n, const rtt_event *e, int *rule)
         *rule = 0;
         return 0;
 
-    case RTT_EV_DNA:
+    case RTT_EV_DNA: {
         if (!running)
             return -1;
+        int64_t missed = e->missed_day != 0 ? e->missed_day : e->day;
+        if (missed > e->day || missed < n->start_day)
+            return -1;
         if (e->first_activity && !e->two_week_wait)
-            stop(n, e->day, "33", RTT_NULLIFIED);
-        else if (e->discharged)
+            stop(n, missed, "33", RTT_NULLIFIED); /* nullified at the missed appointment */
+        else if (e->discharged)                   /* the stop is the discharge, not the miss */
             stop(n, e->day, "34", RTT_STOPPED);
         /* otherwise rebooked: the clock keeps running, status unchanged */
         *rule = 5;
         return 0;
+    }
 
     case RTT_EV_REBOOK_AFTER_DNA:
     case RTT_EV_START_AFTER_MONITORING:
@@ -235,10 +242,10 @@ static int step(rtt_clock *n, const rtt_event *e, int *rule)
             return -1;
         if (e->kind == RTT_EV_START_AFTER_MONITORING)
             start(n, e->day, "11", 1);
-        else if (e->kind == RTT_EV_NEW_TREATMENT || e->kind == RTT_EV_NEW_REFERRAL)
+        else if (e->kind == RTT_EV_NEW_TREATMENT || (e->kind == RTT_EV_NEW_REFERRAL && e->consultant))
             start(n, e->day, "12", 1);
-        else
-            start(n, e->day, "10", 0);
+        else /* 3a, 3e, and 3c from the referrer: the start is the first activity */
+            start(n, e->day, "10", 1);
         *rule = 3;
         return 0;
     }
@@ -260,4 +267,31 @@ int rtt_apply(rtt_clock *c, const rtt_event *e, int *rule)
     if (rule != NULL)
         *rule = r;
     return 0;
+}
+
+static const struct {
+    const char *name;
+    rtt_event_kind kind;
+    int patient_initiated;
+} outcomes[] = {
+    {"treated", RTT_EV_TREATMENT, 0},
+    {"active_monitoring_patient", RTT_EV_ACTIVE_MONITORING, 1},
+    {"active_monitoring_clinician", RTT_EV_ACTIVE_MONITORING, 0},
+    {"active_monitoring", RTT_EV_ACTIVE_MONITORING, 0}, /* the older name: clinician-initiated */
+    {"declined", RTT_EV_DECLINED, 0},
+    {"not_to_treat", RTT_EV_NOT_TO_TREAT, 0},
+    {"return_to_primary", RTT_EV_RETURN_TO_PRIMARY, 0},
+};
+
+int rtt_outcome_event(const char *outcome, rtt_event_kind *kind, int *patient_initiated)
+{
+    if (outcome == NULL)
+        outcome = "return_to_primary";
+    for (size_t i = 0; i < sizeof outcomes / sizeof outcomes[0]; i++)
+        if (strcmp(outcomes[i].name, outcome) == 0) {
+            *kind = outcomes[i].kind;
+            *patient_initiated = outcomes[i].patient_initiated;
+            return 0;
+        }
+    return -1;
 }

@@ -64,7 +64,7 @@ int64_t rtt_breach_day(int64_t start_day, int weeks);
 typedef enum rtt_event_kind {
     RTT_EV_REFERRAL,               /* rule 1: referral received by a consultant-led / interface service */
     RTT_EV_SELF_REFERRAL,          /* rule 2 */
-    RTT_EV_ACTIVITY,               /* first or subsequent activity: 10 then 20; clock keeps running */
+    RTT_EV_ACTIVITY,               /* an activity after the receipt (the first): 20; clock keeps running */
     RTT_EV_TRANSFER,               /* inter-provider transfer: 21, start kept */
     RTT_EV_TREATMENT,              /* rule 4: first definitive treatment: stop 30 */
     RTT_EV_DIAGNOSTIC_ADMISSION,   /* rule 4: diagnostic/pre-op admission: no stop */
@@ -89,6 +89,9 @@ typedef struct rtt_event {
     int discharged;        /* RTT_EV_DNA: 1 when the patient was discharged to the GP */
     int two_week_wait;     /* RTT_EV_DNA: the referral was a suspected-cancer (2WW) one */
     int patient_initiated; /* RTT_EV_ACTIVE_MONITORING */
+    int consultant;        /* RTT_EV_NEW_REFERRAL: 1 a consultant's referral on the pathway (12), 0 the
+                              referrer's (a GP's) new referral (10) */
+    int64_t missed_day;    /* RTT_EV_DNA: the day of the missed appointment; 0 means e->day */
 } rtt_event;
 
 typedef enum rtt_state { RTT_NONE, RTT_RUNNING, RTT_STOPPED, RTT_NULLIFIED } rtt_state;
@@ -116,17 +119,33 @@ void rtt_clock_init(rtt_clock *c);
  * death; an event dated before the clock's start (or, for rule 3, before
  * its stop).  rule may be NULL.
  *
- * Statuses: a referral starts the period at 10 (first activity pending);
- * the first ACTIVITY keeps 10 and later ones (and diagnostic admissions)
- * set 20.  A period started by rule 3d is 11 and by 3b or 3c is 12; both
- * count as its first activity.  3a and 3e start at 10 with the first
- * activity still pending.  A DNA of the first appointment on a routine or
- * urgent referral nullifies the clock (33) whether or not the patient is
+ * Statuses: the receipt of the referral is the first activity of a period
+ * (10, activities 1); every later activity, the first outpatient
+ * appointment included (and diagnostic admissions), is a subsequent
+ * activity (20).  Every new period's start is its first activity: 11 by
+ * rule 3d, 12 by 3b and by a consultant's 3c referral, 10 by 3a, 3e and
+ * a referrer's (GP's) 3c referral.  A DNA of the first appointment on a
+ * routine or urgent referral nullifies the clock (33) on the day of the
+ * missed appointment (e->missed_day), whether or not the patient is
  * discharged; on a two-week-wait referral it stops the clock (34) only if
  * the patient is discharged.  A later DNA stops the clock (34) only with
- * a discharge.  e->first_activity is the caller's judgement and is not
- * checked against c->activities.
+ * a discharge, and the stop takes the date of the discharge (e->day), not
+ * of the miss: under rule 5 the stop is the decision to discharge, told to
+ * the patient; the missed appointment alone leaves the clock running.  A
+ * missed_day after e->day or before the start is refused.
+ * e->first_activity is the caller's judgement and is not checked against
+ * c->activities.
  */
 int rtt_apply(rtt_clock *c, const rtt_event *e, int *rule);
+
+/*
+ * The clock-stop event of a discharge outcome as the API names it:
+ * "treated" (rule 4, 30), "active_monitoring_patient" (rule 5, 31),
+ * "active_monitoring_clinician" and its older name "active_monitoring"
+ * (rule 5, 32), "declined" (35), "not_to_treat" and "return_to_primary"
+ * (34).  NULL is "return_to_primary".  Sets *kind and *patient_initiated
+ * and returns 0, or -1 for any other name (nothing set).
+ */
+int rtt_outcome_event(const char *outcome, rtt_event_kind *kind, int *patient_initiated);
 
 #endif

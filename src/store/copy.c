@@ -85,6 +85,10 @@ static const struct {
      " priority_reason, treat_by, review_date, last_activity, next_activity, imd_decile, ethnic_group, sex,"
      " birth_day, source, import_id, created_at, updated_at, version",
      35, "id", 1},
+    {"rtt_periods",
+     "id, icb_code, pathway_id, period, service_id, start_date, start_day, start_status, start_rule, stop_date,"
+     " stop_day, stop_status, nullified, nullified_reason, current, created_at, updated_at",
+     17, "id", 1},
     {"priority_reviews",
      "id, icb_code, pathway_id, patient_nhs_number, service_id, status, reason, requested_by, requested_org,"
      " requested_at, due_at, outcome, answer, from_priority, to_priority, answered_by, answered_at, read_at, version",
@@ -113,16 +117,17 @@ static const struct {
 static int empty_target(db *to)
 {
     if (db_dialect_of(to) == DB_POSTGRES)
-        return db_exec_script(to, "TRUNCATE organisations, services, users, patients, referrals, advice_requests,"
-                                  " advice_messages, attachments, result_orders, results, unmatched_results,"
-                                  " letters, letter_actions, fit_notes, follow_ups, ptl_imports, pathways,"
-                                  " priority_reviews, priority_changes, tasks, events, idempotency, settings");
+        return db_exec_script(to,
+                              "TRUNCATE organisations, services, users, patients, referrals, advice_requests,"
+                              " advice_messages, attachments, result_orders, results, unmatched_results,"
+                              " letters, letter_actions, fit_notes, follow_ups, ptl_imports, pathways,"
+                              " rtt_periods, priority_reviews, priority_changes, tasks, events, idempotency, settings");
     /* SQLite: the audit log refuses DELETE; lift the guard for this
      * transaction only (DDL is transactional in SQLite). */
     return db_exec_script(
         to, "DROP TRIGGER events_no_delete;"
             "DELETE FROM idempotency; DELETE FROM events; DELETE FROM tasks; DELETE FROM priority_changes;"
-            "DELETE FROM priority_reviews; DELETE FROM pathways; DELETE FROM ptl_imports;"
+            "DELETE FROM priority_reviews; DELETE FROM rtt_periods; DELETE FROM pathways; DELETE FROM ptl_imports;"
             "DELETE FROM attachments;"
             "DELETE FROM advice_messages; DELETE FROM unmatched_results; DELETE FROM fit_notes;"
             "DELETE FROM letter_actions; DELETE FROM follow_ups; DELETE FROM letters;"

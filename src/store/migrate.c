@@ -351,6 +351,40 @@ static const char *const migration_5 =
     "CREATE INDEX priority_reviews_pathway ON priority_reviews (pathway_id, id);"
     "CREATE INDEX priority_reviews_org ON priority_reviews (requested_org, status);";
 
+/* Every RTT period of a pathway, kept as history: a new period closes the
+ * current one (current = 0) and never overwrites it.  At most one current
+ * period per pathway.  The pathway's clock columns stay a cache of the
+ * current period.  Backfilled with one period per existing pathway (its
+ * start status 10 unless the row says 11 or 12; a stop where the row has
+ * one; a row taken off the list without a stop date, such as a transfer
+ * out (21), keeps its status with no date).  Depends on migration 5 only. */
+static const char *const migration_8 =
+    "CREATE TABLE rtt_periods ("
+    " id {{ID}}, icb_code TEXT NOT NULL,"
+    " pathway_id INTEGER NOT NULL REFERENCES pathways(id),"
+    " period INTEGER NOT NULL CHECK (period >= 1),"
+    " service_id INTEGER NOT NULL REFERENCES services(id),"
+    " start_date TEXT NOT NULL, start_day INTEGER NOT NULL, start_status TEXT NOT NULL, start_rule INTEGER,"
+    " stop_date TEXT, stop_day INTEGER, stop_status TEXT,"
+    " nullified INTEGER NOT NULL DEFAULT 0 CHECK (nullified IN (0, 1)), nullified_reason TEXT,"
+    " current INTEGER NOT NULL DEFAULT 1 CHECK (current IN (0, 1)),"
+    " created_at TEXT NOT NULL, updated_at TEXT NOT NULL,"
+    " CHECK (nullified = 0 OR stop_status = '33'),"
+    " CHECK (stop_day IS NULL OR stop_status IS NOT NULL),"
+    " CHECK (stop_day IS NULL OR stop_day >= start_day),"
+    " UNIQUE (pathway_id, period));"
+    "CREATE UNIQUE INDEX rtt_periods_one_current ON rtt_periods (pathway_id) WHERE current = 1;"
+    "CREATE INDEX rtt_periods_stops ON rtt_periods (service_id, stop_day);"
+    "INSERT INTO rtt_periods (icb_code, pathway_id, period, service_id, start_date, start_day, start_status,"
+    " start_rule, stop_date, stop_day, stop_status, nullified, nullified_reason, current, created_at, updated_at)"
+    " SELECT icb_code, id, 1, service_id, clock_start, clock_start_day,"
+    " CASE WHEN rtt_status IN ('11', '12') THEN rtt_status ELSE '10' END, NULL,"
+    " clock_stop, clock_stop_day,"
+    " CASE WHEN clock_stop_day IS NOT NULL OR open = 0 THEN rtt_status END,"
+    " CASE WHEN rtt_status = '33' AND clock_stop_day IS NOT NULL THEN 1 ELSE 0 END,"
+    " CASE WHEN rtt_status = '33' AND clock_stop_day IS NOT NULL THEN 'First appointment missed (33).' END,"
+    " 1, created_at, updated_at FROM pathways;";
+
 typedef struct migration {
     int version;
     const char *name;
@@ -364,6 +398,7 @@ static const migration migrations[] = {
     {3, "advice and guidance, onward referral, return reason codes", migration_3, migration_3},
     {4, "complete care: results, letters, fit notes, follow-ups", migration_4, migration_4},
     {5, "shared waiting list: pathways, clinical priority, priority reviews, PTL imports", migration_5, migration_5},
+    {8, "RTT periods kept as history, one current period per pathway", migration_8, migration_8},
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -142,9 +142,17 @@ describe('resubmit, accept, book, attend, discharge', { timeout: 300000 }, () =>
     assert.match(await page.locator('#holder').textContent(), /Clinician/);
 
     await page.locator('#discharge-comment').fill(DISCHARGE);
+    // The waiting-time outcome: returned to the GP by default; here the patient chose to wait.
+    assert.equal(await page.locator('#discharge-rtt-return_to_primary').isChecked(), true);
+    await page.locator('label[for="discharge-rtt-active_monitoring_patient"]').click();
     await page.locator('#discharge-form button[type="submit"]').click();
     await page.locator('#success-banner').waitFor();
     assert.match(await statusText(), /Discharged/);
+    const tok = await server.token('clinician.cardio');
+    const ref = await server.api(`/referrals/${referralId}`, { token: tok });
+    const wl = await server.api(`/waiting-list?status=all&patient=${ref.body.patient.nhs_number}&page_size=200`, { token: tok });
+    const pw = wl.body.items.find((x) => x.referral_id === Number(referralId));
+    assert.equal(pw?.rtt_status?.code, '31', 'patient-initiated active monitoring stops the clock with 31');
     assert.match(await page.locator('#holder').textContent(), /Nobody/);
     assert.equal(await page.locator('#actions form').count(), 0, 'no actions on an ended referral');
     assert.ok((await page.locator('#timeline').textContent()).includes(DISCHARGE));

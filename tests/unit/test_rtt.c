@@ -232,7 +232,7 @@ static void test_init(void **state)
 static void test_rule1_referral_starts_clock_on_receipt(void **state)
 {
     rtt_clock c = referred(day(2026, 3, 2));
-    assert_clock(&c, RTT_RUNNING, day(2026, 3, 2), RTT_NO_DAY, "10", 0, 1);
+    assert_clock(&c, RTT_RUNNING, day(2026, 3, 2), RTT_NO_DAY, "10", 1, 1);
     assert_true(rtt_status_open(c.status));
 }
 
@@ -242,19 +242,20 @@ static void test_rule2_self_referral_starts_clock(void **state)
     rtt_clock c;
     rtt_clock_init(&c);
     apply_ok(&c, ev(RTT_EV_SELF_REFERRAL, day(2026, 3, 2)), 2);
-    assert_clock(&c, RTT_RUNNING, day(2026, 3, 2), RTT_NO_DAY, "10", 0, 1);
+    assert_clock(&c, RTT_RUNNING, day(2026, 3, 2), RTT_NO_DAY, "10", 1, 1);
 }
 
-/* Data Dictionary: 10 on the first activity, 20 on every later one; the clock runs. */
+/* Data Dictionary: the receipt of the referral is the period's first
+ * activity (10); the first outpatient appointment, and every activity
+ * after it, is a subsequent activity (20); the clock runs. */
 static void test_first_activity_10_then_20(void **state)
 {
     int64_t s = day(2026, 3, 2);
     rtt_clock c = referred(s);
-    apply_ok(&c, ev(RTT_EV_ACTIVITY, s + 20), 0);
     assert_clock(&c, RTT_RUNNING, s, RTT_NO_DAY, "10", 1, 1);
-    apply_ok(&c, ev(RTT_EV_ACTIVITY, s + 40), 0);
+    apply_ok(&c, ev(RTT_EV_ACTIVITY, s + 20), 0); /* the first outpatient appointment */
     assert_clock(&c, RTT_RUNNING, s, RTT_NO_DAY, "20", 2, 1);
-    apply_ok(&c, ev(RTT_EV_ACTIVITY, s + 60), 0);
+    apply_ok(&c, ev(RTT_EV_ACTIVITY, s + 40), 0);
     assert_clock(&c, RTT_RUNNING, s, RTT_NO_DAY, "20", 3, 1);
 }
 
@@ -265,16 +266,17 @@ static void test_transfer_keeps_start(void **state)
     rtt_clock c = referred(s);
     apply_ok(&c, ev(RTT_EV_ACTIVITY, s + 14), 0);
     apply_ok(&c, ev(RTT_EV_TRANSFER, s + 30), 0);
-    assert_clock(&c, RTT_RUNNING, s, RTT_NO_DAY, "21", 1, 1);
+    assert_clock(&c, RTT_RUNNING, s, RTT_NO_DAY, "21", 2, 1);
     assert_true(rtt_status_open(c.status));
     apply_ok(&c, ev(RTT_EV_ACTIVITY, s + 50), 0);
-    assert_clock(&c, RTT_RUNNING, s, RTT_NO_DAY, "20", 2, 1);
-    /* Transferred before any activity (an interface service referring on): the
-     * first activity at the new provider is still the period's first. */
+    assert_clock(&c, RTT_RUNNING, s, RTT_NO_DAY, "20", 3, 1);
+    /* Transferred before any appointment (an interface service referring on):
+     * the receipt was the period's first activity, so the first appointment
+     * at the new provider is a subsequent one. */
     c = referred(s);
     apply_ok(&c, ev(RTT_EV_TRANSFER, s + 5), 0);
     apply_ok(&c, ev(RTT_EV_ACTIVITY, s + 25), 0);
-    assert_clock(&c, RTT_RUNNING, s, RTT_NO_DAY, "10", 1, 1);
+    assert_clock(&c, RTT_RUNNING, s, RTT_NO_DAY, "20", 2, 1);
 }
 
 /* Rule 4: first definitive treatment stops the clock (30) on its date. */
@@ -284,7 +286,7 @@ static void test_rule4_treatment_stops_30(void **state)
     rtt_clock c = referred(s);
     apply_ok(&c, ev(RTT_EV_ACTIVITY, s + 21), 0);
     apply_ok(&c, ev(RTT_EV_TREATMENT, s + 100), 4);
-    assert_clock(&c, RTT_STOPPED, s, s + 100, "30", 1, 1);
+    assert_clock(&c, RTT_STOPPED, s, s + 100, "30", 2, 1);
     assert_false(rtt_status_open(c.status));
     assert_int_equal(rtt_days_waited(c.start_day, c.stop_day), 100);
 }
@@ -296,11 +298,11 @@ static void test_rule4_diagnostic_admission_does_not_stop(void **state)
     rtt_clock c = referred(s);
     apply_ok(&c, ev(RTT_EV_ACTIVITY, s + 10), 0);
     apply_ok(&c, ev(RTT_EV_DIAGNOSTIC_ADMISSION, s + 30), 4);
-    assert_clock(&c, RTT_RUNNING, s, RTT_NO_DAY, "20", 2, 1);
+    assert_clock(&c, RTT_RUNNING, s, RTT_NO_DAY, "20", 3, 1);
     apply_ok(&c, ev(RTT_EV_DIAGNOSTIC_ADMISSION, s + 40), 4);
     assert_int_equal(c.state, RTT_RUNNING);
     apply_ok(&c, ev(RTT_EV_TREATMENT, s + 60), 4);
-    assert_clock(&c, RTT_STOPPED, s, s + 60, "30", 3, 1);
+    assert_clock(&c, RTT_STOPPED, s, s + 60, "30", 4, 1);
 }
 
 /* Rule 5: active monitoring stops the clock: 31 patient-initiated, 32 clinician. */
@@ -311,11 +313,11 @@ static void test_rule5_active_monitoring_stops_31_32(void **state)
     rtt_event e = ev(RTT_EV_ACTIVE_MONITORING, s + 35);
     e.patient_initiated = 1;
     apply_ok(&c, e, 5);
-    assert_clock(&c, RTT_STOPPED, s, s + 35, "31", 0, 1);
+    assert_clock(&c, RTT_STOPPED, s, s + 35, "31", 1, 1);
     c = referred(s);
     e.patient_initiated = 0;
     apply_ok(&c, e, 5);
-    assert_clock(&c, RTT_STOPPED, s, s + 35, "32", 0, 1);
+    assert_clock(&c, RTT_STOPPED, s, s + 35, "32", 1, 1);
 }
 
 /* Rule 5: return to primary care and a decision not to treat stop the clock (34). */
@@ -324,11 +326,11 @@ static void test_rule5_return_to_primary_and_not_to_treat_stop_34(void **state)
     int64_t s = day(2026, 2, 2);
     rtt_clock c = referred(s);
     apply_ok(&c, ev(RTT_EV_RETURN_TO_PRIMARY, s + 3), 5);
-    assert_clock(&c, RTT_STOPPED, s, s + 3, "34", 0, 1);
+    assert_clock(&c, RTT_STOPPED, s, s + 3, "34", 1, 1);
     c = referred(s);
     apply_ok(&c, ev(RTT_EV_ACTIVITY, s + 7), 0);
     apply_ok(&c, ev(RTT_EV_NOT_TO_TREAT, s + 7), 5); /* same day as the clinic */
-    assert_clock(&c, RTT_STOPPED, s, s + 7, "34", 1, 1);
+    assert_clock(&c, RTT_STOPPED, s, s + 7, "34", 2, 1);
     assert_false(rtt_status_nullified(c.status));
 }
 
@@ -338,7 +340,7 @@ static void test_rule5_declined_stops_35(void **state)
     int64_t s = day(2026, 2, 2);
     rtt_clock c = referred(s);
     apply_ok(&c, ev(RTT_EV_DECLINED, s + 50), 5);
-    assert_clock(&c, RTT_STOPPED, s, s + 50, "35", 0, 1);
+    assert_clock(&c, RTT_STOPPED, s, s + 50, "35", 1, 1);
 }
 
 /* Data Dictionary 36: died before treatment; nothing can restart the clock. */
@@ -347,7 +349,7 @@ static void test_died_stops_36_for_good(void **state)
     int64_t s = day(2026, 2, 2);
     rtt_clock c = referred(s);
     apply_ok(&c, ev(RTT_EV_DIED, s + 80), 0);
-    assert_clock(&c, RTT_STOPPED, s, s + 80, "36", 0, 1);
+    assert_clock(&c, RTT_STOPPED, s, s + 80, "36", 1, 1);
     for (int k = 0; k < N_EVENTS; k++)
         apply_no(&c, ev((rtt_event_kind)k, s + 90));
 }
@@ -360,7 +362,7 @@ static void test_rule5_first_dna_nullifies_33(void **state)
     for (int discharged = 0; discharged <= 1; discharged++) {
         rtt_clock c = referred(s);
         apply_ok(&c, dna(s + 28, 1, discharged, 0), 5);
-        assert_clock(&c, RTT_NULLIFIED, s, s + 28, "33", 0, 1);
+        assert_clock(&c, RTT_NULLIFIED, s, s + 28, "33", 1, 1);
         assert_true(rtt_status_nullified(c.status));
         assert_false(rtt_status_open(c.status));
     }
@@ -374,13 +376,13 @@ static void test_rule5_two_week_wait_first_dna(void **state)
     int64_t s = day(2026, 4, 1);
     rtt_clock c = referred(s);
     apply_ok(&c, dna(s + 10, 1, 0, 1), 5);
-    assert_clock(&c, RTT_RUNNING, s, RTT_NO_DAY, "10", 0, 1);
-    apply_ok(&c, ev(RTT_EV_ACTIVITY, s + 13), 0); /* rebooked and seen */
     assert_clock(&c, RTT_RUNNING, s, RTT_NO_DAY, "10", 1, 1);
+    apply_ok(&c, ev(RTT_EV_ACTIVITY, s + 13), 0); /* rebooked and seen */
+    assert_clock(&c, RTT_RUNNING, s, RTT_NO_DAY, "20", 2, 1);
 
     c = referred(s);
     apply_ok(&c, dna(s + 10, 1, 1, 1), 5);
-    assert_clock(&c, RTT_STOPPED, s, s + 10, "34", 0, 1);
+    assert_clock(&c, RTT_STOPPED, s, s + 10, "34", 1, 1);
     assert_false(rtt_status_nullified(c.status));
 }
 
@@ -392,16 +394,90 @@ static void test_rule5_later_dna(void **state)
     rtt_clock c = referred(s);
     apply_ok(&c, ev(RTT_EV_ACTIVITY, s + 14), 0);
     apply_ok(&c, dna(s + 42, 0, 0, 0), 5);
-    assert_clock(&c, RTT_RUNNING, s, RTT_NO_DAY, "10", 1, 1);
+    assert_clock(&c, RTT_RUNNING, s, RTT_NO_DAY, "20", 2, 1);
     apply_ok(&c, dna(s + 56, 0, 1, 0), 5);
-    assert_clock(&c, RTT_STOPPED, s, s + 56, "34", 1, 1);
+    assert_clock(&c, RTT_STOPPED, s, s + 56, "34", 2, 1);
     /* The same on a two-week-wait referral. */
     c = referred(s);
     apply_ok(&c, ev(RTT_EV_ACTIVITY, s + 7), 0);
     apply_ok(&c, dna(s + 20, 0, 0, 1), 5);
     assert_int_equal(c.state, RTT_RUNNING);
     apply_ok(&c, dna(s + 30, 0, 1, 1), 5);
-    assert_clock(&c, RTT_STOPPED, s, s + 30, "34", 1, 1);
+    assert_clock(&c, RTT_STOPPED, s, s + 30, "34", 2, 1);
+}
+
+/* Rule 5: a later missed appointment followed by a discharge stops the
+ * clock on the day of the discharge (the decision told to the patient),
+ * not the day of the miss; a first-appointment DNA is nullified on the day
+ * of the miss.  A miss after the recording day, or before the start, is
+ * refused. */
+static void test_rule5_dna_stop_dates(void **state)
+{
+    int64_t s = day(2026, 4, 1);
+    rtt_clock c = referred(s);
+    apply_ok(&c, ev(RTT_EV_ACTIVITY, s + 14), 0);
+    rtt_event e = dna(s + 60, 0, 1, 0); /* discharged on day 60 ... */
+    e.missed_day = s + 50;              /* ... after missing the appointment on day 50 */
+    apply_ok(&c, e, 5);
+    assert_clock(&c, RTT_STOPPED, s, s + 60, "34", 2, 1);
+    assert_int_equal(rtt_days_waited(c.start_day, c.stop_day), 60);
+
+    c = referred(s);
+    e = dna(s + 35, 1, 0, 0); /* recorded on day 35 ... */
+    e.missed_day = s + 28;    /* ... the first appointment was on day 28 */
+    apply_ok(&c, e, 5);
+    assert_clock(&c, RTT_NULLIFIED, s, s + 28, "33", 1, 1);
+    /* 3e: the new clock may start on the day of the miss, not before. */
+    apply_no(&c, ev(RTT_EV_REBOOK_AFTER_DNA, s + 27));
+    apply_ok(&c, ev(RTT_EV_REBOOK_AFTER_DNA, s + 30), 3);
+    assert_clock(&c, RTT_RUNNING, s + 30, RTT_NO_DAY, "10", 1, 2);
+
+    c = referred(s);
+    e = dna(s + 35, 1, 0, 0);
+    e.missed_day = s + 36; /* a miss after the day it is recorded */
+    apply_no(&c, e);
+    e.missed_day = s - 1; /* before the clock started */
+    apply_no(&c, e);
+}
+
+/* The discharge outcomes of the API and the stops they make: 31 for a
+ * wait the patient chose, 32 for one the clinician chose. */
+static void test_outcome_events(void **state)
+{
+    static const struct {
+        const char *name;
+        rtt_event_kind kind;
+        int patient;
+        const char *status;
+    } want[] = {
+        {"treated", RTT_EV_TREATMENT, 0, "30"},
+        {"active_monitoring_patient", RTT_EV_ACTIVE_MONITORING, 1, "31"},
+        {"active_monitoring_clinician", RTT_EV_ACTIVE_MONITORING, 0, "32"},
+        {"active_monitoring", RTT_EV_ACTIVE_MONITORING, 0, "32"},
+        {"declined", RTT_EV_DECLINED, 0, "35"},
+        {"not_to_treat", RTT_EV_NOT_TO_TREAT, 0, "34"},
+        {"return_to_primary", RTT_EV_RETURN_TO_PRIMARY, 0, "34"},
+        {NULL, RTT_EV_RETURN_TO_PRIMARY, 0, "34"},
+    };
+    int64_t s = day(2026, 4, 1);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        rtt_event_kind k = RTT_EV_CANCELLATION;
+        int patient = -1;
+        assert_int_equal(rtt_outcome_event(want[i].name, &k, &patient), 0);
+        assert_int_equal(k, want[i].kind);
+        assert_int_equal(patient, want[i].patient);
+        rtt_clock c = referred(s);
+        rtt_event e = ev(k, s + 40);
+        e.patient_initiated = patient;
+        assert_int_equal(rtt_apply(&c, &e, NULL), 0);
+        assert_string_equal(c.status, want[i].status);
+    }
+    rtt_event_kind k = RTT_EV_CANCELLATION;
+    int patient = -1;
+    assert_int_equal(rtt_outcome_event("active_monitoring_by_patient", &k, &patient), -1);
+    assert_int_equal(rtt_outcome_event("", &k, &patient), -1);
+    assert_int_equal(k, RTT_EV_CANCELLATION);
+    assert_int_equal(patient, -1);
 }
 
 /* Rule 5: cancellations by either side never stop the clock. */
@@ -411,11 +487,11 @@ static void test_rule5_cancellations_never_stop(void **state)
     rtt_clock c = referred(s);
     for (int i = 1; i <= 20; i++)
         apply_ok(&c, ev(RTT_EV_CANCELLATION, s + i), 5);
-    assert_clock(&c, RTT_RUNNING, s, RTT_NO_DAY, "10", 0, 1);
+    assert_clock(&c, RTT_RUNNING, s, RTT_NO_DAY, "10", 1, 1);
     apply_ok(&c, ev(RTT_EV_ACTIVITY, s + 30), 0);
     apply_ok(&c, ev(RTT_EV_ACTIVITY, s + 40), 0);
     apply_ok(&c, ev(RTT_EV_CANCELLATION, s + 50), 5);
-    assert_clock(&c, RTT_RUNNING, s, RTT_NO_DAY, "20", 2, 1);
+    assert_clock(&c, RTT_RUNNING, s, RTT_NO_DAY, "20", 3, 1);
     assert_true(rtt_over_weeks(c.start_day, s + 200, 18)); /* still counting */
 }
 
@@ -427,9 +503,9 @@ static void test_rule3e_rebook_after_first_dna(void **state)
     rtt_clock c = referred(s);
     apply_ok(&c, dna(s + 28, 1, 0, 0), 5);
     apply_ok(&c, ev(RTT_EV_REBOOK_AFTER_DNA, s + 31), 3);
-    assert_clock(&c, RTT_RUNNING, s + 31, RTT_NO_DAY, "10", 0, 2);
-    apply_ok(&c, ev(RTT_EV_ACTIVITY, s + 45), 0);
     assert_clock(&c, RTT_RUNNING, s + 31, RTT_NO_DAY, "10", 1, 2);
+    apply_ok(&c, ev(RTT_EV_ACTIVITY, s + 45), 0);
+    assert_clock(&c, RTT_RUNNING, s + 31, RTT_NO_DAY, "20", 2, 2);
     assert_int_equal(rtt_days_waited(c.start_day, s + 45), 14);
     /* Rebooking on the day of the DNA is allowed; before it is not. */
     c = referred(s);
@@ -478,23 +554,30 @@ static void test_rule3a_bilateral_second_side(void **state)
     rtt_clock c = referred(s);
     apply_ok(&c, ev(RTT_EV_TREATMENT, s + 90), 4);
     apply_ok(&c, ev(RTT_EV_BILATERAL_SECOND, s + 180), 3);
-    assert_clock(&c, RTT_RUNNING, s + 180, RTT_NO_DAY, "10", 0, 2);
+    assert_clock(&c, RTT_RUNNING, s + 180, RTT_NO_DAY, "10", 1, 2);
     apply_ok(&c, ev(RTT_EV_TREATMENT, s + 250), 4);
-    assert_clock(&c, RTT_STOPPED, s + 180, s + 250, "30", 0, 2);
+    assert_clock(&c, RTT_STOPPED, s + 180, s + 250, "30", 1, 2);
     /* A third period: the bilateral rule can follow again. */
     apply_ok(&c, ev(RTT_EV_NEW_TREATMENT, s + 300), 3);
     assert_int_equal(c.period, 3);
 }
 
 /* Rule 3c: a new referral after a period ended (any stop but death, or a
- * nullified clock). */
+ * nullified clock): 12 when a consultant refers on the pathway, 10 when
+ * the referrer (a GP resubmitting) does; either way its own start. */
 static void test_rule3c_new_referral(void **state)
 {
     int64_t s = day(2026, 1, 5);
     rtt_clock c = referred(s);
     apply_ok(&c, ev(RTT_EV_RETURN_TO_PRIMARY, s + 10), 5);
-    apply_ok(&c, ev(RTT_EV_NEW_REFERRAL, s + 100), 3);
+    rtt_event e = ev(RTT_EV_NEW_REFERRAL, s + 100);
+    e.consultant = 1;
+    apply_ok(&c, e, 3);
     assert_clock(&c, RTT_RUNNING, s + 100, RTT_NO_DAY, "12", 1, 2);
+    c = referred(s);
+    apply_ok(&c, ev(RTT_EV_RETURN_TO_PRIMARY, s + 10), 5);
+    apply_ok(&c, ev(RTT_EV_NEW_REFERRAL, s + 30), 3);
+    assert_clock(&c, RTT_RUNNING, s + 30, RTT_NO_DAY, "10", 1, 2);
     c = referred(s);
     apply_ok(&c, dna(s + 10, 1, 1, 0), 5);
     apply_ok(&c, ev(RTT_EV_NEW_REFERRAL, s + 40), 3);
@@ -596,7 +679,7 @@ static void test_null_and_bad_arguments(void **state)
     assert_memory_equal(&c, &before, sizeof c);
     e.kind = RTT_EV_ACTIVITY;
     assert_int_equal(rtt_apply(&c, &e, NULL), 0); /* rule is optional */
-    assert_string_equal(c.status, "10");
+    assert_string_equal(c.status, "20");
 }
 
 /* A whole pathway: GP referral to an interface service, onward transfer,
@@ -613,10 +696,10 @@ static void test_whole_pathway(void **state)
     apply_ok(&c, dna(s + 80, 0, 0, 0), 5);            /* missed follow-up, rebooked */
     apply_ok(&c, ev(RTT_EV_ACTIVITY, s + 95), 0);
     apply_ok(&c, ev(RTT_EV_DIAGNOSTIC_ADMISSION, s + 120), 4);
-    assert_clock(&c, RTT_RUNNING, s, RTT_NO_DAY, "20", 4, 1);
+    assert_clock(&c, RTT_RUNNING, s, RTT_NO_DAY, "20", 5, 1);
     assert_true(rtt_over_weeks(c.start_day, s + 127, 18));
     apply_ok(&c, ev(RTT_EV_TREATMENT, s + 160), 4);
-    assert_clock(&c, RTT_STOPPED, s, s + 160, "30", 4, 1);
+    assert_clock(&c, RTT_STOPPED, s, s + 160, "30", 5, 1);
     assert_int_equal(rtt_weeks_waited(c.start_day, c.stop_day), 22);
     assert_true(rtt_over_weeks(c.start_day, c.stop_day, 18));
     assert_false(rtt_over_weeks(c.start_day, c.stop_day, 52));
@@ -646,6 +729,8 @@ int main(void)
         cmocka_unit_test(test_rule5_two_week_wait_first_dna),
         cmocka_unit_test(test_rule5_later_dna),
         cmocka_unit_test(test_rule5_cancellations_never_stop),
+        cmocka_unit_test(test_rule5_dna_stop_dates),
+        cmocka_unit_test(test_outcome_events),
         cmocka_unit_test(test_rule3e_rebook_after_first_dna),
         cmocka_unit_test(test_rule3d_decision_to_treat_after_monitoring_11),
         cmocka_unit_test(test_rule3b_new_treatment_12),

@@ -471,12 +471,37 @@ function attendForm(r) {
     </section>`;
 }
 
+// The RTT outcome of a discharge (docs/waiting-list.md): which clock stop it is.
+const RTT_OUTCOMES = [
+  ['return_to_primary', 'No treatment here: back to the GP', 'Decision not to treat, or no further contact needed (RTT 34).'],
+  ['treated', 'Treated', 'First definitive treatment has started (RTT 30).'],
+  ['active_monitoring_clinician', 'Active monitoring, the clinician\'s decision', 'Watch and wait for now, as the clinician advised (RTT 32).'],
+  ['active_monitoring_patient', 'Active monitoring, the patient\'s choice', 'The patient chose to wait and be monitored rather than treated now (RTT 31).'],
+  ['declined', 'The patient declined treatment', 'Treatment was offered and the patient declined it (RTT 35).'],
+];
+
 function dischargeForm() {
   return html`
     <section class="seam-action" aria-labelledby="discharge-heading">
       <h2 class="nhsuk-heading-m" id="discharge-heading">Record the outcome</h2>
       <form id="discharge-form" novalidate>
         ${textarea('discharge-comment', 'Outcome and discharge comment', 'What was found and done, and any actions for the GP.', { rows: 5 })}
+        <div class="nhsuk-form-group">
+          <fieldset class="nhsuk-fieldset" aria-describedby="discharge-rtt-hint">
+            <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">Waiting time (RTT) outcome</legend>
+            <div class="nhsuk-hint" id="discharge-rtt-hint">This stops the patient's waiting-time clock.</div>
+            <div class="nhsuk-radios" data-module="nhsuk-radios">
+              ${RTT_OUTCOMES.map(([v, label, hint]) => html`
+              <div class="nhsuk-radios__item">
+                ${v === 'return_to_primary'
+    ? html`<input class="nhsuk-radios__input" id="discharge-rtt-${v}" name="discharge-rtt" type="radio" value="${v}" aria-describedby="discharge-rtt-${v}-hint" checked>`
+    : html`<input class="nhsuk-radios__input" id="discharge-rtt-${v}" name="discharge-rtt" type="radio" value="${v}" aria-describedby="discharge-rtt-${v}-hint">`}
+                <label class="nhsuk-label nhsuk-radios__label" for="discharge-rtt-${v}">${label}</label>
+                <div class="nhsuk-hint nhsuk-radios__hint" id="discharge-rtt-${v}-hint">${hint}</div>
+              </div>`)}
+            </div>
+          </fieldset>
+        </div>
         <button class="nhsuk-button" type="submit">Discharge the patient</button>
       </form>
     </section>`;
@@ -599,6 +624,11 @@ function dnaForm(r) {
                 </div>
               </div>
             </fieldset>
+          </div>
+          <div class="nhsuk-form-group">
+            <label class="nhsuk-label" for="dna-rebooked-on">If another appointment is offered: the date the patient agreed it (optional)</label>
+            <div class="nhsuk-hint" id="dna-rebooked-on-hint">After a missed first appointment the waiting-time clock starts again on this date. Leave it empty for today.</div>
+            <input class="nhsuk-input nhsuk-input--width-10" id="dna-rebooked-on" name="dna-rebooked-on" type="date" aria-describedby="dna-rebooked-on-hint">
           </div>
           ${textarea('dna-comment', 'Comment', 'For example: two missed appointments; low clinical risk. The GP sees this.', { rows: 3 })}
           <button class="nhsuk-button nhsuk-button--secondary" type="submit">Record did not attend</button>
@@ -801,10 +831,14 @@ const FORMS = {
   'attend-form': { path: 'attend', fields: {}, body: () => ({}), success: () => 'Attendance recorded. Record the outcome when you are ready.' },
   'discharge-form': {
     path: 'discharge',
-    fields: { comment: 'discharge-comment' },
+    fields: { comment: 'discharge-comment', rtt_outcome: 'discharge-rtt-return_to_primary' },
     body(f) {
+      const b = {};
       const c = f.elements['discharge-comment'].value.trim();
-      return c ? { comment: c } : {};
+      if (c) b.comment = c;
+      const o = f.querySelector('input[name="discharge-rtt"]:checked');
+      if (o) b.rtt_outcome = o.value;
+      return b;
     },
     success: () => 'Outcome recorded and the patient discharged.',
   },
@@ -864,7 +898,7 @@ const FORMS = {
   },
   'dna-form': {
     path: 'dna',
-    fields: { decision: 'dna-rebook', comment: 'dna-comment' },
+    fields: { decision: 'dna-rebook', comment: 'dna-comment', rebooked_on: 'dna-rebooked-on' },
     check(f) {
       return f.querySelector('input[name="dna-decision"]:checked')
         ? [] : [{ id: 'dna-rebook', text: 'Select whether to offer another appointment or discharge' }];
@@ -873,6 +907,8 @@ const FORMS = {
       const b = { decision: f.querySelector('input[name="dna-decision"]:checked').value };
       const c = f.elements['dna-comment'].value.trim();
       if (c) b.comment = c;
+      const on = f.elements['dna-rebooked-on'].value;
+      if (on && b.decision === 'rebook') b.rebooked_on = on;
       return b;
     },
     success: (b) => (b.decision === 'rebook'

@@ -183,7 +183,18 @@ export function pathwayKit(getSrv) {
       version: 1,
     };
     const names = Object.keys(cols);
-    run(`INSERT INTO pathways (${names.join(', ')}) VALUES (${names.map((k) => lit(cols[k])).join(', ')})`);
+    // Its RTT period goes in with it, as a PTL import (or migration 8's backfill) writes it; one
+    // database call, so that a PostgreSQL run of many rows stays quick.
+    const period = o.periods === false ? '' : `; INSERT INTO rtt_periods (icb_code, pathway_id, period, service_id,
+      start_date, start_day, start_status, stop_date, stop_day, stop_status, nullified, nullified_reason, current,
+      created_at, updated_at)
+      SELECT icb_code, id, 1, service_id, clock_start, clock_start_day,
+      CASE WHEN rtt_status IN ('11', '12') THEN rtt_status ELSE '10' END, clock_stop, clock_stop_day,
+      CASE WHEN clock_stop_day IS NOT NULL OR open = 0 THEN rtt_status END,
+      CASE WHEN rtt_status = '33' AND clock_stop_day IS NOT NULL THEN 1 ELSE 0 END,
+      CASE WHEN rtt_status = '33' AND clock_stop_day IS NOT NULL THEN 'First appointment missed (33).' END,
+      1, created_at, updated_at FROM pathways WHERE trust_code = ${lit(svc.trust_code)} AND ppi = ${lit(ppi)}`;
+    run(`INSERT INTO pathways (${names.join(', ')}) VALUES (${names.map((k) => lit(cols[k])).join(', ')})${period}`);
     const id = Number(run(`SELECT id FROM pathways WHERE trust_code = ${lit(svc.trust_code)} AND ppi = ${lit(ppi)}`)[0].id);
     return id;
   }

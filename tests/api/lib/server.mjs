@@ -321,7 +321,15 @@ export async function startServer(opts = {}) {
       if (!Object.keys(h).some((k) => k.toLowerCase() === 'content-type')) h['Content-Type'] = 'application/json';
     }
     if (token && !Object.keys(h).some((k) => k.toLowerCase() === 'authorization')) h.Authorization = `Bearer ${token}`;
-    const res = await fetch(url, { method, headers: h, body: payload });
+    let res;
+    try {
+      res = await fetch(url, { method, headers: h, body: payload });
+    } catch (e) {
+      // A kept-alive connection the server closed while the test was busy elsewhere (a long
+      // before() writing rows through psql) fails at the socket; a GET is safe to send again.
+      if (method !== 'GET' || exited) throw e;
+      res = await fetch(url, { method, headers: h });
+    }
     const text = await res.text();
     let json;
     try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
