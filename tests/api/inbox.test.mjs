@@ -11,7 +11,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, findService, createReferral, act, errorOf, isoDaysAhead, pickPatient, listPatients,
+  startServer, findService, createReferral, act, errorOf, isoDaysAhead, pickPatient, listPatients, isoJustNow,
 } from './lib/server.mjs';
 import { careKit } from './lib/care.mjs';
 
@@ -30,7 +30,7 @@ const {
 async function attended(fields = {}, as = 'gp.patel') {
   const c = await createReferral(srv, { service_id: cardio.id, ...fields }, as);
   await act(srv, 'triage.cardio', c.id, 'triage', { decision: 'accept' });
-  await act(srv, 'booking.rza', c.id, 'book', { appointment_at: isoDaysAhead(5) });
+  await act(srv, 'booking.rza', c.id, 'book', { appointment_at: isoJustNow() });
   return act(srv, 'clinician.cardio', c.id, 'attend', {});
 }
 async function handedOverResult() {

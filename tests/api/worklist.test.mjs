@@ -2,7 +2,7 @@
 // then earliest due.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, findService, createReferral, act, allPages } from './lib/server.mjs';
+import { startServer, findService, createReferral, act, allPages, isoJustNow, } from './lib/server.mjs';
 
 let srv, cardio, dermRzb;
 const WL = {};
@@ -192,7 +192,7 @@ test('a task moves between worklists as the referral moves', async () => {
   assert.equal(bk.kind, 'booking');
   assert.notEqual(bk.id, t.id, 'a new task for the new step');
 
-  await act(srv, 'booking.rza', c.id, 'book', { appointment_at: new Date(Date.now() + 5 * 86400_000).toISOString() });
+  await act(srv, 'booking.rza', c.id, 'book', { appointment_at: isoJustNow() });
   assert.ok(!(await worklist('booking.rza')).some((x) => x.referral?.id === c.id));
   const cl = (await worklist('clinician.cardio')).find((x) => x.referral?.id === c.id);
   assert.ok(cl, 'attendance task for the clinician');
