@@ -18,7 +18,7 @@ import { careKit } from './lib/care.mjs';
 let srv, cardio, dermRza, respRza;
 const S = {}; // seeded subjects
 const ACTION_TYPES = ['letter_gp_action', 'result_handover', 'result_review', 'returned_referral', 'advice_reply', 'read_advice'];
-const INFO_TYPES = ['letter', 'dna', 'redirect', 'onward_referral'];
+const INFO_TYPES = ['letter', 'dna', 'redirect', 'onward_referral', 'gp_action_resolved'];
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 const idOf = (x) => (x !== null && typeof x === 'object' ? x.id : x);
 const nhsOf = (x) => (x !== null && typeof x === 'object' ? x.nhs_number : x);

@@ -45,7 +45,7 @@ function assertTaskShape(t, who) {
     assert.ok(k in t, `${who} task has ${k}: ${JSON.stringify(t).slice(0, 300)}`);
   }
   // A task is about a referral or an advice request: exactly one of the two.
-  assert.ok(['referral', 'advice', 'order', 'result', 'letter', 'follow_up'].includes(t.subject),
+  assert.ok(['referral', 'advice', 'order', 'result', 'letter', 'follow_up', 'gp_action'].includes(t.subject),
     `${who} task ${t.id} subject ${t.subject}`);
   assert.ok(Number.isInteger(t[t.subject].id));
   if (t.subject !== 'referral') assert.equal(t.referral, null);
@@ -117,7 +117,7 @@ test('booking team: booking tasks of their trust', () => {
 test('clinician: attendance and outcome tasks of their service', () => {
   for (const t of WL['clinician.cardio']) {
     assert.ok(['attendance', 'outcome', 'clinic_letter', 'discharge_summary', 'expected_result', 'review_result',
-      'pifu_review'].includes(t.kind), `kind ${t.kind}`);
+      'pifu_review', 'gp_action_declined'].includes(t.kind), `kind ${t.kind}`);
     assert.equal(serviceOf(t), cardio.id);
     assert.equal(t.owner.role, 'clinician');
   }
