@@ -328,7 +328,7 @@ async function load() {
 async function onSubmit(ev) {
   const form = ev.target.closest('form');
   if (!form) return;
-  if (form.matches('.seam-gp-accept, .seam-gp-decline')) {
+  if (form.matches('.seam-gp-accept, .seam-gp-decline, .seam-gp-resolve')) {
     notice.innerHTML = '';
     const done = await handleGpActionSubmit(ev, errors, view);
     if (done) {
