@@ -16,7 +16,7 @@ function introFor(me) {
   switch (me.role) {
     case 'triager': return `Referrals waiting for triage, and GPs' requests for advice waiting for an answer, at ${svc}${org}.`;
     case 'booking': return `Accepted referrals waiting for an appointment, and follow-ups to arrange, at ${org}.`;
-    case 'clinician': return `Attendances and outcomes to record, results to review, and letters to write for ${svc}${org}.`;
+    case 'clinician': return `Attendances and outcomes to record, results to review, letters to write, and actions GPs declined that the clinic must arrange, for ${svc}${org}.`;
     case 'gp':
     case 'practice_admin': return `Work the hospital has asked ${org} to do and you have not yet answered. Your inbox has everything, including letters for information.`;
     case 'interface_lead': return `Work at ${org} that is two or more working days late and has been escalated to you as interface lead.`;
