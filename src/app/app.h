@@ -156,10 +156,12 @@ int app_letter_act(app_ctx *ctx, const void *arg, json_t **out);
 typedef struct app_gp_action {
     long long letter_id;
     int n;
-    const char *decision; /* "accept" | "decline" */
+    const char *decision; /* "accept" | "decline" | "resolve" */
     json_t *body;
 } app_gp_action;
 int app_letter_gp_action(app_ctx *ctx, const void *arg, json_t **out);
+/* A clinician records what was done about a declined GP action (gp_actions.c). */
+int app_letter_gp_action_resolve(app_ctx *ctx, const void *arg, json_t **out);
 int app_fit_note_create(app_ctx *ctx, const void *arg, json_t **out);
 int app_fit_notes_list(app_ctx *ctx, const void *arg, json_t **out); /* app_list_args (patient) */
 int app_follow_up_create(app_ctx *ctx, const void *arg, json_t **out);

@@ -706,23 +706,13 @@ static int letter_load(app_ctx *ctx, long long id, json_t **out)
                           app__str_or_null(db_get(r, 0, 13)), "version", (json_int_t)db_geti(r, 0, 14), "icb_code",
                           db_get(r, 0, 15), "patient", patient_brief(r, 0, 16), "service", service_brief(r, 0, 21));
     db_rows_free(r);
-    db_param p[] = {DBP_INT(id)};
-    if ((rc = db_query(ctx->db,
-                       "SELECT n, text, reason, status, decline_reason, decided_by, decided_at FROM letter_actions"
-                       " WHERE letter_id = $1 ORDER BY n",
-                       1, p, &r))) {
+    json_t *acts = NULL;
+    if ((rc = app__gp_actions_json(ctx, id, &acts))) {
         json_decref(o);
-        return app_db_fail(ctx, rc);
+        return rc;
     }
-    json_t *acts = json_array();
-    for (int i = 0; i < db_nrows(r); i++)
-        json_array_append_new(acts, json_pack("{s:i,s:s,s:s,s:s,s:o,s:o,s:o}", "n", (int)db_geti(r, i, 0), "text",
-                                              db_get(r, i, 1), "reason", db_get(r, i, 2), "status", db_get(r, i, 3),
-                                              "decline_reason", app__str_or_null(db_get(r, i, 4)), "decided_by",
-                                              app__str_or_null(db_get(r, i, 5)), "decided_at",
-                                              app__str_or_null(db_get(r, i, 6))));
-    db_rows_free(r);
     json_object_set_new(o, "gp_actions", acts);
+    db_param p[] = {DBP_INT(id)};
     if ((rc = db_query(ctx->db,
                        "SELECT id, from_date, to_date, condition, setting, issued_by, issued_at FROM fit_notes"
                        " WHERE letter_id = $1 ORDER BY id DESC LIMIT 1",
@@ -745,6 +735,11 @@ static int letter_load(app_ctx *ctx, long long id, json_t **out)
     json_object_set_new(o, "due_at", letter_due);
     *out = o;
     return 0;
+}
+
+int app__letter_load(app_ctx *ctx, long long id, json_t **out)
+{
+    return letter_load(ctx, id, out);
 }
 
 int app_discharge_create(app_ctx *ctx, const void *arg, json_t **out)
@@ -1061,9 +1056,13 @@ int app_letter_gp_action(app_ctx *ctx, const void *arg, json_t **out)
     const char *icb = json_string_value(json_object_get(cur, "icb_code"));
     if (pending == 0 && (rc = app__task_move(ctx, "letter_id", a->letter_id, NULL, NULL, 0, 0, icb, NULL)))
         goto out;
+    /* A declined action stays with the hospital: an owned, due handoff. */
+    json_t *handoff = NULL;
+    if (!accept && (rc = app__gp_action_declined(ctx, a->letter_id, a->n, cur, &handoff)))
+        goto out;
     rc = event_for(ctx, accept ? "letter.gp_action_accepted" : "letter.gp_action_declined", "letter", a->letter_id,
                    json_string_value(json_object_get(json_object_get(cur, "patient"), "nhs_number")), icb,
-                   json_pack("{s:i,s:s?}", "n", a->n, "reason", reason));
+                   json_pack("{s:i,s:s?,s:o?}", "n", a->n, "reason", reason, "handoff", handoff));
     if (rc == 0)
         rc = letter_load(ctx, a->letter_id, out);
 out:
@@ -1487,6 +1486,14 @@ int app_inbox(app_ctx *ctx, const void *arg, json_t **out)
                         " JOIN patients p ON p.nhs_number = l.patient_nhs_number"
                         " WHERE p.practice_code = $1 AND l.status = 'sent' AND $2 <> '' ORDER BY l.sent_at DESC",
                         "letter", "/letter.html?id=", 0)) ||
+        (rc = inbox_add(ctx, info,
+                        "SELECT l.id, la.resolved_at," PAT ", 'Declined action ' || CAST(la.n AS TEXT) || ' resolved"
+                        " by the hospital: ' || CASE la.outcome WHEN 'arranged_by_hospital' THEN"
+                        " 'arranged by the hospital' ELSE 'agreed otherwise' END || ' (' || la.text || ')'"
+                        " FROM letter_actions la JOIN letters l ON l.id = la.letter_id"
+                        " JOIN patients p ON p.nhs_number = l.patient_nhs_number WHERE p.practice_code = $1"
+                        " AND la.status = 'resolved' AND la.resolved_at >= $2 ORDER BY la.resolved_at DESC",
+                        "gp_action_resolved", "/letter.html?id=", 30)) ||
         (rc = inbox_add(ctx, info,
                         "SELECT r.id, e.at," PAT ", CASE e.action WHEN 'referral.dna_rebooked' THEN"
                         " 'Missed appointment: the hospital is rebooking' ELSE"

@@ -1669,6 +1669,13 @@ int app__pathway_on_referral(app_ctx *ctx, long long ref_id, const char *what, j
             snprintf(appt, sizeof(appt), "%.10s", db_get(r, 0, 10));
         next = appt[0] ? appt : NULL;
     } else if (strcmp(what, "attend") == 0) {
+        /* The day the patient was seen (checked by the referral), not the day it is recorded. */
+        const char *att_s = json_string_value(json_object_get(body, "attended_at"));
+        seam_time att;
+        if (att_s && seam_time_parse(att_s, &att) == 0 && seam_time_day(att) <= today) {
+            ev.day = seam_time_day(att);
+            day_format(ev.day, today_s);
+        }
         ev.kind = RTT_EV_ACTIVITY;
         last = today_s;
         touch_next = 1;

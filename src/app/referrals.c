@@ -460,7 +460,7 @@ int app_referral_act(app_ctx *ctx, const void *arg, json_t **out)
     const char *comment = NULL, *advice = NULL, *appt_s = NULL, *reason = NULL, *summary = NULL, *newprio_s = NULL;
     long long to_service = 0;
     int have_to = 0;
-    seam_time appt = 0;
+    seam_time appt = 0, attended = ctx->now;
     svc_info svc;
     ref_priority newprio = prio;
     switch (act) {
@@ -527,6 +527,36 @@ int app_referral_act(app_ctx *ctx, const void *arg, json_t **out)
             goto out;
         }
         break;
+    case REF_ACT_ATTEND: {
+        /* The time the patient was seen (default now): never before the
+         * booked appointment's day, never in the future. */
+        const char *att_s = NULL, *appt_cur = json_string_value(json_object_get(cur, "appointment_at"));
+        seam_time booked = 0;
+        if ((rc = app__body_str(ctx, body, "comment", 0, COMMENT_MAX, &comment)) ||
+            (rc = app__body_str(ctx, body, "attended_at", 0, 40, &att_s)))
+            goto out;
+        if (att_s && seam_time_parse(att_s, &attended) != 0) {
+            rc = app_fail(ctx, SEAM_EINVALID, "invalid_value", "attended_at",
+                          "Enter when the patient was seen as a date and time, such as 2026-12-01T09:30:00Z.");
+            goto out;
+        }
+        if (appt_cur && seam_time_parse(appt_cur, &booked) != 0)
+            booked = 0;
+        switch (ref_attendance_check(attended, booked, ctx->now)) {
+        case REF_ATTEND_OK: break;
+        case REF_ATTEND_IN_FUTURE:
+            rc = app_fail(ctx, SEAM_EINVALID, "attended_in_future", "attended_at",
+                          "The attendance cannot be in the future: enter when the patient was seen.");
+            goto out;
+        case REF_ATTEND_BEFORE_APPOINTMENT:
+            rc = app_fail(ctx, SEAM_EINVALID, "attended_before_appointment", "attended_at",
+                          "The attendance cannot be before the booked appointment (%.10s): enter when the patient"
+                          " was seen, or rebook the appointment.",
+                          appt_cur);
+            goto out;
+        }
+        break;
+    }
     case REF_ACT_WITHDRAW:
         if ((rc = app__body_text(ctx, body, "reason", "Enter the reason for withdrawing the referral", 1, REASON_MAX,
                                  &reason)))
@@ -634,6 +664,11 @@ int app_referral_act(app_ctx *ctx, const void *arg, json_t **out)
             json_object_set_new(detail, "reason", json_string(reason));
         if (act == REF_ACT_BOOK)
             json_object_set_new(detail, "appointment_at", json_string(appt_iso));
+        if (act == REF_ACT_ATTEND) {
+            char att_iso[SEAM_ISO_LEN];
+            seam_time_format(attended, att_iso);
+            json_object_set_new(detail, "attended_at", json_string(att_iso));
+        }
         if (act == REF_ACT_REDIRECT) {
             json_object_set_new(detail, "from_service",
                                 json_object_get(cur, "service") ? json_incref(json_object_get(cur, "service"))
@@ -667,7 +702,8 @@ int app_referral_act(app_ctx *ctx, const void *arg, json_t **out)
     if (act == REF_ACT_ATTEND || act == REF_ACT_DNA_DISCHARGE) {
         /* After every attendance, and a discharge after a missed
          * appointment, a clinic letter to the GP is due. */
-        if ((rc = app__letter_due(ctx, "clinic", nhs, icb, &svc, a->id, ctx->now, NULL)))
+        if ((rc = app__letter_due(ctx, "clinic", nhs, icb, &svc, a->id, act == REF_ACT_ATTEND ? attended : ctx->now,
+                                  NULL)))
             goto out;
     }
     if (act == REF_ACT_CONVERT_TO_ADVICE) {

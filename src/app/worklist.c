@@ -57,6 +57,7 @@ int app_worklist(app_ctx *ctx, const void *arg, json_t **out)
     sqlb_add(&w, " FROM tasks t LEFT JOIN referrals r ON r.id = t.referral_id"
                  " LEFT JOIN advice_requests ad ON ad.id = t.advice_id"
                  " LEFT JOIN priority_reviews rv ON rv.id = t.review_id"
+                 " LEFT JOIN letter_actions la ON la.letter_id = t.gp_action_letter_id AND la.n = t.gp_action_n"
                  " JOIN patients p ON p.nhs_number = t.patient_nhs_number"
                  " JOIN services s ON s.id = t.service_id"
                  " JOIN organisations tr ON tr.code = s.trust_code"
@@ -79,14 +80,15 @@ int app_worklist(app_ctx *ctx, const void *arg, json_t **out)
     sqlb_add(&q, "SELECT t.id, t.kind, t.owner_org, oo.name, t.owner_service_id, tsv.name, t.owner_role, t.due_at,"
                  " t.escalation_level,"
                  " COALESCE(t.referral_id, t.advice_id, t.order_id, t.result_id, t.letter_id, t.follow_up_id,"
-                 " t.review_id),"
-                 " COALESCE(r.status, ad.status), COALESCE(r.priority, ad.priority), p.nhs_number, p.given_name,"
-                 " p.family_name, s.id, s.name, s.trust_code, tr.name, r.clock_start,"
-                 " COALESCE(r.reason, substr(ad.question, 1, 200), substr(rv.reason, 1, 200)),"
+                 " t.review_id, t.gp_action_letter_id),"
+                 " COALESCE(r.status, ad.status, la.status), COALESCE(r.priority, ad.priority), p.nhs_number,"
+                 " p.given_name, p.family_name, s.id, s.name, s.trust_code, tr.name, r.clock_start,"
+                 " COALESCE(r.reason, substr(ad.question, 1, 200), substr(rv.reason, 1, 200), substr(la.text, 1, 200)),"
                  " CASE WHEN t.referral_id IS NOT NULL THEN 'referral' WHEN t.advice_id IS NOT NULL THEN 'advice'"
                  " WHEN t.order_id IS NOT NULL THEN 'order' WHEN t.result_id IS NOT NULL THEN 'result'"
                  " WHEN t.letter_id IS NOT NULL THEN 'letter' WHEN t.follow_up_id IS NOT NULL THEN 'follow_up'"
-                 " ELSE 'priority_review' END, rv.pathway_id");
+                 " WHEN t.gp_action_letter_id IS NOT NULL THEN 'gp_action'"
+                 " ELSE 'priority_review' END, rv.pathway_id, t.gp_action_n, la.decline_reason");
     sqlb_append(&q, &w);
     /* Overdue first, then most escalated, then earliest due.  Priority is
      * already in the due time: urgent and two-week-wait targets are tighter. */
@@ -128,6 +130,12 @@ int app_worklist(app_ctx *ctx, const void *arg, json_t **out)
         json_object_set_new(task, "advice", json_null());
         if (!db_isnull(r, i, 22))
             json_object_set_new(subject, "pathway_id", json_integer(db_geti(r, i, 22)));
+        if (!db_isnull(r, i, 23)) {
+            /* A declined GP action: its letter, its number and the GP's reason. */
+            json_object_set_new(subject, "letter_id", json_integer(db_geti(r, i, 9)));
+            json_object_set_new(subject, "n", json_integer(db_geti(r, i, 23)));
+            json_object_set_new(subject, "decline_reason", app__str_or_null(db_get(r, i, 24)));
+        }
         json_object_set_new(task, kind, subject);
         json_array_append_new(list, task);
         rc = app_event(ctx, "read.worklist", kind, db_geti(r, i, 9), db_get(r, i, 12), ctx->user.icb_code, NULL, NULL,
@@ -230,13 +238,14 @@ int app_failsafe(app_ctx *ctx, const void *arg, json_t **out)
     rc = db_query(ctx->db,
                   "SELECT t.id,"
                   " COALESCE(t.referral_id, t.advice_id, t.order_id, t.result_id, t.letter_id, t.follow_up_id,"
-                  " t.review_id),"
+                  " t.review_id, t.gp_action_letter_id),"
                   " t.kind, t.owner_org, t.owner_role, t.due_at, t.escalation_level, t.icb_code,"
                   " t.patient_nhs_number, s.trust_code,"
                   " CASE WHEN t.referral_id IS NOT NULL THEN 'referral' WHEN t.advice_id IS NOT NULL THEN 'advice'"
                   " WHEN t.order_id IS NOT NULL THEN 'order' WHEN t.result_id IS NOT NULL THEN 'result'"
                   " WHEN t.letter_id IS NOT NULL THEN 'letter' WHEN t.follow_up_id IS NOT NULL THEN 'follow_up'"
-                  " ELSE 'priority_review' END"
+                  " WHEN t.gp_action_letter_id IS NOT NULL THEN 'gp_action'"
+                  " ELSE 'priority_review' END, t.gp_action_n"
                   " FROM tasks t JOIN services s ON s.id = t.service_id"
                   " WHERE t.state = 'open' AND t.due_at < $1 ORDER BY t.due_at, t.id",
                   1, p, &r);
@@ -267,6 +276,8 @@ int app_failsafe(app_ctx *ctx, const void *arg, json_t **out)
                       subject, subject, (json_int_t)db_geti(r, i, 1), "kind", db_get(r, i, 2), "owner_org",
                       db_get(r, i, 3), "owner_role", db_get(r, i, 4), "due_at", db_get(r, i, 5), "from", from, "to", to,
                       "escalated_to", handoff_level_name(to), "escalated_to_org", to_org);
+        if (!db_isnull(r, i, 11))
+            json_object_set_new(item, "n", json_integer(db_geti(r, i, 11)));
         json_t *before = json_pack("{s:i}", "escalation_level", from);
         json_t *after = json_pack("{s:i,s:s,s:s}", "escalation_level", to, "escalated_to", handoff_level_name(to),
                                   "escalated_to_org", to_org);

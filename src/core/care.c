@@ -145,7 +145,7 @@ typedef struct care_states {
 
 static const char *const order_states[] = {"awaiting_result", "resulted"};
 static const char *const letter_states[] = {"due", "sent", "read"};
-static const char *const gp_action_states[] = {"pending", "accepted", "declined"};
+static const char *const gp_action_states[] = {"pending", "accepted", "declined", "resolved"};
 static const char *const follow_up_states[] = {"open", "booked", "discharged"};
 
 #define STATES(a, owned)                                                                                               \
@@ -206,4 +206,60 @@ const char *care_follow_up_state(int i)
 int care_follow_up_needs_owner(const char *state)
 {
     return state_owned(&follow_ups, state);
+}
+
+int care_gp_action_declined_needs_owner(const char *state)
+{
+    return state != NULL && strcmp(state, "declined") == 0;
+}
+
+void care_gp_action_declined_rule(handoff_rule *out)
+{
+    out->task_kind = "gp_action_declined";
+    out->side = HANDOFF_SERVICE;
+    out->role = "clinician";
+}
+
+seam_time care_gp_action_declined_due(seam_time declined, int days)
+{
+    return cal_add_working_days(declined, days > 0 ? days : 5);
+}
+
+static const char *const outcome_names[CARE_GP_OUTCOME_COUNT] = {
+    [CARE_GP_ARRANGED_BY_HOSPITAL] = "arranged_by_hospital",
+    [CARE_GP_AGREED_OTHERWISE] = "agreed_otherwise",
+};
+
+const char *care_gp_outcome_name(care_gp_outcome o)
+{
+    return (unsigned)o < CARE_GP_OUTCOME_COUNT ? outcome_names[o] : NULL;
+}
+
+int care_gp_outcome_parse(const char *name, care_gp_outcome *out)
+{
+    int i = lookup(outcome_names, CARE_GP_OUTCOME_COUNT, name);
+    if (i < 0 || out == NULL)
+        return -1;
+    *out = (care_gp_outcome)i;
+    return 0;
+}
+
+care_resolve_check care_gp_action_resolve(const char *state, care_gp_outcome o, int has_note)
+{
+    if (state != NULL && strcmp(state, "resolved") == 0)
+        return CARE_RESOLVE_ALREADY_RESOLVED;
+    if (!care_gp_action_declined_needs_owner(state))
+        return CARE_RESOLVE_NOT_DECLINED;
+    if ((unsigned)o >= CARE_GP_OUTCOME_COUNT)
+        return CARE_RESOLVE_BAD_OUTCOME;
+    if (o == CARE_GP_AGREED_OTHERWISE && !has_note)
+        return CARE_RESOLVE_NOTE_REQUIRED;
+    return CARE_RESOLVE_OK;
+}
+
+const char *care_gp_action_shown(const char *state)
+{
+    static const char *const shown[] = {"pending", "accepted", "with_hospital", "resolved"};
+    int i = lookup(gp_actions.names, gp_actions.n, state);
+    return i >= 0 && i < (int)(sizeof(shown) / sizeof(shown[0])) ? shown[i] : NULL;
 }

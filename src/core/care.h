@@ -13,6 +13,7 @@
 #ifndef SEAM_CARE_RULES_H
 #define SEAM_CARE_RULES_H
 
+#include "handoff.h"
 #include "seam_time.h"
 
 typedef enum result_status {
@@ -68,7 +69,7 @@ seam_time care_pifu_end(seam_time start, int months);
  * whether an object in that state needs one open task with an owner:
  *   order      awaiting_result (the service, until the result comes) | resulted
  *   letter     due (the service writes it) | sent | read
- *   GP action  pending (the practice answers) | accepted | declined
+ *   GP action  pending (the practice answers) | accepted | declined | resolved
  *   follow-up  open (the service books or discharges) | booked | discharged
  * The needs_owner functions answer 0 for a name that is not a state.
  */
@@ -79,7 +80,52 @@ const char *care_letter_state(int i);
 int care_letter_needs_owner(const char *state);
 const char *care_gp_action_state(int i);
 int care_gp_action_needs_owner(const char *state);
+/* A declined GP action is the hospital's until a clinician resolves it:
+ * 1 for "declined" only (the second way a GP action is held). */
+int care_gp_action_declined_needs_owner(const char *state);
 const char *care_follow_up_state(int i);
 int care_follow_up_needs_owner(const char *state);
+
+/*
+ * A GP action the GP declines stays with the hospital:
+ *
+ *   pending --accept--> accepted                 (the GP does it)
+ *   pending --decline--> declined                (the hospital keeps it)
+ *   declined --resolve(outcome)--> resolved      (a clinician of the service)
+ *
+ * A declined action is an owned handoff: the letter's service, role
+ * clinician, task "gp_action_declined", due declined_action_days working
+ * days after the decline (5 when the service sets none).
+ */
+typedef enum care_gp_outcome {
+    CARE_GP_ARRANGED_BY_HOSPITAL = 0, /* the hospital did or booked it */
+    CARE_GP_AGREED_OTHERWISE,         /* agreed another way; a note says how */
+    CARE_GP_OUTCOME_COUNT
+} care_gp_outcome;
+
+/* What a resolution attempt meets (care_gp_action_resolve). */
+typedef enum care_resolve_check {
+    CARE_RESOLVE_OK = 0,
+    CARE_RESOLVE_NOT_DECLINED,     /* pending or accepted: nothing to resolve */
+    CARE_RESOLVE_ALREADY_RESOLVED, /* resolved is terminal */
+    CARE_RESOLVE_NOTE_REQUIRED,    /* agreed_otherwise without a note */
+    CARE_RESOLVE_BAD_OUTCOME       /* not an outcome */
+} care_resolve_check;
+
+/* Fills *out with the declined action's handoff rule. */
+void care_gp_action_declined_rule(handoff_rule *out);
+/* When a declined action must be resolved: days working days after
+ * declined (5 when days <= 0), at the same clock time. */
+seam_time care_gp_action_declined_due(seam_time declined, int days);
+/* "arranged_by_hospital", "agreed_otherwise"; NULL out of range. */
+const char *care_gp_outcome_name(care_gp_outcome o);
+/* 0 and *out set, or -1 for an unknown name (or NULL out). */
+int care_gp_outcome_parse(const char *name, care_gp_outcome *out);
+/* Whether an action in `state` may be resolved with outcome o (has_note:
+ * a non-empty note was given). */
+care_resolve_check care_gp_action_resolve(const char *state, care_gp_outcome o, int has_note);
+/* The state shown to people: "pending", "accepted", "with_hospital"
+ * (declined), "resolved"; NULL for a name that is not a state. */
+const char *care_gp_action_shown(const char *state);
 
 #endif

@@ -48,12 +48,7 @@ static int result_state_needs_owner(const char *state)
     return result_status_parse(state, &s) == 0 && result_needs_owner(s);
 }
 
-/*
- * The table.  The declined-GP-action handoff (a declined action the
- * hospital keeps, on tasks' gp_action_letter_id and gp_action_n) is one
- * more "gp_action" entry: key {letter_id, n}, subject {gp_action_letter_id,
- * gp_action_n}, task_kind NULL, needs_owner true for its unresolved state.
- */
+/* The table. */
 static const ownership_kind kinds[] = {
     {"referral",
      "referrals",
@@ -111,6 +106,18 @@ static const ownership_kind kinds[] = {
      "letters",
      care_gp_action_state,
      care_gp_action_needs_owner},
+    /* A declined GP action the hospital keeps is held by its own task (a
+     * clinician of the letter's service), named by the letter and the
+     * action's number, until a clinician records what was done. */
+    {"gp_action",
+     "letter_actions",
+     {"letter_id", "n"},
+     {"gp_action_letter_id", "gp_action_n"},
+     "gp_action_declined",
+     "status",
+     "letters",
+     care_gp_action_state,
+     care_gp_action_declined_needs_owner},
     {"follow_up",
      "follow_ups",
      {"id", NULL},

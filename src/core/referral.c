@@ -164,3 +164,12 @@ int ref_transition(ref_status from, ref_action a, ref_status *to)
         *to = (ref_status)(cell - 1);
     return 0;
 }
+
+ref_attendance ref_attendance_check(seam_time attended, seam_time appointment, seam_time now)
+{
+    if (attended > now + 120)
+        return REF_ATTEND_IN_FUTURE;
+    if (appointment != 0 && seam_time_day(attended) < seam_time_day(appointment))
+        return REF_ATTEND_BEFORE_APPOINTMENT;
+    return REF_ATTEND_OK;
+}

@@ -18,6 +18,8 @@
 #ifndef SEAM_REFERRAL_H
 #define SEAM_REFERRAL_H
 
+#include "seam_time.h"
+
 typedef enum ref_status {
     REF_AWAITING_TRIAGE = 0,
     REF_AWAITING_BOOKING,
@@ -76,5 +78,12 @@ int ref_status_is_open(ref_status s);
  * sets *to, or -1 if the transition is illegal (*to untouched).
  */
 int ref_transition(ref_status from, ref_action a, ref_status *to);
+
+/* Whether an attendance recorded at `attended` is true to the booked
+ * appointment (0: none known) as judged at `now`: on or after the
+ * appointment's day (UTC) and not in the future (120 seconds' grace for
+ * the clocks of the recording device). */
+typedef enum ref_attendance { REF_ATTEND_OK = 0, REF_ATTEND_IN_FUTURE, REF_ATTEND_BEFORE_APPOINTMENT } ref_attendance;
+ref_attendance ref_attendance_check(seam_time attended, seam_time appointment, seam_time now);
 
 #endif

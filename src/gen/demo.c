@@ -227,6 +227,26 @@ static int write_letter(app_ctx *ctx, const gen_options *opt, const svc_row *svc
         json_decref(b);
         if (rc)
             return rc;
+        /* A declined action is the clinic's: usually arranged within the
+         * target, a few still open (some overdue) on the worklist. */
+        seam_time rt = after_working_days(t, rnd_int(1, 8));
+        if (!accept && rt < now && chance(85)) {
+            ctx->now = rt;
+            if ((rc = act_as(ctx, svc->clinician)))
+                return rc;
+            json_t *rb = json_pack("{s:s,s:s}", "outcome", "arranged_by_hospital", "note",
+                                   "Booked in the clinic's own monitoring list.");
+            app_gp_action ra = {letter_id, 1, "resolve", rb};
+            out = NULL;
+            rc = run(ctx, app_letter_gp_action_resolve, &ra, &out);
+            json_decref(out);
+            json_decref(rb);
+            if (rc)
+                return rc;
+            ctx->now = t;
+            if ((rc = act_as(ctx, gp)))
+                return rc;
+        }
     }
     if (chance(85)) {
         app_id_body r = {letter_id, "read", NULL};

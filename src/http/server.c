@@ -579,12 +579,16 @@ static int h_letter_gp_action(route_ctx *rc, app_ctx *ctx, json_t **out)
         r = id_of(ctx, rc->seg[1], &n);
     if (r)
         return r;
-    if (strcmp(rc->seg[2], "accept") != 0 && strcmp(rc->seg[2], "decline") != 0)
-        return app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "Answer a GP action with accept or decline.");
+    if (strcmp(rc->seg[2], "accept") != 0 && strcmp(rc->seg[2], "decline") != 0 && strcmp(rc->seg[2], "resolve") != 0)
+        return app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL,
+                        "Answer a GP action with accept or decline; resolve a declined one.");
+    if (n < 1 || n > 1000)
+        return app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "There is no GP action %lld.", n);
     a.n = (int)n;
     a.decision = rc->seg[2];
     a.body = rc->body;
-    return app_run(ctx, app_letter_gp_action, &a, out);
+    return app_run(ctx, strcmp(a.decision, "resolve") == 0 ? app_letter_gp_action_resolve : app_letter_gp_action, &a,
+                   out);
 }
 
 /* A result for an unknown order is refused, and kept for the trust. */

@@ -24,8 +24,8 @@ static const struct {
      "id, trust_code, name, specialty, treatment_function_code, accepts_referrals, accepts_advice,"
      " triage_days_routine, triage_days_urgent, triage_days_2ww, booking_days_routine, booking_days_urgent,"
      " booking_days_2ww, outcome_days, review_days, gp_contact, patient_contact, advice_days_routine, "
-     "advice_days_urgent, letter_days",
-     20, "id", 1},
+     "advice_days_urgent, letter_days, declined_action_days",
+     21, "id", 1},
     {"users", "username, display_name, role, org_code, service_id, nhs_number, active, persona", 8, "username", 0},
     {"patients",
      "nhs_number, icb_code, given_name, family_name, birth_date, sex, postcode, lsoa, imd_decile, ethnicity,"
@@ -64,8 +64,10 @@ static const struct {
      " diagnosis, medication_changes, days_medication_supplied, hospital_actions, read_at, read_by, created_at,"
      " version",
      19, "id", 1},
-    {"letter_actions", "letter_id, n, text, reason, status, decline_reason, decided_by, decided_at", 8, "letter_id, n",
-     0},
+    {"letter_actions",
+     "letter_id, n, text, reason, status, decline_reason, decided_by, decided_at, outcome, outcome_note, resolved_by,"
+     " resolved_at",
+     12, "letter_id, n", 0},
     {"fit_notes",
      "id, icb_code, patient_nhs_number, service_id, letter_id, issued_by, issued_at, from_date, to_date, condition,"
      " setting",
@@ -101,8 +103,8 @@ static const struct {
      "id, icb_code, referral_id, advice_id, kind, owner_org, owner_service_id, owner_role, due_at, state, "
      "escalation_level,"
      " created_at, closed_at, closed_by, patient_nhs_number, service_id, order_id, result_id, letter_id, follow_up_id,"
-     " review_id",
-     21, "id", 1},
+     " review_id, gp_action_letter_id, gp_action_n",
+     23, "id", 1},
     {"events",
      "id, icb_code, at, actor, actor_role, actor_org, on_behalf_of, action, object_type, object_id,"
      " patient_nhs_number, before_json, after_json, detail",

@@ -351,6 +351,20 @@ static const char *const migration_5 =
     "CREATE INDEX priority_reviews_pathway ON priority_reviews (pathway_id, id);"
     "CREATE INDEX priority_reviews_org ON priority_reviews (requested_org, status);";
 
+/* A declined GP action is a handoff the hospital owns (the letter's
+ * service, a clinician, due in the service's working-day target) until a
+ * clinician records what was done: the target on services, the task's two
+ * subject columns (a letter and the action's number) with their "one open
+ * task" index, and the resolution on the action. */
+static const char *const migration_6 =
+    "ALTER TABLE services ADD COLUMN declined_action_days INTEGER NOT NULL DEFAULT 5;"
+    "ALTER TABLE tasks ADD COLUMN gp_action_letter_id INTEGER;"
+    "ALTER TABLE tasks ADD COLUMN gp_action_n INTEGER;"
+    "CREATE UNIQUE INDEX tasks_one_open_gp_action ON tasks (gp_action_letter_id, gp_action_n) WHERE state = 'open';"
+    "ALTER TABLE letter_actions ADD COLUMN outcome TEXT;"
+    "ALTER TABLE letter_actions ADD COLUMN outcome_note TEXT;"
+    "ALTER TABLE letter_actions ADD COLUMN resolved_by TEXT;"
+    "ALTER TABLE letter_actions ADD COLUMN resolved_at TEXT;";
 /* Every RTT period of a pathway, kept as history: a new period closes the
  * current one (current = 0) and never overwrites it.  At most one current
  * period per pathway.  The pathway's clock columns stay a cache of the
@@ -398,6 +412,7 @@ static const migration migrations[] = {
     {3, "advice and guidance, onward referral, return reason codes", migration_3, migration_3},
     {4, "complete care: results, letters, fit notes, follow-ups", migration_4, migration_4},
     {5, "shared waiting list: pathways, clinical priority, priority reviews, PTL imports", migration_5, migration_5},
+    {6, "declined GP actions: an owned hospital handoff until resolved", migration_6, migration_6},
     {8, "RTT periods kept as history, one current period per pathway", migration_8, migration_8},
 };
 

@@ -11,14 +11,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, findService, createReferral, act, errorOf, isoDaysAhead, pickPatient, listPatients,
+  startServer, findService, createReferral, act, errorOf, isoDaysAhead, pickPatient, listPatients, isoJustNow,
 } from './lib/server.mjs';
 import { careKit } from './lib/care.mjs';
 
 let srv, cardio, dermRza, respRza;
 const S = {}; // seeded subjects
 const ACTION_TYPES = ['letter_gp_action', 'result_handover', 'result_review', 'returned_referral', 'advice_reply', 'read_advice'];
-const INFO_TYPES = ['letter', 'dna', 'redirect', 'onward_referral'];
+const INFO_TYPES = ['letter', 'dna', 'redirect', 'onward_referral', 'gp_action_resolved'];
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 const idOf = (x) => (x !== null && typeof x === 'object' ? x.id : x);
 const nhsOf = (x) => (x !== null && typeof x === 'object' ? x.nhs_number : x);
@@ -30,7 +30,7 @@ const {
 async function attended(fields = {}, as = 'gp.patel') {
   const c = await createReferral(srv, { service_id: cardio.id, ...fields }, as);
   await act(srv, 'triage.cardio', c.id, 'triage', { decision: 'accept' });
-  await act(srv, 'booking.rza', c.id, 'book', { appointment_at: isoDaysAhead(5) });
+  await act(srv, 'booking.rza', c.id, 'book', { appointment_at: isoJustNow() });
   return act(srv, 'clinician.cardio', c.id, 'attend', {});
 }
 async function handedOverResult() {

@@ -13,7 +13,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, findService, createReferral, act, errorOf, seam, isoDaysAhead,
+  startServer, findService, createReferral, act, errorOf, seam, isoDaysAhead, isoJustNow,
 } from './lib/server.mjs';
 import { careKit } from './lib/care.mjs';
 
@@ -40,7 +40,7 @@ const {
 async function attended() {
   const c = await createReferral(srv, { service_id: cardio.id });
   await act(srv, 'triage.cardio', c.id, 'triage', { decision: 'accept' });
-  await act(srv, 'booking.rza', c.id, 'book', { appointment_at: isoDaysAhead(5) });
+  await act(srv, 'booking.rza', c.id, 'book', { appointment_at: isoJustNow() });
   return act(srv, 'clinician.cardio', c.id, 'attend', {});
 }
 /** The due letters of a referral, as the Cardiology clinician lists them. */
@@ -285,6 +285,31 @@ test('a letter written and sent in one step', async () => {
   assert.equal(l.gp_actions[0].n, 1);
   assert.equal((await get('gp.patel', `/letters/${l.id}`)).status, 'sent');
   assert.equal((await letterItems('gp.patel', l.id)).actions.length, 1);
+});
+
+// H30: a fit note can be issued at any time by the service and attached to a letter
+// already sent; the GP sees it on the letter.
+test('a fit note issued after the letter was sent is attached to it, and the GP sees it', async () => {
+  const c = await attended();
+  const l = await dueClinicLetter(c.id);
+  await call('clinician.cardio', 'POST', `/letters/${l.id}/send`, CONTENT, 200);
+  const body = {
+    patient_nhs_number: c.patient.nhs_number, service_id: cardio.id, letter_id: l.id, setting: 'clinic',
+    from: new Date().toISOString().slice(0, 10), to: new Date(Date.now() + 14 * DAY).toISOString().slice(0, 10),
+    condition: 'Recovering from a cardiac procedure',
+  };
+  await refused('gp.patel', 'POST', '/fit-notes', body, 403, 'forbidden');
+  const fn = await call('clinician.cardio', 'POST', '/fit-notes', body, 201);
+  assert.equal(fn.letter_id, l.id);
+  const g = await get('gp.patel', `/letters/${l.id}`);
+  assert.equal(g.status, 'sent');
+  assert.ok(g.fit_note, 'the GP sees the fit note on the sent letter');
+  assert.equal(g.fit_note.id, fn.id);
+  assert.equal(g.fit_note.condition, body.condition);
+  // and once the letter has been read
+  await call('gp.patel', 'POST', `/letters/${l.id}/read`, {}, 200);
+  const fn2 = await call('clinician.cardio', 'POST', '/fit-notes', { ...body, condition: 'Extended: slower recovery' }, 201);
+  assert.equal((await get('gp.patel', `/letters/${l.id}`)).fit_note.id, fn2.id, 'the latest fit note shows');
 });
 
 // ------------------------------------------------------- failsafe (last)

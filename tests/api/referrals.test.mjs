@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, findService, pickPatient, createReferral, act, todayDates, isoDaysAhead, errorOf, allPages,
+  startServer, findService, pickPatient, createReferral, act, todayDates, isoDaysAhead, isoJustNow, errorOf, allPages,
 } from './lib/server.mjs';
 
 let srv, cardio, dermRzb, dermRza, gastroRzb;
@@ -145,7 +145,7 @@ test('full lifecycle: create, accept (priority change), book, attend, discharge'
   assert.ok(!(await worklistIds('triage.cardio')).includes(c.id), 'gone from the triage worklist');
   assert.ok((await worklistIds('booking.rza')).includes(c.id), 'on the booking worklist');
 
-  const appt = isoDaysAhead(14, 9, 30);
+  const appt = isoJustNow(); // booked for now, so that the patient can be seen now
   const b = await act(srv, 'booking.rza', c.id, 'book', { appointment_at: appt });
   assert.equal(b.status, 'booked');
   assert.equal(Date.parse(b.appointment_at), Date.parse(appt), `appointment_at ${b.appointment_at} = ${appt}`);
@@ -455,4 +455,58 @@ test('two conflicting triage decisions on the same version: exactly one wins', a
   assert.equal(now.status, winner.status);
   assert.equal(now.version, winner.version);
   assert.equal(changes(await history('gp.patel', c.id)).length, 2, 'one creation, one decision');
+});
+
+// H29: an attendance is dated when the patient was seen: on or after the booked
+// appointment's day, never in the future; a refusal is a 422 naming attended_at and
+// stores nothing; the recorded time is what reaches the clinic letter and the pathway.
+test('attendance is dated truthfully: not before the appointment, not in the future', async () => {
+  const c = await createReferral(srv, { service_id: cardio.id });
+  await act(srv, 'triage.cardio', c.id, 'triage', { decision: 'accept' });
+  const b = await act(srv, 'booking.rza', c.id, 'book', { appointment_at: isoDaysAhead(14, 9, 30) });
+  const tryAttend = async (body, code) => {
+    const r = await srv.api('clinician.cardio', 'POST', `/referrals/${c.id}/attend`, body);
+    assert.equal(r.status, 422, `attend ${JSON.stringify(body)}: ${r.status} ${r.text}`);
+    const e = errorOf(r);
+    assert.equal(e.code, code, `attend ${JSON.stringify(body)}: ${e.code}`);
+    assert.equal(e.field, 'attended_at');
+    const now = await get('clinician.cardio', c.id);
+    assert.equal(now.status, 'booked', 'nothing stored');
+    assert.equal(now.version, b.version, 'nothing stored');
+  };
+  // the appointment is in 14 days: attending now (the default) is before it
+  await tryAttend({}, 'attended_before_appointment');
+  await tryAttend({ attended_at: isoJustNow() }, 'attended_before_appointment');
+  await tryAttend({ attended_at: 'yesterday' }, 'invalid_value');
+
+  // the clinic day came (the appointment two days ago; referred ten days ago)
+  const start = new Date(Date.now() - 10 * DAY).toISOString().slice(0, 10);
+  srv.sqlite(`UPDATE referrals SET clock_start = '${start}' WHERE id = ${c.id}`);
+  srv.sqlite(`UPDATE pathways SET clock_start = '${start}', clock_start_day = ${Math.round(Date.parse(`${start}T00:00:00Z`) / DAY)},
+    referral_received = '${start}' WHERE referral_id = ${c.id}`);
+  const apptMs = Date.now() - 2 * DAY;
+  const apptIso = new Date(apptMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  srv.sqlite(`UPDATE referrals SET appointment_at = '${apptIso}' WHERE id = ${c.id}`);
+  await tryAttend({ attended_at: new Date(apptMs - DAY).toISOString() }, 'attended_before_appointment');
+  await tryAttend({ attended_at: new Date(Date.now() + 3600_000).toISOString() }, 'attended_in_future');
+  await tryAttend({ attended_at: new Date(Date.now() + 2 * DAY).toISOString() }, 'attended_in_future');
+  const lettersBefore = await srv.api('clinician.cardio', 'GET', `/letters?referral=${c.id}`);
+  assert.equal(lettersBefore.json.letters.length, 0, 'no letter due from a refused attendance');
+
+  // recorded today, seen on the appointment's day: that day is what counts
+  const seen = `${apptIso.slice(0, 10)}T23:59:00Z`;
+  const seenAt = Date.parse(seen) > Date.now() ? apptIso : seen;
+  const at = await act(srv, 'clinician.cardio', c.id, 'attend', { attended_at: seenAt });
+  assert.equal(at.status, 'attended');
+  const ls = (await srv.api('clinician.cardio', 'GET', `/letters?referral=${c.id}`)).json.letters;
+  assert.equal(ls.length, 1, 'a clinic letter is due');
+  assert.equal(Date.parse(ls[0].event_at), Date.parse(seenAt), `letter event_at ${ls[0].event_at} is the attendance ${seenAt}`);
+  // due a number of working days after the attendance, at its clock time (not today's)
+  assert.equal(ls[0].due_at.slice(11, 19), new Date(seenAt).toISOString().slice(11, 19), `letter due from the attendance: ${ls[0].due_at}`);
+  assert.ok(Date.parse(ls[0].due_at) > Date.parse(seenAt) && Date.parse(ls[0].due_at) < Date.parse(seenAt) + 21 * DAY);
+  const ev = (await history('clinician.cardio', c.id)).find((e) => e.action === 'referral.attended');
+  assert.ok(ev, 'attended event');
+  assert.equal(Date.parse((typeof ev.detail === 'string' ? JSON.parse(ev.detail) : ev.detail).attended_at), Date.parse(seenAt));
+  const pw = srv.sqlite(`SELECT last_activity FROM pathways WHERE referral_id = ${c.id}`);
+  if (pw.length) assert.equal(String(pw[0].last_activity).slice(0, 10), seenAt.slice(0, 10), 'the pathway\'s last activity is the attendance day');
 });

@@ -10,7 +10,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, findService, createReferral, act, errorOf, pickPatient, isoDaysAhead,
+  startServer, findService, createReferral, act, errorOf, pickPatient, isoDaysAhead, isoJustNow,
 } from './lib/server.mjs';
 import {
   pathwayKit, dayOf, dateOf, addDays, todayUtc, DATE, ISO, BREACH_WEEKS,
@@ -467,7 +467,7 @@ test('a withdrawn referral stops the clock (34)', async () => {
 test('booking and attending are activities: the clock keeps running', async () => {
   const ref = await createReferral(srv, { service_id: cardio.id });
   await act(srv, 'triage.cardio', ref.id, 'triage', { decision: 'accept' });
-  const at = isoDaysAhead(12, 10, 0);
+  const at = isoJustNow();
   await act(srv, 'booking.rza', ref.id, 'book', { appointment_at: at });
   const b = await K.pathwayOfReferral('gp.patel', ref);
   assert.equal(b.open, true);
@@ -489,7 +489,7 @@ test('onward referral for the same condition keeps the clock start and PPI; a ne
   K.run(`UPDATE referrals SET clock_start = '${start}' WHERE id = ${src.id}`);
   K.run(`UPDATE pathways SET clock_start = '${start}', clock_start_day = ${dayOf(start)}, referral_received = '${start}' WHERE id = ${srcPath.id}`);
   await act(srv, 'triage.cardio', src.id, 'triage', { decision: 'accept' });
-  await act(srv, 'booking.rza', src.id, 'book', { appointment_at: isoDaysAhead(7, 11, 0) });
+  await act(srv, 'booking.rza', src.id, 'book', { appointment_at: isoJustNow() });
   await act(srv, 'clinician.cardio', src.id, 'attend', {});
   const body = {
     onward_from: src.id, service_id: dermRzb.id, priority: 'routine', reason: 'Lesion on the chest wall',
@@ -558,11 +558,11 @@ function backdate(ref, pathwayId, start) {
   K.run(`UPDATE referrals SET clock_start = '${start}' WHERE id = ${ref.id}`);
   K.run(`UPDATE pathways SET clock_start = '${start}', clock_start_day = ${dayOf(start)}, referral_received = '${start}' WHERE id = ${pathwayId}`);
 }
-async function booked(fields = {}) {
+async function booked(fields = {}, appointmentAt = isoDaysAhead(6, 10, 0)) {
   const ref = await createReferral(srv, { service_id: cardio.id, ...fields });
   const p = await K.pathwayOfReferral('gp.patel', ref);
   await act(srv, 'triage.cardio', ref.id, 'triage', { decision: 'accept' });
-  await act(srv, 'booking.rza', ref.id, 'book', { appointment_at: isoDaysAhead(6, 10, 0) });
+  await act(srv, 'booking.rza', ref.id, 'book', { appointment_at: appointmentAt });
   return { ref, p };
 }
 
@@ -598,7 +598,7 @@ test('a missed first appointment on a two-week-wait referral, rebooked: the cloc
 
 test('discharge stops the clock with the RTT outcome given (30, 32, 35) or 34; a bad outcome changes nothing', async () => {
   for (const [outcome, code] of [['treated', '30'], ['active_monitoring', '32'], ['declined', '35'], [undefined, '34']]) {
-    const a = await booked();
+    const a = await booked({}, isoJustNow());
     await act(srv, 'clinician.cardio', a.ref.id, 'attend', {});
     const body = { comment: 'Seen and discharged' };
     if (outcome) body.rtt_outcome = outcome;
@@ -608,7 +608,7 @@ test('discharge stops the clock with the RTT outcome given (30, 32, 35) or 34; a
     assert.equal(p.open, false);
     assert.equal(p.clock_stop, todayUtc());
   }
-  const a = await booked();
+  const a = await booked({}, isoJustNow());
   await act(srv, 'clinician.cardio', a.ref.id, 'attend', {});
   const before_ = srv.counts();
   const r = await srv.api('clinician.cardio', 'POST', `/referrals/${a.ref.id}/discharge`, { comment: 'x', rtt_outcome: 'cured' });
@@ -664,7 +664,7 @@ test('a referral made from advice and guidance by the GP has a pathway too', asy
 
 test('an onward referral for the same condition within the trust after the source was discharged is made', async () => {
   // worked before the waiting list: the pathway must not refuse a referral
-  const a = await booked();
+  const a = await booked({}, isoJustNow());
   await act(srv, 'clinician.cardio', a.ref.id, 'attend', {});
   await act(srv, 'clinician.cardio', a.ref.id, 'discharge', { comment: 'Cardiac cause excluded', rtt_outcome: 'not_to_treat' });
   const on = await srv.api('clinician.cardio', 'POST', '/referrals', {

@@ -2,7 +2,7 @@
 // then earliest due.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, findService, createReferral, act, allPages } from './lib/server.mjs';
+import { startServer, findService, createReferral, act, allPages, isoJustNow, } from './lib/server.mjs';
 
 let srv, cardio, dermRzb;
 const WL = {};
@@ -45,7 +45,7 @@ function assertTaskShape(t, who) {
     assert.ok(k in t, `${who} task has ${k}: ${JSON.stringify(t).slice(0, 300)}`);
   }
   // A task is about a referral or an advice request: exactly one of the two.
-  assert.ok(['referral', 'advice', 'order', 'result', 'letter', 'follow_up'].includes(t.subject),
+  assert.ok(['referral', 'advice', 'order', 'result', 'letter', 'follow_up', 'gp_action'].includes(t.subject),
     `${who} task ${t.id} subject ${t.subject}`);
   assert.ok(Number.isInteger(t[t.subject].id));
   if (t.subject !== 'referral') assert.equal(t.referral, null);
@@ -117,7 +117,7 @@ test('booking team: booking tasks of their trust', () => {
 test('clinician: attendance and outcome tasks of their service', () => {
   for (const t of WL['clinician.cardio']) {
     assert.ok(['attendance', 'outcome', 'clinic_letter', 'discharge_summary', 'expected_result', 'review_result',
-      'pifu_review'].includes(t.kind), `kind ${t.kind}`);
+      'pifu_review', 'gp_action_declined'].includes(t.kind), `kind ${t.kind}`);
     assert.equal(serviceOf(t), cardio.id);
     assert.equal(t.owner.role, 'clinician');
   }
@@ -192,7 +192,7 @@ test('a task moves between worklists as the referral moves', async () => {
   assert.equal(bk.kind, 'booking');
   assert.notEqual(bk.id, t.id, 'a new task for the new step');
 
-  await act(srv, 'booking.rza', c.id, 'book', { appointment_at: new Date(Date.now() + 5 * 86400_000).toISOString() });
+  await act(srv, 'booking.rza', c.id, 'book', { appointment_at: isoJustNow() });
   assert.ok(!(await worklist('booking.rza')).some((x) => x.referral?.id === c.id));
   const cl = (await worklist('clinician.cardio')).find((x) => x.referral?.id === c.id);
   assert.ok(cl, 'attendance task for the clinician');

@@ -67,7 +67,7 @@ describe('complete care: discharge summary, GP action declined with a reason, le
     referralId = created.body.id;
     const steps = [
       [triager, 'triage', { decision: 'accept' }],
-      [booking, 'book', { appointment_at: new Date(Date.now() + 2 * 86400000).toISOString().replace(/\.\d{3}Z$/, 'Z') }],
+      [booking, 'book', { appointment_at: new Date(Date.now() - 60000).toISOString().replace(/\.\d{3}Z$/, 'Z') }], // booked for now: seen now
       [clinician, 'attend', {}],
     ];
     for (const [token, action, body] of steps) {

@@ -7,6 +7,7 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { startSeam } from './lib/server.mjs';
 import { launchChromium, newPage, shot, signIn, signOut, stepper } from './lib/browser.mjs';
 
@@ -132,10 +133,25 @@ describe('resubmit, accept, book, attend, discharge', { timeout: 300000 }, () =>
 
   step('the clinician records attendance, then discharges', async () => {
     await signIn(page, server.url, 'clinician.cardio', /\/worklist\.html/);
+    // The worklist comes a page at a time, overdue first: a June appointment is near the end.
     const row = page.locator(`#worklist-table tr[data-referral-id="${referralId}"]`);
+    for (let p = 1; p <= 5; p++) {
+      if (p > 1) await page.goto(`${server.url}/worklist.html?page=${p}`);
+      await page.locator('#worklist-table').waitFor();
+      if (await row.count()) break;
+    }
     await row.waitFor();
     assert.match(await row.textContent(), /Record attendance/);
     await Promise.all([page.waitForURL(/referral\.html/), row.locator('a', { hasText: 'Open' }).click()]);
+    // Not before the appointment (H29): the clinic is in June.
+    await page.locator('#attend-form button[type="submit"]').click();
+    await page.locator('.nhsuk-error-summary', { hasText: 'cannot be before the booked appointment' }).waitFor();
+    assert.equal(await page.locator('.nhsuk-form-group--error', { has: page.locator('#attended_at') }).count(), 1);
+    await shot(page, '22a-attend-before-appointment');
+    // The clinic day comes (the appointment moved to a minute ago in the database).
+    const ago = new Date(Date.now() - 60000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    execFileSync('sqlite3', [server.db, `UPDATE referrals SET appointment_at = '${ago}' WHERE id = ${referralId}`]);
+    await page.reload();
     await page.locator('#attend-form button[type="submit"]').click();
     await page.locator('#success-banner').waitFor();
     assert.match(await statusText(), /Attended/);

@@ -23,6 +23,7 @@
 
 #include "core/calendar.h"
 #include "core/care.h"
+#include "core/handoff.h"
 
 #define NO (-1) /* illegal transition */
 
@@ -366,6 +367,84 @@ static void test_due_rules_match_calendar(void **state)
     }
 }
 
+/* A declined GP action is the letter's service's, for a clinician, due in
+ * the service's working-day target (5 when unset) after the decline. */
+static void test_gp_action_declined_handoff(void **state)
+{
+    handoff_rule r;
+    care_gp_action_declined_rule(&r);
+    assert_string_equal(r.task_kind, "gp_action_declined");
+    assert_int_equal(r.side, HANDOFF_SERVICE);
+    assert_string_equal(r.role, "clinician");
+    /* Thu 24 Dec 2026: 5 working days is Tue 5 January 2027. */
+    assert_instant(care_gp_action_declined_due(at(2026, 12, 24, 10, 0, 0), 5), at(2027, 1, 5, 10, 0, 0));
+    assert_instant(care_gp_action_declined_due(at(2026, 12, 24, 10, 0, 0), 0), at(2027, 1, 5, 10, 0, 0));
+    assert_instant(care_gp_action_declined_due(at(2026, 12, 24, 10, 0, 0), -3), at(2027, 1, 5, 10, 0, 0));
+    assert_instant(care_gp_action_declined_due(at(2026, 12, 24, 10, 0, 0), 1), at(2026, 12, 29, 10, 0, 0));
+    assert_instant(care_gp_action_declined_due(at(2026, 1, 9, 15, 30, 0), 10), at(2026, 1, 23, 15, 30, 0));
+    /* A decline on a Saturday counts from Monday. */
+    assert_instant(care_gp_action_declined_due(at(2026, 1, 10, 8, 0, 0), 1), at(2026, 1, 12, 8, 0, 0));
+    for (int day = 0; day < 60; day++) {
+        seam_time t = at(2026, 12, 1, 13, 45, 7) + (seam_time)day * 86400;
+        assert_int_equal(care_gp_action_declined_due(t, 5), cal_add_working_days(t, 5));
+        assert_int_equal(care_gp_action_declined_due(t, 3), cal_add_working_days(t, 3));
+    }
+}
+
+/* The states of a GP action, what each needs, and what the GP sees. */
+static void test_gp_action_states(void **state)
+{
+    static const char *const names[] = {"pending", "accepted", "declined", "resolved"};
+    for (int i = 0; i < 4; i++)
+        assert_string_equal(care_gp_action_state(i), names[i]);
+    assert_null(care_gp_action_state(4));
+    assert_null(care_gp_action_state(-1));
+    /* The practice holds a pending action; the hospital a declined one. */
+    assert_true(care_gp_action_needs_owner("pending"));
+    assert_false(care_gp_action_needs_owner("declined"));
+    assert_false(care_gp_action_needs_owner("resolved"));
+    assert_true(care_gp_action_declined_needs_owner("declined"));
+    assert_false(care_gp_action_declined_needs_owner("pending"));
+    assert_false(care_gp_action_declined_needs_owner("accepted"));
+    assert_false(care_gp_action_declined_needs_owner("resolved"));
+    assert_false(care_gp_action_declined_needs_owner("with_hospital"));
+    assert_false(care_gp_action_declined_needs_owner(NULL));
+    assert_string_equal(care_gp_action_shown("pending"), "pending");
+    assert_string_equal(care_gp_action_shown("accepted"), "accepted");
+    assert_string_equal(care_gp_action_shown("declined"), "with_hospital");
+    assert_string_equal(care_gp_action_shown("resolved"), "resolved");
+    assert_null(care_gp_action_shown("lost"));
+    assert_null(care_gp_action_shown(NULL));
+}
+
+/* Only a declined action is resolved, with a known outcome; agreeing
+ * otherwise needs a note. */
+static void test_gp_action_resolve(void **state)
+{
+    care_gp_outcome o;
+    assert_int_equal(care_gp_outcome_parse("arranged_by_hospital", &o), 0);
+    assert_int_equal(o, CARE_GP_ARRANGED_BY_HOSPITAL);
+    assert_int_equal(care_gp_outcome_parse("agreed_otherwise", &o), 0);
+    assert_int_equal(o, CARE_GP_AGREED_OTHERWISE);
+    assert_int_equal(care_gp_outcome_parse("done", &o), -1);
+    assert_int_equal(care_gp_outcome_parse(NULL, &o), -1);
+    assert_int_equal(care_gp_outcome_parse("agreed_otherwise", NULL), -1);
+    assert_string_equal(care_gp_outcome_name(CARE_GP_ARRANGED_BY_HOSPITAL), "arranged_by_hospital");
+    assert_string_equal(care_gp_outcome_name(CARE_GP_AGREED_OTHERWISE), "agreed_otherwise");
+    assert_null(care_gp_outcome_name(CARE_GP_OUTCOME_COUNT));
+
+    assert_int_equal(care_gp_action_resolve("declined", CARE_GP_ARRANGED_BY_HOSPITAL, 0), CARE_RESOLVE_OK);
+    assert_int_equal(care_gp_action_resolve("declined", CARE_GP_ARRANGED_BY_HOSPITAL, 1), CARE_RESOLVE_OK);
+    assert_int_equal(care_gp_action_resolve("declined", CARE_GP_AGREED_OTHERWISE, 1), CARE_RESOLVE_OK);
+    assert_int_equal(care_gp_action_resolve("declined", CARE_GP_AGREED_OTHERWISE, 0), CARE_RESOLVE_NOTE_REQUIRED);
+    assert_int_equal(care_gp_action_resolve("resolved", CARE_GP_ARRANGED_BY_HOSPITAL, 1),
+                     CARE_RESOLVE_ALREADY_RESOLVED);
+    assert_int_equal(care_gp_action_resolve("pending", CARE_GP_ARRANGED_BY_HOSPITAL, 1), CARE_RESOLVE_NOT_DECLINED);
+    assert_int_equal(care_gp_action_resolve("accepted", CARE_GP_AGREED_OTHERWISE, 1), CARE_RESOLVE_NOT_DECLINED);
+    assert_int_equal(care_gp_action_resolve(NULL, CARE_GP_AGREED_OTHERWISE, 1), CARE_RESOLVE_NOT_DECLINED);
+    assert_int_equal(care_gp_action_resolve("declined", CARE_GP_OUTCOME_COUNT, 1), CARE_RESOLVE_BAD_OUTCOME);
+}
+
 static void test_discharge_medication(void **state)
 {
     assert_false(care_discharge_medication_ok(6, 0));
@@ -427,6 +506,9 @@ int main(void)
         cmocka_unit_test(test_letter_due),
         cmocka_unit_test(test_gp_actions_due),
         cmocka_unit_test(test_due_rules_match_calendar),
+        cmocka_unit_test(test_gp_action_declined_handoff),
+        cmocka_unit_test(test_gp_action_states),
+        cmocka_unit_test(test_gp_action_resolve),
         cmocka_unit_test(test_discharge_medication),
         cmocka_unit_test(test_pifu_end),
     };

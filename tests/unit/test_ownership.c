@@ -21,30 +21,55 @@
 
 typedef struct expect {
     const char *kind;
+    const char *task_kind; /* the entry's task kind, NULL for every task on its column */
     const char *owned[6];  /* states that need an owner, NULL-terminated */
     const char *closed[6]; /* states that must have no open task */
 } expect;
 
 static const expect expected[] = {
     {"referral",
+     NULL,
      {"awaiting_triage", "awaiting_booking", "returned", "booked", "attended", NULL},
      {"discharged", "withdrawn", "closed", "converted_to_advice", NULL}},
-    {"advice", {"awaiting_response", "awaiting_gp", "advice_given", NULL}, {"closed", "converted", "withdrawn", NULL}},
-    {"order", {"awaiting_result", NULL}, {"resulted", NULL}},
-    {"result", {"to_review", "handover_requested", "gp_to_review", NULL}, {"reviewed", NULL}},
-    {"letter", {"due", NULL}, {"sent", "read", NULL}},
-    {"gp_action", {"pending", NULL}, {"accepted", "declined", NULL}},
-    {"follow_up", {"open", NULL}, {"booked", "discharged", NULL}},
-    {"priority_review", {"open", NULL}, {"answered", "withdrawn", NULL}},
+    {"advice",
+     NULL,
+     {"awaiting_response", "awaiting_gp", "advice_given", NULL},
+     {"closed", "converted", "withdrawn", NULL}},
+    {"order", NULL, {"awaiting_result", NULL}, {"resulted", NULL}},
+    {"result", NULL, {"to_review", "handover_requested", "gp_to_review", NULL}, {"reviewed", NULL}},
+    {"letter", NULL, {"due", NULL}, {"sent", "read", NULL}},
+    /* A GP action is held in two ways: pending, by its letter's one
+     * practice task; declined (the hospital keeps it), by its own clinician
+     * task until a clinician records what was done. */
+    {"gp_action", "gp_actions", {"pending", NULL}, {"accepted", "declined", "resolved", NULL}},
+    {"gp_action", "gp_action_declined", {"declined", NULL}, {"pending", "accepted", "resolved", NULL}},
+    {"follow_up", NULL, {"open", NULL}, {"booked", "discharged", NULL}},
+    {"priority_review", NULL, {"open", NULL}, {"answered", "withdrawn", NULL}},
 };
 #define N_EXPECTED (sizeof(expected) / sizeof(expected[0]))
 
-static const ownership_kind *entry_of(const char *kind)
+static int same(const char *a, const char *b)
+{
+    return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+static const ownership_kind *entry_of(const char *kind, const char *task_kind)
 {
     for (size_t i = 0; i < ownership_count(); i++)
-        if (strcmp(ownership_at(i)->kind, kind) == 0)
+        if (strcmp(ownership_at(i)->kind, kind) == 0 && same(ownership_at(i)->task_kind, task_kind))
             return ownership_at(i);
     return NULL;
+}
+
+/* 1 when some expectation of `kind` has `s` among its owned states. */
+static int owned_by_kind(const char *kind, const char *s)
+{
+    for (size_t i = 0; i < N_EXPECTED; i++)
+        if (strcmp(expected[i].kind, kind) == 0)
+            for (const char *const *o = expected[i].owned; *o; o++)
+                if (strcmp(*o, s) == 0)
+                    return 1;
+    return 0;
 }
 
 static int listed(const char *const *list, const char *s)
@@ -60,12 +85,15 @@ static void test_every_kind_is_present(void **state)
 {
     (void)state;
     for (size_t i = 0; i < N_EXPECTED; i++)
-        if (entry_of(expected[i].kind) == NULL)
-            fail_msg("no entry for %s", expected[i].kind);
+        if (entry_of(expected[i].kind, expected[i].task_kind) == NULL)
+            fail_msg("no entry for %s (%s tasks)", expected[i].kind,
+                     expected[i].task_kind ? expected[i].task_kind : "all");
+    assert_int_equal(ownership_count(), N_EXPECTED);
     for (size_t i = 0; i < ownership_count(); i++) {
         int known = 0;
         for (size_t j = 0; j < N_EXPECTED; j++)
-            known |= strcmp(ownership_at(i)->kind, expected[j].kind) == 0;
+            known |= strcmp(ownership_at(i)->kind, expected[j].kind) == 0 &&
+                     same(ownership_at(i)->task_kind, expected[j].task_kind);
         if (!known)
             fail_msg("entry %s is not expected here", ownership_at(i)->kind);
     }
@@ -79,15 +107,17 @@ static void test_states_of_each_kind(void **state)
     (void)state;
     for (size_t i = 0; i < N_EXPECTED; i++) {
         const expect *e = &expected[i];
-        const ownership_kind *k = entry_of(e->kind);
+        const ownership_kind *k = entry_of(e->kind, e->task_kind);
         assert_non_null(k);
         for (const char *const *s = e->owned; *s; s++) {
             if (!k->needs_owner(*s) || !ownership_needs_owner(e->kind, *s))
                 fail_msg("%s in %s needs an owner", e->kind, *s);
         }
+        /* Closed through this entry; needing no owner at all unless
+         * another entry of the kind holds the state. */
         for (const char *const *s = e->closed; *s; s++) {
-            if (k->needs_owner(*s) || ownership_needs_owner(e->kind, *s))
-                fail_msg("%s in %s must have no owner", e->kind, *s);
+            if (k->needs_owner(*s) || ownership_needs_owner(e->kind, *s) != owned_by_kind(e->kind, *s))
+                fail_msg("%s in %s must have no owner here", e->kind, *s);
         }
         int n = 0;
         for (const char *s; (s = k->state(n)) != NULL; n++)
@@ -101,6 +131,25 @@ static void test_states_of_each_kind(void **state)
         assert_int_equal(n, want);
         assert_null(k->state(-1));
     }
+}
+
+/* A declined GP action is held by its own clinician task, named by the
+ * letter and the action's number; a resolved one by nobody. */
+static void test_declined_gp_action(void **state)
+{
+    (void)state;
+    const ownership_kind *k = entry_of("gp_action", "gp_action_declined");
+    assert_non_null(k);
+    assert_string_equal(k->table, "letter_actions");
+    assert_string_equal(k->key[0], "letter_id");
+    assert_string_equal(k->key[1], "n");
+    assert_string_equal(k->subject[0], "gp_action_letter_id");
+    assert_string_equal(k->subject[1], "gp_action_n");
+    assert_string_equal(k->patient_table, "letters");
+    assert_true(ownership_needs_owner("gp_action", "declined"));
+    assert_false(ownership_needs_owner("gp_action", "resolved"));
+    assert_false(ownership_needs_owner("gp_action", "accepted"));
+    assert_true(ownership_needs_owner("gp_action", "pending"));
 }
 
 /* The rule is the handoff rule: a referral or advice request needs an
@@ -165,6 +214,7 @@ int main(void)
         cmocka_unit_test(test_every_kind_is_present),
         cmocka_unit_test(test_states_of_each_kind),
         cmocka_unit_test(test_agrees_with_handoff_rules),
+        cmocka_unit_test(test_declined_gp_action),
         cmocka_unit_test(test_unknown_names),
         cmocka_unit_test(test_entries_are_complete_and_disjoint),
     };

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/referral.h"
+#include "core/seam_time.h"
 
 #define NO (-1) /* illegal transition */
 
@@ -292,6 +293,28 @@ static void test_names_distinct(void **state)
             assert_string_not_equal(ref_action_name((ref_action)i), ref_action_name((ref_action)j));
 }
 
+/* Attendance is dated on or after the booked appointment's day and not in
+ * the future (two minutes' grace for clocks). */
+static void test_attendance_dates(void **state)
+{
+    (void)state;
+    seam_time appt = seam_days_from_civil(2026, 12, 3) * 86400 + 14 * 3600; /* Thu 3 Dec 2026 14:00 */
+    seam_time now = seam_days_from_civil(2026, 12, 4) * 86400 + 9 * 3600;   /* Fri 4 Dec 09:00 */
+    assert_int_equal(ref_attendance_check(appt, appt, now), REF_ATTEND_OK);
+    /* Earlier the same day as the booked time: a clinic running early. */
+    assert_int_equal(ref_attendance_check(appt - 14 * 3600, appt, now), REF_ATTEND_OK);
+    assert_int_equal(ref_attendance_check(appt - 14 * 3600 - 1, appt, now), REF_ATTEND_BEFORE_APPOINTMENT);
+    assert_int_equal(ref_attendance_check(appt - 86400, appt, now), REF_ATTEND_BEFORE_APPOINTMENT);
+    assert_int_equal(ref_attendance_check(now, appt, now), REF_ATTEND_OK);
+    assert_int_equal(ref_attendance_check(now + 120, appt, now), REF_ATTEND_OK);
+    assert_int_equal(ref_attendance_check(now + 121, appt, now), REF_ATTEND_IN_FUTURE);
+    assert_int_equal(ref_attendance_check(now + 86400, appt, now), REF_ATTEND_IN_FUTURE);
+    /* Recorded before the appointment has come: both wrong, the future first. */
+    assert_int_equal(ref_attendance_check(appt, appt, appt - 86400), REF_ATTEND_IN_FUTURE);
+    /* No appointment known (0): only the future is refused. */
+    assert_int_equal(ref_attendance_check(now - 400 * 86400, 0, now), REF_ATTEND_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -308,6 +331,7 @@ int main(void)
         cmocka_unit_test(test_unknown_names_rejected),
         cmocka_unit_test(test_parse_null),
         cmocka_unit_test(test_names_distinct),
+        cmocka_unit_test(test_attendance_dates),
     };
     return cmocka_run_group_tests_name("core/referral", tests, NULL, NULL);
 }

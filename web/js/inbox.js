@@ -31,6 +31,7 @@ const TYPES = {
   advice_reply: { label: 'Specialist wrote back', page: 'advice', open: 'Reply' },
   read_advice: { label: "Specialist's advice to read", page: 'advice', open: 'Read the advice' },
   letter: { label: 'Letter', page: 'letter', open: 'Read the letter' },
+  gp_action_resolved: { label: 'Declined action resolved by the hospital', page: 'letter', open: 'Open the letter' },
   dna: { label: 'Missed appointment', page: 'referral', open: 'Open the referral' },
   redirect: { label: 'Referral redirected', page: 'referral', open: 'Open the referral' },
   onward_referral: { label: 'Onward referral', page: 'referral', open: 'Open the referral' },

@@ -158,6 +158,15 @@ export const GP_ACTION_STATUS = {
   pending: { label: 'Waiting for the GP', colour: 'orange' },
   accepted: { label: 'Accepted', colour: 'green' },
   declined: { label: 'Declined', colour: 'red' },
+  // the state shown (a declined action stays with the hospital until resolved)
+  with_hospital: { label: 'Declined: with the hospital', colour: 'red' },
+  resolved: { label: 'Resolved by the hospital', colour: 'green' },
+};
+
+// What the hospital did about an action the GP declined.
+export const GP_ACTION_OUTCOMES = {
+  arranged_by_hospital: 'Arranged by the hospital',
+  agreed_otherwise: 'Agreed otherwise',
 };
 
 // A tag from one of the status tables above.
@@ -215,6 +224,7 @@ export const TASK_KINDS = {
   clinic_letter: 'Write clinic letter',
   discharge_summary: 'Write discharge summary',
   gp_actions: 'Respond to GP actions',
+  gp_action_declined: 'Declined GP action: arrange it',
   follow_up: 'Arrange follow-up',
   pifu_review: 'Patient-initiated follow-up ends',
 };
@@ -299,6 +309,12 @@ export function londonLocalToUtcIso(value) {
   let utc = wall - londonOffsetMinutes(wall) * 60000;
   utc = wall - londonOffsetMinutes(utc) * 60000; // settle around a clock change
   return new Date(utc).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+// An instant (ms, default now) as a datetime-local value in UK wall-clock
+// time ("2026-11-25T14:30"): the default of a "when did it happen" field.
+export function utcToLondonLocal(utcMs = Date.now()) {
+  return new Date(utcMs + londonOffsetMinutes(utcMs) * 60000).toISOString().slice(0, 16);
 }
 
 // The owner of a task or referral as one line: "Northgate ... — Triager".

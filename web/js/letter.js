@@ -1,8 +1,10 @@
 // letter.js - one clinic letter or discharge summary.  While it is due the
 // hospital writes and sends it here (diagnosis, medication, what the
 // hospital will do, and any actions for the GP, each with a reason), and
-// may issue a fit note with it.  Once sent, the GP reads it, accepts or
-// declines each action, and marks it read.
+// may issue a fit note with it (or later: a fit note can be issued and
+// attached at any time).  Once sent, the GP reads it, accepts or declines
+// each action, and marks it read; an action the GP declines stays with the
+// hospital until a clinician of the service records what was done.
 
 import { api } from './api.js';
 import {
@@ -96,7 +98,9 @@ function content(l) {
   if (l.status === 'due') return '';
   const actions = l.gp_actions || [];
   const canDecide = me.role === 'gp' && isPractice(l);
+  const canResolve = me.role === 'clinician' && isStaff(l);
   const pending = actions.filter((a) => a.status === 'pending').length;
+  const withHospital = actions.filter((a) => a.status === 'declined').length;
   return html`
     <h2 class="nhsuk-heading-m">The ${l.kind === 'discharge' ? 'discharge summary' : 'letter'}</h2>
     <dl class="nhsuk-summary-list" id="letter-content">
@@ -111,8 +115,9 @@ function content(l) {
     ${actions.length ? html`
       <p class="nhsuk-body">${canDecide && pending
         ? `The hospital asks the practice to do ${actions.length === 1 ? 'this' : 'these'}. Accept or decline each one; if you decline, say why and the hospital keeps the work.`
-        : 'Each action needs the GP practice to accept it; until then the hospital still holds it.'}</p>
-      ${gpActionList(l.id, actions, { canDecide })}`
+        : 'Each action needs the GP practice to accept it; until then the hospital still holds it. An action the GP declines stays with the hospital until a clinician records what was done.'}</p>
+      ${canResolve && withHospital ? html`<p class="nhsuk-body" id="resolve-intro"><strong>${withHospital === 1 ? 'One action was' : `${withHospital} actions were`} declined by the GP.</strong> The clinic keeps ${withHospital === 1 ? 'it' : 'them'}: arrange ${withHospital === 1 ? 'it' : 'them'}, or agree another way, and record what was done.</p>` : ''}
+      ${gpActionList(l.id, actions, { canDecide, canResolve })}`
     : html`<p class="nhsuk-body" id="no-gp-actions">None. The hospital does not ask the practice to do anything.</p>`}
     ${isPractice(l) && l.status === 'sent' ? html`
       <section class="seam-action" aria-labelledby="read-heading">
@@ -181,7 +186,7 @@ function fitNoteForm(l) {
       </summary>
       <div class="nhsuk-details__text">
         <form id="fit-note-form" novalidate>
-          <p>The hospital issues the fit note: the patient does not need to go back to the GP for one. It is attached to this ${l.kind === 'discharge' ? 'discharge summary' : 'letter'}.</p>
+          <p>The hospital issues the fit note: the patient does not need to go back to the GP for one. It is attached to this ${l.kind === 'discharge' ? 'discharge summary' : 'letter'}${l.status === 'due' ? '' : ', and the GP sees it with it'}.</p>
           <div class="nhsuk-form-group">
             <label class="nhsuk-label" for="fit-from">Not fit for work from</label>
             <input class="nhsuk-input nhsuk-input--width-10" id="fit-from" name="fit-from" type="date">
@@ -301,7 +306,8 @@ function renderLetter(l) {
         ${details(l)}
         ${l.status === 'due' && !writing ? html`<p class="nhsuk-body">This ${l.kind === 'discharge' ? 'discharge summary' : 'letter'} has not been written yet.</p>` : ''}
         ${content(l)}
-        ${writing ? html`${fitNoteBlock(l.fit_note)}${sendForm_(l)}${fitNoteForm(l)}` : ''}
+        ${writing ? html`${fitNoteBlock(l.fit_note)}${sendForm_(l)}` : ''}
+        ${isStaff(l) ? fitNoteForm(l) : ''}
       </div>
     </div>`);
   if (writing) addActionRow();
@@ -322,12 +328,14 @@ async function load() {
 async function onSubmit(ev) {
   const form = ev.target.closest('form');
   if (!form) return;
-  if (form.matches('.seam-gp-accept, .seam-gp-decline')) {
+  if (form.matches('.seam-gp-accept, .seam-gp-decline, .seam-gp-resolve')) {
     notice.innerHTML = '';
     const done = await handleGpActionSubmit(ev, errors, view);
     if (done) {
       await load();
-      banner(notice, done.decision === 'accept' ? `You accepted GP action ${done.n}.` : `You declined GP action ${done.n}. The hospital keeps it.`);
+      banner(notice, done.decision === 'accept' ? `You accepted GP action ${done.n}.`
+        : done.decision === 'resolve' ? `You recorded what was done about GP action ${done.n}. The GP sees it on the letter.`
+          : `You declined GP action ${done.n}. The hospital keeps it.`);
     }
     return;
   }

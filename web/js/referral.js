@@ -4,7 +4,7 @@
 import { api, newIdempotencyKey } from './api.js';
 import {
   clearErrors, escalationText, formatDate, formatDateTime, formatNhsNumber, homeFor, html, humanise,
-  isPracticeRole, londonLocalToUtcIso, setFieldError, OPEN_STATUSES, overdueTags, param, patientName, priorityLabel,
+  isPracticeRole, londonLocalToUtcIso, utcToLondonLocal, setFieldError, OPEN_STATUSES, overdueTags, param, patientName, priorityLabel,
   priorityTag, render, RETURN_REASONS, returnReasonLabel, roleLabel, roleNoun, setTitle, showApiError,
   showErrorSummary, startPage, statusLabel, statusTag, taskKindLabel, timeEl,
 } from './layout.js';
@@ -466,6 +466,11 @@ function attendForm(r) {
       <h2 class="nhsuk-heading-m" id="attend-heading">Record attendance</h2>
       <form id="attend-form" novalidate>
         <p>${r.appointment_at ? html`The appointment was booked for ${timeEl(r.appointment_at, { weekday: true })}.` : ''} Record that the patient attended, then record the outcome.</p>
+        <div class="nhsuk-form-group">
+          <label class="nhsuk-label" for="attended_at">When the patient was seen</label>
+          <div class="nhsuk-hint" id="attended_at-hint">UK time. Not before the day of the appointment, and not in the future. The GP's letter and the waiting-time measures use this time.</div>
+          <input class="nhsuk-input nhsuk-input--width-20" id="attended_at" name="attended_at" type="datetime-local" value="${utcToLondonLocal()}" max="${utcToLondonLocal()}" aria-describedby="attended_at-hint">
+        </div>
         <button class="nhsuk-button" type="submit">Record that the patient attended</button>
       </form>
     </section>`;
@@ -828,7 +833,17 @@ const FORMS = {
     },
     success: (b, r) => `Appointment booked for ${formatDateTime(r.appointment_at || b.appointment_at, { weekday: true })}.`,
   },
-  'attend-form': { path: 'attend', fields: {}, body: () => ({}), success: () => 'Attendance recorded. Record the outcome when you are ready.' },
+  'attend-form': {
+    path: 'attend',
+    fields: { attended_at: 'attended_at' },
+    body(f) {
+      const v = f.elements.attended_at.value;
+      if (!v) return {};
+      const iso = londonLocalToUtcIso(v);
+      return { attended_at: iso || v };
+    },
+    success: (b) => `Attendance recorded${b.attended_at ? ` (seen ${formatDateTime(b.attended_at, { weekday: true })})` : ''}. Record the outcome when you are ready.`,
+  },
   'discharge-form': {
     path: 'discharge',
     fields: { comment: 'discharge-comment', rtt_outcome: 'discharge-rtt-return_to_primary' },

@@ -16,7 +16,7 @@ function introFor(me) {
   switch (me.role) {
     case 'triager': return `Referrals waiting for triage, and GPs' requests for advice waiting for an answer, at ${svc}${org}.`;
     case 'booking': return `Accepted referrals waiting for an appointment, and follow-ups to arrange, at ${org}.`;
-    case 'clinician': return `Attendances and outcomes to record, results to review, and letters to write for ${svc}${org}.`;
+    case 'clinician': return `Attendances and outcomes to record, results to review, letters to write, and actions GPs declined that the clinic must arrange, for ${svc}${org}.`;
     case 'gp':
     case 'practice_admin': return `Work the hospital has asked ${org} to do and you have not yet answered. Your inbox has everything, including letters for information.`;
     case 'interface_lead': return `Work at ${org} that is two or more working days late and has been escalated to you as interface lead.`;
@@ -38,6 +38,8 @@ const SUBJECTS = {
   result: { noun: 'result', label: 'Test result', href: (id) => `result.html?id=${encodeURIComponent(id)}` },
   letter: { noun: 'letter', label: 'Letter to the GP', href: (id) => `letter.html?id=${encodeURIComponent(id)}` },
   follow_up: { noun: 'follow-up', label: 'Follow-up', href: (id) => `follow-ups.html#follow-up-${encodeURIComponent(id)}` },
+  // a GP action the GP declined: the id is its letter's; the action's number is n
+  gp_action: { noun: 'declined GP action', label: 'Declined by the GP', href: (id, r) => `letter.html?id=${encodeURIComponent(id)}#gp-action-${encodeURIComponent(id)}-${encodeURIComponent((r && r.n) || '')}` },
 };
 
 function subjectOf(t) {
@@ -54,12 +56,12 @@ function row(t) {
   const svc = r.service || {};
   const id = r.id != null ? r.id : t[`${subject}_id`];
   const noun = sd.noun;
-  const href = sd.href(id);
+  const href = sd.href(id, r);
   const escalated = escalationText(t.escalation_level || 0, t.escalated_to);
   return html`
     <tr class="nhsuk-table__row${t.overdue ? ' seam-row--overdue' : ''}" role="row" data-task-id="${t.id}" data-kind="${t.kind}" data-subject="${subject}" data-${subject.replace('_', '-')}-id="${id}">
       <td class="nhsuk-table__cell" role="cell">${cellHeading('Flag')}<span>${t.overdue || escalated ? overdueTags(t) : html`<span class="nhsuk-u-secondary-text-colour nhsuk-u-nowrap">On time</span>`}</span></td>
-      <td class="nhsuk-table__cell" role="cell">${cellHeading('Task')}<span><strong>${taskKindLabel(t.kind)}</strong>${sd.label ? html`<br><span class="nhsuk-u-secondary-text-colour nhsuk-u-font-size-16">${sd.label}</span>` : ''}</span></td>
+      <td class="nhsuk-table__cell" role="cell">${cellHeading('Task')}<span><strong>${taskKindLabel(t.kind)}</strong>${sd.label ? html`<br><span class="nhsuk-u-secondary-text-colour nhsuk-u-font-size-16">${sd.label}${subject === 'gp_action' ? html`: letter ${r.letter_id}, action ${r.n}` : ''}</span>` : ''}${subject === 'gp_action' && r.reason ? html`<br><span class="nhsuk-u-font-size-16 seam-gp-action-task-text">${r.reason}</span>` : ''}</span></td>
       <td class="nhsuk-table__cell" role="cell">${cellHeading('Patient')}<span>${patientName(p) || `${noun.charAt(0).toUpperCase()}${noun.slice(1)} ${id}`}<br><span class="nhsuk-u-secondary-text-colour nhsuk-u-nowrap nhsuk-u-font-size-16">${formatNhsNumber(p.nhs_number)}</span></span></td>
       <td class="nhsuk-table__cell" role="cell">${cellHeading('Priority')}${r.priority ? priorityTag(r.priority, { short: true }) : ''}</td>
       <td class="nhsuk-table__cell" role="cell">${cellHeading('Service')}<span>${svc.name || ''}${svc.trust && svc.trust.name && svc.trust.code !== (me.organisation && me.organisation.code) ? html`<br><span class="nhsuk-u-secondary-text-colour nhsuk-u-font-size-16">${svc.trust.name}</span>` : ''}</span></td>

@@ -519,6 +519,13 @@ export function isoDaysAhead(days, hh = 9, mm = 30) {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/** An ISO timestamp `ms` ago (default a minute), whole seconds: an appointment
+ * booked for now, so that the patient can be marked attended now (attendance is
+ * never before the appointment's day), or an attendance just recorded. */
+export function isoJustNow(ms = 60_000) {
+  return new Date(Date.now() - ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
 /** Asserts an error body of the contract's shape; returns it. */
 export function errorOf(r) {
   const e = r.json?.error;
