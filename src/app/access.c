@@ -8,20 +8,53 @@
 #include <stdio.h>
 #include <string.h>
 
-int app__holds(const app_ctx *ctx, const char *trust, const char *practice)
+int app__serves(const app_ctx *ctx, long long service)
+{
+    return scope_allows(ctx->user.role, &ctx->user.services, service);
+}
+
+void app__service_scope(const app_ctx *ctx, sqlb *b, const char *service_column)
+{
+    const scope_set *s = &ctx->user.services;
+    if (service_column == NULL || !scope_role_is_service_bound(ctx->user.role))
+        return;
+    if (s->n == 0) {
+        sqlb_add(b, " AND 1 = 0");
+        return;
+    }
+    sqlb_add(b, " AND (");
+    sqlb_add(b, service_column);
+    if (strstr(service_column, "$?"))
+        sqlb_param(b, DBP_TEXT(ctx->user.org_code));
+    sqlb_add(b, ") IN (");
+    /* Service ids are integers read from the database: written inline, so
+     * a member of many services needs no more parameters than one. */
+    for (int i = 0; i < s->n; i++) {
+        char num[32];
+        snprintf(num, sizeof(num), "%s%lld", i ? ", " : "", s->ids[i]);
+        sqlb_add(b, num);
+    }
+    sqlb_add(b, ")");
+}
+
+int app__holds(const app_ctx *ctx, const char *trust, const char *practice, long long service)
 {
     const char *role = ctx->user.role;
     if (app_role_is_trust(role))
-        return trust != NULL && strcmp(trust, ctx->user.org_code) == 0;
+        return trust != NULL && strcmp(trust, ctx->user.org_code) == 0 && app__serves(ctx, service);
     if (app_role_is_practice(role))
         return practice != NULL && strcmp(practice, ctx->user.org_code) == 0;
     return strcmp(role, "admin") == 0 || strcmp(role, "system") == 0;
 }
 
-int app__held_or_fail(app_ctx *ctx, const char *trust, const char *practice, const char *what, long long id)
+int app__held_or_fail(app_ctx *ctx, const char *trust, const char *practice, long long service, const char *what,
+                      long long id)
 {
-    if (app__holds(ctx, trust, practice))
+    if (app__holds(ctx, trust, practice, service))
         return 0;
+    /* Another service's work at the caller's own trust is not theirs to see either. */
+    if (app_role_is_trust(ctx->user.role) && trust != NULL && strcmp(trust, ctx->user.org_code) == 0)
+        return app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "No %s %lld is visible to you.", what, id);
     /* Roles that act on nothing (patients, ICB analysts) are refused for their role, as before. */
     if (!app_role_is_trust(ctx->user.role) && !app_role_is_practice(ctx->user.role))
         return app_fail(ctx, SEAM_EFORBIDDEN, "forbidden", NULL, "Your role (%s) cannot act on this %s.",
@@ -50,7 +83,7 @@ int app__link_or_fail(app_ctx *ctx, app_link_kind kind, long long id, const char
     /* Every linked table names its patient and its service. */
     char sql[320];
     snprintf(sql, sizeof(sql),
-             "SELECT x.patient_nhs_number, s.trust_code, p.practice_code FROM %s x"
+             "SELECT x.patient_nhs_number, s.trust_code, p.practice_code, s.id FROM %s x"
              " JOIN services s ON s.id = x.service_id JOIN patients p ON p.nhs_number = x.patient_nhs_number"
              " WHERE x.id = $1",
              kinds[kind].table);
@@ -60,7 +93,7 @@ int app__link_or_fail(app_ctx *ctx, app_link_kind kind, long long id, const char
     if (rc)
         return app_db_fail(ctx, rc);
     int ok = db_nrows(r) == 1 && (nhs == NULL || nhs[0] == '\0' || strcmp(db_get(r, 0, 0), nhs) == 0) &&
-             app__holds(ctx, db_get(r, 0, 1), db_get(r, 0, 2));
+             app__holds(ctx, db_get(r, 0, 1), db_get(r, 0, 2), db_geti(r, 0, 3));
     if (ok && nhs_out)
         snprintf(nhs_out, NHS_NUMBER_LEN, "%s", db_get(r, 0, 0));
     db_rows_free(r);

@@ -67,6 +67,14 @@ int app_user_load(db *d, const char *username, app_user *u)
     copy(u->service_name, sizeof(u->service_name), db_get(r, 0, 8));
     copy(u->nhs_number, sizeof(u->nhs_number), db_get(r, 0, 9));
     db_rows_free(r);
+    /* The services they work in: bounded, so a longer list loads its first ones. */
+    _Static_assert(SCOPE_MAX_SERVICES == 32, "the LIMIT below is SCOPE_MAX_SERVICES");
+    rc = db_query(d, "SELECT service_id FROM user_services WHERE username = $1 ORDER BY service_id LIMIT 32", 1, p, &r);
+    if (rc)
+        return rc;
+    for (int i = 0; i < db_nrows(r); i++)
+        (void)scope_add(&u->services, db_geti(r, i, 0));
+    db_rows_free(r);
     return 0;
 }
 

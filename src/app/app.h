@@ -10,6 +10,7 @@
 #ifndef SEAM_APP_H
 #define SEAM_APP_H
 
+#include "core/scope.h"
 #include "core/seam_time.h"
 #include "store/db.h"
 
@@ -26,6 +27,7 @@ typedef struct app_user {
     long long service_id; /* 0 when the user belongs to no one service */
     char service_name[160];
     char nhs_number[16]; /* patients only */
+    scope_set services;  /* the services a triager or clinician works in (user_services) */
 } app_user;
 
 typedef struct app_ctx {
@@ -49,7 +51,8 @@ int app_fail(app_ctx *ctx, int rc, const char *code, const char *field, const ch
 /* Maps a storage error to an app error with a sentence. */
 int app_db_fail(app_ctx *ctx, int rc);
 
-/* Loads a user (with organisation and service) by username.
+/* Loads a user (with organisation, service and the services they are a
+ * member of, at most SCOPE_MAX_SERVICES) by username.
  * SEAM_ENOTFOUND if absent or inactive. */
 int app_user_load(db *d, const char *username, app_user *u);
 

@@ -351,6 +351,20 @@ static const char *const migration_5 =
     "CREATE INDEX priority_reviews_pathway ON priority_reviews (pathway_id, id);"
     "CREATE INDEX priority_reviews_org ON priority_reviews (requested_org, status);";
 
+/* Staff work within their services: the services each triager and
+ * clinician belongs to, kept by the administrator (PUT /users/{username}/
+ * services).  Existing triagers and clinicians keep the one service their
+ * user row names.  Independent of every other migration after 5. */
+static const char *const migration_7 = "CREATE TABLE user_services ("
+                                       " username TEXT NOT NULL REFERENCES users(username),"
+                                       " service_id INTEGER NOT NULL REFERENCES services(id),"
+                                       " added_at TEXT, added_by TEXT,"
+                                       " PRIMARY KEY (username, service_id));"
+                                       "CREATE INDEX user_services_service ON user_services (service_id);"
+                                       "INSERT INTO user_services (username, service_id, added_by)"
+                                       " SELECT username, service_id, 'migration 7' FROM users"
+                                       " WHERE service_id IS NOT NULL AND role IN ('triager','clinician');";
+
 typedef struct migration {
     int version;
     const char *name;
@@ -364,6 +378,7 @@ static const migration migrations[] = {
     {3, "advice and guidance, onward referral, return reason codes", migration_3, migration_3},
     {4, "complete care: results, letters, fit notes, follow-ups", migration_4, migration_4},
     {5, "shared waiting list: pathways, clinical priority, priority reviews, PTL imports", migration_5, migration_5},
+    {7, "staff work within their services: user_services", migration_7, migration_7},
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
