@@ -22,17 +22,43 @@ void app__service_scope(const app_ctx *ctx, sqlb *b, const char *service_column)
         sqlb_add(b, " AND 1 = 0");
         return;
     }
-    sqlb_add(b, " AND (");
-    sqlb_add(b, service_column);
-    if (strstr(service_column, "$?"))
-        sqlb_param(b, DBP_TEXT(ctx->user.org_code));
-    sqlb_add(b, ") IN (");
     /* Service ids are integers read from the database: written inline, so
      * a member of many services needs no more parameters than one. */
-    for (int i = 0; i < s->n; i++) {
-        char num[32];
-        snprintf(num, sizeof(num), "%s%lld", i ? ", " : "", s->ids[i]);
-        sqlb_add(b, num);
+    char list[SCOPE_MAX_SERVICES * 22 + 8];
+    size_t len = 0;
+    for (int i = 0; i < s->n && len < sizeof(list); i++) {
+        int w = snprintf(list + len, sizeof(list) - len, "%s%lld", i ? ", " : "", s->ids[i]);
+        if (w < 0)
+            break;
+        len += (size_t)w;
+    }
+    /* Each ';'-separated expression in turn: the row is in scope when any is one of the services. */
+    sqlb_add(b, " AND (");
+    for (const char *e = service_column; *e;) {
+        size_t n = strcspn(e, ";");
+        char expr[512];
+        snprintf(expr, sizeof(expr), "%.*s", (int)(n < sizeof(expr) - 1 ? n : sizeof(expr) - 1), e);
+        if (n >= sizeof(expr))
+            b->overflow = 1; /* never cut an expression short */
+        sqlb_add(b, e == service_column ? "(" : " OR (");
+        /* {{SERVICES}} in an expression is the list too (a subquery's own filter). */
+        char *at = strstr(expr, "{{SERVICES}}");
+        if (at) {
+            *at = '\0';
+            sqlb_add(b, expr);
+            sqlb_add(b, list);
+            sqlb_add(b, at + strlen("{{SERVICES}}"));
+        } else {
+            sqlb_add(b, expr);
+        }
+        if (strstr(expr, "$?") || (at && strstr(at + 1, "$?")))
+            sqlb_param(b, DBP_TEXT(ctx->user.org_code));
+        sqlb_add(b, ") IN (");
+        sqlb_add(b, list);
+        sqlb_add(b, ")");
+        e += n;
+        if (*e == ';')
+            e++;
     }
     sqlb_add(b, ")");
 }
@@ -52,9 +78,13 @@ int app__held_or_fail(app_ctx *ctx, const char *trust, const char *practice, lon
 {
     if (app__holds(ctx, trust, practice, service))
         return 0;
-    /* Another service's work at the caller's own trust is not theirs to see either. */
+    /* Another service's work at the caller's own trust that they may see
+     * (an onward referral their service made) is not theirs to act on. */
     if (app_role_is_trust(ctx->user.role) && trust != NULL && strcmp(trust, ctx->user.org_code) == 0)
-        return app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "No %s %lld is visible to you.", what, id);
+        return app_fail(ctx, SEAM_EFORBIDDEN, "not_held", NULL,
+                        "This %s (%lld) is held by another service: you can see it, but only the staff of the service"
+                        " holding it can act on it.",
+                        what, id);
     /* Roles that act on nothing (patients, ICB analysts) are refused for their role, as before. */
     if (!app_role_is_trust(ctx->user.role) && !app_role_is_practice(ctx->user.role))
         return app_fail(ctx, SEAM_EFORBIDDEN, "forbidden", NULL, "Your role (%s) cannot act on this %s.",

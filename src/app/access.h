@@ -21,11 +21,13 @@
  * (core/scope.h). */
 int app__serves(const app_ctx *ctx, long long service);
 
-/* Appends the caller's service scope over the SQL expression
- * service_column (" AND (col) IN (...)"; " AND 1 = 0" for a triager or
- * clinician with no service), or nothing for roles that are not
- * service-bound.  Every "$?" in service_column is bound to the caller's
- * organisation code. */
+/* Appends the caller's service scope over service_column: one or more SQL
+ * expressions separated by ';', the row in scope when any of them is one
+ * of the caller's services (" AND ((e1) IN (...) OR (e2) IN (...))";
+ * " AND 1 = 0" for a triager or clinician with no service), or nothing for
+ * roles that are not service-bound.  Every "$?" in an expression is bound
+ * to the caller's organisation code (one parameter per expression), and
+ * "{{SERVICES}}" in one is replaced by the list of services (at most once). */
 void app__service_scope(const app_ctx *ctx, sqlb *b, const char *service_column);
 
 /* Whether the caller's side holds an object about a patient registered at
@@ -38,9 +40,8 @@ int app__holds(const app_ctx *ctx, const char *trust, const char *practice, long
 /* As app__holds, for an object the caller has already been allowed to see:
  * 0 when held, else 403 not_held recorded on ctx with a sentence naming
  * the object (what, id) and saying whose it is to act on (403 forbidden for
- * roles that act on nothing: patients, ICB analysts; 404 not_found for
- * another service's object at the caller's trust, which the caller may
- * not see either). */
+ * roles that act on nothing: patients, ICB analysts).  For triagers and
+ * clinicians, another service's object at their trust is not held either. */
 int app__held_or_fail(app_ctx *ctx, const char *trust, const char *practice, long long service, const char *what,
                       long long id);
 

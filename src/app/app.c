@@ -100,9 +100,16 @@ int app_role_is_trust(const char *role)
 int app_event(app_ctx *ctx, const char *action, const char *object_type, long long object_id, const char *patient,
               const char *icb, json_t *before, json_t *after, const char *detail)
 {
-    char at[SEAM_ISO_LEN], oid[32];
-    seam_time_format(ctx->now, at);
+    char oid[32];
     snprintf(oid, sizeof(oid), "%lld", object_id);
+    return app_event_keyed(ctx, action, object_type, oid, patient, icb, before, after, detail);
+}
+
+int app_event_keyed(app_ctx *ctx, const char *action, const char *object_type, const char *oid, const char *patient,
+                    const char *icb, json_t *before, json_t *after, const char *detail)
+{
+    char at[SEAM_ISO_LEN];
+    seam_time_format(ctx->now, at);
     char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     char *a = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     db_param p[] = {

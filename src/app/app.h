@@ -75,6 +75,10 @@ int app_run(app_ctx *ctx, app_fn fn, const void *arg, json_t **out);
 int app_event(app_ctx *ctx, const char *action, const char *object_type, long long object_id, const char *patient,
               const char *icb, json_t *before, json_t *after, const char *detail);
 
+/* As app_event, for an object whose key is text (a user: the username). */
+int app_event_keyed(app_ctx *ctx, const char *action, const char *object_type, const char *object_key,
+                    const char *patient, const char *icb, json_t *before, json_t *after, const char *detail);
+
 /* Records the read of one object shown as obj, whose "patient" says whose
  * data it is: the "read.<object_type>" audit event every get writes before
  * the data is sent. */
@@ -235,6 +239,19 @@ int app_check(app_ctx *ctx, const void *arg, json_t **out);
 /* One violation as a line: "referral 12 (booked, patient 9990000018):
  * no_open_task: is booked, ...".  Always NUL-terminates buf. */
 void app_check_describe(const json_t *v, char *buf, size_t len);
+
+/* Staff and the services they work in (staff.c): the administrator only
+ * (403 otherwise). */
+int app_staff_list(app_ctx *ctx, const void *arg, json_t **out); /* const char *org code, or NULL for all */
+int app_staff_get(app_ctx *ctx, const void *arg, json_t **out);  /* const char *username */
+typedef struct app_staff_services_args {
+    const char *username;
+    json_t *body; /* {"services": [service ids]} */
+} app_staff_services_args;
+/* Replaces the member of staff's services: each must be a service of
+ * their organisation (422 invalid_service naming it); audited as
+ * user.services_changed with before and after when the set changes. */
+int app_staff_services_set(app_ctx *ctx, const void *arg, json_t **out);
 
 /* The system actor used by the failsafe and the demo generator. */
 void app_user_system(app_user *u);

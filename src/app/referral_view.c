@@ -210,10 +210,10 @@ void app__visibility(app_ctx *ctx, sqlb *b, const char *trust_clause, const char
 void refview_visibility(app_ctx *ctx, sqlb *b)
 {
     /* The trust's services' referrals, and the onward referrals it made;
-     * a service's staff see an onward referral their service made. */
+     * a service's staff see their service's and those it referred onward. */
     app__visibility(ctx, b, " AND (s.trust_code = $? OR r.requester_org = $?)", "r.icb_code",
-                    "CASE WHEN s.trust_code = $? THEN r.service_id"
-                    " ELSE (SELECT o.service_id FROM referrals o WHERE o.id = r.onward_from) END");
+                    "r.service_id;CASE WHEN r.requester_org = $? THEN"
+                    " (SELECT o.service_id FROM referrals o WHERE o.id = r.onward_from) END");
 }
 
 int refview_load(app_ctx *ctx, long long id, json_t **out)

@@ -699,7 +699,7 @@ int app_referral_act(app_ctx *ctx, const void *arg, json_t **out)
     rc = refview_load(ctx, a->id, out);
     if (rc == SEAM_ENOTFOUND) {
         *out = json_pack("{s:I,s:s,s:b,s:s}", "id", (json_int_t)a->id, "status", ref_status_name(to), "visible", 0,
-                         "message", "The referral now belongs to another organisation.");
+                         "message", "The referral now belongs to another service.");
         rc = 0;
     }
 out:

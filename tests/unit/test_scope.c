@@ -16,8 +16,8 @@ static void test_service_bound_roles(void **state)
     (void)state;
     assert_true(scope_role_is_service_bound("triager"));
     assert_true(scope_role_is_service_bound("clinician"));
-    const char *others[] = {"booking", "interface_lead", "gp", "practice_admin", "icb_analyst",
-                            "patient", "admin",          "system", "",  "Clinician"};
+    const char *others[] = {"booking", "interface_lead", "gp", "practice_admin", "icb_analyst", "patient",
+                            "admin",   "system",         "",   "Clinician"};
     for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
         assert_false(scope_role_is_service_bound(others[i]));
     assert_false(scope_role_is_service_bound(NULL));
@@ -98,8 +98,10 @@ static void test_bounded(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_service_bound_roles), cmocka_unit_test(test_empty_set),
-        cmocka_unit_test(test_add_sorted_unique),   cmocka_unit_test(test_bad_ids),
+        cmocka_unit_test(test_service_bound_roles),
+        cmocka_unit_test(test_empty_set),
+        cmocka_unit_test(test_add_sorted_unique),
+        cmocka_unit_test(test_bad_ids),
         cmocka_unit_test(test_bounded),
     };
     return cmocka_run_group_tests_name("core/scope", tests, NULL, NULL);

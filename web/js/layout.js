@@ -528,6 +528,7 @@ function navItems(me, current) {
   if (me.role === 'patient') items.push({ href: 'my-waits.html', text: 'My waiting times' });
   if (seesMeasures(me.role)) items.push({ href: 'measures.html', text: 'Measures' });
   if (seesWaitingMeasures(me.role)) items.push({ href: 'inequalities.html', text: 'Inequalities' });
+  if (me.role === 'admin') items.push({ href: 'staff.html', text: 'Staff' });
   return items.map((it) => ({ ...it, current: it.href === current }));
 }
 
