@@ -71,7 +71,7 @@ int app_staff_list(app_ctx *ctx, const void *arg, json_t **out)
     db_rows *r;
     db_param p[] = {DBP_TEXT(org), DBP_INT(STAFF_MAX)};
     rc = db_query(ctx->db,
-                  STAFF_SELECT " WHERE u.role <> 'patient' AND ($1 IS NULL OR u.org_code = $1)"
+                  STAFF_SELECT " WHERE u.role <> 'patient' AND (CAST($1 AS TEXT) IS NULL OR u.org_code = $1)"
                                " ORDER BY u.org_code, u.role, u.username LIMIT $2",
                   2, p, &r);
     if (rc)
@@ -85,7 +85,7 @@ int app_staff_list(app_ctx *ctx, const void *arg, json_t **out)
     db_rows_free(r);
     rc = db_query(ctx->db,
                   "SELECT us.username, s.id, s.name FROM user_services us JOIN users u ON u.username = us.username"
-                  " JOIN services s ON s.id = us.service_id WHERE ($1 IS NULL OR u.org_code = $1)"
+                  " JOIN services s ON s.id = us.service_id WHERE (CAST($1 AS TEXT) IS NULL OR u.org_code = $1)"
                   " ORDER BY us.username, s.name, s.id",
                   1, p, &r);
     if (rc == 0) {

@@ -204,6 +204,10 @@ test('GET /users and GET /users/{username}: the administrator only', async () =>
   assert.equal(one.available_services.length, 8, 'the eight services of RZA');
   await C.refused('admin', 'GET', '/users/nobody.here', undefined, 404, 'not_found');
   await C.refused('admin', 'GET', '/users?org=XXXXX', undefined, 404, 'not_found');
+  // Without org: every organisation's staff.
+  const all = await C.get('admin', '/users');
+  for (const org of ['RZA', 'RZB', 'Z00001']) assert.ok(all.users.some((u) => u.organisation.code === org), `staff of ${org}`);
+  assert.equal(all.total, all.users.length);
 });
 
 test('PUT /users/{username}/services: admin only, services of the user\'s own organisation, audited', async () => {
