@@ -251,7 +251,27 @@ int app_me(app_ctx *ctx, const void *arg, json_t **out)
                      "service", svc, "nhs_number", u->nhs_number[0] ? u->nhs_number : NULL);
     if (*out && !u->nhs_number[0])
         json_object_set_new(*out, "nhs_number", json_null());
-    return *out ? 0 : app_fail(ctx, SEAM_ENOMEM, NULL, NULL, "Out of memory.");
+    if (*out == NULL)
+        return app_fail(ctx, SEAM_ENOMEM, NULL, NULL, "Out of memory.");
+    /* The services a triager or clinician works in (what they see). */
+    db_rows *r;
+    db_param p[] = {DBP_TEXT(u->username)};
+    int rc = db_query(ctx->db,
+                      "SELECT s.id, s.name FROM user_services us JOIN services s ON s.id = us.service_id"
+                      " WHERE us.username = $1 ORDER BY s.name, s.id",
+                      1, p, &r);
+    if (rc) {
+        json_decref(*out);
+        *out = NULL;
+        return app_db_fail(ctx, rc);
+    }
+    json_t *svcs = json_array();
+    for (int i = 0; i < db_nrows(r); i++)
+        json_array_append_new(svcs,
+                              json_pack("{s:I,s:s}", "id", (json_int_t)db_geti(r, i, 0), "name", db_get(r, i, 1)));
+    db_rows_free(r);
+    json_object_set_new(*out, "services", svcs);
+    return 0;
 }
 
 int app_organisations_list(app_ctx *ctx, const void *arg, json_t **out)

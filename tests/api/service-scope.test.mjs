@@ -97,6 +97,9 @@ test('the demo: triagers and clinicians belong to their own service, one clinici
   assert.deepEqual(by['clinician.cardio'], [S.a.id, S.resp.id].sort((x, y) => x - y));
   assert.equal(by['triage.derm.rzb'].length, 1);
   assert.deepEqual(by[B_CLIN], [S.b.id]);
+  // GET /me names them.
+  assert.deepEqual((await C.get('clinician.cardio', '/me')).services.map((s) => s.name), ['Cardiology', 'Respiratory Medicine']);
+  assert.deepEqual((await C.get('booking.rza', '/me')).services, []);
   // Booking and the interface lead have none: they are trust-wide.
   assert.equal(srv.count(`SELECT count(*) AS n FROM user_services WHERE username IN ('booking.rza', 'lead.rza')`), 0);
 });

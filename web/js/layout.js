@@ -554,7 +554,7 @@ export function renderHeader(me, current) {
         <span><span class="nhsuk-u-visually-hidden">Signed in as </span><strong class="seam-account-name">${me.display_name || me.username}</strong></span>
       </li>
       <li class="nhsuk-header__account-item" id="signed-in-role">
-        ${roleLabel(me.role)}${org.name ? `, ${org.name}` : ''}${me.service && me.service.name ? ` (${me.service.name})` : ''}
+        ${roleLabel(me.role)}${org.name ? `, ${org.name}` : ''}${me.services && me.services.length ? ` (${me.services.map((s) => s.name).join(', ')})` : me.service && me.service.name ? ` (${me.service.name})` : ''}
       </li>
       <li class="nhsuk-header__account-item">
         <a class="nhsuk-header__account-link" href="index.html?signed_out=1" id="sign-out">Sign out</a>
