@@ -14,18 +14,36 @@
 #define SEAM_ACCESS_H
 
 #include "app/app.h"
+#include "app/sqlb.h"
+
+/* Whether the caller works in service: always for roles that are not
+ * service-bound, else when service is one of the caller's services
+ * (core/scope.h). */
+int app__serves(const app_ctx *ctx, long long service);
+
+/* Appends the caller's service scope over service_column: one or more SQL
+ * expressions separated by ';', the row in scope when any of them is one
+ * of the caller's services (" AND ((e1) IN (...) OR (e2) IN (...))";
+ * " AND 1 = 0" for a triager or clinician with no service), or nothing for
+ * roles that are not service-bound.  Every "$?" in an expression is bound
+ * to the caller's organisation code (one parameter per expression), and
+ * "{{SERVICES}}" in one is replaced by the list of services (at most once). */
+void app__service_scope(const app_ctx *ctx, sqlb *b, const char *service_column);
 
 /* Whether the caller's side holds an object about a patient registered at
- * practice, at a service of trust: trust staff when trust is their
- * organisation, practice staff when practice is, admin and the system
- * always, anyone else (patients, ICB analysts) never. */
-int app__holds(const app_ctx *ctx, const char *trust, const char *practice);
+ * practice, at service of trust: trust staff when trust is their
+ * organisation (and, for triagers and clinicians, service is one of
+ * theirs), practice staff when practice is, admin and the system always,
+ * anyone else (patients, ICB analysts) never. */
+int app__holds(const app_ctx *ctx, const char *trust, const char *practice, long long service);
 
 /* As app__holds, for an object the caller has already been allowed to see:
  * 0 when held, else 403 not_held recorded on ctx with a sentence naming
  * the object (what, id) and saying whose it is to act on (403 forbidden for
- * roles that act on nothing: patients, ICB analysts). */
-int app__held_or_fail(app_ctx *ctx, const char *trust, const char *practice, const char *what, long long id);
+ * roles that act on nothing: patients, ICB analysts).  For triagers and
+ * clinicians, another service's object at their trust is not held either. */
+int app__held_or_fail(app_ctx *ctx, const char *trust, const char *practice, long long service, const char *what,
+                      long long id);
 
 /* The kinds of object a link may point at. */
 typedef enum app_link_kind {

@@ -169,7 +169,7 @@ static json_t *advice_json(app_ctx *ctx, const db_rows *r, int i)
 /* The visibility rule over aliases a, p, s (as refview_visibility). */
 static void advice_visibility(app_ctx *ctx, sqlb *b)
 {
-    app__visibility(ctx, b, " AND s.trust_code = $?", "a.icb_code");
+    app__visibility(ctx, b, " AND s.trust_code = $?", "a.icb_code", "a.service_id");
 }
 
 /* Loads one visible advice request (without thread).  SEAM_ENOTFOUND is
@@ -498,7 +498,8 @@ static int adv_begin(app_ctx *ctx, const app_id_body *a, adv_cur *c)
     if ((rc = app__held_or_fail(
              ctx,
              json_string_value(json_object_get(json_object_get(json_object_get(c->json, "service"), "trust"), "code")),
-             c->practice, "advice request", c->id)))
+             c->practice, json_integer_value(json_object_get(json_object_get(c->json, "service"), "id")),
+             "advice request", c->id)))
         return rc;
     const char *role = ctx->user.role;
     if (strcmp(role, "triager") == 0 || strcmp(role, "clinician") == 0)

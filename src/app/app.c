@@ -67,6 +67,14 @@ int app_user_load(db *d, const char *username, app_user *u)
     copy(u->service_name, sizeof(u->service_name), db_get(r, 0, 8));
     copy(u->nhs_number, sizeof(u->nhs_number), db_get(r, 0, 9));
     db_rows_free(r);
+    /* The services they work in: bounded, so a longer list loads its first ones. */
+    _Static_assert(SCOPE_MAX_SERVICES == 32, "the LIMIT below is SCOPE_MAX_SERVICES");
+    rc = db_query(d, "SELECT service_id FROM user_services WHERE username = $1 ORDER BY service_id LIMIT 32", 1, p, &r);
+    if (rc)
+        return rc;
+    for (int i = 0; i < db_nrows(r); i++)
+        (void)scope_add(&u->services, db_geti(r, i, 0));
+    db_rows_free(r);
     return 0;
 }
 
@@ -92,9 +100,16 @@ int app_role_is_trust(const char *role)
 int app_event(app_ctx *ctx, const char *action, const char *object_type, long long object_id, const char *patient,
               const char *icb, json_t *before, json_t *after, const char *detail)
 {
-    char at[SEAM_ISO_LEN], oid[32];
-    seam_time_format(ctx->now, at);
+    char oid[32];
     snprintf(oid, sizeof(oid), "%lld", object_id);
+    return app_event_keyed(ctx, action, object_type, oid, patient, icb, before, after, detail);
+}
+
+int app_event_keyed(app_ctx *ctx, const char *action, const char *object_type, const char *oid, const char *patient,
+                    const char *icb, json_t *before, json_t *after, const char *detail)
+{
+    char at[SEAM_ISO_LEN];
+    seam_time_format(ctx->now, at);
     char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     char *a = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     db_param p[] = {
@@ -236,7 +251,27 @@ int app_me(app_ctx *ctx, const void *arg, json_t **out)
                      "service", svc, "nhs_number", u->nhs_number[0] ? u->nhs_number : NULL);
     if (*out && !u->nhs_number[0])
         json_object_set_new(*out, "nhs_number", json_null());
-    return *out ? 0 : app_fail(ctx, SEAM_ENOMEM, NULL, NULL, "Out of memory.");
+    if (*out == NULL)
+        return app_fail(ctx, SEAM_ENOMEM, NULL, NULL, "Out of memory.");
+    /* The services a triager or clinician works in (what they see). */
+    db_rows *r;
+    db_param p[] = {DBP_TEXT(u->username)};
+    int rc = db_query(ctx->db,
+                      "SELECT s.id, s.name FROM user_services us JOIN services s ON s.id = us.service_id"
+                      " WHERE us.username = $1 ORDER BY s.name, s.id",
+                      1, p, &r);
+    if (rc) {
+        json_decref(*out);
+        *out = NULL;
+        return app_db_fail(ctx, rc);
+    }
+    json_t *svcs = json_array();
+    for (int i = 0; i < db_nrows(r); i++)
+        json_array_append_new(svcs,
+                              json_pack("{s:I,s:s}", "id", (json_int_t)db_geti(r, i, 0), "name", db_get(r, i, 1)));
+    db_rows_free(r);
+    json_object_set_new(*out, "services", svcs);
+    return 0;
 }
 
 int app_organisations_list(app_ctx *ctx, const void *arg, json_t **out)

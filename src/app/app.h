@@ -10,6 +10,7 @@
 #ifndef SEAM_APP_H
 #define SEAM_APP_H
 
+#include "core/scope.h"
 #include "core/seam_time.h"
 #include "store/db.h"
 
@@ -26,6 +27,7 @@ typedef struct app_user {
     long long service_id; /* 0 when the user belongs to no one service */
     char service_name[160];
     char nhs_number[16]; /* patients only */
+    scope_set services;  /* the services a triager or clinician works in (user_services) */
 } app_user;
 
 typedef struct app_ctx {
@@ -49,7 +51,8 @@ int app_fail(app_ctx *ctx, int rc, const char *code, const char *field, const ch
 /* Maps a storage error to an app error with a sentence. */
 int app_db_fail(app_ctx *ctx, int rc);
 
-/* Loads a user (with organisation and service) by username.
+/* Loads a user (with organisation, service and the services they are a
+ * member of, at most SCOPE_MAX_SERVICES) by username.
  * SEAM_ENOTFOUND if absent or inactive. */
 int app_user_load(db *d, const char *username, app_user *u);
 
@@ -71,6 +74,10 @@ int app_run(app_ctx *ctx, app_fn fn, const void *arg, json_t **out);
 /* Appends an event (audit record) in the current transaction. */
 int app_event(app_ctx *ctx, const char *action, const char *object_type, long long object_id, const char *patient,
               const char *icb, json_t *before, json_t *after, const char *detail);
+
+/* As app_event, for an object whose key is text (a user: the username). */
+int app_event_keyed(app_ctx *ctx, const char *action, const char *object_type, const char *object_key,
+                    const char *patient, const char *icb, json_t *before, json_t *after, const char *detail);
 
 /* Records the read of one object shown as obj, whose "patient" says whose
  * data it is: the "read.<object_type>" audit event every get writes before
@@ -234,6 +241,19 @@ int app_check(app_ctx *ctx, const void *arg, json_t **out);
 /* One violation as a line: "referral 12 (booked, patient 9990000018):
  * no_open_task: is booked, ...".  Always NUL-terminates buf. */
 void app_check_describe(const json_t *v, char *buf, size_t len);
+
+/* Staff and the services they work in (staff.c): the administrator only
+ * (403 otherwise). */
+int app_staff_list(app_ctx *ctx, const void *arg, json_t **out); /* const char *org code, or NULL for all */
+int app_staff_get(app_ctx *ctx, const void *arg, json_t **out);  /* const char *username */
+typedef struct app_staff_services_args {
+    const char *username;
+    json_t *body; /* {"services": [service ids]} */
+} app_staff_services_args;
+/* Replaces the member of staff's services: each must be a service of
+ * their organisation (422 invalid_service naming it); audited as
+ * user.services_changed with before and after when the set changes. */
+int app_staff_services_set(app_ctx *ctx, const void *arg, json_t **out);
 
 /* The system actor used by the failsafe and the demo generator. */
 void app_user_system(app_user *u);

@@ -35,7 +35,7 @@ static int is_specialist(const char *role)
 /* Who may see an object about patient p at service s. */
 static void care_visibility(app_ctx *ctx, sqlb *b)
 {
-    app__visibility(ctx, b, " AND s.trust_code = $?", "p.icb_code");
+    app__visibility(ctx, b, " AND s.trust_code = $?", "p.icb_code", "s.id");
 }
 
 /* The open task of a subject as owner/due/overdue/escalation fields. */
@@ -98,7 +98,8 @@ static json_t *service_brief(const db_rows *r, int i, int c)
 static int trust_service(app_ctx *ctx, long long service_id, svc_info *svc)
 {
     int rc = app__svc_load(ctx, service_id, svc);
-    if (rc == SEAM_ENOTFOUND || (rc == 0 && strcmp(svc->trust, ctx->user.org_code) != 0))
+    if (rc == SEAM_ENOTFOUND ||
+        (rc == 0 && (strcmp(svc->trust, ctx->user.org_code) != 0 || !app__serves(ctx, svc->id))))
         return app_fail(ctx, SEAM_ENOTFOUND, "not_found", "service_id", "There is no service %lld at your trust.",
                         service_id);
     return rc;
@@ -158,7 +159,8 @@ static int care_held(app_ctx *ctx, const json_t *cur, const char *what, long lon
 {
     const json_t *svc = json_object_get(cur, "service"), *pt = json_object_get(cur, "patient");
     return app__held_or_fail(ctx, json_string_value(json_object_get(json_object_get(svc, "trust"), "code")),
-                             json_string_value(json_object_get(json_object_get(pt, "practice"), "code")), what, id);
+                             json_string_value(json_object_get(json_object_get(pt, "practice"), "code")),
+                             json_integer_value(json_object_get(svc, "id")), what, id);
 }
 
 static handoff_rule rule_of(const char *kind, handoff_side side, const char *role)

@@ -171,9 +171,10 @@ int app_letter_gp_action_resolve(app_ctx *ctx, const void *arg, json_t **out)
         return rc;
     /* The hospital keeps a declined action: the letter's trust holds it,
      * never the practice. */
-    const char *trust =
-        json_string_value(json_object_get(json_object_get(json_object_get(cur, "service"), "trust"), "code"));
-    if ((rc = app__held_or_fail(ctx, trust, NULL, "declined GP action of letter", a->letter_id)))
+    const json_t *svc = json_object_get(cur, "service");
+    const char *trust = json_string_value(json_object_get(json_object_get(svc, "trust"), "code"));
+    if ((rc = app__held_or_fail(ctx, trust, NULL, json_integer_value(json_object_get(svc, "id")),
+                                "declined GP action of letter", a->letter_id)))
         goto out;
     if (strcmp(ctx->user.role, "clinician") != 0) {
         rc = app_fail(ctx, SEAM_EFORBIDDEN, "forbidden", NULL,

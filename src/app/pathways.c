@@ -213,7 +213,7 @@ static json_t *pathway_json(const db_rows *r, int i, int64_t census)
  * the patient, the ICB of the patient's population, admin. */
 static void pw_visibility(app_ctx *ctx, sqlb *b)
 {
-    app__visibility(ctx, b, " AND pw.trust_code = $?", "pw.icb_code");
+    app__visibility(ctx, b, " AND pw.trust_code = $?", "pw.icb_code", "pw.service_id");
 }
 
 /* Loads one visible pathway row (PW_COLUMNS); SEAM_ENOTFOUND if none. */
@@ -600,7 +600,7 @@ static int may_prioritise(app_ctx *ctx, const char *trust, long long service_id)
         return 0;
     if (strcmp(ctx->user.org_code, trust) != 0)
         return 0;
-    return ctx->user.service_id == 0 || ctx->user.service_id == service_id;
+    return app__serves(ctx, service_id);
 }
 
 int app_pathway_priority(app_ctx *ctx, const void *arg, json_t **out)
@@ -619,7 +619,7 @@ int app_pathway_priority(app_ctx *ctx, const void *arg, json_t **out)
     snprintf(icb, sizeof(icb), "%s", db_get(r, 0, C_ICB));
     if (!db_isnull(r, 0, C_PRIO))
         snprintf(from, sizeof(from), "%s", db_get(r, 0, C_PRIO));
-    rc = app__held_or_fail(ctx, trust, db_get(r, 0, C_PRACTICE), "pathway", a->id);
+    rc = app__held_or_fail(ctx, trust, db_get(r, 0, C_PRACTICE), db_geti(r, 0, C_SVC), "pathway", a->id);
     db_rows_free(r);
     if (rc)
         return rc;
@@ -688,7 +688,7 @@ int app_priority_review_create(app_ctx *ctx, const void *arg, json_t **out)
     snprintf(trust, sizeof(trust), "%s", db_get(r, 0, C_TRUST));
     snprintf(nhs, sizeof(nhs), "%s", db_get(r, 0, C_NHS));
     snprintf(icb, sizeof(icb), "%s", db_get(r, 0, C_ICB));
-    rc = app__held_or_fail(ctx, trust, db_get(r, 0, C_PRACTICE), "pathway", a->id);
+    rc = app__held_or_fail(ctx, trust, db_get(r, 0, C_PRACTICE), db_geti(r, 0, C_SVC), "pathway", a->id);
     db_rows_free(r);
     if (rc)
         return rc;
@@ -755,10 +755,7 @@ int app_priority_reviews_list(app_ctx *ctx, const void *arg, json_t **out)
     } else if (app_role_is_trust(role)) {
         sqlb_add(&w, " AND s.trust_code = $?");
         sqlb_param(&w, DBP_TEXT(ctx->user.org_code));
-        if (ctx->user.service_id && strcmp(role, "interface_lead") != 0) {
-            sqlb_add(&w, " AND rv.service_id = $?");
-            sqlb_param(&w, DBP_INT(ctx->user.service_id));
-        }
+        app__service_scope(ctx, &w, "rv.service_id");
     } else if (strcmp(role, "icb_analyst") == 0) {
         sqlb_add(&w, " AND rv.icb_code = $?");
         sqlb_param(&w, DBP_TEXT(ctx->user.icb_code));

@@ -25,7 +25,10 @@ static void visibility(app_ctx *ctx, sqlb *b)
     app__visibility(ctx, b,
                     " AND EXISTS (SELECT 1 FROM referrals r JOIN services s ON s.id = r.service_id"
                     " WHERE r.patient_nhs_number = p.nhs_number AND s.trust_code = $?)",
-                    "p.icb_code");
+                    "p.icb_code",
+                    /* triagers and clinicians: a referral to one of their services */
+                    "(SELECT min(r.service_id) FROM referrals r WHERE r.patient_nhs_number = p.nhs_number"
+                    " AND r.service_id IN ({{SERVICES}}))");
 }
 
 static json_t *patient_json(const db_rows *r, int i)

@@ -2,6 +2,7 @@
  * referral_view.c - the referral JSON and the visibility rule.
  */
 #include "app/referral_view.h"
+#include "app/access.h"
 #include "common/rc.h"
 #include "core/handoff.h"
 
@@ -179,7 +180,8 @@ static json_t *ref_json(app_ctx *ctx, const db_rows *r, int i)
     return o;
 }
 
-void app__visibility(app_ctx *ctx, sqlb *b, const char *trust_clause, const char *icb_column)
+void app__visibility(app_ctx *ctx, sqlb *b, const char *trust_clause, const char *icb_column,
+                     const char *service_column)
 {
     const char *role = ctx->user.role;
     if (app_role_is_practice(role)) {
@@ -189,6 +191,7 @@ void app__visibility(app_ctx *ctx, sqlb *b, const char *trust_clause, const char
         /* Every "$?" in one sqlb_add takes the same number: one parameter. */
         sqlb_add(b, trust_clause);
         sqlb_param(b, DBP_TEXT(ctx->user.org_code));
+        app__service_scope(ctx, b, service_column);
     } else if (strcmp(role, "patient") == 0) {
         sqlb_add(b, " AND p.nhs_number = $?");
         sqlb_param(b, DBP_TEXT(ctx->user.nhs_number));
@@ -206,8 +209,11 @@ void app__visibility(app_ctx *ctx, sqlb *b, const char *trust_clause, const char
 
 void refview_visibility(app_ctx *ctx, sqlb *b)
 {
-    /* The trust's services' referrals, and the onward referrals it made. */
-    app__visibility(ctx, b, " AND (s.trust_code = $? OR r.requester_org = $?)", "r.icb_code");
+    /* The trust's services' referrals, and the onward referrals it made;
+     * a service's staff see their service's and those it referred onward. */
+    app__visibility(ctx, b, " AND (s.trust_code = $? OR r.requester_org = $?)", "r.icb_code",
+                    "r.service_id;CASE WHEN r.requester_org = $? THEN"
+                    " (SELECT o.service_id FROM referrals o WHERE o.id = r.onward_from) END");
 }
 
 int refview_load(app_ctx *ctx, long long id, json_t **out)

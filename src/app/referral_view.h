@@ -14,11 +14,15 @@
 /*
  * Appends who may see a row about patient p at service s: a practice its
  * registered patients, a trust what trust_clause says (" AND ...", its
- * "$?" all bound to the trust's code), a patient themself, an ICB analyst
- * rows whose icb_column is their ICB, admin and the system everything;
- * anyone else nothing.  The one rule behind every list and read.
+ * "$?" all bound to the trust's code) and, for triagers and clinicians,
+ * only rows whose service_column is one of their services (NULL: the row
+ * is not service-bound; its "$?" too are the trust's code; see
+ * app__service_scope), a patient themself, an ICB analyst rows whose
+ * icb_column is their ICB, admin and the system everything; anyone else
+ * nothing.  The one rule behind every list and read.
  */
-void app__visibility(app_ctx *ctx, sqlb *b, const char *trust_clause, const char *icb_column);
+void app__visibility(app_ctx *ctx, sqlb *b, const char *trust_clause, const char *icb_column,
+                     const char *service_column);
 
 /* Appends the caller's visibility rule (" AND ...") over aliases r (referral),
  * p (patient), s (current service). */

@@ -377,7 +377,7 @@ int app_referral_act(app_ctx *ctx, const void *arg, json_t **out)
      * the receiving trust acts on it. */
     const char *trust =
         json_string_value(json_object_get(json_object_get(json_object_get(cur, "service"), "trust"), "code"));
-    if ((rc = app__held_or_fail(ctx, trust, practice, "referral", a->id)))
+    if ((rc = app__held_or_fail(ctx, trust, practice, service_id, "referral", a->id)))
         goto out;
     if (!action_allowed(a->action, ctx->user.role)) {
         rc = app_fail(ctx, SEAM_EFORBIDDEN, "forbidden", NULL, "Your role (%s) cannot %s a referral.", ctx->user.role,
@@ -735,7 +735,7 @@ int app_referral_act(app_ctx *ctx, const void *arg, json_t **out)
     rc = refview_load(ctx, a->id, out);
     if (rc == SEAM_ENOTFOUND) {
         *out = json_pack("{s:I,s:s,s:b,s:s}", "id", (json_int_t)a->id, "status", ref_status_name(to), "visible", 0,
-                         "message", "The referral now belongs to another organisation.");
+                         "message", "The referral now belongs to another service.");
         rc = 0;
     }
 out:

@@ -2,6 +2,7 @@
  * worklist.c - the caller's open tasks (most urgent first) and the
  * failsafe sweep that escalates overdue ones.
  */
+#include "app/access.h"
 #include "app/app.h"
 #include "app/referral_view.h"
 #include "app/sqlb.h"
@@ -26,7 +27,9 @@ static void worklist_filter(app_ctx *ctx, sqlb *b)
             sqlb_add(b, " AND t.owner_role = 'booking'");
         sqlb_add(b, " AND t.owner_org = $?");
         sqlb_param(b, DBP_TEXT(u->org_code));
-        if (u->service_id) {
+        if (scope_role_is_service_bound(role))
+            app__service_scope(ctx, b, "t.owner_service_id"); /* their services' tasks only */
+        else if (u->service_id) {
             sqlb_add(b, " AND t.owner_service_id = $?");
             sqlb_param(b, DBP_INT(u->service_id));
         }

@@ -113,16 +113,27 @@ static int add_org(db *d, const char *code, const char *name, const char *kind, 
                 6, p);
 }
 
+/* Makes username a member of service, as the administrator would. */
+static int add_membership(db *d, const char *username, long long service)
+{
+    db_param p[] = {DBP_TEXT(username), DBP_INT(service)};
+    return exec(d, "INSERT INTO user_services (username, service_id, added_by) VALUES ($1, $2, 'seam demo')", 2, p);
+}
+
 static int add_user(db *d, const char *username, const char *name, const char *role, const char *org, long long service,
                     const char *nhs, int persona)
 {
     db_param p[] = {
         DBP_TEXT(username), DBP_TEXT(name),  DBP_TEXT(role), DBP_TEXT(org), service ? DBP_INT(service) : DBP_NULL,
         DBP_TEXT(nhs),      DBP_INT(persona)};
-    return exec(d,
-                "INSERT INTO users (username, display_name, role, org_code, service_id, nhs_number, persona)"
-                " VALUES ($1,$2,$3,$4,$5,$6,$7)",
-                7, p);
+    int rc = exec(d,
+                  "INSERT INTO users (username, display_name, role, org_code, service_id, nhs_number, persona)"
+                  " VALUES ($1,$2,$3,$4,$5,$6,$7)",
+                  7, p);
+    /* Triagers and clinicians work in their own service (user_services). */
+    if (rc == 0 && service && scope_role_is_service_bound(role))
+        rc = add_membership(d, username, service);
+    return rc;
 }
 
 /* Loads a user into ctx or fails loudly (a generator bug). */
@@ -945,6 +956,10 @@ int gen_demo(db *d, const gen_options *opt, FILE *log)
     if (rc == 0)
         rc = add_user(d, "clinician.cardio", "Dr Ben Carter (cardiology registrar)", "clinician", "RZA", svcs[0].id,
                       NULL, order++);
+    /* One clinician works in two services, so the multi-service case shows:
+     * the registrar also covers Respiratory Medicine at Northgate. */
+    if (rc == 0)
+        rc = add_membership(d, "clinician.cardio", svcs[N_SERVICES - 1].id);
     if (rc == 0)
         rc = add_user(d, "triage.derm.rzb", "Dr Leila Haddad (consultant dermatologist)", "triager", "RZB",
                       svcs[N_SERVICES + 1].id, NULL, order++);

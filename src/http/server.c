@@ -646,6 +646,24 @@ static int h_worklist(route_ctx *rc, app_ctx *ctx, json_t **out)
     return r ? r : app_run(ctx, app_worklist, &a, out);
 }
 
+/* Staff and their services (the administrator's). */
+static int h_users(route_ctx *rc, app_ctx *ctx, json_t **out)
+{
+    return app_run(ctx, app_staff_list, query_arg(rc, "org"), out);
+}
+
+static int h_user(route_ctx *rc, app_ctx *ctx, json_t **out)
+{
+    return app_run(ctx, app_staff_get, rc->seg[0], out);
+}
+
+static int h_user_services(route_ctx *rc, app_ctx *ctx, json_t **out)
+{
+    app_staff_services_args a = {rc->seg[0], rc->body};
+    int r = body_required(rc, ctx);
+    return r ? r : app_run(ctx, app_staff_services_set, &a, out);
+}
+
 static int h_dev_personas(route_ctx *rc, app_ctx *ctx, json_t **out)
 {
     db_rows *r;
@@ -764,6 +782,9 @@ static const struct route {
     {"GET", "/api/v1/measures/rtt", h_measures_rtt, AUTH},
     {"GET", "/api/v1/services/{}/estimated-wait", h_estimated_wait, AUTH},
     {"GET", "/api/v1/organisations", h_organisations, AUTH},
+    {"GET", "/api/v1/users", h_users, AUTH},
+    {"GET", "/api/v1/users/{}", h_user, AUTH},
+    {"PUT", "/api/v1/users/{}/services", h_user_services, AUTH},
 };
 
 /* Matches path against pattern; "{}" takes one non-empty segment. */
@@ -879,7 +900,8 @@ static enum MHD_Result handle_api(route_ctx *rc)
     }
 
     /* Body: JSON object, bounded depth (raw routes take bytes as they are). */
-    if (strcmp(rc->method, "POST") == 0 && rc->req->len > 0 && !(route->flags & RAW)) {
+    if ((strcmp(rc->method, "POST") == 0 || strcmp(rc->method, "PUT") == 0) && rc->req->len > 0 &&
+        !(route->flags & RAW)) {
         if (json_depth(rc->req->body, rc->req->len) > JSON_DEPTH_MAX)
             return send_error(rc, SEAM_EBADREQ, "bad_json", "The JSON body is nested too deeply.", NULL);
         json_error_t jerr;

@@ -27,6 +27,7 @@ static const struct {
      "advice_days_urgent, letter_days, declined_action_days",
      21, "id", 1},
     {"users", "username, display_name, role, org_code, service_id, nhs_number, active, persona", 8, "username", 0},
+    {"user_services", "username, service_id, added_at, added_by", 4, "username, service_id", 0},
     {"patients",
      "nhs_number, icb_code, given_name, family_name, birth_date, sex, postcode, lsoa, imd_decile, ethnicity,"
      " practice_code",
@@ -119,11 +120,11 @@ static const struct {
 static int empty_target(db *to)
 {
     if (db_dialect_of(to) == DB_POSTGRES)
-        return db_exec_script(to,
-                              "TRUNCATE organisations, services, users, patients, referrals, advice_requests,"
-                              " advice_messages, attachments, result_orders, results, unmatched_results,"
-                              " letters, letter_actions, fit_notes, follow_ups, ptl_imports, pathways,"
-                              " rtt_periods, priority_reviews, priority_changes, tasks, events, idempotency, settings");
+        return db_exec_script(
+            to, "TRUNCATE organisations, services, users, user_services, patients, referrals, advice_requests,"
+                " advice_messages, attachments, result_orders, results, unmatched_results,"
+                " letters, letter_actions, fit_notes, follow_ups, ptl_imports, pathways,"
+                " rtt_periods, priority_reviews, priority_changes, tasks, events, idempotency, settings");
     /* SQLite: the audit log refuses DELETE; lift the guard for this
      * transaction only (DDL is transactional in SQLite). */
     return db_exec_script(
@@ -134,7 +135,7 @@ static int empty_target(db *to)
             "DELETE FROM advice_messages; DELETE FROM unmatched_results; DELETE FROM fit_notes;"
             "DELETE FROM letter_actions; DELETE FROM follow_ups; DELETE FROM letters;"
             "DELETE FROM results; DELETE FROM result_orders; DELETE FROM advice_requests;"
-            "DELETE FROM referrals; DELETE FROM users; DELETE FROM patients;"
+            "DELETE FROM referrals; DELETE FROM user_services; DELETE FROM users; DELETE FROM patients;"
             "DELETE FROM services; DELETE FROM organisations; DELETE FROM settings;"
             "CREATE TRIGGER events_no_delete BEFORE DELETE ON events"
             " BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;");

@@ -365,6 +365,19 @@ static const char *const migration_6 =
     "ALTER TABLE letter_actions ADD COLUMN outcome_note TEXT;"
     "ALTER TABLE letter_actions ADD COLUMN resolved_by TEXT;"
     "ALTER TABLE letter_actions ADD COLUMN resolved_at TEXT;";
+/* Staff work within their services: the services each triager and
+ * clinician belongs to, kept by the administrator (PUT /users/{username}/
+ * services).  Existing triagers and clinicians keep the one service their
+ * user row names.  Independent of every other migration after 5. */
+static const char *const migration_7 = "CREATE TABLE user_services ("
+                                       " username TEXT NOT NULL REFERENCES users(username),"
+                                       " service_id INTEGER NOT NULL REFERENCES services(id),"
+                                       " added_at TEXT, added_by TEXT,"
+                                       " PRIMARY KEY (username, service_id));"
+                                       "CREATE INDEX user_services_service ON user_services (service_id);"
+                                       "INSERT INTO user_services (username, service_id, added_by)"
+                                       " SELECT username, service_id, 'migration 7' FROM users"
+                                       " WHERE service_id IS NOT NULL AND role IN ('triager','clinician');";
 /* Every RTT period of a pathway, kept as history: a new period closes the
  * current one (current = 0) and never overwrites it.  At most one current
  * period per pathway.  The pathway's clock columns stay a cache of the
@@ -413,6 +426,7 @@ static const migration migrations[] = {
     {4, "complete care: results, letters, fit notes, follow-ups", migration_4, migration_4},
     {5, "shared waiting list: pathways, clinical priority, priority reviews, PTL imports", migration_5, migration_5},
     {6, "declined GP actions: an owned hospital handoff until resolved", migration_6, migration_6},
+    {7, "staff work within their services: user_services", migration_7, migration_7},
     {8, "RTT periods kept as history, one current period per pathway", migration_8, migration_8},
 };
 

@@ -303,6 +303,8 @@ test('redirect to another trust keeps clock_start and moves visibility', async (
 });
 
 test('a same-trust redirect answers with the full referral; a second redirect keeps original_service', async () => {
+  // The triager works in both services (user_services), so still sees it after the first redirect.
+  srv.sqlite(`INSERT INTO user_services (username, service_id, added_by) VALUES ('triage.cardio', ${dermRza.id}, 'test')`);
   const c = await createReferral(srv, { service_id: cardio.id });
   const m = await act(srv, 'triage.cardio', c.id, 'triage', { decision: 'redirect', to_service_id: dermRza.id });
   assert.equal(m.service.id, dermRza.id, 'same-trust redirect');

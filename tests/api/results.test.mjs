@@ -107,11 +107,11 @@ test('ordering: refusals change nothing', async () => {
   await refused('booking.rza', 'POST', '/results/orders', base, 403, 'forbidden');
   // another trust's service: the triager of RZB Dermatology orders for Cardiology RZA
   await refused('triage.derm.rzb', 'POST', '/results/orders', base, [403, 404]);
-  // a patient with no referral to the trust
+  // a patient with no referral to the trust (the booking team sees every patient the trust has)
   let lonely;
   for (let i = 0; i < 40 && !lonely; i++) {
     const p = await pickPatient(srv, 'gp.patel');
-    if ((await srv.api('clinician.cardio', 'GET', `/patients/${p.nhs_number}`)).status === 404) lonely = p;
+    if ((await srv.api('booking.rza', 'GET', `/patients/${p.nhs_number}`)).status === 404) lonely = p;
   }
   assert.ok(lonely, 'found a gp.patel patient with no referral to RZA');
   await refused('clinician.cardio', 'POST', '/results/orders',

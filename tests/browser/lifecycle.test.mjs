@@ -49,6 +49,12 @@ describe('resubmit, accept, book, attend, discharge', { timeout: 300000 }, () =>
       body: { decision: 'return', comment: 'Needs primary care work-up first.', advice: 'Check lipids and HbA1c; start a statin.', version: created.body.version },
     });
     assert.equal(returned.status, 200, JSON.stringify(returned.body));
+    // The registrar works in Cardiology only here (the demo also gives them Respiratory Medicine,
+    // whose tasks would push this referral's attendance off the first page of their worklist).
+    const only = await server.api('/users/clinician.cardio/services', {
+      method: 'PUT', token: await server.token('admin'), body: { services: [cardiology.id] },
+    });
+    assert.equal(only.status, 200, JSON.stringify(only.body));
   });
 
   after(async () => {

@@ -544,6 +544,7 @@ function navItems(me, current) {
   if (me.role === 'patient') items.push({ href: 'my-waits.html', text: 'My waiting times' });
   if (seesMeasures(me.role)) items.push({ href: 'measures.html', text: 'Measures' });
   if (seesWaitingMeasures(me.role)) items.push({ href: 'inequalities.html', text: 'Inequalities' });
+  if (me.role === 'admin') items.push({ href: 'staff.html', text: 'Staff' });
   return items.map((it) => ({ ...it, current: it.href === current }));
 }
 
@@ -569,7 +570,7 @@ export function renderHeader(me, current) {
         <span><span class="nhsuk-u-visually-hidden">Signed in as </span><strong class="seam-account-name">${me.display_name || me.username}</strong></span>
       </li>
       <li class="nhsuk-header__account-item" id="signed-in-role">
-        ${roleLabel(me.role)}${org.name ? `, ${org.name}` : ''}${me.service && me.service.name ? ` (${me.service.name})` : ''}
+        ${roleLabel(me.role)}${org.name ? `, ${org.name}` : ''}${me.services && me.services.length ? ` (${me.services.map((s) => s.name).join(', ')})` : me.service && me.service.name ? ` (${me.service.name})` : ''}
       </li>
       <li class="nhsuk-header__account-item">
         <a class="nhsuk-header__account-link" href="index.html?signed_out=1" id="sign-out">Sign out</a>

@@ -92,6 +92,9 @@ export function pathwayKit(getSrv) {
   }
   function addUser(username, display, role, org, serviceId = null, nhs = null) {
     run(`INSERT INTO users (username, display_name, role, org_code, service_id, nhs_number) VALUES (${lit(username)}, ${lit(display)}, ${lit(role)}, ${lit(org)}, ${lit(serviceId)}, ${lit(nhs)})`);
+    // Triagers and clinicians work in their own service (user_services), as the admin would set.
+    if (serviceId !== null && (role === 'triager' || role === 'clinician'))
+      run(`INSERT INTO user_services (username, service_id, added_by) VALUES (${lit(username)}, ${lit(serviceId)}, 'test')`);
     return username;
   }
 
