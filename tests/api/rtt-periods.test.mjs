@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  startServer, findService, createReferral, act, errorOf, isoDaysAhead, seam, mkTmp,
+  startServer, findService, createReferral, act, errorOf, isoDaysAhead, isoJustNow, seam, mkTmp,
 } from './lib/server.mjs';
 import { pathwayKit, dayOf, dateOf, addDays, todayUtc, lowerMedian, r1 } from './lib/pathways.mjs';
 
@@ -37,11 +37,12 @@ function backdate(ref, pathwayId, start) {
   K.run(`UPDATE pathways SET clock_start = '${start}', clock_start_day = ${dayOf(start)}, referral_received = '${start}' WHERE id = ${pathwayId}`);
   K.run(`UPDATE rtt_periods SET start_date = '${start}', start_day = ${dayOf(start)} WHERE pathway_id = ${pathwayId} AND current = 1`);
 }
-async function booked(fields = {}) {
+/** A referral accepted and booked (by default six days ahead; pass isoJustNow() for one attended today). */
+async function booked(fields = {}, appointmentAt = isoDaysAhead(6, 10, 0)) {
   const ref = await createReferral(srv, { service_id: cardio.id, ...fields });
   const p = await K.pathwayOfReferral('gp.patel', ref);
   await act(srv, 'triage.cardio', ref.id, 'triage', { decision: 'accept' });
-  await act(srv, 'booking.rza', ref.id, 'book', { appointment_at: isoDaysAhead(6, 10, 0) });
+  await act(srv, 'booking.rza', ref.id, 'book', { appointment_at: appointmentAt });
   return { ref, p };
 }
 const clockEvents = (id) => srv.sqlite(`SELECT action, after_json FROM events WHERE object_type = 'pathway'
@@ -97,7 +98,7 @@ test('a same-condition onward referral from a stopped pathway adds a period (12)
   const start = addDays(TODAY, -70);
   backdate(src, p0.id, start);
   await act(srv, 'triage.cardio', src.id, 'triage', { decision: 'accept' });
-  await act(srv, 'booking.rza', src.id, 'book', { appointment_at: isoDaysAhead(3, 9, 0) });
+  await act(srv, 'booking.rza', src.id, 'book', { appointment_at: isoJustNow() });
   await act(srv, 'clinician.cardio', src.id, 'attend', {});
   const stops0 = await est();
   await act(srv, 'clinician.cardio', src.id, 'discharge', { comment: 'Treated', rtt_outcome: 'treated' });
@@ -126,7 +127,7 @@ test('a same-condition onward referral from a stopped pathway adds a period (12)
 });
 
 test('the receipt is the first activity (10); the first outpatient appointment is a subsequent activity (20)', async () => {
-  const { ref, p } = await booked();
+  const { ref, p } = await booked({}, isoJustNow());
   assert.equal(p.rtt_status.code, '10');
   await act(srv, 'clinician.cardio', ref.id, 'attend', {});
   const pw = await pathwayGet(p.id);
@@ -179,7 +180,7 @@ test('rebooked_on can be the day of the miss; without it the clock starts today'
 
 test('discharge: patient-initiated active monitoring is 31, clinician-initiated 32; an unknown outcome is 422', async () => {
   for (const [outcome, code] of [['active_monitoring_patient', '31'], ['active_monitoring_clinician', '32'], ['active_monitoring', '32'], ['not_to_treat', '34']]) {
-    const a = await booked();
+    const a = await booked({}, isoJustNow());
     await act(srv, 'clinician.cardio', a.ref.id, 'attend', {});
     await act(srv, 'clinician.cardio', a.ref.id, 'discharge', { comment: 'Watch and wait', rtt_outcome: outcome });
     const pw = await pathwayGet(a.p.id);
@@ -187,7 +188,7 @@ test('discharge: patient-initiated active monitoring is 31, clinician-initiated 
     assert.equal(pw.periods[0].stop_status.code, code);
     assert.equal(pw.open, false);
   }
-  const a = await booked();
+  const a = await booked({}, isoJustNow());
   await act(srv, 'clinician.cardio', a.ref.id, 'attend', {});
   const before_ = srv.counts();
   const r = await srv.api('clinician.cardio', 'POST', `/referrals/${a.ref.id}/discharge`, { comment: 'x', rtt_outcome: 'active_monitoring_by_patient' });

@@ -12,7 +12,7 @@
 // clin.scope a member of B too, and the same work is visible and theirs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, findService, createReferral, act, pickPatient, isoDaysAhead, errorOf } from './lib/server.mjs';
+import { startServer, findService, createReferral, act, pickPatient, isoDaysAhead, isoJustNow, errorOf } from './lib/server.mjs';
 import { careKit } from './lib/care.mjs';
 import { pathwayKit } from './lib/pathways.mjs';
 
@@ -42,7 +42,7 @@ before(async () => {
   // A second referral to B, seen in clinic: a clinic letter is due.
   S.refB2 = await createReferral(srv, { service_id: S.b.id, patient_nhs_number: S.nhs, reason: 'Gout, recurrent' });
   await act(srv, B_TRI, S.refB2.id, 'triage', { decision: 'accept' });
-  await act(srv, 'booking.rza', S.refB2.id, 'book', { appointment_at: isoDaysAhead(3) });
+  await act(srv, 'booking.rza', S.refB2.id, 'book', { appointment_at: isoJustNow() });
   await act(srv, B_CLIN, S.refB2.id, 'attend', {});
   S.letter = Number(srv.sqlite(`SELECT id FROM letters WHERE referral_id = ${Number(S.refB2.id)} ORDER BY id LIMIT 1`)[0].id);
   S.followUp = await C.call(B_CLIN, 'POST', '/follow-ups', { referral_id: S.refB2.id, window_start: dateAhead(42), window_end: dateAhead(56) }, 201);
@@ -257,7 +257,7 @@ test('onward referrals: the referring service sees what it referred onward, othe
   // Cardiology (A) refers a patient it holds onward to RZB Rheumatology.
   const ref = await createReferral(srv, { service_id: S.a.id, patient_nhs_number: (await pickPatient(srv)).nhs_number });
   await act(srv, 'triage.cardio', ref.id, 'triage', { decision: 'accept' });
-  await act(srv, 'booking.rza', ref.id, 'book', { appointment_at: isoDaysAhead(2) });
+  await act(srv, 'booking.rza', ref.id, 'book', { appointment_at: isoJustNow() });
   await act(srv, 'clinician.cardio', ref.id, 'attend', {});
   const on = await C.call('clinician.cardio', 'POST', '/referrals', {
     onward_from: ref.id, service_id: S.bRzb.id, priority: 'routine', same_condition: false,
