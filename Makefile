@@ -18,8 +18,9 @@ DB      ?= seam-demo.db
 LISTEN  ?= 127.0.0.1:8080
 
 CORE_SRC := $(wildcard src/common/*.c) $(wildcard src/core/*.c)
-LIB_SRC  := $(CORE_SRC) $(wildcard src/store/*.c) $(wildcard src/app/*.c) \
-            $(wildcard src/http/*.c) $(wildcard src/gen/*.c)
+# app and http are in rooms (one folder per feature): every .c below them.
+LIB_SRC  := $(CORE_SRC) $(wildcard src/store/*.c) $(sort $(shell find src/app src/http -name '*.c')) \
+            $(wildcard src/gen/*.c)
 CLI_SRC  := $(wildcard src/cli/*.c)
 GEN_SRC  := build/gen/bank_holidays.c
 
