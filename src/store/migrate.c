@@ -8,6 +8,7 @@
  */
 #include "store/migrate.h"
 #include "common/rc.h"
+#include "core/care.h"
 #include "core/seam_time.h"
 
 #include <stdio.h>
@@ -412,22 +413,78 @@ static const char *const migration_8 =
     " CASE WHEN rtt_status = '33' AND clock_stop_day IS NOT NULL THEN 'First appointment missed (33).' END,"
     " 1, created_at, updated_at FROM pathways;";
 
+/* After migration 6's schema: a GP action declined before the upgrade was
+ * owned by nobody (the defect migration 6 mends).  Each one still declined
+ * becomes the hospital's task exactly as a decline does today (core/care:
+ * the letter's service, role clinician, due the service's working-day
+ * target after the decline), so the failsafe escalates what is already
+ * late; each is recorded in the audit log. */
+static int migration_6_after(db *d, const char *now)
+{
+    db_rows *r;
+    int rc = db_query(d,
+                      "SELECT a.letter_id, a.n, a.decided_at, l.icb_code, l.service_id, s.trust_code,"
+                      " s.declined_action_days, l.patient_nhs_number FROM letter_actions a"
+                      " JOIN letters l ON l.id = a.letter_id JOIN services s ON s.id = l.service_id"
+                      " WHERE a.status = 'declined' ORDER BY a.letter_id, a.n",
+                      0, NULL, &r);
+    if (rc)
+        return rc;
+    handoff_rule rule;
+    care_gp_action_declined_rule(&rule);
+    for (int i = 0; rc == 0 && i < db_nrows(r); i++) {
+        seam_time declined;
+        if (db_isnull(r, i, 2) || seam_time_parse(db_get(r, i, 2), &declined) != 0)
+            seam_time_parse(now, &declined);
+        char due[SEAM_ISO_LEN], decided[SEAM_ISO_LEN], detail[160];
+        seam_time_format(care_gp_action_declined_due(declined, (int)db_geti(r, i, 6)), due);
+        seam_time_format(declined, decided);
+        db_param p[] = {
+            DBP_TEXT(db_get(r, i, 3)), DBP_INT(db_geti(r, i, 0)), DBP_INT(db_geti(r, i, 1)), DBP_TEXT(rule.task_kind),
+            DBP_TEXT(db_get(r, i, 5)), DBP_INT(db_geti(r, i, 4)), DBP_TEXT(rule.role),       DBP_TEXT(due),
+            DBP_TEXT(decided),         DBP_TEXT(db_get(r, i, 7))};
+        rc = db_exec(d,
+                     "INSERT INTO tasks (icb_code, gp_action_letter_id, gp_action_n, kind, owner_org,"
+                     " owner_service_id, owner_role, due_at, created_at, patient_nhs_number, service_id)"
+                     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $6)",
+                     10, p);
+        if (rc)
+            break;
+        snprintf(detail, sizeof(detail), "{\"n\":%lld,\"owner_org\":\"%s\",\"due_at\":\"%s\"}", db_geti(r, i, 1),
+                 db_get(r, i, 5), due);
+        char id[24];
+        snprintf(id, sizeof(id), "%lld", db_geti(r, i, 0));
+        db_param e[] = {DBP_TEXT(db_get(r, i, 3)), DBP_TEXT(now), DBP_TEXT(id), DBP_TEXT(db_get(r, i, 7)),
+                        DBP_TEXT(detail)};
+        rc = db_exec(d,
+                     "INSERT INTO events (icb_code, at, actor, actor_role, action, object_type, object_id,"
+                     " patient_nhs_number, detail) VALUES ($1, $2, 'system', 'system',"
+                     " 'migration.gp_action_task_opened', 'letter', $3, $4, $5)",
+                     5, e);
+    }
+    db_rows_free(r);
+    return rc;
+}
+
 typedef struct migration {
     int version;
     const char *name;
     const char *sqlite_sql;
     const char *postgres_sql;
+    int (*after)(db *d, const char *now); /* data the SQL cannot make, in the same transaction, or NULL */
 } migration;
 
 static const migration migrations[] = {
-    {1, "core schema: organisations, services, users, patients, referrals, tasks, events", migration_1, migration_1},
-    {2, "append-only audit log", migration_2_sqlite, migration_2_postgres},
-    {3, "advice and guidance, onward referral, return reason codes", migration_3, migration_3},
-    {4, "complete care: results, letters, fit notes, follow-ups", migration_4, migration_4},
-    {5, "shared waiting list: pathways, clinical priority, priority reviews, PTL imports", migration_5, migration_5},
-    {6, "declined GP actions: an owned hospital handoff until resolved", migration_6, migration_6},
-    {7, "staff work within their services: user_services", migration_7, migration_7},
-    {8, "RTT periods kept as history, one current period per pathway", migration_8, migration_8},
+    {1, "core schema: organisations, services, users, patients, referrals, tasks, events", migration_1, migration_1,
+     NULL},
+    {2, "append-only audit log", migration_2_sqlite, migration_2_postgres, NULL},
+    {3, "advice and guidance, onward referral, return reason codes", migration_3, migration_3, NULL},
+    {4, "complete care: results, letters, fit notes, follow-ups", migration_4, migration_4, NULL},
+    {5, "shared waiting list: pathways, clinical priority, priority reviews, PTL imports", migration_5, migration_5,
+     NULL},
+    {6, "declined GP actions: an owned hospital handoff until resolved", migration_6, migration_6, migration_6_after},
+    {7, "staff work within their services: user_services", migration_7, migration_7, NULL},
+    {8, "RTT periods kept as history, one current period per pathway", migration_8, migration_8, NULL},
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -483,6 +540,11 @@ int migrate_current(db *d, int *version)
 
 int migrate_up(db *d, int *applied)
 {
+    return migrate_to(d, migrate_latest(), applied);
+}
+
+int migrate_to(db *d, int target, int *applied)
+{
     int current = 0, n = 0, rc;
     if (applied)
         *applied = 0;
@@ -499,6 +561,8 @@ int migrate_up(db *d, int *applied)
         const migration *m = &migrations[i];
         if (m->version <= current)
             continue;
+        if (m->version > target)
+            break;
         char *sql = expand(db_dialect_of(d) == DB_SQLITE ? m->sqlite_sql : m->postgres_sql, db_dialect_of(d));
         if (sql == NULL)
             return SEAM_ENOMEM;
@@ -507,6 +571,8 @@ int migrate_up(db *d, int *applied)
         rc = db_begin(d);
         if (rc == 0)
             rc = db_exec_script(d, sql);
+        if (rc == 0 && m->after)
+            rc = m->after(d, now);
         if (rc == 0) {
             db_param p[] = {DBP_INT(m->version), DBP_TEXT(m->name), DBP_TEXT(now)};
             rc = db_exec(d, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)", 3, p);

@@ -10,6 +10,9 @@
  * Writes how many were applied to *applied (may be NULL).  Returns 0 or a
  * negative seam_rc with db_errmsg() set. */
 int migrate_up(db *d, int *applied);
+/* As migrate_up, stopping after version target (tests of an upgrade from an
+ * older schema). */
+int migrate_to(db *d, int target, int *applied);
 /* The newest migration number this build knows. */
 int migrate_latest(void);
 /* The newest migration applied to d (0 for an empty database). */
