@@ -223,10 +223,17 @@ int req_call_body(route_ctx *rc, app_ctx *ctx, app_fn fn, json_t **out)
     return r ? r : app_run(ctx, fn, rc->body, out);
 }
 
-int req_call_id(route_ctx *rc, app_ctx *ctx, app_fn fn, json_t **out)
+int req_call_list(route_ctx *rc, app_ctx *ctx, app_fn fn, json_t **out)
+{
+    app_list_args a;
+    int r = req_list_args(rc, ctx, &a);
+    return r ? r : app_run(ctx, fn, &a, out);
+}
+
+int req_call_id(route_ctx *rc, app_ctx *ctx, const char *noun, app_fn fn, json_t **out)
 {
     app_id_body a = {0};
-    int r = req_path_id(ctx, rc->seg[0], NULL, &a.id);
+    int r = req_path_id(ctx, rc->seg[0], noun, &a.id);
     return r ? r : app_run(ctx, fn, &a, out);
 }
 

@@ -82,13 +82,15 @@ int req_body_required(route_ctx *rc, app_ctx *ctx);
 
 /* The shapes most handlers take, so each handler is one named line:
  *   req_call_body      POST /things                 the body to fn
- *   req_call_id        GET  /things/{id}            app_id_body {id}
+ *   req_call_list      GET  /things                 app_list_args
+ *   req_call_id        GET  /things/{id}            app_id_body {id}; a bad id is a 404 naming noun
  *   req_call_id_action POST /things/{id}/{action}   app_id_body {id, action, body}
  *   req_call_id_body   POST /things/{id}/...        app_id_body {id, body}; body required
  *   req_call_list_kind GET  /things?kind=...        app_list_args, kind as q
- * Ids in the path are records ("There is no such record (x)."). */
+ * Other ids in the path are records ("There is no such record (x)."). */
 int req_call_body(route_ctx *rc, app_ctx *ctx, app_fn fn, json_t **out);
-int req_call_id(route_ctx *rc, app_ctx *ctx, app_fn fn, json_t **out);
+int req_call_list(route_ctx *rc, app_ctx *ctx, app_fn fn, json_t **out);
+int req_call_id(route_ctx *rc, app_ctx *ctx, const char *noun, app_fn fn, json_t **out);
 int req_call_id_action(route_ctx *rc, app_ctx *ctx, app_fn fn, json_t **out);
 int req_call_id_body(route_ctx *rc, app_ctx *ctx, app_fn fn, json_t **out);
 int req_call_list_kind(route_ctx *rc, app_ctx *ctx, app_fn fn, json_t **out);

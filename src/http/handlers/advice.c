@@ -14,16 +14,12 @@ int h_advice_create(route_ctx *rc, app_ctx *ctx, json_t **out)
 
 int h_advice_list(route_ctx *rc, app_ctx *ctx, json_t **out)
 {
-    app_list_args a;
-    int r = req_list_args(rc, ctx, &a);
-    return r ? r : app_run(ctx, app_advice_list, &a, out);
+    return req_call_list(rc, ctx, app_advice_list, out);
 }
 
 int h_advice_get(route_ctx *rc, app_ctx *ctx, json_t **out)
 {
-    app_id_body a = {0};
-    int r = req_path_id(ctx, rc->seg[0], "advice request", &a.id);
-    return r ? r : app_run(ctx, app_advice_get, &a, out);
+    return req_call_id(rc, ctx, "advice request", app_advice_get, out);
 }
 
 /* POST /advice/{id}/{action}: messages, close, convert or withdraw. */

@@ -15,7 +15,7 @@ int h_order_create(route_ctx *rc, app_ctx *ctx, json_t **out)
 
 int h_order_get(route_ctx *rc, app_ctx *ctx, json_t **out)
 {
-    return req_call_id(rc, ctx, app_order_get, out);
+    return req_call_id(rc, ctx, NULL, app_order_get, out);
 }
 
 /* A result for an unknown order is refused, and kept for the trust. */
@@ -48,7 +48,7 @@ int h_results_list(route_ctx *rc, app_ctx *ctx, json_t **out)
 
 int h_result_get(route_ctx *rc, app_ctx *ctx, json_t **out)
 {
-    return req_call_id(rc, ctx, app_result_get, out);
+    return req_call_id(rc, ctx, NULL, app_result_get, out);
 }
 
 int h_result_act(route_ctx *rc, app_ctx *ctx, json_t **out)
@@ -87,7 +87,7 @@ int h_letters_list(route_ctx *rc, app_ctx *ctx, json_t **out)
 
 int h_letter_get(route_ctx *rc, app_ctx *ctx, json_t **out)
 {
-    return req_call_id(rc, ctx, app_letter_get, out);
+    return req_call_id(rc, ctx, NULL, app_letter_get, out);
 }
 
 int h_letter_act(route_ctx *rc, app_ctx *ctx, json_t **out)
@@ -139,7 +139,7 @@ int h_follow_ups_list(route_ctx *rc, app_ctx *ctx, json_t **out)
 
 int h_follow_up_get(route_ctx *rc, app_ctx *ctx, json_t **out)
 {
-    return req_call_id(rc, ctx, app_follow_up_get, out);
+    return req_call_id(rc, ctx, NULL, app_follow_up_get, out);
 }
 
 int h_follow_up_act(route_ctx *rc, app_ctx *ctx, json_t **out)

@@ -31,9 +31,7 @@ int h_organisations(route_ctx *rc, app_ctx *ctx, json_t **out)
 
 int h_patients(route_ctx *rc, app_ctx *ctx, json_t **out)
 {
-    app_list_args a;
-    int r = req_list_args(rc, ctx, &a);
-    return r ? r : app_run(ctx, app_patients_search, &a, out);
+    return req_call_list(rc, ctx, app_patients_search, out);
 }
 
 int h_patient(route_ctx *rc, app_ctx *ctx, json_t **out)

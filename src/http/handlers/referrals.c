@@ -25,16 +25,12 @@ int h_referrals(route_ctx *rc, app_ctx *ctx, json_t **out)
 
 int h_referral(route_ctx *rc, app_ctx *ctx, json_t **out)
 {
-    app_id_body a = {0};
-    int r = req_path_id(ctx, rc->seg[0], "referral", &a.id);
-    return r ? r : app_run(ctx, app_referral_get, &a, out);
+    return req_call_id(rc, ctx, "referral", app_referral_get, out);
 }
 
 int h_referral_history(route_ctx *rc, app_ctx *ctx, json_t **out)
 {
-    app_id_body a = {0};
-    int r = req_path_id(ctx, rc->seg[0], "referral", &a.id);
-    return r ? r : app_run(ctx, app_referral_history, &a, out);
+    return req_call_id(rc, ctx, "referral", app_referral_history, out);
 }
 
 /* POST /referrals/{id}/{action}: the action must be one the use case knows. */
@@ -59,7 +55,5 @@ int h_referral_act(route_ctx *rc, app_ctx *ctx, json_t **out)
 
 int h_worklist(route_ctx *rc, app_ctx *ctx, json_t **out)
 {
-    app_list_args a;
-    int r = req_list_args(rc, ctx, &a);
-    return r ? r : app_run(ctx, app_worklist, &a, out);
+    return req_call_list(rc, ctx, app_worklist, out);
 }

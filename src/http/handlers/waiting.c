@@ -30,7 +30,7 @@ int h_waiting_list(route_ctx *rc, app_ctx *ctx, json_t **out)
 
 int h_pathway_get(route_ctx *rc, app_ctx *ctx, json_t **out)
 {
-    return req_call_id(rc, ctx, app_pathway_get, out);
+    return req_call_id(rc, ctx, NULL, app_pathway_get, out);
 }
 
 int h_pathway_priority(route_ctx *rc, app_ctx *ctx, json_t **out)
@@ -45,9 +45,7 @@ int h_priority_review_create(route_ctx *rc, app_ctx *ctx, json_t **out)
 
 int h_priority_reviews(route_ctx *rc, app_ctx *ctx, json_t **out)
 {
-    app_list_args a;
-    int r = req_list_args(rc, ctx, &a);
-    return r ? r : app_run(ctx, app_priority_reviews_list, &a, out);
+    return req_call_list(rc, ctx, app_priority_reviews_list, out);
 }
 
 int h_priority_review_answer(route_ctx *rc, app_ctx *ctx, json_t **out)
