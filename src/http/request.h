@@ -1,0 +1,113 @@
+/*
+ * request.h - one API request as the handlers see it, and the replies
+ * the transport sends: JSON, errors, CSV and stored files.  Also the
+ * small parsers every handler shares (query parameters, path ids, list
+ * arguments) and the request-level checks (sign-in, JSON body,
+ * Idempotency-Key) that run before a handler.
+ */
+#ifndef SEAM_HTTP_REQUEST_H
+#define SEAM_HTTP_REQUEST_H
+
+#include "app/app.h"
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <stddef.h>
+#include <time.h>
+
+#define REQ_BODY_MAX            (1024 * 1024)
+#define REQ_ATTACHMENT_BODY_MAX (5 * 1024 * 1024)
+#define REQ_JSON_DEPTH_MAX      32
+#define REQ_IDEM_KEY_MAX        200
+#define REQ_SEGMENTS            4
+#define REQ_SEGMENT_MAX         96
+
+/* The bytes of one request body, accumulated by server.c up to max. */
+typedef struct http_req {
+    char *body;
+    size_t len;
+    size_t cap;
+    size_t max;
+    int too_big;
+    struct timespec start;
+} http_req;
+
+/* One API request on its way through the router to a handler. */
+typedef struct route_ctx {
+    struct MHD_Connection *conn;
+    const char *method;
+    const char *url;
+    http_req *req;
+    json_t *body;                            /* parsed body, or NULL; owned here */
+    char seg[REQ_SEGMENTS][REQ_SEGMENT_MAX]; /* the {} parts of the path */
+    int status;                              /* for the access log */
+    char csv_name[128]; /* non-empty: send the answer as CSV (app_measures_rtt_csv) under this name */
+} route_ctx;
+
+/* Sends body (borrowed) as JSON with status. */
+enum MHD_Result req_send_json(struct MHD_Connection *conn, int status, json_t *body, int replayed);
+
+/* Builds {"error":{code,message,field?}}; code defaults to rc's name.  The caller frees it. */
+json_t *req_error_json(int rc, const char *code, const char *message, const char *field);
+
+/* Sends an error for err (its HTTP status from the seam_rc table) and records the status on rc. */
+enum MHD_Result req_send_error(route_ctx *rc, int err, const char *code, const char *message, const char *field);
+
+/* Sends the answer of a use case: an error from ctx when e is non-zero, else
+ * out as JSON, CSV (rc->csv_name) or a stored file (binary).  Borrows out. */
+enum MHD_Result req_reply(route_ctx *rc, const app_ctx *ctx, int e, json_t *out, int binary);
+
+/* A query parameter, or NULL. */
+const char *req_query(route_ctx *rc, const char *name);
+
+/* A request header, or NULL. */
+const char *req_header(route_ctx *rc, const char *name);
+
+/* A whole-number query parameter within [1, max]; dflt when absent. */
+int req_query_int(route_ctx *rc, app_ctx *ctx, const char *name, int dflt, int max, int *out);
+
+/* An id query parameter (0 when absent). */
+int req_query_id(route_ctx *rc, app_ctx *ctx, const char *name, long long *out);
+
+/* The one parser of an id in the path.  A malformed id is a 404 naming
+ * noun ("There is no referral 12x."), or, when noun is NULL, "There is no
+ * such record (12x)." */
+int req_path_id(app_ctx *ctx, const char *s, const char *noun, long long *out);
+
+/* page, page_size, q, status, practice, patient, referral and service. */
+int req_list_args(route_ctx *rc, app_ctx *ctx, app_list_args *a);
+
+/* 400 bad_json unless the request carried a JSON object. */
+int req_body_required(route_ctx *rc, app_ctx *ctx);
+
+/* The shapes most handlers take, so each handler is one named line:
+ *   req_call_body      POST /things                 the body to fn
+ *   req_call_list      GET  /things                 app_list_args
+ *   req_call_id        GET  /things/{id}            app_id_body {id}; a bad id is a 404 naming noun
+ *   req_call_id_action POST /things/{id}/{action}   app_id_body {id, action, body}
+ *   req_call_id_body   POST /things/{id}/...        app_id_body {id, body}; body required
+ *   req_call_list_kind GET  /things?kind=...        app_list_args, kind as q
+ * Other ids in the path are records ("There is no such record (x)."). */
+int req_call_body(route_ctx *rc, app_ctx *ctx, app_fn fn, json_t **out);
+int req_call_list(route_ctx *rc, app_ctx *ctx, app_fn fn, json_t **out);
+int req_call_id(route_ctx *rc, app_ctx *ctx, const char *noun, app_fn fn, json_t **out);
+int req_call_id_action(route_ctx *rc, app_ctx *ctx, app_fn fn, json_t **out);
+int req_call_id_body(route_ctx *rc, app_ctx *ctx, app_fn fn, json_t **out);
+int req_call_list_kind(route_ctx *rc, app_ctx *ctx, app_fn fn, json_t **out);
+
+/* Returns the deepest nesting of arrays and objects in a JSON text. */
+int req_json_depth(const char *s, size_t n);
+
+/* Verifies the bearer token against pk and loads the user into ctx.  On
+ * failure sends the answer and returns -1 with *ret set. */
+int req_authenticate(route_ctx *rc, app_ctx *ctx, const unsigned char pk[32], enum MHD_Result *ret);
+
+/* Parses a POST or PUT body into rc->body (a JSON object of bounded depth).
+ * On failure sends the answer and returns -1 with *ret set. */
+int req_parse_body(route_ctx *rc, enum MHD_Result *ret);
+
+/* Takes the Idempotency-Key of a POST into ctx (hash is the caller's
+ * 65-byte buffer).  On failure sends the answer and returns -1. */
+int req_idempotency(route_ctx *rc, app_ctx *ctx, char hash[65], enum MHD_Result *ret);
+
+#endif
