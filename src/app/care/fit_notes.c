@@ -65,7 +65,7 @@ int app_fit_note_create(app_ctx *ctx, const void *arg, json_t **out)
                            10, p, 0, &id)))
         return app_db_fail(ctx, rc);
     if ((rc = care__event(ctx, "fit_note.issued", "fit_note", id, nhs, icb,
-                        json_pack("{s:s,s:s,s:s}", "from", from_s, "to", to_s, "setting", setting))))
+                          json_pack("{s:s,s:s,s:s}", "from", from_s, "to", to_s, "setting", setting))))
         return rc;
     *out = json_pack("{s:I,s:s,s:I,s:o,s:s,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)id, "patient_nhs_number", nhs,
                      "service_id", (json_int_t)svc.id, "letter_id", have_letter ? json_integer(letter_id) : json_null(),
@@ -96,12 +96,12 @@ int app_fit_notes_list(app_ctx *ctx, const void *arg, json_t **out)
         return app_db_fail(ctx, rc);
     json_t *list = json_array();
     for (int i = 0; i < db_nrows(r) && rc == 0; i++) {
-        json_array_append_new(list, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o}", "id",
-                                              (json_int_t)db_geti(r, i, 0), "from", db_get(r, i, 1), "to",
-                                              db_get(r, i, 2), "condition", db_get(r, i, 3), "setting", db_get(r, i, 4),
-                                              "issued_by", db_get(r, i, 5), "issued_at", db_get(r, i, 6), "letter_id",
-                                              db_isnull(r, i, 7) ? json_null() : json_integer(db_geti(r, i, 7)),
-                                              "patient", care__patient_brief(r, i, 8), "service", care__service_brief(r, i, 13)));
+        json_array_append_new(
+            list, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o}", "id", (json_int_t)db_geti(r, i, 0), "from",
+                            db_get(r, i, 1), "to", db_get(r, i, 2), "condition", db_get(r, i, 3), "setting",
+                            db_get(r, i, 4), "issued_by", db_get(r, i, 5), "issued_at", db_get(r, i, 6), "letter_id",
+                            db_isnull(r, i, 7) ? json_null() : json_integer(db_geti(r, i, 7)), "patient",
+                            care__patient_brief(r, i, 8), "service", care__service_brief(r, i, 13)));
         rc = app_event(ctx, "read.fit_note", "fit_note", db_geti(r, i, 0), db_get(r, i, 8), ctx->user.icb_code, NULL,
                        NULL, NULL);
     }

@@ -119,8 +119,8 @@ int app_follow_up_create(app_ctx *ctx, const void *arg, json_t **out)
         return app_db_fail(ctx, rc);
     if ((rc = app__task_move(ctx, "follow_up_id", id, &rule, svc.trust, svc.id, due, icb, NULL)) ||
         (rc = care__event(ctx, "follow_up.created", "follow_up", id, nhs, icb,
-                        json_pack("{s:s,s:s,s:s,s:I}", "kind", kind, "window_start", start_s, "window_end", end_s,
-                                  "referral_id", (json_int_t)referral_id))))
+                          json_pack("{s:s,s:s,s:s,s:I}", "kind", kind, "window_start", start_s, "window_end", end_s,
+                                    "referral_id", (json_int_t)referral_id))))
         return rc;
     rc = follow_up_load(ctx, id, out);
     if (rc == 0)
@@ -238,7 +238,7 @@ int app_follow_up_act(app_ctx *ctx, const void *arg, json_t **out)
                                        json_is_integer(ref) ? json_integer_value(ref) : 0, ctx->now, NULL)))
         goto out;
     if ((rc = care__event(ctx, book ? "follow_up.booked" : "follow_up.discharged", "follow_up", a->id, nhs, icb,
-                        book ? json_pack("{s:s}", "appointment_at", appt_iso) : NULL)))
+                          book ? json_pack("{s:s}", "appointment_at", appt_iso) : NULL)))
         goto out;
     rc = follow_up_load(ctx, a->id, out);
 out:

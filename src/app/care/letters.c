@@ -41,8 +41,8 @@ int app__letter_due(app_ctx *ctx, const char *kind, const char *nhs, const char 
     handoff_rule rule = care__rule_of(discharge ? "discharge_summary" : "clinic_letter", HANDOFF_SERVICE, "clinician");
     if ((rc = app__task_move(ctx, "letter_id", id, &rule, svc->trust, svc->id, due, icb, NULL)) ||
         (rc = care__event(ctx, "letter.due", "letter", id, nhs, icb,
-                        json_pack("{s:s,s:s,s:o}", "kind", kind, "due_at", due_s, "referral_id",
-                                  referral_id ? json_integer(referral_id) : json_null()))))
+                          json_pack("{s:s,s:s,s:o}", "kind", kind, "due_at", due_s, "referral_id",
+                                    referral_id ? json_integer(referral_id) : json_null()))))
         return rc;
     if (id_out)
         *id_out = id;
@@ -72,17 +72,17 @@ static int letter_load(app_ctx *ctx, long long id, json_t **out)
         return app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "No letter %lld is visible to you.", id);
     }
     const char *sent = db_get(r, 0, 6), *due = db_get(r, 0, 5);
-    json_t *o = json_pack("{s:I,s:s,s:s,s:o,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:s,s:o,s:o}", "id",
-                          (json_int_t)db_geti(r, 0, 0), "kind", db_get(r, 0, 1), "status", db_get(r, 0, 2),
-                          "referral_id", db_isnull(r, 0, 3) ? json_null() : json_integer(db_geti(r, 0, 3)), "event_at",
-                          db_get(r, 0, 4), "due_at", due, "sent_at", app__str_or_null(sent), "late",
-                          sent ? json_boolean(strcmp(sent, due) > 0) : json_null(), "author",
-                          app__str_or_null(db_get(r, 0, 7)), "diagnosis", app__str_or_null(db_get(r, 0, 8)),
-                          "medication_changes", app__str_or_null(db_get(r, 0, 9)), "days_medication_supplied",
-                          db_isnull(r, 0, 10) ? json_null() : json_integer(db_geti(r, 0, 10)), "hospital_actions",
-                          app__str_or_null(db_get(r, 0, 11)), "read_at", app__str_or_null(db_get(r, 0, 12)), "read_by",
-                          app__str_or_null(db_get(r, 0, 13)), "version", (json_int_t)db_geti(r, 0, 14), "icb_code",
-                          db_get(r, 0, 15), "patient", care__patient_brief(r, 0, 16), "service", care__service_brief(r, 0, 21));
+    json_t *o = json_pack(
+        "{s:I,s:s,s:s,s:o,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:s,s:o,s:o}", "id",
+        (json_int_t)db_geti(r, 0, 0), "kind", db_get(r, 0, 1), "status", db_get(r, 0, 2), "referral_id",
+        db_isnull(r, 0, 3) ? json_null() : json_integer(db_geti(r, 0, 3)), "event_at", db_get(r, 0, 4), "due_at", due,
+        "sent_at", app__str_or_null(sent), "late", sent ? json_boolean(strcmp(sent, due) > 0) : json_null(), "author",
+        app__str_or_null(db_get(r, 0, 7)), "diagnosis", app__str_or_null(db_get(r, 0, 8)), "medication_changes",
+        app__str_or_null(db_get(r, 0, 9)), "days_medication_supplied",
+        db_isnull(r, 0, 10) ? json_null() : json_integer(db_geti(r, 0, 10)), "hospital_actions",
+        app__str_or_null(db_get(r, 0, 11)), "read_at", app__str_or_null(db_get(r, 0, 12)), "read_by",
+        app__str_or_null(db_get(r, 0, 13)), "version", (json_int_t)db_geti(r, 0, 14), "icb_code", db_get(r, 0, 15),
+        "patient", care__patient_brief(r, 0, 16), "service", care__service_brief(r, 0, 21));
     db_rows_free(r);
     json_t *acts = NULL;
     if ((rc = app__gp_actions_json(ctx, id, &acts))) {
@@ -219,8 +219,8 @@ static int letter_send(app_ctx *ctx, long long id, json_t *body, json_t *cur)
         return rc;
     int late = strcmp(now, json_string_value(json_object_get(cur, "due_at"))) > 0;
     return care__event(ctx, "letter.sent", "letter", id, nhs, icb,
-                     json_pack("{s:b,s:i,s:s}", "late", late, "gp_actions", (int)n, "due_at",
-                               json_string_value(json_object_get(cur, "due_at"))));
+                       json_pack("{s:b,s:i,s:s}", "late", late, "gp_actions", (int)n, "due_at",
+                                 json_string_value(json_object_get(cur, "due_at"))));
 }
 
 int app_letter_create(app_ctx *ctx, const void *arg, json_t **out)
@@ -366,7 +366,7 @@ int app_letter_act(app_ctx *ctx, const void *arg, json_t **out)
                 rc = app_db_fail(ctx, rc);
             else
                 rc = care__event(ctx, "letter.read", "letter", a->id, nhs,
-                               json_string_value(json_object_get(cur, "icb_code")), NULL);
+                                 json_string_value(json_object_get(cur, "icb_code")), NULL);
         }
     } else {
         rc = app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "There is no letter action %s.", a->action);
@@ -439,8 +439,8 @@ int app_letter_gp_action(app_ctx *ctx, const void *arg, json_t **out)
     if (!accept && (rc = app__gp_action_declined(ctx, a->letter_id, a->n, cur, &handoff)))
         goto out;
     rc = care__event(ctx, accept ? "letter.gp_action_accepted" : "letter.gp_action_declined", "letter", a->letter_id,
-                   json_string_value(json_object_get(json_object_get(cur, "patient"), "nhs_number")), icb,
-                   json_pack("{s:i,s:s?,s:o?}", "n", a->n, "reason", reason, "handoff", handoff));
+                     json_string_value(json_object_get(json_object_get(cur, "patient"), "nhs_number")), icb,
+                     json_pack("{s:i,s:s?,s:o?}", "n", a->n, "reason", reason, "handoff", handoff));
     if (rc == 0)
         rc = letter_load(ctx, a->letter_id, out);
 out:

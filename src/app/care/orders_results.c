@@ -35,12 +35,13 @@ static int order_load(app_ctx *ctx, long long id, json_t **out)
         db_rows_free(r);
         return app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "No test order %lld is visible to you.", id);
     }
-    json_t *o = json_pack(
-        "{s:I,s:s,s:o,s:s,s:s,s:s,s:s,s:s,s:o,s:s,s:o,s:o}", "id", (json_int_t)db_geti(r, 0, 0), "status",
-        db_get(r, 0, 1), "referral_id", db_isnull(r, 0, 2) ? json_null() : json_integer(db_geti(r, 0, 2)), "test",
-        db_get(r, 0, 3), "urgency", db_get(r, 0, 4), "ordered_by", db_get(r, 0, 5), "ordered_at", db_get(r, 0, 6),
-        "expected_by", db_get(r, 0, 7), "result_id", db_isnull(r, 0, 8) ? json_null() : json_integer(db_geti(r, 0, 8)),
-        "icb_code", db_get(r, 0, 9), "patient", care__patient_brief(r, 0, 10), "service", care__service_brief(r, 0, 15));
+    json_t *o =
+        json_pack("{s:I,s:s,s:o,s:s,s:s,s:s,s:s,s:s,s:o,s:s,s:o,s:o}", "id", (json_int_t)db_geti(r, 0, 0), "status",
+                  db_get(r, 0, 1), "referral_id", db_isnull(r, 0, 2) ? json_null() : json_integer(db_geti(r, 0, 2)),
+                  "test", db_get(r, 0, 3), "urgency", db_get(r, 0, 4), "ordered_by", db_get(r, 0, 5), "ordered_at",
+                  db_get(r, 0, 6), "expected_by", db_get(r, 0, 7), "result_id",
+                  db_isnull(r, 0, 8) ? json_null() : json_integer(db_geti(r, 0, 8)), "icb_code", db_get(r, 0, 9),
+                  "patient", care__patient_brief(r, 0, 10), "service", care__service_brief(r, 0, 15));
     db_rows_free(r);
     care__add_task_fields(ctx, o, "order_id", id);
     *out = o;
@@ -92,9 +93,9 @@ int app_order_create(app_ctx *ctx, const void *arg, json_t **out)
         return app_db_fail(ctx, rc);
     handoff_rule rule = care__rule_of("expected_result", HANDOFF_SERVICE, "clinician");
     if ((rc = app__task_move(ctx, "order_id", id, &rule, svc.trust, svc.id, due, icb, NULL)) ||
-        (rc =
-             care__event(ctx, "order.created", "order", id, nhs, icb,
-                       json_pack("{s:s,s:s,s:I}", "test", test, "urgency", urgency, "service_id", (json_int_t)svc.id))))
+        (rc = care__event(
+             ctx, "order.created", "order", id, nhs, icb,
+             json_pack("{s:s,s:s,s:I}", "test", test, "urgency", urgency, "service_id", (json_int_t)svc.id))))
         return rc;
     rc = order_load(ctx, id, out);
     if (rc == 0)
@@ -120,11 +121,12 @@ int app_order_get(app_ctx *ctx, const void *arg, json_t **out)
 
 static json_t *result_json(app_ctx *ctx, const db_rows *r, int i)
 {
-    json_t *o = json_pack("{s:I,s:s,s:I,s:s,s:s,s:s,s:b,s:s,s:I,s:s,s:o,s:o}", "id", (json_int_t)db_geti(r, i, 0),
-                          "status", db_get(r, i, 1), "order_id", (json_int_t)db_geti(r, i, 2), "test", db_get(r, i, 3),
-                          "urgency", db_get(r, i, 4), "summary", db_get(r, i, 5), "abnormal", (int)db_geti(r, i, 6),
-                          "received_at", db_get(r, i, 7), "version", (json_int_t)db_geti(r, i, 19), "icb_code",
-                          db_get(r, i, 20), "patient", care__patient_brief(r, i, 21), "service", care__service_brief(r, i, 26));
+    json_t *o =
+        json_pack("{s:I,s:s,s:I,s:s,s:s,s:s,s:b,s:s,s:I,s:s,s:o,s:o}", "id", (json_int_t)db_geti(r, i, 0), "status",
+                  db_get(r, i, 1), "order_id", (json_int_t)db_geti(r, i, 2), "test", db_get(r, i, 3), "urgency",
+                  db_get(r, i, 4), "summary", db_get(r, i, 5), "abnormal", (int)db_geti(r, i, 6), "received_at",
+                  db_get(r, i, 7), "version", (json_int_t)db_geti(r, i, 19), "icb_code", db_get(r, i, 20), "patient",
+                  care__patient_brief(r, i, 21), "service", care__service_brief(r, i, 26));
     json_object_set_new(o, "review",
                         db_isnull(r, i, 9)
                             ? json_null()
@@ -233,7 +235,7 @@ int app_result_receive(app_ctx *ctx, const void *arg, json_t **out)
     if ((rc = app__task_move(ctx, "order_id", order_id, NULL, NULL, 0, 0, icb, NULL)) ||
         (rc = app__task_move(ctx, "result_id", id, &rule, svc.trust, svc.id, due, icb, NULL)) ||
         (rc = care__event(ctx, "result.received", "result", id, nhs, icb,
-                        json_pack("{s:I,s:b}", "order_id", (json_int_t)order_id, "abnormal", abnormal))))
+                          json_pack("{s:I,s:b}", "order_id", (json_int_t)order_id, "abnormal", abnormal))))
         return rc;
     rc = result_load(ctx, id, out);
     if (rc == 0)
@@ -263,7 +265,7 @@ int app_result_report_unmatched(app_ctx *ctx, const void *arg, json_t **out)
     if (rc)
         return app_db_fail(ctx, rc);
     rc = care__event(ctx, "result.unmatched", "unmatched_result", id, NULL, ctx->user.icb_code,
-                   json_pack("{s:s?}", "order_ref", ref[0] ? ref : NULL));
+                     json_pack("{s:s?}", "order_ref", ref[0] ? ref : NULL));
     if (rc == 0)
         *out = json_pack("{s:I}", "id", (json_int_t)id);
     return rc;

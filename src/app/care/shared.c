@@ -128,7 +128,7 @@ int care__body_service(app_ctx *ctx, json_t *body, svc_info *svc)
 }
 
 int care__event(app_ctx *ctx, const char *action, const char *type, long long id, const char *nhs, const char *icb,
-                     json_t *detail)
+                json_t *detail)
 {
     char *dt = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
     int rc = app_event(ctx, action, type, id, nhs, icb, NULL, NULL, dt);
