@@ -2,7 +2,7 @@
  * rtt_periods.c - the RTT periods of a pathway as history (see
  * rtt_periods.h and docs/waiting-list.md, "RTT periods").
  */
-#include "app/rtt_periods.h"
+#include "app/waiting/rtt_periods.h"
 #include "app/referral_view.h"
 #include "common/rc.h"
 
