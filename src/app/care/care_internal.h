@@ -67,6 +67,15 @@ int care__event(app_ctx *ctx, const char *action, const char *type, long long id
  * trust, or its patient's practice), else 403 not_held (app__held_or_fail). */
 int care__held(app_ctx *ctx, const json_t *cur, const char *what, long long id);
 
+/* Runs b, the query of one object (what, id: "letter", 12) as the caller
+ * may see it: its row in *out (the caller frees it), or 404 recorded on
+ * ctx and *out NULL when there is none. */
+int care__load_one(app_ctx *ctx, const sqlb *b, const char *what, long long id, db_rows **out);
+
+/* Ends a paged list use case: when rc is 0, *out is {key: list, page,
+ * page_size} of a; otherwise list is freed and rc returned.  Takes list. */
+int care__page(int rc, json_t *list, const char *key, const app_list_args *a, json_t **out);
+
 /* A handoff rule of kind for side and role. */
 handoff_rule care__rule_of(const char *kind, handoff_side side, const char *role);
 

@@ -26,13 +26,9 @@ static int follow_up_load(app_ctx *ctx, long long id, json_t **out)
     sqlb_param(&b, DBP_INT(id));
     care__visibility(ctx, &b);
     db_rows *r;
-    int rc = db_query(ctx->db, b.sql, b.n, b.p, &r);
+    int rc = care__load_one(ctx, &b, "follow-up", id, &r);
     if (rc)
-        return app_db_fail(ctx, rc);
-    if (db_nrows(r) == 0) {
-        db_rows_free(r);
-        return app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "No follow-up %lld is visible to you.", id);
-    }
+        return rc;
     json_t *o =
         json_pack("{s:I,s:s,s:s,s:o,s:s,s:s,s:o,s:s,s:s,s:I,s:s,s:o,s:o}", "id", (json_int_t)db_geti(r, 0, 0), "kind",
                   db_get(r, 0, 1), "status", db_get(r, 0, 2), "referral_id",
@@ -158,12 +154,7 @@ int app_follow_ups_list(app_ctx *ctx, const void *arg, json_t **out)
         }
     }
     db_rows_free(r);
-    if (rc) {
-        json_decref(list);
-        return rc;
-    }
-    *out = json_pack("{s:o,s:i,s:i}", "follow_ups", list, "page", a->page, "page_size", a->page_size);
-    return 0;
+    return care__page(rc, list, "follow_ups", a, out);
 }
 
 int app_follow_up_get(app_ctx *ctx, const void *arg, json_t **out)

@@ -64,13 +64,9 @@ static int letter_load(app_ctx *ctx, long long id, json_t **out)
     if (!app_role_is_trust(ctx->user.role))
         sqlb_add(&b, " AND x.status <> 'due'"); /* outside the trust a letter exists once sent */
     db_rows *r;
-    int rc = db_query(ctx->db, b.sql, b.n, b.p, &r);
+    int rc = care__load_one(ctx, &b, "letter", id, &r);
     if (rc)
-        return app_db_fail(ctx, rc);
-    if (db_nrows(r) == 0) {
-        db_rows_free(r);
-        return app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "No letter %lld is visible to you.", id);
-    }
+        return rc;
     const char *sent = db_get(r, 0, 6), *due = db_get(r, 0, 5);
     json_t *o = json_pack(
         "{s:I,s:s,s:s,s:o,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:s,s:o,s:o}", "id",
@@ -307,12 +303,7 @@ int app_letters_list(app_ctx *ctx, const void *arg, json_t **out)
         json_decref(l);
     }
     db_rows_free(r);
-    if (rc) {
-        json_decref(list);
-        return rc;
-    }
-    *out = json_pack("{s:o,s:i,s:i}", "letters", list, "page", a->page, "page_size", a->page_size);
-    return 0;
+    return care__page(rc, list, "letters", a, out);
 }
 
 int app_letter_get(app_ctx *ctx, const void *arg, json_t **out)

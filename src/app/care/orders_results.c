@@ -28,13 +28,9 @@ static int order_load(app_ctx *ctx, long long id, json_t **out)
     if (app_role_is_practice(ctx->user.role))
         sqlb_add(&b, " AND 1 = 0"); /* orders are the hospital's */
     db_rows *r;
-    int rc = db_query(ctx->db, b.sql, b.n, b.p, &r);
+    int rc = care__load_one(ctx, &b, "test order", id, &r);
     if (rc)
-        return app_db_fail(ctx, rc);
-    if (db_nrows(r) == 0) {
-        db_rows_free(r);
-        return app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "No test order %lld is visible to you.", id);
-    }
+        return rc;
     json_t *o =
         json_pack("{s:I,s:s,s:o,s:s,s:s,s:s,s:s,s:s,s:o,s:s,s:o,s:o}", "id", (json_int_t)db_geti(r, 0, 0), "status",
                   db_get(r, 0, 1), "referral_id", db_isnull(r, 0, 2) ? json_null() : json_integer(db_geti(r, 0, 2)),
@@ -160,13 +156,9 @@ static int result_load(app_ctx *ctx, long long id, json_t **out)
     sqlb_param(&b, DBP_INT(id));
     result_visibility(ctx, &b);
     db_rows *r;
-    int rc = db_query(ctx->db, b.sql, b.n, b.p, &r);
+    int rc = care__load_one(ctx, &b, "result", id, &r);
     if (rc)
-        return app_db_fail(ctx, rc);
-    if (db_nrows(r) == 0) {
-        db_rows_free(r);
-        return app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "No result %lld is visible to you.", id);
-    }
+        return rc;
     *out = result_json(ctx, r, 0);
     db_rows_free(r);
     return 0;
@@ -322,12 +314,7 @@ int app_results_list(app_ctx *ctx, const void *arg, json_t **out)
                        NULL, NULL);
     }
     db_rows_free(r);
-    if (rc) {
-        json_decref(list);
-        return rc;
-    }
-    *out = json_pack("{s:o,s:i,s:i}", "results", list, "page", a->page, "page_size", a->page_size);
-    return 0;
+    return care__page(rc, list, "results", a, out);
 }
 
 int app_result_get(app_ctx *ctx, const void *arg, json_t **out)

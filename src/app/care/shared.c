@@ -152,3 +152,26 @@ handoff_rule care__rule_of(const char *kind, handoff_side side, const char *role
     handoff_rule r = {kind, side, role};
     return r;
 }
+
+int care__load_one(app_ctx *ctx, const sqlb *b, const char *what, long long id, db_rows **out)
+{
+    int rc = db_query(ctx->db, b->sql, b->n, b->p, out);
+    if (rc)
+        return app_db_fail(ctx, rc);
+    if (db_nrows(*out) == 0) {
+        db_rows_free(*out);
+        *out = NULL;
+        return app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "No %s %lld is visible to you.", what, id);
+    }
+    return 0;
+}
+
+int care__page(int rc, json_t *list, const char *key, const app_list_args *a, json_t **out)
+{
+    if (rc) {
+        json_decref(list);
+        return rc;
+    }
+    *out = json_pack("{s:o,s:i,s:i}", key, list, "page", a->page, "page_size", a->page_size);
+    return 0;
+}
