@@ -144,7 +144,7 @@ typedef struct app_measures_args {
 } app_measures_args;
 int app_measures_interface(app_ctx *ctx, const void *arg, json_t **out);
 
-/* Complete care (care.c).  Arguments: json_t * body, or app_id_body. */
+/* Complete care (care/).  Arguments: json_t * body, or app_id_body. */
 int app_order_create(app_ctx *ctx, const void *arg, json_t **out);
 int app_order_get(app_ctx *ctx, const void *arg, json_t **out);
 int app_result_receive(app_ctx *ctx, const void *arg, json_t **out);
@@ -167,7 +167,7 @@ typedef struct app_gp_action {
     json_t *body;
 } app_gp_action;
 int app_letter_gp_action(app_ctx *ctx, const void *arg, json_t **out);
-/* A clinician records what was done about a declined GP action (gp_actions.c). */
+/* A clinician records what was done about a declined GP action (care/gp_actions.c). */
 int app_letter_gp_action_resolve(app_ctx *ctx, const void *arg, json_t **out);
 int app_fit_note_create(app_ctx *ctx, const void *arg, json_t **out);
 int app_fit_notes_list(app_ctx *ctx, const void *arg, json_t **out); /* app_list_args (patient) */
@@ -179,7 +179,7 @@ int app_follow_up_act(app_ctx *ctx, const void *arg, json_t **out);
 int app_inbox(app_ctx *ctx, const void *arg, json_t **out);
 int app_measures_complete_care(app_ctx *ctx, const void *arg, json_t **out); /* app_measures_args */
 
-/* The shared waiting list (pathways.c; docs/waiting-list.md). */
+/* The shared waiting list (waiting/; docs/waiting-list.md). */
 typedef struct app_wl_args {
     const char *trust;
     long long service;

@@ -14,7 +14,7 @@
  * import's id.
  */
 #include "app/ptl.h"
-#include "app/rtt_periods.h"
+#include "app/waiting/rtt_periods.h"
 #include "app/csv.h"
 #include "app/csv_read.h"
 #include "common/rc.h"

@@ -93,7 +93,7 @@ int app__measures_scope(app_ctx *ctx, const app_measures_args *a, const char *wh
 
 /* Moves the RTT pathway of referral ref_id after what happened to it:
  * "created" or a referral action name ("book", "attend", "return", ...);
- * body is the action's (for "discharge": rtt_outcome).  pathways.c. */
+ * body is the action's (for "discharge": rtt_outcome).  waiting/clock.c. */
 int app__pathway_on_referral(app_ctx *ctx, long long ref_id, const char *what, json_t *body);
 
 /* Withdraws the open priority reviews of a pathway that has left the

@@ -1,13 +1,13 @@
 /*
- * rtt_periods.h - every RTT period of a pathway, kept as history (table
+ * waiting/rtt_periods.h - every RTT period of a pathway, kept as history (table
  * rtt_periods, migration 8).  A pathway has at most one current period;
  * starting a new one closes the current one first and never overwrites
  * it.  The pathway's clock columns (clock_start, clock_stop, rtt_status,
  * open) are a cache of the current period.  Each change the app makes is
  * one "pathway.clock" audit event.  See docs/waiting-list.md.
  */
-#ifndef SEAM_APP_RTT_PERIODS_H
-#define SEAM_APP_RTT_PERIODS_H
+#ifndef SEAM_APP_WAITING_RTT_PERIODS_H
+#define SEAM_APP_WAITING_RTT_PERIODS_H
 
 #include "app/app.h"
 #include "core/rtt.h"

@@ -11,7 +11,7 @@
  */
 #include "app/access.h"
 #include "app/app.h"
-#include "app/care.h"
+#include "app/care/care_internal.h"
 #include "common/rc.h"
 #include "core/care.h"
 

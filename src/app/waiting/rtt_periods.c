@@ -2,17 +2,13 @@
  * rtt_periods.c - the RTT periods of a pathway as history (see
  * rtt_periods.h and docs/waiting-list.md, "RTT periods").
  */
-#include "app/rtt_periods.h"
+#include "app/waiting/rtt_periods.h"
+#include "app/waiting/waiting_internal.h"
 #include "app/referral_view.h"
 #include "common/rc.h"
 
 #include <stdio.h>
 #include <string.h>
-
-static void day_format(int64_t day, char buf[SEAM_DATE_LEN])
-{
-    seam_date_format((seam_time)day * 86400, buf);
-}
 
 static int stopped(const rtt_clock *c)
 {
@@ -53,10 +49,10 @@ int app__period_open(app_ctx *ctx, long long pw_id, const rtt_clock *c, int rule
 {
     char now[SEAM_ISO_LEN], start[SEAM_DATE_LEN], stop[SEAM_DATE_LEN];
     seam_time_format(ctx->now, now);
-    day_format(c->start_day, start);
+    waiting__day_format(c->start_day, start);
     int ended = stopped(c);
     if (ended)
-        day_format(c->stop_day, stop);
+        waiting__day_format(c->stop_day, stop);
     /* History first: the period that was current stays as it is. */
     db_param cp[] = {DBP_TEXT(now), DBP_INT(pw_id)};
     int rc = db_exec(
@@ -100,10 +96,10 @@ int app__period_update(app_ctx *ctx, long long pw_id, const rtt_clock *c, int ru
         return app__period_open(ctx, pw_id, c, rule, event);
     char now[SEAM_ISO_LEN], start[SEAM_DATE_LEN], stop[SEAM_DATE_LEN];
     seam_time_format(ctx->now, now);
-    day_format(c->start_day, start);
+    waiting__day_format(c->start_day, start);
     int ended = stopped(c), nullified = c->state == RTT_NULLIFIED;
     if (ended)
-        day_format(c->stop_day, stop);
+        waiting__day_format(c->stop_day, stop);
     db_param p[] = {DBP_TEXT(ended ? stop : NULL),
                     ended ? DBP_INT(c->stop_day) : DBP_NULL,
                     DBP_TEXT(ended ? c->status : NULL),
@@ -128,7 +124,7 @@ int app__period_transfer_out(app_ctx *ctx, long long pw_id, int64_t day)
         return rc;
     char now[SEAM_ISO_LEN], d[SEAM_DATE_LEN];
     seam_time_format(ctx->now, now);
-    day_format(day, d);
+    waiting__day_format(day, d);
     db_param p[] = {DBP_TEXT(d), DBP_INT(day), DBP_TEXT(now), DBP_INT(pw_id)};
     rc = db_exec(ctx->db,
                  "UPDATE rtt_periods SET stop_date = $1, stop_day = $2, stop_status = '21', updated_at = $3"

@@ -1,0 +1,365 @@
+/*
+ * waiting/rtt_measures.c - GET /measures/rtt: % over 18 weeks and median
+ * wait by group (the RTT and inequality measures), and as CSV.
+ */
+#include "app/waiting/waiting_internal.h"
+#include "app/access.h"
+#include "app/app.h"
+#include "app/csv.h"
+#include "app/figures.h"
+#include "app/referral_view.h"
+#include "app/waiting/rtt_periods.h"
+#include "app/sqlb.h"
+#include "common/rc.h"
+#include "core/calendar.h"
+#include "core/equity.h"
+#include "core/handoff.h"
+#include "core/priority.h"
+#include "core/rtt.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_DAYS 1500 /* waits beyond ~4 years share the last bucket */
+
+#define MAX_AGE_DAYS 45000 /* about 123 years */
+
+/* The measures' one pass: each row gives its clock start and a key, the
+ * group index (SQL computes it for text attributes, so the pass does no
+ * string work), an IMD decile mapped through imd_map, or a birth day
+ * whose age band is memoised by age in days. */
+typedef struct rtt_hist {
+    eq_dim dim;
+    int64_t census;
+    int ngroups;
+    signed char imd_map[11];
+    signed char first[256];       /* text attributes: group by first letter, then checked */
+    signed char *age_memo;        /* MAX_AGE_DAYS entries, -1 = not yet known */
+    long long (*n)[MAX_DAYS + 1]; /* n[group][days waited] */
+} rtt_hist;
+
+static int hist_row(void *arg, const db_cursor *c)
+{
+    rtt_hist *h = arg;
+    int64_t days = h->census - db_cur_int(c, 0);
+    if (days < 0)
+        return 0; /* a clock starting after the census date is not yet waiting */
+    if (days > MAX_DAYS)
+        days = MAX_DAYS;
+    int g = h->ngroups - 1;
+    if (!db_cur_isnull(c, 1)) {
+        long long k = db_cur_int(c, 1);
+        if (h->dim == EQ_IMD_DECILE || h->dim == EQ_IMD_QUINTILE) {
+            g = k >= 0 && k <= 10 ? h->imd_map[k] : h->ngroups - 1;
+        } else if (h->dim == EQ_AGE_BAND) {
+            int64_t age = h->census - k;
+            if (age >= 0 && age < MAX_AGE_DAYS) {
+                if (h->age_memo[age] < 0)
+                    h->age_memo[age] = (signed char)eq_group_of(EQ_AGE_BAND, 0, NULL, NULL, k, h->census);
+                g = h->age_memo[age];
+            } else {
+                g = eq_group_of(EQ_AGE_BAND, 0, NULL, NULL, k, h->census);
+            }
+        } else {
+            const char *t = db_cur_text(c, 1);
+            int f = h->first[(unsigned char)t[0]];
+            if (f >= 0 && strcmp(t, eq_group_code(h->dim, f)) == 0)
+                g = f;
+            else if (f == -2)
+                for (int j = 0; j + 1 < h->ngroups; j++)
+                    if (strcmp(t, eq_group_code(h->dim, j)) == 0) {
+                        g = j;
+                        break;
+                    }
+        }
+    }
+    if (g < 0 || g >= h->ngroups)
+        g = h->ngroups - 1;
+    h->n[g][days]++;
+    return 0;
+}
+
+/* The column giving a row's key for dim (see rtt_hist). */
+static const char *hist_key_column(eq_dim dim)
+{
+    switch (dim) {
+    case EQ_IMD_DECILE:
+    case EQ_IMD_QUINTILE: return "pw.imd_decile";
+    case EQ_AGE_BAND: return "pw.birth_day";
+    case EQ_ETHNICITY: return "pw.ethnic_group";
+    default: return "pw.sex";
+    }
+}
+
+/* The figures of one histogram row as JSON fields set on o. */
+static void hist_stats(const long long *n, json_t *o)
+{
+    long long total = 0, over18 = 0, over52 = 0;
+    for (int d = 0; d <= MAX_DAYS; d++) {
+        total += n[d];
+        if (d > 7 * 18)
+            over18 += n[d];
+        if (d > 7 * 52)
+            over52 += n[d];
+    }
+    json_object_set_new(o, "waiting", json_integer(total));
+    json_object_set_new(o, "over_18_weeks", json_integer(over18));
+    json_object_set_new(o, "pct_over_18_weeks", fig_pct(over18, total));
+    json_t *median = json_null();
+    if (total) {
+        long long k = (total + 1) / 2, seen = 0; /* the lower median */
+        for (int d = 0; d <= MAX_DAYS; d++) {
+            seen += n[d];
+            if (seen >= k) {
+                median = json_real(fig_round1(d / 7.0));
+                break;
+            }
+        }
+    }
+    json_object_set_new(o, "median_weeks", median);
+    json_object_set_new(o, "over_52_weeks", json_integer(over52));
+    json_object_set_new(o, "pct_over_52_weeks", fig_pct(over52, total));
+}
+
+int app_measures_rtt(app_ctx *ctx, const void *arg, json_t **out)
+{
+    const app_rtt_args *a = arg;
+    const char *role = ctx->user.role;
+    int64_t census;
+    int rc = waiting__census(ctx, a->census, &census);
+    if (rc)
+        return rc;
+    eq_dim dim = EQ_IMD_DECILE;
+    if (a->by && *a->by && eq_dim_parse(a->by, &dim) != 0)
+        return app_fail(ctx, SEAM_EBADREQ, "bad_parameter", "by",
+                        "by must be imd_decile, imd_quintile, ethnicity, age_band or sex.");
+    int nscopes = (a->trust && *a->trust) + (a->service > 0) + (a->practice && *a->practice) + (a->icb && *a->icb);
+    if (nscopes > 1)
+        return app_fail(ctx, SEAM_EBADREQ, "bad_parameter", NULL,
+                        "Choose one scope: trust, service, practice or icb (or none for England).");
+    int analyst = strcmp(role, "icb_analyst") == 0, admin = strcmp(role, "admin") == 0;
+    if (!app_role_is_practice(role) && !app_role_is_trust(role) && !analyst && !admin)
+        return app_fail(ctx, SEAM_EFORBIDDEN, "forbidden", NULL,
+                        "Waiting-list measures are for practices, trusts and the ICB.");
+
+    /* Resolve the scope and check it against the caller. */
+    const char *kind = "national", *code = NULL;
+    char name[200] = "England", icb_of[16] = "";
+    sqlb w;
+    sqlb_init(&w);
+    db_rows *r = NULL;
+    if (nscopes == 0) {
+        if (app_role_is_practice(role)) {
+            kind = "practice";
+            code = ctx->user.org_code;
+        } else if (app_role_is_trust(role)) {
+            kind = "trust";
+            code = ctx->user.org_code;
+        } else if (!analyst && !admin) {
+            return app_fail(ctx, SEAM_EFORBIDDEN, "forbidden", NULL, "Choose a scope.");
+        }
+    } else if (a->trust && *a->trust) {
+        kind = "trust";
+        code = a->trust;
+    } else if (a->practice && *a->practice) {
+        kind = "practice";
+        code = a->practice;
+    } else if (a->icb && *a->icb) {
+        kind = "icb";
+        code = a->icb;
+    } else {
+        kind = "service";
+    }
+    if (strcmp(kind, "service") == 0) {
+        db_param sp[] = {DBP_INT(a->service)};
+        if ((rc = db_query(ctx->db,
+                           "SELECT s.name, s.trust_code, o.name, o.icb_code FROM services s JOIN organisations o"
+                           " ON o.code = s.trust_code WHERE s.id = $1",
+                           1, sp, &r)))
+            return app_db_fail(ctx, rc);
+        if (db_nrows(r) == 0 || (app_role_is_trust(role) && strcmp(db_get(r, 0, 1), ctx->user.org_code) != 0) ||
+            app_role_is_practice(role)) {
+            db_rows_free(r);
+            return app_fail(ctx, SEAM_ENOTFOUND, "not_found", "service", "There is no service %lld you can measure.",
+                            a->service);
+        }
+        snprintf(name, sizeof(name), "%s, %s", db_get(r, 0, 0), db_get(r, 0, 2));
+        db_rows_free(r);
+        sqlb_add(&w, " AND pw.service_id = $?");
+        sqlb_param(&w, DBP_INT(a->service));
+    } else if (strcmp(kind, "national") != 0) {
+        const char *want = strcmp(kind, "icb") == 0 ? "icb" : kind;
+        db_param op[] = {DBP_TEXT(code), DBP_TEXT(want)};
+        if ((rc = db_query(ctx->db, "SELECT name, icb_code FROM organisations WHERE code = $1 AND kind = $2", 2, op,
+                           &r)))
+            return app_db_fail(ctx, rc);
+        int ok = db_nrows(r) > 0;
+        if (ok) {
+            snprintf(name, sizeof(name), "%s", db_get(r, 0, 0));
+            snprintf(icb_of, sizeof(icb_of), "%s", db_get(r, 0, 1));
+        }
+        db_rows_free(r);
+        if (ok && app_role_is_practice(role))
+            ok = strcmp(kind, "practice") == 0 && strcmp(code, ctx->user.org_code) == 0;
+        if (ok && app_role_is_trust(role))
+            ok = strcmp(kind, "trust") == 0 && strcmp(code, ctx->user.org_code) == 0;
+        if (ok && analyst && strcmp(kind, "trust") != 0)
+            ok = strcmp(strcmp(kind, "icb") == 0 ? code : icb_of, ctx->user.icb_code) == 0;
+        if (!ok)
+            return app_fail(ctx, SEAM_ENOTFOUND, "not_found", kind, "There is no %s %s you can measure.", kind, code);
+        if (strcmp(kind, "trust") == 0)
+            sqlb_add(&w, " AND pw.trust_code = $?");
+        else if (strcmp(kind, "icb") == 0)
+            sqlb_add(&w, " AND pw.icb_code = $?");
+        else
+            sqlb_add(&w, " AND pp.practice_code = $?");
+        sqlb_param(&w, DBP_TEXT(code));
+    }
+
+    rtt_hist h = {dim, census, eq_groups(dim), {0}, {0}, NULL, NULL};
+    for (int d = 0; d <= 10; d++)
+        h.imd_map[d] = (signed char)eq_group_of(dim, d, NULL, NULL, INT64_MIN, census);
+    memset(h.first, -1, sizeof(h.first));
+    if (dim == EQ_ETHNICITY || dim == EQ_SEX)
+        for (int g = 0; g + 1 < h.ngroups; g++) {
+            unsigned char f = (unsigned char)eq_group_code(dim, g)[0];
+            /* two codes sharing a first letter would both go the slow way */
+            h.first[f] = h.first[f] == -1 ? (signed char)g : (signed char)-2;
+        }
+    h.n = calloc((size_t)h.ngroups, sizeof(*h.n));
+    h.age_memo = malloc(MAX_AGE_DAYS);
+    if (h.n == NULL || h.age_memo == NULL) {
+        free(h.n);
+        free(h.age_memo);
+        return app_fail(ctx, SEAM_ENOMEM, NULL, NULL, "Out of memory.");
+    }
+    memset(h.age_memo, -1, MAX_AGE_DAYS);
+    char head[600];
+    const char *key = hist_key_column(dim);
+    /* A practice's patients first (see app_waiting_list); otherwise the
+     * scope's own index, or for England the covering pathways_measures. */
+    if (census < seam_time_day(ctx->now)) {
+        /* A past census: the list as it stood (as GET /waiting-list). */
+        char pred[300];
+        app__period_waiting_sql(pred, sizeof(pred), census);
+        if (strcmp(kind, "practice") == 0)
+            snprintf(head, sizeof(head),
+                     "SELECT rp.start_day, %s FROM patients pp JOIN pathways pw ON pw.patient_nhs_number ="
+                     " pp.nhs_number JOIN rtt_periods rp ON %s WHERE 1 = 1",
+                     key, pred);
+        else
+            snprintf(head, sizeof(head),
+                     "SELECT rp.start_day, %s FROM pathways pw JOIN rtt_periods rp ON %s WHERE 1 = 1", key, pred);
+    } else if (strcmp(kind, "practice") == 0)
+        snprintf(head, sizeof(head),
+                 "SELECT pw.clock_start_day, %s FROM patients pp JOIN pathways pw ON pw.patient_nhs_number ="
+                 " pp.nhs_number WHERE +pw.open = 1",
+                 key);
+    else
+        snprintf(head, sizeof(head), "SELECT pw.clock_start_day, %s FROM pathways pw WHERE pw.open = 1", key);
+    sqlb q;
+    sqlb_init(&q);
+    sqlb_add(&q, head);
+    sqlb_append(&q, &w);
+    if (q.overflow)
+        rc = app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Query too long.");
+    else if ((rc = db_scan(ctx->db, q.sql, q.n, q.p, hist_row, &h)))
+        rc = app_db_fail(ctx, rc);
+    free(h.age_memo);
+    if (rc) {
+        free(h.n);
+        return rc;
+    }
+    long long *all = calloc(MAX_DAYS + 1, sizeof(long long));
+    if (all == NULL) {
+        free(h.n);
+        return app_fail(ctx, SEAM_ENOMEM, NULL, NULL, "Out of memory.");
+    }
+    json_t *groups = json_array();
+    for (int g = 0; g < h.ngroups; g++) {
+        json_t *o = json_pack("{s:s,s:s}", "group", eq_group_code(dim, g), "label", eq_group_label(dim, g));
+        hist_stats(h.n[g], o);
+        json_array_append_new(groups, o);
+        for (int d = 0; d <= MAX_DAYS; d++)
+            all[d] += h.n[g][d];
+    }
+    json_t *total = json_object();
+    hist_stats(all, total);
+    free(all);
+    free(h.n);
+    json_t *gap = json_null();
+    if (dim == EQ_IMD_DECILE || dim == EQ_IMD_QUINTILE) {
+        /* Most deprived (group 0) minus least deprived (the last before "unknown"). */
+        json_t *most = json_array_get(groups, 0), *least = json_array_get(groups, (size_t)h.ngroups - 2);
+        json_t *pm = json_object_get(most, "pct_over_18_weeks"), *pl = json_object_get(least, "pct_over_18_weeks");
+        json_t *mm = json_object_get(most, "median_weeks"), *ml = json_object_get(least, "median_weeks");
+        gap = json_pack(
+            "{s:s,s:s,s:o,s:o}", "most_deprived", eq_group_code(dim, 0), "least_deprived",
+            eq_group_code(dim, h.ngroups - 2), "pct_over_18_weeks",
+            json_is_real(pm) && json_is_real(pl) ? json_real(fig_round1(json_real_value(pm) - json_real_value(pl)))
+                                                 : json_null(),
+            "median_weeks",
+            json_is_real(mm) && json_is_real(ml) ? json_real(fig_round1(json_real_value(mm) - json_real_value(ml)))
+                                                 : json_null());
+    }
+    char cd[SEAM_DATE_LEN];
+    waiting__day_format(census, cd);
+    json_t *scope = json_pack("{s:s,s:o,s:s}", "kind", kind, "code", app__str_or_null(code), "name", name);
+    if (strcmp(kind, "service") == 0)
+        json_object_set_new(scope, "code", json_integer(a->service));
+    *out = json_pack("{s:o,s:s,s:s,s:o,s:o,s:o}", "scope", scope, "census_date", cd, "by", eq_dim_name(dim), "total",
+                     total, "groups", groups, "gap", gap);
+    return 0;
+}
+
+static void csv_number(char *out, size_t n, json_t *v)
+{
+    if (json_is_integer(v))
+        snprintf(out, n, "%lld", (long long)json_integer_value(v));
+    else if (json_is_real(v))
+        snprintf(out, n, "%.1f", json_real_value(v));
+    else
+        out[0] = '\0';
+}
+
+/* One field of a CSV line, then a comma or the line's end. */
+static void csv_cell(FILE *f, const char *s, int last)
+{
+    csv_write_field(f, s);
+    fputs(last ? "\r\n" : ",", f);
+}
+
+char *app_measures_rtt_csv(const json_t *m)
+{
+    static const char *const cols[] = {"waiting",      "over_18_weeks", "pct_over_18_weeks",
+                                       "median_weeks", "over_52_weeks", "pct_over_52_weeks"};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (f == NULL)
+        return NULL;
+    csv_cell(f, "group", 0);
+    csv_cell(f, "label", 0);
+    for (int c = 0; c < 6; c++)
+        csv_cell(f, cols[c], c == 5);
+    json_t *groups = json_object_get(m, "groups");
+    for (size_t i = 0; i <= json_array_size(groups); i++) {
+        int total = i == json_array_size(groups);
+        json_t *g = total ? json_object_get(m, "total") : json_array_get(groups, i);
+        csv_cell(f, total ? "total" : json_string_value(json_object_get(g, "group")), 0);
+        csv_cell(f, total ? "All" : json_string_value(json_object_get(g, "label")), 0);
+        for (int c = 0; c < 6; c++) {
+            char num[32];
+            csv_number(num, sizeof(num), json_object_get(g, cols[c]));
+            csv_cell(f, num, c == 5);
+        }
+    }
+    if (fclose(f) != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
