@@ -2,7 +2,7 @@
 // Seam takes, uploading one (raw body, its content type) and downloading
 // one with the bearer token (as a blob, offered through an object URL).
 
-import { apiBlob, apiUpload } from './api.js';
+import { apiBlob, apiUpload } from '../lib/api.js';
 
 export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
 

@@ -3,12 +3,14 @@
 // so far, how soon the hospital says they need treatment, how long most
 // people wait for that service, and who to call.
 
-import { api } from './api.js';
-import { row } from './care.js';
-import {
-  formatDate, html, render, setTitle, showErrorSummary, startPage,
-} from './layout.js';
-import { estimatedWait, estimatedWaitPlain, priorityInfo, weeksText } from './rtt.js';
+import { startPage } from '../components/header.js';
+import { row } from '../components/summary.js';
+import { api } from '../lib/api.js';
+import { setTitle } from '../lib/dom.js';
+import { showErrorSummary } from '../lib/error-summary.js';
+import { formatDate } from '../lib/format.js';
+import { html, render } from '../lib/html.js';
+import { estimatedWait, estimatedWaitPlain, priorityInfo, weeksText } from '../lib/rtt.js';
 
 const main = document.getElementById('maincontent');
 

@@ -2,11 +2,17 @@
 // their practice's; trust staff: their services'), filtered by status, a
 // page at a time.
 
-import { api } from './api.js';
+import { startPage } from '../components/header.js';
+import { pagination } from '../components/paging.js';
 import {
-  ADVICE_STATUS, adviceStatusLabel, adviceStatusTag, formatNhsNumber, html, isPracticeRole, overdueTags, ownerText,
-  pagination, param, patientName, priorityTag, raw, render, setTitle, showErrorSummary, startPage, timeEl,
-} from './layout.js';
+  ADVICE_STATUS, adviceStatusLabel, adviceStatusTag, overdueTags, ownerText, priorityTag,
+} from '../components/status-tags.js';
+import { api } from '../lib/api.js';
+import { param, setTitle } from '../lib/dom.js';
+import { showErrorSummary } from '../lib/error-summary.js';
+import { formatNhsNumber, patientName, timeEl } from '../lib/format.js';
+import { html, raw, render } from '../lib/html.js';
+import { isPracticeRole } from '../lib/roles.js';
 
 const PAGE_SIZE = 25;
 

@@ -1,13 +1,15 @@
 // advice-new.js - a GP asks a hospital specialist for advice and guidance
 // about a patient (POST /advice), optionally with a file attached.
 
-import { api, newIdempotencyKey } from './api.js';
-import { fillServiceSelect, patientPicker } from './patient-picker.js';
-import { attachmentProblem, uploadAttachment } from './attachments.js';
+import { attachmentProblem, uploadAttachment } from '../components/attachments.js';
+import { startPage } from '../components/header.js';
+import { fillServiceSelect, patientPicker } from '../components/patient-picker.js';
+import { api, newIdempotencyKey } from '../lib/api.js';
+import { focusHeading } from '../lib/dom.js';
 import {
-  clearErrors, focusHeading, html, render, setFieldError,
-  showApiError, showErrorSummary, startPage,
-} from './layout.js';
+  clearErrors, setFieldError, showApiError, showErrorSummary,
+} from '../lib/error-summary.js';
+import { html, render } from '../lib/html.js';
 
 const errors = document.getElementById('errors');
 const form = document.getElementById('advice-form');

@@ -3,7 +3,8 @@
 // for a service in words.
 
 import { api } from './api.js';
-import { formatDate, html, humanise } from './layout.js';
+import { formatDate, humanise } from './format.js';
+import { html } from './html.js';
 
 // Clinical priority (FSSA clinical guide to surgical prioritisation), in order.
 // label: what staff read; plain: what the patient reads.

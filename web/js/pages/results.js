@@ -2,11 +2,14 @@
 // (overdue first), those waiting on a hand-over request to the GP, and those
 // reviewed.  Each opens result.html to review it or ask the GP to take it on.
 
-import { api } from './api.js';
-import { cellHeading, emptyState, patientLine } from './care.js';
-import {
-  html, labelFrom, overdueTags, render, RESULT_STATUS, setTitle, showErrorSummary, startPage, tagFrom, timeEl, param,
-} from './layout.js';
+import { startPage } from '../components/header.js';
+import { labelFrom, overdueTags, RESULT_STATUS, tagFrom } from '../components/status-tags.js';
+import { cellHeading, emptyState, patientLine } from '../components/summary.js';
+import { api } from '../lib/api.js';
+import { param, setTitle } from '../lib/dom.js';
+import { showErrorSummary } from '../lib/error-summary.js';
+import { timeEl } from '../lib/format.js';
+import { html, render } from '../lib/html.js';
 
 const view = document.getElementById('view');
 const errors = document.getElementById('errors');

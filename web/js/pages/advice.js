@@ -2,13 +2,22 @@
 // conversation between the GP and the specialist, attachments, and the
 // actions the signed-in role may take in its current state.
 
-import { newIdempotencyKey, api } from './api.js';
-import { attachmentProblem, attachmentUrl, formatBytes, typeLabel, uploadAttachment } from './attachments.js';
 import {
-  ADVICE_OPEN_STATUSES, adviceStatusLabel, adviceStatusTag, clearErrors, escalationText, formatDate,
-  formatDateTime, formatNhsNumber, homeFor, html, isPracticeRole, overdueTags, param, patientName, priorityTag,
-  render, roleLabel, setFieldError, setTitle, showApiError, showErrorSummary, startPage, taskKindLabel, timeEl,
-} from './layout.js';
+  attachmentProblem, attachmentUrl, formatBytes, typeLabel, uploadAttachment,
+} from '../components/attachments.js';
+import { startPage } from '../components/header.js';
+import {
+  ADVICE_OPEN_STATUSES, adviceStatusLabel, adviceStatusTag, escalationText, overdueTags,
+  priorityTag, taskKindLabel,
+} from '../components/status-tags.js';
+import { api, newIdempotencyKey } from '../lib/api.js';
+import { param, setTitle } from '../lib/dom.js';
+import {
+  clearErrors, setFieldError, showApiError, showErrorSummary,
+} from '../lib/error-summary.js';
+import { formatDate, formatDateTime, formatNhsNumber, patientName, timeEl } from '../lib/format.js';
+import { html, render } from '../lib/html.js';
+import { homeFor, isPracticeRole, roleLabel } from '../lib/roles.js';
 
 const notice = document.getElementById('notice');
 const errors = document.getElementById('errors');

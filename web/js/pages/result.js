@@ -4,14 +4,18 @@
 // hospital keeping it until they accept.  The GP answers the request and
 // reviews a result handed over.
 
-import { api } from './api.js';
+import { startPage } from '../components/header.js';
+import { escalationText, overdueTags, RESULT_STATUS, tagFrom } from '../components/status-tags.js';
 import {
-  banner, checked, patientRow, personName, pre, row, sendForm, serviceText, setCurrentUser, textarea, val, yesNo,
-} from './care.js';
-import {
-  escalationText, homeFor, html, isPracticeRole, overdueTags, param, patientName, render, RESULT_STATUS, roleLabel,
-  setTitle, showErrorSummary, startPage, tagFrom, timeEl,
-} from './layout.js';
+  banner, patientRow, personName, pre, row, serviceText, setCurrentUser,
+} from '../components/summary.js';
+import { api } from '../lib/api.js';
+import { param, setTitle } from '../lib/dom.js';
+import { showErrorSummary } from '../lib/error-summary.js';
+import { patientName, timeEl } from '../lib/format.js';
+import { checked, sendForm, textarea, val, yesNo } from '../lib/forms.js';
+import { html, render } from '../lib/html.js';
+import { homeFor, isPracticeRole, roleLabel } from '../lib/roles.js';
 
 const notice = document.getElementById('notice');
 const errors = document.getElementById('errors');

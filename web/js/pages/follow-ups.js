@@ -3,14 +3,17 @@
 // "book" and "discharge" on each open one; then those booked and
 // discharged.  Follow-ups are made from the referral page.
 
-import { api } from './api.js';
+import { startPage } from '../components/header.js';
+import { FOLLOW_UP_STATUS, overdueTags, ownerText, tagFrom } from '../components/status-tags.js';
+import { banner, cellHeading, emptyState, patientLine, row } from '../components/summary.js';
+import { api } from '../lib/api.js';
+import { setTitle } from '../lib/dom.js';
+import { showErrorSummary } from '../lib/error-summary.js';
 import {
-  banner, cellHeading, emptyState, patientLine, row, sendForm, val,
-} from './care.js';
-import {
-  formatDate, formatDateTime, FOLLOW_UP_STATUS, html, londonLocalToUtcIso, overdueTags, ownerText, patientName, render, setTitle,
-  showErrorSummary, startPage, tagFrom, timeEl,
-} from './layout.js';
+  formatDate, formatDateTime, londonLocalToUtcIso, patientName, timeEl,
+} from '../lib/format.js';
+import { sendForm, val } from '../lib/forms.js';
+import { html, render } from '../lib/html.js';
 
 const notice = document.getElementById('notice');
 const errors = document.getElementById('errors');

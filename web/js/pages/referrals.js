@@ -1,11 +1,17 @@
 // referrals.js - the referrals a user can see (a GP: their practice's; a
 // patient: their own), filtered by status, a page at a time.
 
-import { api } from './api.js';
+import { startPage } from '../components/header.js';
+import { pagination } from '../components/paging.js';
 import {
-  formatNhsNumber, html, isPracticeRole, overdueTags, ownerText, pagination, param, patientName,
-  priorityTag, raw, render, setTitle, showErrorSummary, startPage, STATUS, statusLabel, statusTag, timeEl,
-} from './layout.js';
+  overdueTags, ownerText, priorityTag, STATUS, statusLabel, statusTag,
+} from '../components/status-tags.js';
+import { api } from '../lib/api.js';
+import { param, setTitle } from '../lib/dom.js';
+import { showErrorSummary } from '../lib/error-summary.js';
+import { formatNhsNumber, patientName, timeEl } from '../lib/format.js';
+import { html, raw, render } from '../lib/html.js';
+import { isPracticeRole } from '../lib/roles.js';
 
 const PAGE_SIZE = 25;
 

@@ -4,10 +4,10 @@
 // ?patient=NHSNUMBER to start with one chosen) and the service chooser
 // grouped by trust.  The page keeps its own form, fields and submit.
 
-import { api } from './api.js';
-import {
-  clearErrors, formatDate, formatNhsNumber, html, patientName, render, showApiError,
-} from './layout.js';
+import { api } from '../lib/api.js';
+import { clearErrors, showApiError } from '../lib/error-summary.js';
+import { formatDate, formatNhsNumber, patientName } from '../lib/format.js';
+import { html, render } from '../lib/html.js';
 
 // A summary-list row, or nothing when there is no value.
 function row(key, value, id) {

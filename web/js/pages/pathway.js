@@ -4,18 +4,22 @@
 // the priority reviews.  The patient's practice may ask for a priority
 // review; the trust's clinicians and triagers answer it and set the priority.
 
-import { api, newIdempotencyKey } from './api.js';
+import { startPage } from '../components/header.js';
+import { priorityTag } from '../components/status-tags.js';
+import { banner, pre, row, setCurrentUser } from '../components/summary.js';
+import { api, newIdempotencyKey } from '../lib/api.js';
+import { param, setTitle } from '../lib/dom.js';
 import {
-  banner, checked, pre, row, setCurrentUser, textarea, val,
-} from './care.js';
+  clearErrors, setFieldError, showApiError, showErrorSummary,
+} from '../lib/error-summary.js';
+import { formatDate, formatNhsNumber, patientName, timeEl } from '../lib/format.js';
+import { checked, textarea, val } from '../lib/forms.js';
+import { html, render } from '../lib/html.js';
+import { homeFor, isPracticeRole } from '../lib/roles.js';
 import {
-  clearErrors, formatDate, formatNhsNumber, homeFor, html, isPracticeRole, param, patientName, priorityTag, render,
-  setFieldError, setTitle, showApiError, showErrorSummary, startPage, timeEl,
-} from './layout.js';
-import {
-  clinicalPriorityTag, dateOrDash, estimatedWaitSentence, outcomeText, PRIORITIES, priorityText, rttStatusText, shortDate,
-  weeksNumber, weeksTag, weeksText,
-} from './rtt.js';
+  clinicalPriorityTag, dateOrDash, estimatedWaitSentence, outcomeText, PRIORITIES, priorityText,
+  rttStatusText, shortDate, weeksNumber, weeksTag, weeksText,
+} from '../lib/rtt.js';
 
 const notice = document.getElementById('notice');
 const errors = document.getElementById('errors');

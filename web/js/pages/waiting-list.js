@@ -4,13 +4,18 @@
 // patient tracking list (PTL); an ICB analyst the ICB's population.
 // Filters, a summary over everything that matches, a page of pathways.
 
-import { api } from './api.js';
-import { cellHeading } from './care.js';
+import { startPage } from '../components/header.js';
+import { pagination } from '../components/paging.js';
+import { cellHeading } from '../components/summary.js';
+import { api } from '../lib/api.js';
+import { param, setTitle } from '../lib/dom.js';
 import {
-  clearErrors, formatDate, formatNhsNumber, html, isPracticeRole, isTrustRole, pagination, param, patientName, raw,
-  render, setFieldError, setTitle, showApiError, showErrorSummary, startPage,
-} from './layout.js';
-import { clinicalPriorityTag, PRIORITIES, shortDate, weeksTag } from './rtt.js';
+  clearErrors, setFieldError, showApiError, showErrorSummary,
+} from '../lib/error-summary.js';
+import { formatDate, formatNhsNumber, patientName } from '../lib/format.js';
+import { html, raw, render } from '../lib/html.js';
+import { isPracticeRole, isTrustRole } from '../lib/roles.js';
+import { clinicalPriorityTag, PRIORITIES, shortDate, weeksTag } from '../lib/rtt.js';
 
 const PAGE_SIZE = 50;
 const main = document.getElementById('maincontent');

@@ -5,15 +5,19 @@
 // information (unread letters, missed appointments, redirected and onward
 // referrals).
 
-import { api } from './api.js';
+import { gpActionList, handleGpActionSubmit } from '../components/gp-actions.js';
+import { startPage } from '../components/header.js';
+import { LETTER_KINDS } from '../components/status-tags.js';
 import {
-  banner, emptyState, patientLine, sendForm, serviceText, setCurrentUser,
-} from './care.js';
-import { gpActionList, handleGpActionSubmit } from './gp-actions.js';
-import {
-  html, LETTER_KINDS, patientName, render, setTitle, showErrorSummary, startPage, timeEl,
-} from './layout.js';
-import { priorityText } from './rtt.js';
+  banner, emptyState, patientLine, serviceText, setCurrentUser,
+} from '../components/summary.js';
+import { api } from '../lib/api.js';
+import { setTitle } from '../lib/dom.js';
+import { showErrorSummary } from '../lib/error-summary.js';
+import { patientName, timeEl } from '../lib/format.js';
+import { sendForm } from '../lib/forms.js';
+import { html, render } from '../lib/html.js';
+import { priorityText } from '../lib/rtt.js';
 
 const notice = document.getElementById('notice');
 const errors = document.getElementById('errors');

@@ -5,10 +5,13 @@
 // /measures/complete-care: letters, results, hand-overs to the GP,
 // follow-ups and missed appointments).
 
-import { api } from './api.js';
-import {
-  formatDate, html, param, raw, render, seesMeasures, setTitle, showApiError, showErrorSummary, startPage,
-} from './layout.js';
+import { startPage } from '../components/header.js';
+import { api } from '../lib/api.js';
+import { param, setTitle } from '../lib/dom.js';
+import { showApiError, showErrorSummary } from '../lib/error-summary.js';
+import { formatDate } from '../lib/format.js';
+import { html, raw, render } from '../lib/html.js';
+import { seesMeasures } from '../lib/roles.js';
 
 const main = document.getElementById('maincontent');
 let me = null;

@@ -4,13 +4,15 @@
 // a practice, a trust or service, the ICB or England.  A Chart.js bar chart,
 // the same numbers in a table, and a CSV download.
 
-import { apiBlob, api } from './api.js';
-import { cellHeading } from './care.js';
-import {
-  formatDate, html, isPracticeRole, isTrustRole, param, raw, render, setTitle, showApiError, showErrorSummary,
-  startPage,
-} from './layout.js';
-import { DIMENSIONS } from './rtt.js';
+import { startPage } from '../components/header.js';
+import { cellHeading } from '../components/summary.js';
+import { api, apiBlob } from '../lib/api.js';
+import { param, setTitle } from '../lib/dom.js';
+import { showApiError, showErrorSummary } from '../lib/error-summary.js';
+import { formatDate } from '../lib/format.js';
+import { html, raw, render } from '../lib/html.js';
+import { isPracticeRole, isTrustRole } from '../lib/roles.js';
+import { DIMENSIONS } from '../lib/rtt.js';
 
 const main = document.getElementById('maincontent');
 let me = null;

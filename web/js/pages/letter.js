@@ -6,15 +6,21 @@
 // each action, and marks it read; an action the GP declines stays with the
 // hospital until a clinician of the service records what was done.
 
-import { api } from './api.js';
+import { gpActionList, handleGpActionSubmit } from '../components/gp-actions.js';
+import { startPage } from '../components/header.js';
 import {
-  banner, patientRow, personName, pre, row, sendForm, serviceText, setCurrentUser, textarea, val,
-} from './care.js';
-import { gpActionList, handleGpActionSubmit } from './gp-actions.js';
+  escalationText, LETTER_KINDS, LETTER_STATUS, overdueTags, tagFrom,
+} from '../components/status-tags.js';
 import {
-  clearErrors, escalationText, formatDate, homeFor, html, isPracticeRole, LETTER_KINDS, LETTER_STATUS, overdueTags,
-  param, patientName, render, roleLabel, setTitle, showErrorSummary, startPage, tagFrom, timeEl,
-} from './layout.js';
+  banner, patientRow, personName, pre, row, serviceText, setCurrentUser,
+} from '../components/summary.js';
+import { api } from '../lib/api.js';
+import { param, setTitle } from '../lib/dom.js';
+import { clearErrors, showErrorSummary } from '../lib/error-summary.js';
+import { formatDate, patientName, timeEl } from '../lib/format.js';
+import { sendForm, textarea, val } from '../lib/forms.js';
+import { html, render } from '../lib/html.js';
+import { homeFor, isPracticeRole, roleLabel } from '../lib/roles.js';
 
 const notice = document.getElementById('notice');
 const errors = document.getElementById('errors');

@@ -1,9 +1,11 @@
 // signin.js - development sign-in: pick a demo persona, get a token.
 
-import { api, clearSession, getSessionUser, getToken, setSession } from './api.js';
-import {
-  homeFor, html, param, render, roleLabel, showErrorSummary, startPublicPage,
-} from './layout.js';
+import { startPublicPage } from '../components/header.js';
+import { api, clearSession, getSessionUser, getToken, setSession } from '../lib/api.js';
+import { param } from '../lib/dom.js';
+import { showErrorSummary } from '../lib/error-summary.js';
+import { html, render } from '../lib/html.js';
+import { homeFor, roleLabel } from '../lib/roles.js';
 
 const notice = document.getElementById('notice');
 const errors = document.getElementById('errors');

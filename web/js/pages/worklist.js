@@ -1,11 +1,17 @@
 // worklist.js - the signed-in user's open tasks: overdue first, then the
 // most escalated, then the earliest due.
 
-import { api } from './api.js';
+import { startPage } from '../components/header.js';
+import { pagination } from '../components/paging.js';
 import {
-  ADVICE_TASK_KINDS, escalationText, isPracticeRole, isTrustRole, formatNhsNumber, html, overdueTags, pagination, param, patientName, priorityTag, render, roleLabel,
-  setTitle, showErrorSummary, startPage, taskKindLabel, timeEl,
-} from './layout.js';
+  ADVICE_TASK_KINDS, escalationText, overdueTags, priorityTag, taskKindLabel,
+} from '../components/status-tags.js';
+import { api } from '../lib/api.js';
+import { param, setTitle } from '../lib/dom.js';
+import { showErrorSummary } from '../lib/error-summary.js';
+import { formatNhsNumber, patientName, timeEl } from '../lib/format.js';
+import { html, render } from '../lib/html.js';
+import { isPracticeRole, isTrustRole, roleLabel } from '../lib/roles.js';
 
 const main = document.getElementById('maincontent');
 let me = null;

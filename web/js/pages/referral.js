@@ -1,13 +1,22 @@
 // referral.js - one referral: who holds it now, its details, its history,
 // and the actions the signed-in role may take in its current state.
 
-import { api, newIdempotencyKey } from './api.js';
+import { startPage } from '../components/header.js';
 import {
-  clearErrors, escalationText, formatDate, formatDateTime, formatNhsNumber, homeFor, html, humanise,
-  isPracticeRole, londonLocalToUtcIso, utcToLondonLocal, setFieldError, OPEN_STATUSES, overdueTags, param, patientName, priorityLabel,
-  priorityTag, render, RETURN_REASONS, returnReasonLabel, roleLabel, roleNoun, setTitle, showApiError,
-  showErrorSummary, startPage, statusLabel, statusTag, taskKindLabel, timeEl,
-} from './layout.js';
+  escalationText, OPEN_STATUSES, overdueTags, priorityLabel, priorityTag, RETURN_REASONS,
+  returnReasonLabel, statusLabel, statusTag, taskKindLabel,
+} from '../components/status-tags.js';
+import { api, newIdempotencyKey } from '../lib/api.js';
+import { param, setTitle } from '../lib/dom.js';
+import {
+  clearErrors, setFieldError, showApiError, showErrorSummary,
+} from '../lib/error-summary.js';
+import {
+  formatDate, formatDateTime, formatNhsNumber, humanise, londonLocalToUtcIso, patientName, timeEl,
+  utcToLondonLocal,
+} from '../lib/format.js';
+import { html, render } from '../lib/html.js';
+import { homeFor, isPracticeRole, roleLabel, roleNoun } from '../lib/roles.js';
 
 const notice = document.getElementById('notice');
 const errors = document.getElementById('errors');

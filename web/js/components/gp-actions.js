@@ -5,8 +5,12 @@
 // records what was done (arranged by the hospital, or agreed otherwise
 // with a note).  Used by the letter page and the GP inbox.
 
-import { personName as who, pre, sendForm } from './care.js';
-import { GP_ACTION_OUTCOMES, GP_ACTION_STATUS, html, overdueTags, roleLabel, tagFrom, timeEl } from './layout.js';
+import { timeEl } from '../lib/format.js';
+import { sendForm } from '../lib/forms.js';
+import { html } from '../lib/html.js';
+import { roleLabel } from '../lib/roles.js';
+import { GP_ACTION_OUTCOMES, GP_ACTION_STATUS, overdueTags, tagFrom } from './status-tags.js';
+import { personName as who, pre } from './summary.js';
 
 // Who holds a declined action now, and by when.
 function withHospital(a, base) {

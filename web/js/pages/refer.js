@@ -1,12 +1,13 @@
 // refer.js - a GP refers a patient to a hospital service.
 
-import { api, newIdempotencyKey } from './api.js';
-import { fillServiceSelect, patientPicker } from './patient-picker.js';
-import {
-  clearErrors, focusHeading, html, isPracticeRole,
-  render, showApiError, showErrorSummary, startPage,
-} from './layout.js';
-import { estimatedWait, estimatedWaitSentence } from './rtt.js';
+import { startPage } from '../components/header.js';
+import { fillServiceSelect, patientPicker } from '../components/patient-picker.js';
+import { api, newIdempotencyKey } from '../lib/api.js';
+import { focusHeading } from '../lib/dom.js';
+import { clearErrors, showApiError, showErrorSummary } from '../lib/error-summary.js';
+import { html, render } from '../lib/html.js';
+import { isPracticeRole } from '../lib/roles.js';
+import { estimatedWait, estimatedWaitSentence } from '../lib/rtt.js';
 
 const errors = document.getElementById('errors');
 const form = document.getElementById('referral-form');

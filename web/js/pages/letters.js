@@ -2,12 +2,15 @@
 // after attendance, discharge summaries), overdue first, and those sent.
 // ?referral=ID shows one referral's letters only.
 
-import { api } from './api.js';
-import { cellHeading, emptyState, patientLine } from './care.js';
-import {
-  html, isPracticeRole, LETTER_KINDS, LETTER_STATUS, overdueTags, param, patientName, render, setTitle,
-  showErrorSummary, startPage, tagFrom, timeEl,
-} from './layout.js';
+import { startPage } from '../components/header.js';
+import { LETTER_KINDS, LETTER_STATUS, overdueTags, tagFrom } from '../components/status-tags.js';
+import { cellHeading, emptyState, patientLine } from '../components/summary.js';
+import { api } from '../lib/api.js';
+import { param, setTitle } from '../lib/dom.js';
+import { showErrorSummary } from '../lib/error-summary.js';
+import { patientName, timeEl } from '../lib/format.js';
+import { html, render } from '../lib/html.js';
+import { isPracticeRole } from '../lib/roles.js';
 
 const view = document.getElementById('view');
 const errors = document.getElementById('errors');

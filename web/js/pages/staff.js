@@ -4,11 +4,13 @@
 // Triagers and clinicians see and act on only their services' work;
 // booking staff and the interface lead work trust-wide.
 
-import { api, ApiError } from './api.js';
-import { banner, cellHeading, emptyState } from './care.js';
-import {
-  clearErrors, focusHeading, html, param, render, roleLabel, setTitle, showApiError, showErrorSummary, startPage,
-} from './layout.js';
+import { startPage } from '../components/header.js';
+import { banner, cellHeading, emptyState } from '../components/summary.js';
+import { api, ApiError } from '../lib/api.js';
+import { focusHeading, param, setTitle } from '../lib/dom.js';
+import { clearErrors, showApiError, showErrorSummary } from '../lib/error-summary.js';
+import { html, render } from '../lib/html.js';
+import { roleLabel } from '../lib/roles.js';
 
 const notice = document.getElementById('notice');
 const errors = document.getElementById('errors');
