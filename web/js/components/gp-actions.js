@@ -6,7 +6,7 @@
 // with a note).  Used by the letter page and the GP inbox.
 
 import { timeEl } from '../lib/format.js';
-import { sendForm } from '../lib/forms.js';
+import { sendForm } from './action-form.js';
 import { html } from '../lib/html.js';
 import { roleLabel } from '../lib/roles.js';
 import { GP_ACTION_OUTCOMES, GP_ACTION_STATUS, overdueTags, tagFrom } from './status-tags.js';

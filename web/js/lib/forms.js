@@ -1,9 +1,6 @@
-// forms.js - form fields the pages build alike (textarea, yes/no) and one
-// way to send a form to the API with an idempotency key, field errors and a
-// busy button.
+// forms.js - form fields the pages build alike (textarea, yes/no) and
+// reading a form's values.  Sending a form: components/action-form.js.
 
-import { api, newIdempotencyKey } from './api.js';
-import { clearErrors, setFieldError, showApiError, showErrorSummary } from './error-summary.js';
 import { html } from './html.js';
 
 export function textarea(idAttr, label, hint, { rows = 4, value = '', labelClass = '' } = {}) {
@@ -13,58 +10,6 @@ export function textarea(idAttr, label, hint, { rows = 4, value = '', labelClass
       ${hint ? html`<div class="nhsuk-hint" id="${idAttr}-hint">${hint}</div>` : ''}
       <textarea class="nhsuk-textarea" id="${idAttr}" name="${idAttr}" rows="${rows}"${hint ? html` aria-describedby="${idAttr}-hint"` : ''}>${value}</textarea>
     </div>`;
-}
-
-const keys = new Map(); // form key -> idempotency key
-
-let busy = false;
-
-function keyFor(k) {
-  if (!keys.has(k)) keys.set(k, newIdempotencyKey());
-  return keys.get(k);
-}
-
-/**
- * Sends a form to the API.
- *   spec.url            the API path
- *   spec.body(form)     the JSON body
- *   spec.check(form)    [{id, text}] problems found before sending (optional)
- *   spec.fields         API field name -> control id, for the API's field errors
- *   spec.key            what identifies this form for its idempotency key (default form.id)
- * Returns the API's answer, or null when nothing was sent or it failed
- * (the errors are then shown in `errors` and against the fields).
- */
-export async function sendForm(form, spec, errors, scope) {
-  if (busy) return null;
-  clearErrors(errors, scope);
-  const problems = spec.check ? spec.check(form) : [];
-  if (problems.length) {
-    problems.forEach((p) => setFieldError(p.id, p.text));
-    showErrorSummary(errors, problems.map((p) => ({ text: p.text, href: `#${p.id}` })));
-    return null;
-  }
-  const k = spec.key || form.id;
-  const button = form.querySelector('button[type="submit"]');
-  busy = true;
-  if (button) {
-    button.disabled = true;
-    button.setAttribute('aria-disabled', 'true');
-  }
-  try {
-    const out = await api(spec.url, { method: 'POST', body: spec.body(form), idempotencyKey: keyFor(k) });
-    keys.delete(k);
-    return out || {};
-  } catch (e) {
-    if (e.status >= 400 && e.status < 500) keys.delete(k);
-    showApiError(errors, e, spec.fields || {}, scope);
-    return null;
-  } finally {
-    busy = false;
-    if (button && button.isConnected) {
-      button.disabled = false;
-      button.removeAttribute('aria-disabled');
-    }
-  }
 }
 
 // The trimmed value of a named control in a form ('' if none).

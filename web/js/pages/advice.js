@@ -5,16 +5,17 @@
 import {
   attachmentProblem, attachmentUrl, formatBytes, typeLabel, uploadAttachment,
 } from '../components/attachments.js';
+import { isSending, postForm, staleNote } from '../components/action-form.js';
+import { holderCard, holderEnded } from '../components/holder.js';
 import { startPage } from '../components/header.js';
+import { banner as showBanner, pre, row, serviceText } from '../components/summary.js';
+import { textarea } from '../lib/forms.js';
 import {
-  ADVICE_OPEN_STATUSES, adviceStatusLabel, adviceStatusTag, escalationText, overdueTags,
-  priorityTag, taskKindLabel,
+  ADVICE_OPEN_STATUSES, adviceStatusLabel, adviceStatusTag, overdueTags, priorityTag, taskKindLabel,
 } from '../components/status-tags.js';
-import { api, newIdempotencyKey } from '../lib/api.js';
-import { param, setTitle } from '../lib/dom.js';
-import {
-  clearErrors, setFieldError, showApiError, showErrorSummary,
-} from '../lib/error-summary.js';
+import { api } from '../lib/api.js';
+import { focusHeading, param, setTitle } from '../lib/dom.js';
+import { clearErrors, showErrorSummary } from '../lib/error-summary.js';
 import { formatDate, formatDateTime, formatNhsNumber, patientName, timeEl } from '../lib/format.js';
 import { html, render } from '../lib/html.js';
 import { homeFor, isPracticeRole, roleLabel } from '../lib/roles.js';
@@ -27,44 +28,13 @@ const breadcrumb = document.getElementById('breadcrumb');
 const id = param('id');
 let me = null;
 let advice = null;
-const keys = new Map(); // form id -> idempotency key
 const objectUrls = new Map(); // attachment id -> object URL
 
 // ---------------------------------------------------------------------------
 // Small pieces.
 
-function row(key, value, attrs = '') {
-  if (value === null || value === undefined || value === '' || (value && value.s === '')) return '';
-  return html`
-    <div class="nhsuk-summary-list__row"${attrs}>
-      <dt class="nhsuk-summary-list__key">${key}</dt>
-      <dd class="nhsuk-summary-list__value">${value}</dd>
-    </div>`;
-}
-
-function pre(text, idAttr) {
-  return html`<p class="nhsuk-body seam-pre"${idAttr ? html` id="${idAttr}"` : ''}>${text}</p>`;
-}
-
-function serviceText(s) {
-  if (!s) return '';
-  const trust = s.trust && (s.trust.name || s.trust.code);
-  return `${s.name || `Service ${s.id}`}${trust ? `, ${trust}` : ''}`;
-}
-
-function banner(content, title = 'Success') {
-  render(notice, html`
-    <div class="nhsuk-notification-banner nhsuk-notification-banner--success" role="alert" aria-labelledby="notice-title" tabindex="-1" id="success-banner">
-      <div class="nhsuk-notification-banner__header">
-        <h2 class="nhsuk-notification-banner__title" id="notice-title">${title}</h2>
-      </div>
-      <div class="nhsuk-notification-banner__content">
-        <p class="nhsuk-notification-banner__heading">${content}</p>
-      </div>
-    </div>`);
-  const b = notice.firstElementChild;
-  b.focus({ preventScroll: true });
-  b.scrollIntoView({ block: 'start' });
+function banner(content, title) {
+  showBanner(notice, content, title);
 }
 
 function isSpecialist(a) {
@@ -91,30 +61,13 @@ const NEXT_STEP = {
 function holderPanel(a) {
   const o = a.owner;
   if (!o) {
-    return html`
-      <div class="nhsuk-card seam-holder seam-holder--ended" id="holder">
-        <div class="nhsuk-card__content">
-          <h2 class="nhsuk-card__heading nhsuk-heading-m">Who holds this now</h2>
-          <p class="nhsuk-card__description" id="holder-text">Nobody. This request has ended: <strong>${adviceStatusLabel(a.status).toLowerCase()}</strong>${a.updated_at ? html` on ${timeEl(a.updated_at)}` : ''}.</p>
-        </div>
-      </div>`;
+    return holderEnded(html`Nobody. This request has ended: <strong>${adviceStatusLabel(a.status).toLowerCase()}</strong>${a.updated_at ? html` on ${timeEl(a.updated_at)}` : ''}.`);
   }
-  const org = o.organisation || {};
-  const escalated = escalationText(a.escalation_level || 0, a.escalated_to);
-  return html`
-    <div class="nhsuk-card nhsuk-card--feature seam-holder${a.overdue ? ' seam-holder--overdue' : ''}" id="holder">
-      <div class="nhsuk-card__content nhsuk-card__content--feature">
-        <h2 class="nhsuk-card__heading nhsuk-card__heading--feature nhsuk-heading-m">Who holds this now</h2>
-        <p class="nhsuk-heading-m nhsuk-u-margin-bottom-1" id="holder-org">${org.name || org.code || ''}</p>
-        <p class="nhsuk-body-l nhsuk-u-margin-bottom-3" id="holder-role">
-          ${o.service && o.service.name ? html`${o.service.name} · ` : ''}${o.role === 'triager' ? 'Specialist (triager)' : roleLabel(o.role)}
-        </p>
-        <dl class="nhsuk-summary-list nhsuk-summary-list--no-border nhsuk-u-margin-bottom-0">
-          ${o.task ? row('Next step', NEXT_STEP[o.task] || taskKindLabel(o.task)) : ''}
-          ${row('Due by', a.due_at ? html`${timeEl(a.due_at, { weekday: true })}${a.overdue || escalated ? html`<br><span class="seam-tags">${overdueTags(a)}</span>` : ''}` : 'No deadline')}
-        </dl>
-      </div>
-    </div>`;
+  return holderCard(a, {
+    org: o.organisation || {},
+    role: html`${o.service && o.service.name ? html`${o.service.name} · ` : ''}${o.role === 'triager' ? 'Specialist (triager)' : roleLabel(o.role)}`,
+    nextStep: o.task ? NEXT_STEP[o.task] || taskKindLabel(o.task) : '',
+  });
 }
 
 // Links to where the request came from or went.
@@ -244,20 +197,6 @@ function attachmentsList(a) {
 
 // ---------------------------------------------------------------------------
 // Actions.
-
-function keyFor(formId) {
-  if (!keys.has(formId)) keys.set(formId, newIdempotencyKey());
-  return keys.get(formId);
-}
-
-function textarea(idAttr, label, hint, { rows = 4, value = '' } = {}) {
-  return html`
-    <div class="nhsuk-form-group">
-      <label class="nhsuk-label" for="${idAttr}">${label}</label>
-      ${hint ? html`<div class="nhsuk-hint" id="${idAttr}-hint">${hint}</div>` : ''}
-      <textarea class="nhsuk-textarea" id="${idAttr}" name="${idAttr}" rows="${rows}"${hint ? html` aria-describedby="${idAttr}-hint"` : ''}>${value}</textarea>
-    </div>`;
-}
 
 function adviceFields(prefix) {
   return html`
@@ -530,88 +469,53 @@ function convertedMessage(res, tail) {
   return html`Converted to <a href="referral.html?id=${encodeURIComponent(ref.id)}" id="new-referral-link">referral ${ref.id}</a>. ${tail}`;
 }
 
-let busy = false;
-
-function setBusy(form, on) {
-  busy = on;
-  const button = form.querySelector('button[type="submit"]');
-  if (!button || !button.isConnected) return;
-  button.disabled = on;
-  if (on) button.setAttribute('aria-disabled', 'true');
-  else button.removeAttribute('aria-disabled');
-}
-
-function staleNote(summaryEl) {
-  const body = summaryEl.querySelector('.nhsuk-error-summary__body');
-  const p = document.createElement('p');
-  p.innerHTML = html`Someone else may have changed this request. <a href="advice.html?id=${id}">Reload it to see the latest</a>.`.s;
-  body.append(p);
-}
+// The attach form sends a file, not JSON.
+const ATTACH = {
+  check: (form) => {
+    const input = form.elements['attach-file'];
+    const problem = attachmentProblem(input.files && input.files[0]);
+    return problem ? [{ id: 'attach-file', text: problem }] : [];
+  },
+  fields: { filename: 'attach-file', attachment: 'attach-file' },
+};
 
 async function onAttach(form) {
-  const input = form.elements['attach-file'];
-  const file = input.files && input.files[0];
-  const problem = attachmentProblem(file);
-  if (problem) {
-    setFieldError('attach-file', problem);
-    showErrorSummary(errors, [{ text: problem, href: '#attach-file' }]);
-    return;
-  }
-  setBusy(form, true);
-  try {
-    const res = await uploadAttachment(id, file, keyFor(form.id));
-    keys.clear();
-    await load();
-    banner(`${(res && res.filename) || file.name} attached.`);
-  } catch (e) {
-    if (e.status >= 400 && e.status < 500) keys.delete(form.id);
-    showApiError(errors, e, { filename: 'attach-file', attachment: 'attach-file' }, view);
-  } finally {
-    setBusy(form, false);
-  }
+  const file = form.elements['attach-file'].files[0];
+  const sent = await postForm(form, { ...ATTACH, send: (key) => uploadAttachment(id, file, key) }, errors, view);
+  if (!sent) return;
+  await load();
+  banner(`${(sent.out && sent.out.filename) || file.name} attached.`);
 }
 
 async function onSubmit(ev) {
   const form = ev.target.closest('form');
   if (!form) return;
+  const spec = form.id === 'attach-form' ? ATTACH : FORMS[form.id];
+  if (!spec) return;
+  ev.preventDefault();
+  if (isSending()) return;
+  notice.innerHTML = '';
   if (form.id === 'attach-form') {
-    ev.preventDefault();
-    if (busy) return;
-    clearErrors(errors, view);
-    notice.innerHTML = '';
     await onAttach(form);
     return;
   }
-  const spec = FORMS[form.id];
-  if (!spec) return;
-  ev.preventDefault();
-  if (busy) return;
-  clearErrors(errors, view);
-  notice.innerHTML = '';
-  const problems = spec.check ? spec.check(form) : [];
-  if (problems.length) {
-    problems.forEach((p) => setFieldError(p.id, p.text));
-    showErrorSummary(errors, problems.map((p) => ({ text: p.text, href: `#${p.id}` })));
-    return;
-  }
-  const body = { ...spec.body(form), version: advice.version };
-  setBusy(form, true);
-  try {
-    const res = await api(`/advice/${encodeURIComponent(id)}/${spec.path}`, {
-      method: 'POST', body, idempotencyKey: keyFor(form.id),
-    });
-    keys.clear();
-    const message = spec.success(body, res);
-    const ok = await load({ quiet: true });
-    if (ok) banner(message);
-    else banner(html`${message} You can no longer see this request.`);
-  } catch (e) {
-    if (e.status >= 400 && e.status < 500) keys.delete(form.id);
-    const summaryEl = showApiError(errors, e, spec.fields, view);
-    if (e.code === 'stale_version' || e.code === 'illegal_transition') staleNote(summaryEl);
-  } finally {
-    setBusy(form, false);
-  }
+  let body = null;
+  const sent = await postForm(form, {
+    check: spec.check,
+    fields: spec.fields,
+    send: (key) => {
+      body = { ...spec.body(form), version: advice.version };
+      return api(`/advice/${encodeURIComponent(id)}/${spec.path}`, { method: 'POST', body, idempotencyKey: key });
+    },
+    failed: (e, summary) => {
+      if (e.code === 'stale_version' || e.code === 'illegal_transition') staleNote(summary, 'request', `advice.html?id=${id}`);
+    },
+  }, errors, view);
+  if (!sent) return;
+  const message = spec.success(body, sent.out);
+  const ok = await load({ quiet: true });
+  if (ok) banner(message);
+  else banner(html`${message} You can no longer see this request.`);
 }
 
 // Attachments need the bearer token, so a plain link cannot fetch them:
@@ -712,13 +616,7 @@ async function main() {
     if (attachFailed) {
       showErrorSummary(errors, [{ text: 'Your request was sent, but the file could not be attached. Attach it again below.', href: '#attach-file' }], { focus: false });
     }
-  } else if (ok) {
-    const h1 = view.querySelector('h1');
-    if (h1) {
-      h1.setAttribute('tabindex', '-1');
-      h1.focus({ preventScroll: true });
-    }
-  }
+  } else if (ok) focusHeading(view);
 }
 
 main();

@@ -12,7 +12,8 @@ import { showErrorSummary } from '../lib/error-summary.js';
 import {
   formatDate, formatDateTime, londonLocalToUtcIso, patientName, timeEl,
 } from '../lib/format.js';
-import { sendForm, val } from '../lib/forms.js';
+import { sendForm } from '../components/action-form.js';
+import { val } from '../lib/forms.js';
 import { html, render } from '../lib/html.js';
 
 const notice = document.getElementById('notice');

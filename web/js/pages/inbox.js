@@ -12,10 +12,10 @@ import {
   banner, emptyState, patientLine, serviceText, setCurrentUser,
 } from '../components/summary.js';
 import { api } from '../lib/api.js';
-import { setTitle } from '../lib/dom.js';
+import { focusHeading, setTitle } from '../lib/dom.js';
 import { showErrorSummary } from '../lib/error-summary.js';
 import { patientName, timeEl } from '../lib/format.js';
-import { sendForm } from '../lib/forms.js';
+import { sendForm } from '../components/action-form.js';
 import { html, render } from '../lib/html.js';
 import { priorityText } from '../lib/rtt.js';
 
@@ -326,11 +326,7 @@ async function main() {
   setTitle('Inbox');
   view.addEventListener('submit', onSubmit);
   const ok = await load();
-  if (ok) {
-    const h1 = view.querySelector('h1');
-    h1.setAttribute('tabindex', '-1');
-    h1.focus({ preventScroll: true });
-  }
+  if (ok) focusHeading(view);
 }
 
 main();

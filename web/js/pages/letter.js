@@ -7,18 +7,18 @@
 // hospital until a clinician of the service records what was done.
 
 import { gpActionList, handleGpActionSubmit } from '../components/gp-actions.js';
+import { holderCard } from '../components/holder.js';
 import { startPage } from '../components/header.js';
-import {
-  escalationText, LETTER_KINDS, LETTER_STATUS, overdueTags, tagFrom,
-} from '../components/status-tags.js';
+import { LETTER_KINDS, LETTER_STATUS, overdueTags, tagFrom } from '../components/status-tags.js';
 import {
   banner, patientRow, personName, pre, row, serviceText, setCurrentUser,
 } from '../components/summary.js';
 import { api } from '../lib/api.js';
-import { param, setTitle } from '../lib/dom.js';
+import { focusHeading, param, setTitle } from '../lib/dom.js';
 import { clearErrors, showErrorSummary } from '../lib/error-summary.js';
 import { formatDate, patientName, timeEl } from '../lib/format.js';
-import { sendForm, textarea, val } from '../lib/forms.js';
+import { sendForm } from '../components/action-form.js';
+import { textarea, val } from '../lib/forms.js';
 import { html, render } from '../lib/html.js';
 import { homeFor, isPracticeRole, roleLabel } from '../lib/roles.js';
 
@@ -53,22 +53,11 @@ function isPractice(l) {
 function holderPanel(l) {
   if (l.status !== 'due') return '';
   const o = l.owner || {};
-  const org = o.organisation || (l.service && l.service.trust) || {};
-  const escalated = escalationText(l.escalation_level || 0, l.escalated_to);
-  return html`
-    <div class="nhsuk-card nhsuk-card--feature seam-holder${l.overdue ? ' seam-holder--overdue' : ''}" id="holder">
-      <div class="nhsuk-card__content nhsuk-card__content--feature">
-        <h2 class="nhsuk-card__heading nhsuk-card__heading--feature nhsuk-heading-m">Who holds this now</h2>
-        <p class="nhsuk-heading-m nhsuk-u-margin-bottom-1" id="holder-org">${org.name || org.code || ''}</p>
-        <p class="nhsuk-body-l nhsuk-u-margin-bottom-3" id="holder-role">
-          ${(o.service && o.service.name) || (l.service && l.service.name) || ''} · ${roleLabel(o.role || 'clinician')}
-        </p>
-        <dl class="nhsuk-summary-list nhsuk-summary-list--no-border nhsuk-u-margin-bottom-0">
-          ${row('Next step', l.kind === 'discharge' ? 'Write and send the discharge summary to the GP' : 'Write and send the clinic letter to the GP')}
-          ${row('Due by', l.due_at ? html`${timeEl(l.due_at, { weekday: true })}${l.overdue || escalated ? html`<br><span class="seam-tags">${overdueTags(l)}</span>` : ''}` : 'No deadline')}
-        </dl>
-      </div>
-    </div>`;
+  return holderCard(l, {
+    org: o.organisation || (l.service && l.service.trust) || {},
+    role: `${(o.service && o.service.name) || (l.service && l.service.name) || ''} · ${roleLabel(o.role || 'clinician')}`,
+    nextStep: l.kind === 'discharge' ? 'Write and send the discharge summary to the GP' : 'Write and send the clinic letter to the GP',
+  });
 }
 
 function details(l) {
@@ -415,11 +404,7 @@ async function main() {
   view.addEventListener('submit', onSubmit);
   view.addEventListener('click', onClick);
   const ok = await load();
-  if (ok) {
-    const h1 = view.querySelector('h1');
-    h1.setAttribute('tabindex', '-1');
-    h1.focus({ preventScroll: true });
-  }
+  if (ok) focusHeading(view);
 }
 
 main();

@@ -4,14 +4,13 @@
 // the priority reviews.  The patient's practice may ask for a priority
 // review; the trust's clinicians and triagers answer it and set the priority.
 
+import { isSending, postForm } from '../components/action-form.js';
 import { startPage } from '../components/header.js';
 import { priorityTag } from '../components/status-tags.js';
 import { banner, pre, row, setCurrentUser } from '../components/summary.js';
-import { api, newIdempotencyKey } from '../lib/api.js';
-import { param, setTitle } from '../lib/dom.js';
-import {
-  clearErrors, setFieldError, showApiError, showErrorSummary,
-} from '../lib/error-summary.js';
+import { api } from '../lib/api.js';
+import { focusHeading, param, setTitle } from '../lib/dom.js';
+import { showApiError, showErrorSummary } from '../lib/error-summary.js';
 import { formatDate, formatNhsNumber, patientName, timeEl } from '../lib/format.js';
 import { checked, textarea, val } from '../lib/forms.js';
 import { html, render } from '../lib/html.js';
@@ -372,39 +371,23 @@ const FORMS = {
   },
 };
 
-const keys = new Map(); // form id -> idempotency key
-let busy = false;
-
 async function onSubmit(ev) {
   const form = ev.target.closest('form');
   const spec = form && FORMS[form.id];
   if (!spec) return;
   ev.preventDefault();
-  if (busy) return;
+  if (isSending()) return;
   notice.innerHTML = '';
-  clearErrors(errors, view);
-  const problems = spec.check(form);
-  if (problems.length) {
-    problems.forEach((p) => setFieldError(p.id, p.text));
-    showErrorSummary(errors, problems.map((p) => ({ text: p.text, href: `#${p.id}` })));
-    return;
-  }
-  const body = spec.body(form);
-  if (!keys.has(form.id)) keys.set(form.id, newIdempotencyKey());
-  const button = form.querySelector('button[type="submit"]');
-  busy = true;
-  if (button) {
-    button.disabled = true;
-    button.setAttribute('aria-disabled', 'true');
-  }
-  try {
-    const out = await api(spec.url(form), { method: 'POST', body, idempotencyKey: keys.get(form.id) });
-    keys.clear();
-    await load({ quiet: true });
-    banner(notice, spec.success(body, out));
-  } catch (e) {
-    if (e.status >= 400 && e.status < 500) keys.delete(form.id);
-    if (e.status === 409) {
+  let body = null;
+  const sent = await postForm(form, {
+    check: spec.check,
+    fields: spec.fields,
+    send: (key) => {
+      body = spec.body(form);
+      return api(spec.url(form), { method: 'POST', body, idempotencyKey: key });
+    },
+    failed: async (e) => {
+      if (e.status !== 409) return;
       // Someone else got there first (a review opened or answered, the clock
       // stopped): show the pathway as it is now, under the API's message.
       await load({ quiet: true });
@@ -412,16 +395,11 @@ async function onSubmit(ev) {
       const p = document.createElement('p');
       p.textContent = 'The page now shows the pathway as it is now.';
       summary.querySelector('.nhsuk-error-summary__body').append(p);
-    } else {
-      showApiError(errors, e, spec.fields, view);
-    }
-  } finally {
-    busy = false;
-    if (button && button.isConnected) {
-      button.disabled = false;
-      button.removeAttribute('aria-disabled');
-    }
-  }
+    },
+  }, errors, view);
+  if (!sent) return;
+  await load({ quiet: true });
+  banner(notice, spec.success(body, sent.out));
 }
 
 // ---------------------------------------------------------------------------
@@ -497,11 +475,7 @@ async function main() {
   }
   view.addEventListener('submit', onSubmit);
   const ok = await load();
-  if (ok) {
-    const h1 = view.querySelector('h1');
-    h1.setAttribute('tabindex', '-1');
-    h1.focus({ preventScroll: true });
-  }
+  if (ok) focusHeading(view);
 }
 
 main();

@@ -1,16 +1,18 @@
 // referral.js - one referral: who holds it now, its details, its history,
 // and the actions the signed-in role may take in its current state.
 
+import { isSending, postForm, staleNote } from '../components/action-form.js';
+import { holderCard, holderEnded } from '../components/holder.js';
 import { startPage } from '../components/header.js';
+import { banner as showBanner, pre, row, serviceText } from '../components/summary.js';
+import { textarea } from '../lib/forms.js';
 import {
-  escalationText, OPEN_STATUSES, overdueTags, priorityLabel, priorityTag, RETURN_REASONS,
-  returnReasonLabel, statusLabel, statusTag, taskKindLabel,
+  OPEN_STATUSES, overdueTags, priorityLabel, priorityTag, RETURN_REASONS, returnReasonLabel,
+  statusLabel, statusTag, taskKindLabel,
 } from '../components/status-tags.js';
-import { api, newIdempotencyKey } from '../lib/api.js';
-import { param, setTitle } from '../lib/dom.js';
-import {
-  clearErrors, setFieldError, showApiError, showErrorSummary,
-} from '../lib/error-summary.js';
+import { api } from '../lib/api.js';
+import { focusHeading, param, setTitle } from '../lib/dom.js';
+import { showErrorSummary } from '../lib/error-summary.js';
 import {
   formatDate, formatDateTime, formatNhsNumber, humanise, londonLocalToUtcIso, patientName, timeEl,
   utcToLondonLocal,
@@ -27,23 +29,9 @@ const id = param('id');
 let me = null;
 let referral = null;
 let services = null; // for redirect and onward referral, loaded on demand
-const keys = new Map(); // form id -> idempotency key
 
 // ---------------------------------------------------------------------------
 // Small pieces.
-
-function row(key, value, attrs = '') {
-  if (value === null || value === undefined || value === '' || (value && value.s === '')) return '';
-  return html`
-    <div class="nhsuk-summary-list__row"${attrs}>
-      <dt class="nhsuk-summary-list__key">${key}</dt>
-      <dd class="nhsuk-summary-list__value">${value}</dd>
-    </div>`;
-}
-
-function pre(text, idAttr) {
-  return html`<p class="nhsuk-body seam-pre"${idAttr ? html` id="${idAttr}"` : ''}>${text}</p>`;
-}
 
 function orgName(o) {
   if (!o) return '';
@@ -61,28 +49,8 @@ function personText(p) {
   return `${p.display_name || p.username || ''}${where ? `, ${where}` : ''}`;
 }
 
-function serviceText(s) {
-  if (!s) return '';
-  if (typeof s !== 'object') return String(s);
-  let trust = '';
-  if (s.trust && typeof s.trust === 'object') trust = s.trust.name || s.trust.code || '';
-  else if (s.trust) trust = String(s.trust);
-  return `${s.name || `Service ${s.id}`}${trust ? `, ${trust}` : ''}`;
-}
-
-function banner(text, title = 'Success') {
-  render(notice, html`
-    <div class="nhsuk-notification-banner nhsuk-notification-banner--success" role="alert" aria-labelledby="notice-title" tabindex="-1" id="success-banner">
-      <div class="nhsuk-notification-banner__header">
-        <h2 class="nhsuk-notification-banner__title" id="notice-title">${title}</h2>
-      </div>
-      <div class="nhsuk-notification-banner__content">
-        <p class="nhsuk-notification-banner__heading">${text}</p>
-      </div>
-    </div>`);
-  const b = notice.firstElementChild;
-  b.focus({ preventScroll: true });
-  b.scrollIntoView({ block: 'start' });
+function banner(text, title) {
+  showBanner(notice, text, title);
 }
 
 function sameTrust(r) {
@@ -111,30 +79,13 @@ const NEXT_STEP = {
 function holderPanel(r) {
   const o = r.owner;
   if (!o) {
-    return html`
-      <div class="nhsuk-card seam-holder seam-holder--ended" id="holder">
-        <div class="nhsuk-card__content">
-          <h2 class="nhsuk-card__heading nhsuk-heading-m">Who holds this now</h2>
-          <p class="nhsuk-card__description" id="holder-text">Nobody. This referral has ended: <strong>${statusLabel(r.status).toLowerCase()}</strong>${r.updated_at ? html` on ${timeEl(r.updated_at)}` : ''}.</p>
-        </div>
-      </div>`;
+    return holderEnded(html`Nobody. This referral has ended: <strong>${statusLabel(r.status).toLowerCase()}</strong>${r.updated_at ? html` on ${timeEl(r.updated_at)}` : ''}.`);
   }
-  const org = o.organisation || {};
-  const escalated = escalationText(r.escalation_level || 0, r.escalated_to);
-  return html`
-    <div class="nhsuk-card nhsuk-card--feature seam-holder${r.overdue ? ' seam-holder--overdue' : ''}" id="holder">
-      <div class="nhsuk-card__content nhsuk-card__content--feature">
-        <h2 class="nhsuk-card__heading nhsuk-card__heading--feature nhsuk-heading-m">Who holds this now</h2>
-        <p class="nhsuk-heading-m nhsuk-u-margin-bottom-1" id="holder-org">${org.name || org.code || ''}</p>
-        <p class="nhsuk-body-l nhsuk-u-margin-bottom-3" id="holder-role">
-          ${o.service && o.service.name ? html`${o.service.name} · ` : ''}${roleLabel(o.role)}
-        </p>
-        <dl class="nhsuk-summary-list nhsuk-summary-list--no-border nhsuk-u-margin-bottom-0">
-          ${o.task ? row('Next step', NEXT_STEP[o.task] || taskKindLabel(o.task)) : ''}
-          ${row('Due by', r.due_at ? html`${timeEl(r.due_at, { weekday: true })}${r.overdue || escalated ? html`<br><span class="seam-tags">${overdueTags(r)}</span>` : ''}` : 'No deadline')}
-        </dl>
-      </div>
-    </div>`;
+  return holderCard(r, {
+    org: o.organisation || {},
+    role: html`${o.service && o.service.name ? html`${o.service.name} · ` : ''}${roleLabel(o.role)}`,
+    nextStep: o.task ? NEXT_STEP[o.task] || taskKindLabel(o.task) : '',
+  });
 }
 
 function returnPanel(r) {
@@ -362,20 +313,6 @@ function timeline(events) {
 
 // ---------------------------------------------------------------------------
 // Actions.
-
-function keyFor(formId) {
-  if (!keys.has(formId)) keys.set(formId, newIdempotencyKey());
-  return keys.get(formId);
-}
-
-function textarea(idAttr, label, hint, { rows = 4, value = '' } = {}) {
-  return html`
-    <div class="nhsuk-form-group">
-      <label class="nhsuk-label" for="${idAttr}">${label}</label>
-      ${hint ? html`<div class="nhsuk-hint" id="${idAttr}-hint">${hint}</div>` : ''}
-      <textarea class="nhsuk-textarea" id="${idAttr}" name="${idAttr}" rows="${rows}"${hint ? html` aria-describedby="${idAttr}-hint"` : ''}>${value}</textarea>
-    </div>`;
-}
 
 function triageForm(r) {
   const others = (services || []).filter((s) => String(s.id) !== String(r.service && r.service.id));
@@ -1001,54 +938,34 @@ const FORMS = {
   },
 };
 
-let busy = false;
-
 async function onSubmit(ev) {
   const form = ev.target.closest('form');
   const spec = form && FORMS[form.id];
   if (!spec) return;
   ev.preventDefault();
-  if (busy) return;
-  clearErrors(errors, view);
+  if (isSending()) return;
   notice.innerHTML = '';
-  const problems = spec.check ? spec.check(form) : [];
-  if (problems.length) {
-    problems.forEach((p) => setFieldError(p.id, p.text));
-    showErrorSummary(errors, problems.map((p) => ({ text: p.text, href: `#${p.id}` })));
-    return;
-  }
-  const body = spec.versioned === false ? spec.body(form) : { ...spec.body(form), version: referral.version };
-  const button = form.querySelector('button[type="submit"]');
-  busy = true;
-  if (button) {
-    button.disabled = true;
-    button.setAttribute('aria-disabled', 'true');
-  }
-  try {
-    const updated = await api(spec.url ? spec.url() : `/referrals/${encodeURIComponent(id)}/${spec.path}`, {
-      method: 'POST', body, idempotencyKey: keyFor(form.id),
-    });
-    keys.clear();
-    const message = spec.success(body, updated || referral);
-    const ok = await load({ quiet: true });
-    if (ok) banner(message);
-    else banner(html`${message} You can no longer see this referral.`);
-  } catch (e) {
-    if (e.status >= 400 && e.status < 500) keys.delete(form.id);
-    const summary = showApiError(errors, e, spec.fields, view);
-    if (e.code === 'stale_version' || e.code === 'illegal_transition') {
-      const body2 = summary.querySelector('.nhsuk-error-summary__body');
-      const p = document.createElement('p');
-      p.innerHTML = html`Someone else may have changed this referral. <a href="referral.html?id=${id}">Reload it to see the latest</a>.`.s;
-      body2.append(p);
-    }
-  } finally {
-    busy = false;
-    if (button && button.isConnected) {
-      button.disabled = false;
-      button.removeAttribute('aria-disabled');
-    }
-  }
+  let body = null;
+  const sent = await postForm(form, {
+    check: spec.check,
+    fields: spec.fields,
+    send: (key) => {
+      body = spec.versioned === false ? spec.body(form) : { ...spec.body(form), version: referral.version };
+      return api(spec.url ? spec.url() : `/referrals/${encodeURIComponent(id)}/${spec.path}`, {
+        method: 'POST', body, idempotencyKey: key,
+      });
+    },
+    failed: (e, summary) => {
+      if (e.code === 'stale_version' || e.code === 'illegal_transition') {
+        staleNote(summary, 'referral', `referral.html?id=${id}`);
+      }
+    },
+  }, errors, view);
+  if (!sent) return;
+  const message = spec.success(body, sent.out || referral);
+  const ok = await load({ quiet: true });
+  if (ok) banner(message);
+  else banner(html`${message} You can no longer see this referral.`);
 }
 
 // ---------------------------------------------------------------------------
@@ -1135,13 +1052,7 @@ async function main() {
     // Say it once: a reload should not announce it again.
     window.history.replaceState(null, '', `referral.html?id=${encodeURIComponent(id)}`);
     banner(`Referral sent to ${serviceText(referral.service)}.`);
-  } else if (ok) {
-    const h1 = view.querySelector('h1');
-    if (h1) {
-      h1.setAttribute('tabindex', '-1');
-      h1.focus({ preventScroll: true });
-    }
-  }
+  } else if (ok) focusHeading(view);
 }
 
 main();

@@ -4,16 +4,18 @@
 // hospital keeping it until they accept.  The GP answers the request and
 // reviews a result handed over.
 
+import { holderCard, holderEnded } from '../components/holder.js';
 import { startPage } from '../components/header.js';
-import { escalationText, overdueTags, RESULT_STATUS, tagFrom } from '../components/status-tags.js';
+import { overdueTags, RESULT_STATUS, tagFrom } from '../components/status-tags.js';
 import {
   banner, patientRow, personName, pre, row, serviceText, setCurrentUser,
 } from '../components/summary.js';
 import { api } from '../lib/api.js';
-import { param, setTitle } from '../lib/dom.js';
+import { focusHeading, param, setTitle } from '../lib/dom.js';
 import { showErrorSummary } from '../lib/error-summary.js';
 import { patientName, timeEl } from '../lib/format.js';
-import { checked, sendForm, textarea, val, yesNo } from '../lib/forms.js';
+import { sendForm } from '../components/action-form.js';
+import { checked, textarea, val, yesNo } from '../lib/forms.js';
 import { html, render } from '../lib/html.js';
 import { homeFor, isPracticeRole, roleLabel } from '../lib/roles.js';
 
@@ -51,30 +53,13 @@ const NEXT_STEP = {
 };
 
 function holderPanel(r) {
-  if (r.status === 'reviewed' || !r.owner) {
-    return html`
-      <div class="nhsuk-card seam-holder seam-holder--ended" id="holder">
-        <div class="nhsuk-card__content">
-          <h2 class="nhsuk-card__heading nhsuk-heading-m">Who holds this now</h2>
-          <p class="nhsuk-card__description" id="holder-text">Nobody. The result has been reviewed.</p>
-        </div>
-      </div>`;
-  }
+  if (r.status === 'reviewed' || !r.owner) return holderEnded('Nobody. The result has been reviewed.');
   const o = r.owner;
-  const org = o.organisation || {};
-  const escalated = escalationText(r.escalation_level || 0, r.escalated_to);
-  return html`
-    <div class="nhsuk-card nhsuk-card--feature seam-holder${r.overdue ? ' seam-holder--overdue' : ''}" id="holder">
-      <div class="nhsuk-card__content nhsuk-card__content--feature">
-        <h2 class="nhsuk-card__heading nhsuk-card__heading--feature nhsuk-heading-m">Who holds this now</h2>
-        <p class="nhsuk-heading-m nhsuk-u-margin-bottom-1" id="holder-org">${org.name || org.code || ''}</p>
-        <p class="nhsuk-body-l nhsuk-u-margin-bottom-3" id="holder-role">${o.service && o.service.name ? html`${o.service.name} · ` : ''}${roleLabel(o.role)}</p>
-        <dl class="nhsuk-summary-list nhsuk-summary-list--no-border nhsuk-u-margin-bottom-0">
-          ${row('Next step', NEXT_STEP[r.status] || '')}
-          ${row('Due by', r.due_at ? html`${timeEl(r.due_at, { weekday: true })}${r.overdue || escalated ? html`<br><span class="seam-tags">${overdueTags(r)}</span>` : ''}` : 'No deadline')}
-        </dl>
-      </div>
-    </div>`;
+  return holderCard(r, {
+    org: o.organisation || {},
+    role: html`${o.service && o.service.name ? html`${o.service.name} · ` : ''}${roleLabel(o.role)}`,
+    nextStep: NEXT_STEP[r.status] || '',
+  });
 }
 
 function details(r) {
@@ -282,11 +267,7 @@ async function main() {
   }
   view.addEventListener('submit', onSubmit);
   const ok = await load();
-  if (ok) {
-    const h1 = view.querySelector('h1');
-    h1.setAttribute('tabindex', '-1');
-    h1.focus({ preventScroll: true });
-  }
+  if (ok) focusHeading(view);
 }
 
 main();
