@@ -6,6 +6,7 @@
 
 import { api, newIdempotencyKey } from '../lib/api.js';
 import { clearErrors, setFieldError, showApiError, showErrorSummary } from '../lib/error-summary.js';
+import { html } from '../lib/html.js';
 
 const keys = new Map(); // form key -> idempotency key
 let busy = false;
@@ -86,4 +87,20 @@ export function staleNote(summary, what, href) {
   a.textContent = 'Reload it to see the latest';
   p.append(a, '.');
   body.append(p);
+}
+
+// An action behind an NHS.UK details toggle: the toggle's text (summary),
+// then the form (formId) holding content.
+export function actionDetails(id, summary, formId, content) {
+  return html`
+    <details class="nhsuk-details seam-action" id="${id}">
+      <summary class="nhsuk-details__summary">
+        <span class="nhsuk-details__summary-text">${summary}</span>
+      </summary>
+      <div class="nhsuk-details__text">
+        <form id="${formId}" novalidate>
+          ${content}
+        </form>
+      </div>
+    </details>`;
 }

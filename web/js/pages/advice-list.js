@@ -2,6 +2,7 @@
 // their practice's; trust staff: their services'), filtered by status, a
 // page at a time.
 
+import { responsiveTable } from '../components/table.js';
 import { startPage } from '../components/header.js';
 import { pagination } from '../components/paging.js';
 import {
@@ -87,25 +88,13 @@ function row(a) {
 
 function table(list) {
   return html`
-    <div class="nhsuk-table-container">
-      <table class="nhsuk-table nhsuk-table--responsive seam-referrals" role="table" id="advice-table">
-        <caption class="nhsuk-table__caption nhsuk-u-visually-hidden">Advice and guidance requests</caption>
-        <thead class="nhsuk-table__head" role="rowgroup">
-          <tr class="nhsuk-table__row" role="row">
-            <th class="nhsuk-table__header" scope="col" role="columnheader">Patient</th>
-            <th class="nhsuk-table__header" scope="col" role="columnheader">Service</th>
-            <th class="nhsuk-table__header" scope="col" role="columnheader">Priority</th>
-            <th class="nhsuk-table__header" scope="col" role="columnheader">Status</th>
-            <th class="nhsuk-table__header" scope="col" role="columnheader">With</th>
-            <th class="nhsuk-table__header" scope="col" role="columnheader">Due by</th>
-            <th class="nhsuk-table__header" scope="col" role="columnheader"><span class="nhsuk-u-visually-hidden">Link</span></th>
-          </tr>
-        </thead>
-        <tbody class="nhsuk-table__body">
-          ${list.map(row)}
-        </tbody>
-      </table>
-    </div>`;
+    ${responsiveTable({
+      id: 'advice-table',
+      className: 'seam-referrals',
+      caption: 'Advice and guidance requests',
+      headers: ['Patient', 'Service', 'Priority', 'Status', 'With', 'Due by', { hidden: 'Link' }],
+      body: list.map(row),
+    })}`;
 }
 
 async function load() {

@@ -5,7 +5,7 @@
 import {
   attachmentProblem, attachmentUrl, formatBytes, typeLabel, uploadAttachment,
 } from '../components/attachments.js';
-import { isSending, postForm, staleNote } from '../components/action-form.js';
+import { actionDetails, isSending, postForm, staleNote } from '../components/action-form.js';
 import { holderCard, holderEnded } from '../components/holder.js';
 import { startPage } from '../components/header.js';
 import { banner as showBanner, pre, row, serviceText } from '../components/summary.js';
@@ -310,18 +310,11 @@ function gpConvertForm(a) {
 
 function withdrawForm() {
   return html`
-    <details class="nhsuk-details seam-action" id="withdraw-details">
-      <summary class="nhsuk-details__summary">
-        <span class="nhsuk-details__summary-text">Withdraw this request</span>
-      </summary>
-      <div class="nhsuk-details__text">
-        <form id="withdraw-form" novalidate>
+    ${actionDetails('withdraw-details', 'Withdraw this request', 'withdraw-form', html`
           <p>Withdraw it if you no longer need the advice. This ends the request for everyone.</p>
           ${textarea('withdraw-reason', 'Reason for withdrawing', null, { rows: 3 })}
           <button class="nhsuk-button nhsuk-button--warning" type="submit">Withdraw request</button>
-        </form>
-      </div>
-    </details>`;
+    `)}`;
 }
 
 function attachForm() {

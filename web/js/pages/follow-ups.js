@@ -3,6 +3,7 @@
 // "book" and "discharge" on each open one; then those booked and
 // discharged.  Follow-ups are made from the referral page.
 
+import { responsiveTable } from '../components/table.js';
 import { startPage } from '../components/header.js';
 import { FOLLOW_UP_STATUS, overdueTags, ownerText, tagFrom } from '../components/status-tags.js';
 import { banner, cellHeading, emptyState, patientLine, row } from '../components/summary.js';
@@ -116,18 +117,12 @@ async function load() {
     : emptyState('open-empty', 'No follow-ups are due.', 'A clinician arranges a follow-up, or patient-initiated follow-up, from the referral page after the patient is seen.')}
     <h2 class="nhsuk-heading-m nhsuk-u-margin-top-7" id="done-heading">Booked and discharged <span class="nhsuk-u-secondary-text-colour nhsuk-u-font-weight-normal">(${done.length})</span></h2>
     ${done.length ? html`
-      <div class="nhsuk-table-container">
-        <table class="nhsuk-table nhsuk-table--responsive" role="table" id="done-table">
-          <caption class="nhsuk-table__caption nhsuk-u-visually-hidden">Follow-ups booked or discharged</caption>
-          <thead class="nhsuk-table__head" role="rowgroup">
-            <tr class="nhsuk-table__row" role="row">
-              ${['Patient', 'What', 'Status', 'Appointment'].map((h) => html`<th class="nhsuk-table__header" scope="col" role="columnheader">${h}</th>`)}
-              <th class="nhsuk-table__header" scope="col" role="columnheader"><span class="nhsuk-u-visually-hidden">Link</span></th>
-            </tr>
-          </thead>
-          <tbody class="nhsuk-table__body">${done.map(doneRow)}</tbody>
-        </table>
-      </div>` : emptyState('done-empty', 'None yet.', null)}
+      ${responsiveTable({
+        id: 'done-table',
+        caption: 'Follow-ups booked or discharged',
+        headers: [['Patient', 'What', 'Status', 'Appointment'].map((h) => html`<th class="nhsuk-table__header" scope="col" role="columnheader">${h}</th>`), { hidden: 'Link' }],
+        body: done.map(doneRow),
+      })}` : emptyState('done-empty', 'None yet.', null)}
   `);
   return true;
 }

@@ -4,6 +4,7 @@
 // a practice, a trust or service, the ICB or England.  A Chart.js bar chart,
 // the same numbers in a table, and a CSV download.
 
+import { responsiveTable } from '../components/table.js';
 import { startPage } from '../components/header.js';
 import { cellHeading } from '../components/summary.js';
 import { api, apiBlob } from '../lib/api.js';
@@ -142,26 +143,17 @@ function tableRow(g, total, by) {
 
 function table(data) {
   return html`
-    <div class="nhsuk-table-container">
-      <table class="nhsuk-table nhsuk-table--responsive seam-measures" role="table" id="rtt-table">
-        <caption class="nhsuk-table__caption">Waiting times by ${byText(data.by)}</caption>
-        <thead class="nhsuk-table__head" role="rowgroup">
-          <tr class="nhsuk-table__row" role="row">
-            <th class="nhsuk-table__header" scope="col" role="columnheader">${groupHeading(data.by)}</th>
-            <th class="nhsuk-table__header nhsuk-table__header--numeric" scope="col" role="columnheader">Waiting</th>
-            <th class="nhsuk-table__header nhsuk-table__header--numeric" scope="col" role="columnheader">Over 18 weeks</th>
-            <th class="nhsuk-table__header nhsuk-table__header--numeric" scope="col" role="columnheader">% over 18 weeks</th>
-            <th class="nhsuk-table__header nhsuk-table__header--numeric" scope="col" role="columnheader">Median wait (weeks)</th>
-            <th class="nhsuk-table__header nhsuk-table__header--numeric" scope="col" role="columnheader">Over 52 weeks</th>
-            <th class="nhsuk-table__header nhsuk-table__header--numeric" scope="col" role="columnheader">% over 52 weeks</th>
-          </tr>
-        </thead>
-        <tbody class="nhsuk-table__body">
+    ${responsiveTable({
+      id: 'rtt-table',
+      className: 'seam-measures',
+      caption: `Waiting times by ${byText(data.by)}`,
+      captionClass: '',
+      headers: [{ text: groupHeading(data.by) }, { text: 'Waiting', className: 'nhsuk-table__header--numeric' }, { text: 'Over 18 weeks', className: 'nhsuk-table__header--numeric' }, { text: '% over 18 weeks', className: 'nhsuk-table__header--numeric' }, { text: 'Median wait (weeks)', className: 'nhsuk-table__header--numeric' }, { text: 'Over 52 weeks', className: 'nhsuk-table__header--numeric' }, { text: '% over 52 weeks', className: 'nhsuk-table__header--numeric' }],
+      body: html`
           ${(data.groups || []).map((g) => tableRow(g, false, data.by))}
           ${data.total ? tableRow(data.total, true, data.by) : ''}
-        </tbody>
-      </table>
-    </div>`;
+        `,
+    })}`;
 }
 
 // NHS identity colours: blue bars, dark grey median line.

@@ -17,7 +17,7 @@ import { api } from '../lib/api.js';
 import { focusHeading, param, setTitle } from '../lib/dom.js';
 import { clearErrors, showErrorSummary } from '../lib/error-summary.js';
 import { formatDate, patientName, timeEl } from '../lib/format.js';
-import { sendForm } from '../components/action-form.js';
+import { actionDetails, sendForm } from '../components/action-form.js';
 import { textarea, val } from '../lib/forms.js';
 import { html, render } from '../lib/html.js';
 import { homeFor, isPracticeRole, roleLabel } from '../lib/roles.js';
@@ -175,12 +175,7 @@ function sendForm_(l) {
 function fitNoteForm(l) {
   if (l.fit_note) return '';
   return html`
-    <details class="nhsuk-details seam-action" id="fit-note-details">
-      <summary class="nhsuk-details__summary">
-        <span class="nhsuk-details__summary-text">Issue a fit note with this ${l.kind === 'discharge' ? 'discharge summary' : 'letter'}</span>
-      </summary>
-      <div class="nhsuk-details__text">
-        <form id="fit-note-form" novalidate>
+    ${actionDetails('fit-note-details', html`Issue a fit note with this ${l.kind === 'discharge' ? 'discharge summary' : 'letter'}`, 'fit-note-form', html`
           <p>The hospital issues the fit note: the patient does not need to go back to the GP for one. It is attached to this ${l.kind === 'discharge' ? 'discharge summary' : 'letter'}${l.status === 'due' ? '' : ', and the GP sees it with it'}.</p>
           <div class="nhsuk-form-group">
             <label class="nhsuk-label" for="fit-from">Not fit for work from</label>
@@ -196,9 +191,7 @@ function fitNoteForm(l) {
             <input class="nhsuk-input" id="fit-condition" name="fit-condition" type="text" autocomplete="off" aria-describedby="fit-condition-hint">
           </div>
           <button class="nhsuk-button nhsuk-button--secondary" type="submit">Issue fit note</button>
-        </form>
-      </div>
-    </details>`;
+    `)}`;
 }
 
 function renumber() {

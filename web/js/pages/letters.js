@@ -2,6 +2,7 @@
 // after attendance, discharge summaries), overdue first, and those sent.
 // ?referral=ID shows one referral's letters only.
 
+import { responsiveTable } from '../components/table.js';
 import { startPage } from '../components/header.js';
 import { LETTER_KINDS, LETTER_STATUS, overdueTags, tagFrom } from '../components/status-tags.js';
 import { cellHeading, emptyState, patientLine } from '../components/summary.js';
@@ -62,17 +63,13 @@ function sentRow(l) {
 
 function table(idAttr, caption, headings, rows) {
   return html`
-    <div class="nhsuk-table-container">
-      <table class="nhsuk-table nhsuk-table--responsive seam-worklist" role="table" id="${idAttr}">
-        <caption class="nhsuk-table__caption nhsuk-u-visually-hidden">${caption}</caption>
-        <thead class="nhsuk-table__head" role="rowgroup">
-          <tr class="nhsuk-table__row" role="row">
-            ${headings.map((h) => html`<th class="nhsuk-table__header" scope="col" role="columnheader">${h || html`<span class="nhsuk-u-visually-hidden">Link</span>`}</th>`)}
-          </tr>
-        </thead>
-        <tbody class="nhsuk-table__body">${rows}</tbody>
-      </table>
-    </div>`;
+    ${responsiveTable({
+      id: idAttr,
+      className: 'seam-worklist',
+      caption: caption,
+      headers: [headings.map((h) => html`<th class="nhsuk-table__header" scope="col" role="columnheader">${h || html`<span class="nhsuk-u-visually-hidden">Link</span>`}</th>`)],
+      body: rows,
+    })}`;
 }
 
 function byDue(a, b) {

@@ -5,6 +5,7 @@
 // /measures/complete-care: letters, results, hand-overs to the GP,
 // follow-ups and missed appointments).
 
+import { responsiveTable } from '../components/table.js';
 import { startPage } from '../components/header.js';
 import { api } from '../lib/api.js';
 import { param, setTitle } from '../lib/dom.js';
@@ -76,21 +77,16 @@ function tableRow(r, total, spec) {
 function table(data, spec) {
   const rows = data.services || [];
   return html`
-    <div class="nhsuk-table-container">
-      <table class="nhsuk-table nhsuk-table--responsive seam-measures${spec.compact ? ' seam-measures--compact' : ''}" role="table" id="${spec.tableId}">
-        <caption class="nhsuk-table__caption nhsuk-u-visually-hidden">${(data.trust && data.trust.name) || 'Trust'}: ${spec.caption}</caption>
-        <thead class="nhsuk-table__head" role="rowgroup">
-          <tr class="nhsuk-table__row" role="row">
-            <th class="nhsuk-table__header" scope="col" role="columnheader">Service</th>
-            ${spec.columns.map(([k, label]) => html`<th class="nhsuk-table__header nhsuk-table__header--numeric" scope="col" role="columnheader" data-measure="${k}">${label}</th>`)}
-          </tr>
-        </thead>
-        <tbody class="nhsuk-table__body">
+    ${responsiveTable({
+      id: spec.tableId,
+      className: `seam-measures${spec.compact ? ' seam-measures--compact' : ''}`,
+      caption: `${(data.trust && data.trust.name) || 'Trust'}: ${spec.caption}`,
+      headers: ['Service', spec.columns.map(([k, label]) => html`<th class="nhsuk-table__header nhsuk-table__header--numeric" scope="col" role="columnheader" data-measure="${k}">${label}</th>`)],
+      body: html`
           ${rows.map((r) => tableRow(r, false, spec))}
           ${data.total ? tableRow(data.total, true, spec) : ''}
-        </tbody>
-      </table>
-    </div>`;
+        `,
+    })}`;
 }
 
 function emptyState(id) {

@@ -1,7 +1,7 @@
 // referral.js - one referral: who holds it now, its details, its history,
 // and the actions the signed-in role may take in its current state.
 
-import { isSending, postForm, staleNote } from '../components/action-form.js';
+import { actionDetails, isSending, postForm, staleNote } from '../components/action-form.js';
 import { holderCard, holderEnded } from '../components/holder.js';
 import { startPage } from '../components/header.js';
 import { banner as showBanner, pre, row, serviceText } from '../components/summary.js';
@@ -496,12 +496,7 @@ function onwardForm(r) {
   const ownTrust = r.service && r.service.trust && r.service.trust.name;
   const trusts = [...byTrust.keys()].sort((a, b) => (a === ownTrust ? -1 : b === ownTrust ? 1 : a.localeCompare(b)));
   return html`
-    <details class="nhsuk-details seam-action" id="onward-details">
-      <summary class="nhsuk-details__summary">
-        <span class="nhsuk-details__summary-text">Make an onward referral</span>
-      </summary>
-      <div class="nhsuk-details__text">
-        <form id="onward-form" novalidate>
+    ${actionDetails('onward-details', 'Make an onward referral', 'onward-form', html`
           <p>Refer ${patientName(r.patient) || 'the patient'} on to another service. The GP practice is copied in for information and has nothing to do.</p>
           <div class="nhsuk-form-group">
             <label class="nhsuk-label" for="onward-service">Service to refer to</label>
@@ -545,19 +540,12 @@ function onwardForm(r) {
           </div>
           ${textarea('onward-summary', 'Clinical summary', 'What was found, what has been done, and what you are asking the service to do.', { rows: 6 })}
           <button class="nhsuk-button" type="submit">Send onward referral</button>
-        </form>
-      </div>
-    </details>`;
+    `)}`;
 }
 
 function dnaForm(r) {
   return html`
-    <details class="nhsuk-details seam-action" id="dna-details">
-      <summary class="nhsuk-details__summary">
-        <span class="nhsuk-details__summary-text">Did not attend</span>
-      </summary>
-      <div class="nhsuk-details__text">
-        <form id="dna-form" novalidate>
+    ${actionDetails('dna-details', 'Did not attend', 'dna-form', html`
           <p>${r.appointment_at ? html`The patient did not come to the appointment on ${timeEl(r.appointment_at, { weekday: true })}. ` : ''}Decide what the hospital does next. The GP practice is told, for information: nothing is passed back to the GP to do.</p>
           <div class="nhsuk-form-group">
             <fieldset class="nhsuk-fieldset">
@@ -583,19 +571,12 @@ function dnaForm(r) {
           </div>
           ${textarea('dna-comment', 'Comment', 'For example: two missed appointments; low clinical risk. The GP sees this.', { rows: 3 })}
           <button class="nhsuk-button nhsuk-button--secondary" type="submit">Record did not attend</button>
-        </form>
-      </div>
-    </details>`;
+    `)}`;
 }
 
 function orderForm(r) {
   return html`
-    <details class="nhsuk-details seam-action" id="order-details">
-      <summary class="nhsuk-details__summary">
-        <span class="nhsuk-details__summary-text">Order a test</span>
-      </summary>
-      <div class="nhsuk-details__text">
-        <form id="order-form" novalidate>
+    ${actionDetails('order-details', 'Order a test', 'order-form', html`
           <p>The result comes back to ${(r.service && r.service.name) || 'this service'} to review, not to the GP.</p>
           <div class="nhsuk-form-group">
             <label class="nhsuk-label" for="order-test">Test</label>
@@ -618,19 +599,12 @@ function orderForm(r) {
             </fieldset>
           </div>
           <button class="nhsuk-button nhsuk-button--secondary" type="submit">Order test</button>
-        </form>
-      </div>
-    </details>`;
+    `)}`;
 }
 
 function followUpForm() {
   return html`
-    <details class="nhsuk-details seam-action" id="follow-up-details">
-      <summary class="nhsuk-details__summary">
-        <span class="nhsuk-details__summary-text">Arrange follow-up</span>
-      </summary>
-      <div class="nhsuk-details__text">
-        <form id="follow-up-form" novalidate>
+    ${actionDetails('follow-up-details', 'Arrange follow-up', 'follow-up-form', html`
           <p>The hospital arranges it: the GP is not asked to re-refer.</p>
           <div class="nhsuk-form-group">
             <fieldset class="nhsuk-fieldset">
@@ -668,25 +642,16 @@ function followUpForm() {
             </fieldset>
           </div>
           <button class="nhsuk-button nhsuk-button--secondary" type="submit">Arrange follow-up</button>
-        </form>
-      </div>
-    </details>`;
+    `)}`;
 }
 
 function withdrawForm() {
   return html`
-    <details class="nhsuk-details seam-action" id="withdraw-details">
-      <summary class="nhsuk-details__summary">
-        <span class="nhsuk-details__summary-text">Withdraw this referral</span>
-      </summary>
-      <div class="nhsuk-details__text">
-        <form id="withdraw-form" novalidate>
+    ${actionDetails('withdraw-details', 'Withdraw this referral', 'withdraw-form', html`
           <p>Withdraw it if the patient no longer needs or wants to be seen. This ends the referral for everyone.</p>
           ${textarea('withdraw-reason', 'Reason for withdrawing', null, { rows: 3 })}
           <button class="nhsuk-button nhsuk-button--warning" type="submit">Withdraw referral</button>
-        </form>
-      </div>
-    </details>`;
+    `)}`;
 }
 
 function availableActions(r) {

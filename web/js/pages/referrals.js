@@ -1,6 +1,7 @@
 // referrals.js - the referrals a user can see (a GP: their practice's; a
 // patient: their own), filtered by status, a page at a time.
 
+import { responsiveTable } from '../components/table.js';
 import { startPage } from '../components/header.js';
 import { pagination } from '../components/paging.js';
 import {
@@ -99,25 +100,13 @@ function row(r) {
 
 function table(refs) {
   return html`
-    <div class="nhsuk-table-container">
-      <table class="nhsuk-table nhsuk-table--responsive seam-referrals" role="table" id="referrals-table">
-        <caption class="nhsuk-table__caption nhsuk-u-visually-hidden">Referrals</caption>
-        <thead class="nhsuk-table__head" role="rowgroup">
-          <tr class="nhsuk-table__row" role="row">
-            <th class="nhsuk-table__header" scope="col" role="columnheader">Patient</th>
-            <th class="nhsuk-table__header" scope="col" role="columnheader">Service</th>
-            <th class="nhsuk-table__header" scope="col" role="columnheader">Priority</th>
-            <th class="nhsuk-table__header" scope="col" role="columnheader">Status</th>
-            <th class="nhsuk-table__header" scope="col" role="columnheader">With</th>
-            <th class="nhsuk-table__header" scope="col" role="columnheader">Due by</th>
-            <th class="nhsuk-table__header" scope="col" role="columnheader"><span class="nhsuk-u-visually-hidden">Link</span></th>
-          </tr>
-        </thead>
-        <tbody class="nhsuk-table__body">
-          ${refs.map(row)}
-        </tbody>
-      </table>
-    </div>`;
+    ${responsiveTable({
+      id: 'referrals-table',
+      className: 'seam-referrals',
+      caption: 'Referrals',
+      headers: ['Patient', 'Service', 'Priority', 'Status', 'With', 'Due by', { hidden: 'Link' }],
+      body: refs.map(row),
+    })}`;
 }
 
 async function load() {

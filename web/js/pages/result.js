@@ -14,7 +14,7 @@ import { api } from '../lib/api.js';
 import { focusHeading, param, setTitle } from '../lib/dom.js';
 import { showErrorSummary } from '../lib/error-summary.js';
 import { patientName, timeEl } from '../lib/format.js';
-import { sendForm } from '../components/action-form.js';
+import { actionDetails, sendForm } from '../components/action-form.js';
 import { checked, textarea, val, yesNo } from '../lib/forms.js';
 import { html, render } from '../lib/html.js';
 import { homeFor, isPracticeRole, roleLabel } from '../lib/roles.js';
@@ -127,21 +127,14 @@ function reviewForm() {
 
 function handoverForm() {
   return html`
-    <details class="nhsuk-details seam-action" id="handover-details">
-      <summary class="nhsuk-details__summary">
-        <span class="nhsuk-details__summary-text">Ask the GP to take this on</span>
-      </summary>
-      <div class="nhsuk-details__text">
-        <form id="handover-form" novalidate>
+    ${actionDetails('handover-details', 'Ask the GP to take this on', 'handover-form', html`
           <div class="nhsuk-inset-text nhsuk-u-margin-top-0">
             <span class="nhsuk-u-visually-hidden">Information: </span>
             <p>This is a <strong>request</strong>, not a transfer. The GP practice may decline it. Until the GP accepts, the result stays with you and stays on your worklist.</p>
           </div>
           ${textarea('handover-reason', 'Why should the GP take it on?', 'For example: the GP manages this condition and will see the patient for it.', { rows: 3 })}
           <button class="nhsuk-button nhsuk-button--secondary" type="submit">Send request to the GP</button>
-        </form>
-      </div>
-    </details>`;
+    `)}`;
 }
 
 function handoverDecisionForms(r) {

@@ -2,6 +2,7 @@
 // (overdue first), those waiting on a hand-over request to the GP, and those
 // reviewed.  Each opens result.html to review it or ask the GP to take it on.
 
+import { responsiveTable } from '../components/table.js';
 import { startPage } from '../components/header.js';
 import { labelFrom, overdueTags, RESULT_STATUS, tagFrom } from '../components/status-tags.js';
 import { cellHeading, emptyState, patientLine } from '../components/summary.js';
@@ -31,18 +32,13 @@ function resultRow(r) {
 
 function table(idAttr, caption, list) {
   return html`
-    <div class="nhsuk-table-container">
-      <table class="nhsuk-table nhsuk-table--responsive seam-worklist" role="table" id="${idAttr}">
-        <caption class="nhsuk-table__caption nhsuk-u-visually-hidden">${caption}</caption>
-        <thead class="nhsuk-table__head" role="rowgroup">
-          <tr class="nhsuk-table__row" role="row">
-            ${['Flag', 'Test', 'Patient', 'Result', 'Status', 'Due by'].map((h) => html`<th class="nhsuk-table__header" scope="col" role="columnheader">${h}</th>`)}
-            <th class="nhsuk-table__header" scope="col" role="columnheader"><span class="nhsuk-u-visually-hidden">Link</span></th>
-          </tr>
-        </thead>
-        <tbody class="nhsuk-table__body">${list.map(resultRow)}</tbody>
-      </table>
-    </div>`;
+    ${responsiveTable({
+      id: idAttr,
+      className: 'seam-worklist',
+      caption: caption,
+      headers: [['Flag', 'Test', 'Patient', 'Result', 'Status', 'Due by'].map((h) => html`<th class="nhsuk-table__header" scope="col" role="columnheader">${h}</th>`), { hidden: 'Link' }],
+      body: list.map(resultRow),
+    })}`;
 }
 
 function byDue(a, b) {

@@ -1,5 +1,6 @@
 // signin.js - development sign-in: pick a demo persona, get a token.
 
+import { responsiveTable } from '../components/table.js';
 import { startPublicPage } from '../components/header.js';
 import { api, clearSession, getSessionUser, getToken, setSession } from '../lib/api.js';
 import { param } from '../lib/dom.js';
@@ -66,18 +67,12 @@ function renderPersonas(personas) {
   render(list, html`
     <h2 class="nhsuk-heading-m">Choose who to sign in as</h2>
     ${groups.map((g) => html`
-      <div class="nhsuk-table-container seam-persona-group">
-        <table class="nhsuk-table nhsuk-table--responsive" role="table">
-          <caption class="nhsuk-table__caption nhsuk-table__caption--s">${g.org.name || 'No organisation'}${g.org.code ? html` <span class="nhsuk-u-secondary-text-colour nhsuk-u-font-weight-normal">(${g.org.code})</span>` : ''}</caption>
-          <thead class="nhsuk-table__head" role="rowgroup">
-            <tr class="nhsuk-table__row" role="row">
-              <th class="nhsuk-table__header seam-col-name" scope="col" role="columnheader">Name</th>
-              <th class="nhsuk-table__header seam-col-role" scope="col" role="columnheader">Role</th>
-              <th class="nhsuk-table__header" scope="col" role="columnheader">Username</th>
-              <th class="nhsuk-table__header" scope="col" role="columnheader"><span class="nhsuk-u-visually-hidden">Action</span></th>
-            </tr>
-          </thead>
-          <tbody class="nhsuk-table__body">
+      ${responsiveTable({
+        containerClass: 'seam-persona-group',
+        caption: html`${g.org.name || 'No organisation'}${g.org.code ? html` <span class="nhsuk-u-secondary-text-colour nhsuk-u-font-weight-normal">(${g.org.code})</span>` : ''}`,
+        captionClass: 'nhsuk-table__caption--s',
+        headers: [{ text: 'Name', className: 'seam-col-name' }, { text: 'Role', className: 'seam-col-role' }, 'Username', { hidden: 'Action' }],
+        body: html`
             ${g.people.map((p) => html`
             <tr class="nhsuk-table__row" role="row">
               <td class="nhsuk-table__cell" role="cell"><span class="nhsuk-table__heading" aria-hidden="true">Name </span><strong>${p.display_name || p.username}</strong></td>
@@ -90,9 +85,8 @@ function renderPersonas(personas) {
                 </button>
               </td>
             </tr>`)}
-          </tbody>
-        </table>
-      </div>`)}`);
+          `,
+      })}`)}`);
 }
 
 async function signIn(button) {

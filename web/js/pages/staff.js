@@ -4,6 +4,7 @@
 // Triagers and clinicians see and act on only their services' work;
 // booking staff and the interface lead work trust-wide.
 
+import { responsiveTable } from '../components/table.js';
 import { startPage } from '../components/header.js';
 import { banner, cellHeading, emptyState } from '../components/summary.js';
 import { api, ApiError } from '../lib/api.js';
@@ -64,18 +65,13 @@ async function listView(org) {
       <button class="nhsuk-button nhsuk-button--secondary nhsuk-u-margin-bottom-0" type="submit">Show staff</button>
     </form>
     ${users.length ? html`
-    <div class="nhsuk-table-container">
-      <table class="nhsuk-table nhsuk-table--responsive" role="table" id="staff-table">
-        <caption class="nhsuk-table__caption">Staff of ${org}</caption>
-        <thead class="nhsuk-table__head" role="rowgroup">
-          <tr class="nhsuk-table__row" role="row">
-            ${['Name', 'Role', 'Services'].map((h) => html`<th class="nhsuk-table__header" scope="col" role="columnheader">${h}</th>`)}
-            <th class="nhsuk-table__header" scope="col" role="columnheader"><span class="nhsuk-u-visually-hidden">Action</span></th>
-          </tr>
-        </thead>
-        <tbody class="nhsuk-table__body">${users.map((u) => staffRow(u, org))}</tbody>
-      </table>
-    </div>` : emptyState('staff-empty', 'No staff.', 'This organisation has no staff in Seam yet.')}
+    ${responsiveTable({
+      id: 'staff-table',
+      caption: `Staff of ${org}`,
+      captionClass: '',
+      headers: [['Name', 'Role', 'Services'].map((h) => html`<th class="nhsuk-table__header" scope="col" role="columnheader">${h}</th>`), { hidden: 'Action' }],
+      body: users.map((u) => staffRow(u, org)),
+    })}` : emptyState('staff-empty', 'No staff.', 'This organisation has no staff in Seam yet.')}
   `);
 }
 

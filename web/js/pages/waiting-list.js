@@ -4,6 +4,7 @@
 // patient tracking list (PTL); an ICB analyst the ICB's population.
 // Filters, a summary over everything that matches, a page of pathways.
 
+import { responsiveTable } from '../components/table.js';
 import { startPage } from '../components/header.js';
 import { pagination } from '../components/paging.js';
 import { cellHeading } from '../components/summary.js';
@@ -162,26 +163,13 @@ function row(pw) {
 
 function table(items, census) {
   return html`
-    <div class="nhsuk-table-container">
-      <table class="nhsuk-table nhsuk-table--responsive seam-wl-table" role="table" id="waiting-list-table">
-        <caption class="nhsuk-table__caption nhsuk-u-visually-hidden">Pathways on the waiting list${census ? ` on ${formatDate(census)}` : ''}, longest wait first</caption>
-        <thead class="nhsuk-table__head" role="rowgroup">
-          <tr class="nhsuk-table__row" role="row">
-            <th class="nhsuk-table__header" scope="col" role="columnheader">Patient</th>
-            <th class="nhsuk-table__header" scope="col" role="columnheader">Service and trust</th>
-            <th class="nhsuk-table__header" scope="col" role="columnheader">Clock start</th>
-            <th class="nhsuk-table__header" scope="col" role="columnheader">Weeks waited</th>
-            <th class="nhsuk-table__header" scope="col" role="columnheader">Clinical priority</th>
-            <th class="nhsuk-table__header" scope="col" role="columnheader">Next activity</th>
-            <th class="nhsuk-table__header" scope="col" role="columnheader">Next breach</th>
-            <th class="nhsuk-table__header" scope="col" role="columnheader"><span class="nhsuk-u-visually-hidden">Link</span></th>
-          </tr>
-        </thead>
-        <tbody class="nhsuk-table__body">
-          ${items.map(row)}
-        </tbody>
-      </table>
-    </div>`;
+    ${responsiveTable({
+      id: 'waiting-list-table',
+      className: 'seam-wl-table',
+      caption: `Pathways on the waiting list${census ? ` on ${formatDate(census)}` : ''}, longest wait first`,
+      headers: ['Patient', 'Service and trust', 'Clock start', 'Weeks waited', 'Clinical priority', 'Next activity', 'Next breach', { hidden: 'Link' }],
+      body: items.map(row),
+    })}`;
 }
 
 // Checks the typed filters before asking the API; returns [{id, text}].

@@ -1,6 +1,7 @@
 // worklist.js - the signed-in user's open tasks: overdue first, then the
 // most escalated, then the earliest due.
 
+import { responsiveTable } from '../components/table.js';
 import { startPage } from '../components/header.js';
 import { pagination } from '../components/paging.js';
 import {
@@ -107,25 +108,13 @@ async function load() {
           ? html`<strong>${total} tasks</strong>: showing ${first} to ${first + tasks.length - 1}${overdue ? html`, <strong class="seam-text-red">${overdue} of them overdue</strong>` : ''}.`
           : html`<strong>${tasks.length} task${tasks.length === 1 ? '' : 's'}</strong>${overdue ? html`, <strong class="seam-text-red">${overdue} overdue</strong>` : ''}.`}
       </p>
-      <div class="nhsuk-table-container">
-        <table class="nhsuk-table nhsuk-table--responsive seam-worklist" role="table" id="worklist-table">
-          <caption class="nhsuk-table__caption nhsuk-u-visually-hidden">Open tasks, most urgent first</caption>
-          <thead class="nhsuk-table__head" role="rowgroup">
-            <tr class="nhsuk-table__row" role="row">
-              <th class="nhsuk-table__header" scope="col" role="columnheader">Flag</th>
-              <th class="nhsuk-table__header" scope="col" role="columnheader">Task</th>
-              <th class="nhsuk-table__header" scope="col" role="columnheader">Patient</th>
-              <th class="nhsuk-table__header" scope="col" role="columnheader">Priority</th>
-              <th class="nhsuk-table__header" scope="col" role="columnheader">Service</th>
-              <th class="nhsuk-table__header" scope="col" role="columnheader">Due</th>
-              <th class="nhsuk-table__header" scope="col" role="columnheader"><span class="nhsuk-u-visually-hidden">Link</span></th>
-            </tr>
-          </thead>
-          <tbody class="nhsuk-table__body">
-            ${tasks.map(row)}
-          </tbody>
-        </table>
-      </div>
+      ${responsiveTable({
+        id: 'worklist-table',
+        className: 'seam-worklist',
+        caption: 'Open tasks, most urgent first',
+        headers: ['Flag', 'Task', 'Patient', 'Priority', 'Service', 'Due', { hidden: 'Link' }],
+        body: tasks.map(row),
+      })}
       ${pagination((n) => (n > 1 ? `worklist.html?page=${n}` : 'worklist.html'), current, pages)}`
     : html`
       <div class="nhsuk-inset-text" id="empty-state">
