@@ -6,9 +6,9 @@
 // with a note).  Used by the letter page and the GP inbox.
 
 import { timeEl } from '../lib/format.js';
-import { sendForm } from './action-form.js';
 import { html } from '../lib/html.js';
 import { roleLabel } from '../lib/roles.js';
+import { sendForm } from './action-form.js';
 import { GP_ACTION_OUTCOMES, GP_ACTION_STATUS, overdueTags, tagFrom } from './status-tags.js';
 import { personName as who, pre } from './summary.js';
 

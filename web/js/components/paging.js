@@ -1,4 +1,5 @@
-// paging.js - NHS.UK previous/next pagination under a table.
+// paging.js - lists: NHS.UK previous/next pagination, the address of a page
+// of a list, and the status filter above it.
 
 import { html, raw } from '../lib/html.js';
 
@@ -32,4 +33,31 @@ export function pagination(urlFor, page, pages) {
         </li>` : ''}
       </ul>
     </nav>`;
+}
+
+// The address of one page of a list: file?params&page=N (empty params and
+// page 1 left out).
+export function listUrl(file, params, page) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
+  if (page > 1) q.set('page', String(page));
+  const s = q.toString();
+  return `${file}${s ? `?${s}` : ''}`;
+}
+
+// The status filter above a list: all, open, or one status of table
+// (a status table of components/status-tags.js); action is the list's page.
+export function statusFilter(action, table, status) {
+  return html`
+    <form method="get" action="${action}" class="seam-filters" id="filters" novalidate>
+      <div class="nhsuk-form-group seam-filters__group">
+        <label class="nhsuk-label" for="status">Status</label>
+        <select class="nhsuk-select" id="status" name="status">
+          <option value=""${status ? '' : raw(' selected')}>All statuses</option>
+          <option value="open"${status === 'open' ? raw(' selected') : ''}>Open (not yet ended)</option>
+          ${Object.entries(table).map(([v, d]) => html`<option value="${v}"${v === status ? raw(' selected') : ''}>${d.label}</option>`)}
+        </select>
+      </div>
+      <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small seam-filters__button" type="submit">Apply filter</button>
+    </form>`;
 }

@@ -2,21 +2,21 @@
 // conversation between the GP and the specialist, attachments, and the
 // actions the signed-in role may take in its current state.
 
+import { actionDetails, isSending, postForm, staleNote } from '../components/action-form.js';
 import {
   attachmentProblem, attachmentUrl, formatBytes, typeLabel, uploadAttachment,
 } from '../components/attachments.js';
-import { actionDetails, isSending, postForm, staleNote } from '../components/action-form.js';
-import { holderCard, holderEnded } from '../components/holder.js';
 import { startPage } from '../components/header.js';
-import { banner as showBanner, pre, row, serviceText } from '../components/summary.js';
-import { textarea } from '../lib/forms.js';
+import { holderCard, holderEnded } from '../components/holder.js';
 import {
   ADVICE_OPEN_STATUSES, adviceStatusLabel, adviceStatusTag, overdueTags, priorityTag, taskKindLabel,
 } from '../components/status-tags.js';
+import { banner as showBanner, patientRow, pre, row, serviceText } from '../components/summary.js';
 import { api } from '../lib/api.js';
 import { focusHeading, param, setTitle } from '../lib/dom.js';
 import { clearErrors, showErrorSummary } from '../lib/error-summary.js';
 import { formatDate, formatDateTime, formatNhsNumber, patientName, timeEl } from '../lib/format.js';
+import { textarea } from '../lib/forms.js';
 import { html, render } from '../lib/html.js';
 import { homeFor, isPracticeRole, roleLabel } from '../lib/roles.js';
 
@@ -98,7 +98,7 @@ function summary(a) {
   return html`
     <h2 class="nhsuk-heading-m">Request</h2>
     <dl class="nhsuk-summary-list" id="advice-summary">
-      ${row('Patient', html`<strong>${patientName(p)}</strong><br>NHS number <span class="nhsuk-u-nowrap">${formatNhsNumber(p.nhs_number)}</span>${p.birth_date ? html`<br>Born ${formatDate(p.birth_date)}` : ''}${p.practice && p.practice.name ? html`<br>Registered at ${p.practice.name}` : ''}`)}
+      ${patientRow(p)}
       ${row('Service', html`${svc.name || ''}${svc.specialty && svc.specialty !== svc.name ? ` (${svc.specialty})` : ''}`)}
       ${row('Trust', html`${trust.name || ''}${trust.code ? ` (${trust.code})` : ''}`)}
       ${row('Priority', priorityTag(a.priority))}

@@ -3,17 +3,17 @@
 // "book" and "discharge" on each open one; then those booked and
 // discharged.  Follow-ups are made from the referral page.
 
-import { responsiveTable } from '../components/table.js';
+import { sendForm } from '../components/action-form.js';
 import { startPage } from '../components/header.js';
 import { FOLLOW_UP_STATUS, overdueTags, ownerText, tagFrom } from '../components/status-tags.js';
 import { banner, cellHeading, emptyState, patientLine, row } from '../components/summary.js';
+import { responsiveTable } from '../components/table.js';
 import { api } from '../lib/api.js';
 import { setTitle } from '../lib/dom.js';
 import { showErrorSummary } from '../lib/error-summary.js';
 import {
   formatDate, formatDateTime, londonLocalToUtcIso, patientName, timeEl,
 } from '../lib/format.js';
-import { sendForm } from '../components/action-form.js';
 import { val } from '../lib/forms.js';
 import { html, render } from '../lib/html.js';
 

@@ -5,6 +5,7 @@
 // information (unread letters, missed appointments, redirected and onward
 // referrals).
 
+import { sendForm } from '../components/action-form.js';
 import { gpActionList, handleGpActionSubmit } from '../components/gp-actions.js';
 import { startPage } from '../components/header.js';
 import { LETTER_KINDS } from '../components/status-tags.js';
@@ -15,7 +16,6 @@ import { api } from '../lib/api.js';
 import { focusHeading, setTitle } from '../lib/dom.js';
 import { showErrorSummary } from '../lib/error-summary.js';
 import { patientName, timeEl } from '../lib/format.js';
-import { sendForm } from '../components/action-form.js';
 import { html, render } from '../lib/html.js';
 import { priorityText } from '../lib/rtt.js';
 

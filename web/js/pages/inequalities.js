@@ -4,9 +4,9 @@
 // a practice, a trust or service, the ICB or England.  A Chart.js bar chart,
 // the same numbers in a table, and a CSV download.
 
-import { responsiveTable } from '../components/table.js';
 import { startPage } from '../components/header.js';
 import { cellHeading } from '../components/summary.js';
+import { responsiveTable } from '../components/table.js';
 import { api, apiBlob } from '../lib/api.js';
 import { param, setTitle } from '../lib/dom.js';
 import { showApiError, showErrorSummary } from '../lib/error-summary.js';

@@ -6,9 +6,10 @@
 // each action, and marks it read; an action the GP declines stays with the
 // hospital until a clinician of the service records what was done.
 
+import { actionDetails, sendForm } from '../components/action-form.js';
 import { gpActionList, handleGpActionSubmit } from '../components/gp-actions.js';
-import { holderCard } from '../components/holder.js';
 import { startPage } from '../components/header.js';
+import { holderCard } from '../components/holder.js';
 import { LETTER_KINDS, LETTER_STATUS, overdueTags, tagFrom } from '../components/status-tags.js';
 import {
   banner, patientRow, personName, pre, row, serviceText, setCurrentUser,
@@ -17,7 +18,6 @@ import { api } from '../lib/api.js';
 import { focusHeading, param, setTitle } from '../lib/dom.js';
 import { clearErrors, showErrorSummary } from '../lib/error-summary.js';
 import { formatDate, patientName, timeEl } from '../lib/format.js';
-import { actionDetails, sendForm } from '../components/action-form.js';
 import { textarea, val } from '../lib/forms.js';
 import { html, render } from '../lib/html.js';
 import { homeFor, isPracticeRole, roleLabel } from '../lib/roles.js';

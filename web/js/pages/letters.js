@@ -2,10 +2,10 @@
 // after attendance, discharge summaries), overdue first, and those sent.
 // ?referral=ID shows one referral's letters only.
 
-import { responsiveTable } from '../components/table.js';
 import { startPage } from '../components/header.js';
 import { LETTER_KINDS, LETTER_STATUS, overdueTags, tagFrom } from '../components/status-tags.js';
 import { cellHeading, emptyState, patientLine } from '../components/summary.js';
+import { responsiveTable } from '../components/table.js';
 import { api } from '../lib/api.js';
 import { param, setTitle } from '../lib/dom.js';
 import { showErrorSummary } from '../lib/error-summary.js';

@@ -5,8 +5,9 @@
 // /measures/complete-care: letters, results, hand-overs to the GP,
 // follow-ups and missed appointments).
 
-import { responsiveTable } from '../components/table.js';
 import { startPage } from '../components/header.js';
+import { cellHeading } from '../components/summary.js';
+import { responsiveTable } from '../components/table.js';
 import { api } from '../lib/api.js';
 import { param, setTitle } from '../lib/dom.js';
 import { showApiError, showErrorSummary } from '../lib/error-summary.js';
@@ -58,10 +59,6 @@ function cell(v, kind) {
   if (kind === 'pct') return `${n.toFixed(1)}%`;
   if (kind === 'hours' || kind === 'days') return n.toFixed(1);
   return n.toLocaleString('en-GB');
-}
-
-function cellHeading(text) {
-  return html`<span class="nhsuk-table__heading" aria-hidden="true">${text} </span>`;
 }
 
 function tableRow(r, total, spec) {

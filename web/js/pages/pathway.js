@@ -7,7 +7,7 @@
 import { isSending, postForm } from '../components/action-form.js';
 import { startPage } from '../components/header.js';
 import { priorityTag } from '../components/status-tags.js';
-import { banner, pre, row, setCurrentUser } from '../components/summary.js';
+import { banner, patientRow, pre, row, setCurrentUser } from '../components/summary.js';
 import { api } from '../lib/api.js';
 import { focusHeading, param, setTitle } from '../lib/dom.js';
 import { showApiError, showErrorSummary } from '../lib/error-summary.js';
@@ -79,7 +79,7 @@ function details(pw) {
   return html`
     <h2 class="nhsuk-heading-m">Pathway details</h2>
     <dl class="nhsuk-summary-list" id="pathway-details">
-      ${row('Patient', html`<strong>${patientName(p)}</strong><br>NHS number <span class="nhsuk-u-nowrap">${formatNhsNumber(p.nhs_number)}</span>${p.birth_date ? html`<br>Born ${formatDate(p.birth_date)}` : ''}${p.practice && p.practice.name ? html`<br>Registered at ${p.practice.name}` : ''}`)}
+      ${patientRow(p)}
       ${row('Service', html`${svc.name || ''}${svc.specialty && svc.specialty !== svc.name ? ` (${svc.specialty})` : ''}${svc.treatment_function_code ? html` <span class="nhsuk-u-secondary-text-colour">(treatment function ${svc.treatment_function_code})</span>` : ''}`)}
       ${row('Trust', html`${trust.name || ''}${trust.code ? ` (${trust.code})` : ''}`)}
       ${row('Pathway identifier', html`<span class="nhsuk-u-nowrap" id="ppi">${pw.ppi}</span>`)}

@@ -2,14 +2,13 @@
 // and the actions the signed-in role may take in its current state.
 
 import { actionDetails, isSending, postForm, staleNote } from '../components/action-form.js';
-import { holderCard, holderEnded } from '../components/holder.js';
 import { startPage } from '../components/header.js';
-import { banner as showBanner, pre, row, serviceText } from '../components/summary.js';
-import { textarea } from '../lib/forms.js';
+import { holderCard, holderEnded } from '../components/holder.js';
 import {
   OPEN_STATUSES, overdueTags, priorityLabel, priorityTag, RETURN_REASONS, returnReasonLabel,
   statusLabel, statusTag, taskKindLabel,
 } from '../components/status-tags.js';
+import { banner as showBanner, patientRow, pre, row, serviceText } from '../components/summary.js';
 import { api } from '../lib/api.js';
 import { focusHeading, param, setTitle } from '../lib/dom.js';
 import { showErrorSummary } from '../lib/error-summary.js';
@@ -17,6 +16,7 @@ import {
   formatDate, formatDateTime, formatNhsNumber, humanise, londonLocalToUtcIso, patientName, timeEl,
   utcToLondonLocal,
 } from '../lib/format.js';
+import { textarea } from '../lib/forms.js';
 import { html, render } from '../lib/html.js';
 import { homeFor, isPracticeRole, roleLabel, roleNoun } from '../lib/roles.js';
 
@@ -118,7 +118,7 @@ function details(r) {
   return html`
     <h2 class="nhsuk-heading-m">Referral details</h2>
     <dl class="nhsuk-summary-list" id="referral-details">
-      ${row('Patient', html`<strong>${patientName(p)}</strong><br>NHS number <span class="nhsuk-u-nowrap">${formatNhsNumber(p.nhs_number)}</span>${p.birth_date ? html`<br>Born ${formatDate(p.birth_date)}` : ''}${p.practice && p.practice.name ? html`<br>Registered at ${p.practice.name}` : ''}`)}
+      ${patientRow(p)}
       ${row('Service', html`${svc.name || ''}${svc.specialty && svc.specialty !== svc.name ? ` (${svc.specialty})` : ''}`)}
       ${row('Trust', html`${trust.name || ''}${trust.code ? ` (${trust.code})` : ''}`)}
       ${r.advice_id ? row('Advice and guidance', html`<a href="advice.html?id=${encodeURIComponent(r.advice_id)}" id="advice-link">Advice request ${r.advice_id}</a> <span class="nhsuk-u-secondary-text-colour">(${r.status === 'converted_to_advice' ? 'this referral became an advice request' : 'the conversation this referral came from'})</span>`, html` id="advice-row"`) : ''}
@@ -314,16 +314,21 @@ function timeline(events) {
 // ---------------------------------------------------------------------------
 // Actions.
 
-function triageForm(r) {
-  const others = (services || []).filter((s) => String(s.id) !== String(r.service && r.service.id));
+// The services as options grouped by trust, the referral's own trust first.
+function serviceOptions(list, r) {
   const byTrust = new Map();
-  for (const s of others) {
+  for (const s of list) {
     const t = (s.trust && s.trust.name) || 'Other';
     if (!byTrust.has(t)) byTrust.set(t, []);
     byTrust.get(t).push(s);
   }
   const ownTrust = r.service && r.service.trust && r.service.trust.name;
   const trusts = [...byTrust.keys()].sort((a, b) => (a === ownTrust ? -1 : b === ownTrust ? 1 : a.localeCompare(b)));
+  return trusts.map((t) => html`<optgroup label="${t}">${byTrust.get(t).map((s) => html`<option value="${s.id}">${s.name} – ${t}</option>`)}</optgroup>`);
+}
+
+function triageForm(r) {
+  const others = (services || []).filter((s) => String(s.id) !== String(r.service && r.service.id));
   return html`
     <section class="seam-action" aria-labelledby="triage-heading">
       <h2 class="nhsuk-heading-m" id="triage-heading">Triage this referral</h2>
@@ -373,7 +378,7 @@ function triageForm(r) {
                   <label class="nhsuk-label" for="to_service_id">Service to redirect to</label>
                   <select class="nhsuk-select" id="to_service_id" name="to_service_id">
                     <option value="">${services ? 'Choose a service' : 'Services could not be loaded'}</option>
-                    ${trusts.map((t) => html`<optgroup label="${t}">${byTrust.get(t).map((s) => html`<option value="${s.id}">${s.name} – ${t}</option>`)}</optgroup>`)}
+                    ${serviceOptions(others, r)}
                   </select>
                 </div>
               </div>
@@ -486,15 +491,6 @@ function returnedForms(r) {
 }
 
 function onwardForm(r) {
-  const list = services || [];
-  const byTrust = new Map();
-  for (const s of list) {
-    const t = (s.trust && s.trust.name) || 'Other';
-    if (!byTrust.has(t)) byTrust.set(t, []);
-    byTrust.get(t).push(s);
-  }
-  const ownTrust = r.service && r.service.trust && r.service.trust.name;
-  const trusts = [...byTrust.keys()].sort((a, b) => (a === ownTrust ? -1 : b === ownTrust ? 1 : a.localeCompare(b)));
   return html`
     ${actionDetails('onward-details', 'Make an onward referral', 'onward-form', html`
           <p>Refer ${patientName(r.patient) || 'the patient'} on to another service. The GP practice is copied in for information and has nothing to do.</p>
@@ -502,7 +498,7 @@ function onwardForm(r) {
             <label class="nhsuk-label" for="onward-service">Service to refer to</label>
             <select class="nhsuk-select" id="onward-service" name="onward-service">
               <option value="">${services ? 'Choose a service' : 'Services could not be loaded'}</option>
-              ${trusts.map((t) => html`<optgroup label="${t}">${byTrust.get(t).map((s) => html`<option value="${s.id}">${s.name} – ${t}</option>`)}</optgroup>`)}
+              ${serviceOptions(services || [], r)}
             </select>
           </div>
           <div class="nhsuk-form-group">

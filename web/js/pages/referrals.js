@@ -1,17 +1,18 @@
 // referrals.js - the referrals a user can see (a GP: their practice's; a
 // patient: their own), filtered by status, a page at a time.
 
-import { responsiveTable } from '../components/table.js';
 import { startPage } from '../components/header.js';
-import { pagination } from '../components/paging.js';
+import { listUrl, pagination, statusFilter } from '../components/paging.js';
 import {
   overdueTags, ownerText, priorityTag, STATUS, statusLabel, statusTag,
 } from '../components/status-tags.js';
+import { cellHeading } from '../components/summary.js';
+import { responsiveTable } from '../components/table.js';
 import { api } from '../lib/api.js';
 import { param, setTitle } from '../lib/dom.js';
 import { showErrorSummary } from '../lib/error-summary.js';
 import { formatNhsNumber, patientName, timeEl } from '../lib/format.js';
-import { html, raw, render } from '../lib/html.js';
+import { html, render } from '../lib/html.js';
 import { isPracticeRole } from '../lib/roles.js';
 
 const PAGE_SIZE = 25;
@@ -33,11 +34,7 @@ function introFor(me) {
 }
 
 function pageUrl(status, page) {
-  const q = new URLSearchParams();
-  if (status) q.set('status', status);
-  if (page > 1) q.set('page', String(page));
-  const s = q.toString();
-  return `referrals.html${s ? `?${s}` : ''}`;
+  return listUrl('referrals.html', { status }, page);
 }
 
 function returnedBanner(count, status) {
@@ -53,22 +50,7 @@ function returnedBanner(count, status) {
 }
 
 function filters(status) {
-  return html`
-    <form method="get" action="referrals.html" class="seam-filters" id="filters" novalidate>
-      <div class="nhsuk-form-group seam-filters__group">
-        <label class="nhsuk-label" for="status">Status</label>
-        <select class="nhsuk-select" id="status" name="status">
-          <option value=""${status ? '' : raw(' selected')}>All statuses</option>
-          <option value="open"${status === 'open' ? raw(' selected') : ''}>Open (not yet ended)</option>
-          ${Object.entries(STATUS).map(([v, d]) => html`<option value="${v}"${v === status ? raw(' selected') : ''}>${d.label}</option>`)}
-        </select>
-      </div>
-      <button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small seam-filters__button" type="submit">Apply filter</button>
-    </form>`;
-}
-
-function cellHeading(text) {
-  return html`<span class="nhsuk-table__heading" aria-hidden="true">${text} </span>`;
+  return statusFilter('referrals.html', STATUS, status);
 }
 
 function myOrg() {

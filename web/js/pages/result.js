@@ -4,8 +4,9 @@
 // hospital keeping it until they accept.  The GP answers the request and
 // reviews a result handed over.
 
-import { holderCard, holderEnded } from '../components/holder.js';
+import { actionDetails, sendForm } from '../components/action-form.js';
 import { startPage } from '../components/header.js';
+import { holderCard, holderEnded } from '../components/holder.js';
 import { overdueTags, RESULT_STATUS, tagFrom } from '../components/status-tags.js';
 import {
   banner, patientRow, personName, pre, row, serviceText, setCurrentUser,
@@ -14,7 +15,6 @@ import { api } from '../lib/api.js';
 import { focusHeading, param, setTitle } from '../lib/dom.js';
 import { showErrorSummary } from '../lib/error-summary.js';
 import { patientName, timeEl } from '../lib/format.js';
-import { actionDetails, sendForm } from '../components/action-form.js';
 import { checked, textarea, val, yesNo } from '../lib/forms.js';
 import { html, render } from '../lib/html.js';
 import { homeFor, isPracticeRole, roleLabel } from '../lib/roles.js';

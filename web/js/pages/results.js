@@ -2,10 +2,10 @@
 // (overdue first), those waiting on a hand-over request to the GP, and those
 // reviewed.  Each opens result.html to review it or ask the GP to take it on.
 
-import { responsiveTable } from '../components/table.js';
 import { startPage } from '../components/header.js';
 import { labelFrom, overdueTags, RESULT_STATUS, tagFrom } from '../components/status-tags.js';
 import { cellHeading, emptyState, patientLine } from '../components/summary.js';
+import { responsiveTable } from '../components/table.js';
 import { api } from '../lib/api.js';
 import { param, setTitle } from '../lib/dom.js';
 import { showErrorSummary } from '../lib/error-summary.js';

@@ -1,7 +1,7 @@
 // signin.js - development sign-in: pick a demo persona, get a token.
 
-import { responsiveTable } from '../components/table.js';
 import { startPublicPage } from '../components/header.js';
+import { responsiveTable } from '../components/table.js';
 import { api, clearSession, getSessionUser, getToken, setSession } from '../lib/api.js';
 import { param } from '../lib/dom.js';
 import { showErrorSummary } from '../lib/error-summary.js';

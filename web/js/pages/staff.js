@@ -4,9 +4,9 @@
 // Triagers and clinicians see and act on only their services' work;
 // booking staff and the interface lead work trust-wide.
 
-import { responsiveTable } from '../components/table.js';
 import { startPage } from '../components/header.js';
 import { banner, cellHeading, emptyState } from '../components/summary.js';
+import { responsiveTable } from '../components/table.js';
 import { api, ApiError } from '../lib/api.js';
 import { focusHeading, param, setTitle } from '../lib/dom.js';
 import { clearErrors, showApiError, showErrorSummary } from '../lib/error-summary.js';

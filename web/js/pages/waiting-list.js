@@ -4,10 +4,10 @@
 // patient tracking list (PTL); an ICB analyst the ICB's population.
 // Filters, a summary over everything that matches, a page of pathways.
 
-import { responsiveTable } from '../components/table.js';
 import { startPage } from '../components/header.js';
-import { pagination } from '../components/paging.js';
+import { listUrl, pagination } from '../components/paging.js';
 import { cellHeading } from '../components/summary.js';
+import { responsiveTable } from '../components/table.js';
 import { api } from '../lib/api.js';
 import { param, setTitle } from '../lib/dom.js';
 import {
@@ -33,11 +33,7 @@ function readFilters() {
 }
 
 function pageUrl(f, page) {
-  const q = new URLSearchParams();
-  for (const k of FILTERS) if (f[k]) q.set(k, f[k]);
-  if (page > 1) q.set('page', String(page));
-  const s = q.toString();
-  return `waiting-list.html${s ? `?${s}` : ''}`;
+  return listUrl('waiting-list.html', Object.fromEntries(FILTERS.map((k) => [k, f[k]])), page);
 }
 
 function titleFor() {

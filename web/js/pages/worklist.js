@@ -1,12 +1,13 @@
 // worklist.js - the signed-in user's open tasks: overdue first, then the
 // most escalated, then the earliest due.
 
-import { responsiveTable } from '../components/table.js';
 import { startPage } from '../components/header.js';
 import { pagination } from '../components/paging.js';
 import {
   ADVICE_TASK_KINDS, escalationText, overdueTags, priorityTag, taskKindLabel,
 } from '../components/status-tags.js';
+import { cellHeading } from '../components/summary.js';
+import { responsiveTable } from '../components/table.js';
 import { api } from '../lib/api.js';
 import { param, setTitle } from '../lib/dom.js';
 import { showErrorSummary } from '../lib/error-summary.js';
@@ -30,10 +31,6 @@ function introFor(me) {
     case 'icb_analyst': return 'Work across the ICB that is five or more working days late and has been escalated to the ICB.';
     default: return `Open tasks for ${roleLabel(me.role).toLowerCase()}s at ${org}.`;
   }
-}
-
-function cellHeading(text) {
-  return html`<span class="nhsuk-table__heading" aria-hidden="true">${text} </span>`;
 }
 
 // What a task is about: a referral, an advice and guidance request, or
