@@ -99,3 +99,10 @@ export function showApiError(container, err, fieldIds = {}, scope) {
   }
   return showErrorSummary(container, [{ text: message, href }]);
 }
+
+// A page opened without the object it shows (no ?id=): its heading, and the
+// problem in the error summary.
+export function showMissing(view, errors, heading, text) {
+  render(view, html`<h1>${heading}</h1>`);
+  showErrorSummary(errors, [{ text }]);
+}

@@ -14,7 +14,7 @@ import {
 import { banner as showBanner, patientRow, pre, row, serviceText } from '../components/summary.js';
 import { api } from '../lib/api.js';
 import { focusHeading, param, setTitle } from '../lib/dom.js';
-import { clearErrors, showErrorSummary } from '../lib/error-summary.js';
+import { clearErrors, showErrorSummary, showMissing } from '../lib/error-summary.js';
 import { formatDate, formatDateTime, formatNhsNumber, patientName, timeEl } from '../lib/format.js';
 import { textarea } from '../lib/forms.js';
 import { html, render } from '../lib/html.js';
@@ -595,8 +595,7 @@ async function main() {
   me = await startPage('advice-list.html');
   renderBreadcrumb();
   if (!id) {
-    render(view, html`<h1>Advice request</h1>`);
-    showErrorSummary(errors, [{ text: 'No advice request was given. Open one from your worklist or the advice and guidance list.' }]);
+    showMissing(view, errors, 'Advice request', 'No advice request was given. Open one from your worklist or the advice and guidance list.');
     return;
   }
   view.addEventListener('submit', onSubmit);

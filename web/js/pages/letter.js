@@ -16,7 +16,7 @@ import {
 } from '../components/summary.js';
 import { api } from '../lib/api.js';
 import { focusHeading, param, setTitle } from '../lib/dom.js';
-import { clearErrors, showErrorSummary } from '../lib/error-summary.js';
+import { clearErrors, showErrorSummary, showMissing } from '../lib/error-summary.js';
 import { formatDate, patientName, timeEl } from '../lib/format.js';
 import { textarea, val } from '../lib/forms.js';
 import { html, render } from '../lib/html.js';
@@ -390,8 +390,7 @@ async function main() {
   setCurrentUser(me);
   renderBreadcrumb();
   if (!id) {
-    render(view, html`<h1>Letter</h1>`);
-    showErrorSummary(errors, [{ text: 'No letter was given. Open a letter from the Letters page or your inbox.' }]);
+    showMissing(view, errors, 'Letter', 'No letter was given. Open a letter from the Letters page or your inbox.');
     return;
   }
   view.addEventListener('submit', onSubmit);

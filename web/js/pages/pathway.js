@@ -10,7 +10,7 @@ import { priorityTag } from '../components/status-tags.js';
 import { banner, patientRow, pre, row, setCurrentUser } from '../components/summary.js';
 import { api } from '../lib/api.js';
 import { focusHeading, param, setTitle } from '../lib/dom.js';
-import { showApiError, showErrorSummary } from '../lib/error-summary.js';
+import { showApiError, showErrorSummary, showMissing } from '../lib/error-summary.js';
 import { formatDate, formatNhsNumber, patientName, timeEl } from '../lib/format.js';
 import { checked, textarea, val } from '../lib/forms.js';
 import { html, render } from '../lib/html.js';
@@ -469,8 +469,7 @@ async function main() {
   setCurrentUser(me);
   renderBreadcrumb();
   if (!id) {
-    render(view, html`<h1>Pathway</h1>`);
-    showErrorSummary(errors, [{ text: 'No pathway was given. Open one from the waiting list.' }]);
+    showMissing(view, errors, 'Pathway', 'No pathway was given. Open one from the waiting list.');
     return;
   }
   view.addEventListener('submit', onSubmit);

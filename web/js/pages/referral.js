@@ -11,7 +11,7 @@ import {
 import { banner as showBanner, patientRow, pre, row, serviceText } from '../components/summary.js';
 import { api } from '../lib/api.js';
 import { focusHeading, param, setTitle } from '../lib/dom.js';
-import { showErrorSummary } from '../lib/error-summary.js';
+import { showErrorSummary, showMissing } from '../lib/error-summary.js';
 import {
   formatDate, formatDateTime, formatNhsNumber, humanise, londonLocalToUtcIso, patientName, timeEl,
   utcToLondonLocal,
@@ -1003,8 +1003,7 @@ async function main() {
   me = await startPage('');
   renderBreadcrumb();
   if (!id) {
-    render(view, html`<h1>Referral</h1>`);
-    showErrorSummary(errors, [{ text: 'No referral was given. Open a referral from your worklist or referrals list.' }]);
+    showMissing(view, errors, 'Referral', 'No referral was given. Open a referral from your worklist or referrals list.');
     return;
   }
   view.addEventListener('submit', onSubmit);

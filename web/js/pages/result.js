@@ -13,7 +13,7 @@ import {
 } from '../components/summary.js';
 import { api } from '../lib/api.js';
 import { focusHeading, param, setTitle } from '../lib/dom.js';
-import { showErrorSummary } from '../lib/error-summary.js';
+import { showErrorSummary, showMissing } from '../lib/error-summary.js';
 import { patientName, timeEl } from '../lib/format.js';
 import { checked, textarea, val, yesNo } from '../lib/forms.js';
 import { html, render } from '../lib/html.js';
@@ -254,8 +254,7 @@ async function main() {
   setCurrentUser(me);
   renderBreadcrumb();
   if (!id) {
-    render(view, html`<h1>Result</h1>`);
-    showErrorSummary(errors, [{ text: 'No result was given. Open a result from the Results page or your worklist.' }]);
+    showMissing(view, errors, 'Result', 'No result was given. Open a result from the Results page or your worklist.');
     return;
   }
   view.addEventListener('submit', onSubmit);
