@@ -38,6 +38,8 @@ void care__visibility(app_ctx *ctx, sqlb *b);
 /* The open task of a subject (tasks.<col> = id) as owner, due_at,
  * overdue, escalation_level and escalated_to fields of o. */
 void care__add_task_fields(app_ctx *ctx, json_t *o, const char *col, long long id);
+/* The same for declined GP action (letter_id, n); 0 or the query's error. */
+int care__add_gp_action_task_fields(app_ctx *ctx, json_t *o, long long letter_id, int n);
 
 /* The patient at columns c.. of row i (nhs_number, given_name,
  * family_name, practice code, practice name) as JSON. */

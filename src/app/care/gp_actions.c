@@ -89,42 +89,6 @@ int app__gp_action_declined(app_ctx *ctx, long long letter_id, int n, const json
     return 0;
 }
 
-/* The open task of GP action (letter_id, n) as owner/due fields on o. */
-static int add_declined_task(app_ctx *ctx, json_t *o, long long letter_id, int n)
-{
-    char now[SEAM_ISO_LEN];
-    seam_time_format(ctx->now, now);
-    db_rows *r;
-    db_param p[] = {DBP_INT(letter_id), DBP_INT(n)};
-    int rc = db_query(ctx->db,
-                      "SELECT t.kind, t.owner_org, o.name, t.owner_service_id, sv.name, t.owner_role, t.due_at,"
-                      " t.escalation_level FROM tasks t JOIN organisations o ON o.code = t.owner_org"
-                      " LEFT JOIN services sv ON sv.id = t.owner_service_id"
-                      " WHERE t.gp_action_letter_id = $1 AND t.gp_action_n = $2 AND t.state = 'open'",
-                      2, p, &r);
-    if (rc)
-        return app_db_fail(ctx, rc);
-    if (db_nrows(r) == 0) {
-        json_object_set_new(o, "owner", json_null());
-        json_object_set_new(o, "due_at", json_null());
-        json_object_set_new(o, "overdue", json_false());
-        json_object_set_new(o, "escalation_level", json_integer(0));
-    } else {
-        json_t *svc = db_isnull(r, 0, 3)
-                          ? json_null()
-                          : json_pack("{s:I,s:s}", "id", (json_int_t)db_geti(r, 0, 3), "name", db_get(r, 0, 4));
-        json_object_set_new(o, "owner",
-                            json_pack("{s:{s:s,s:s},s:o,s:s,s:s}", "organisation", "code", db_get(r, 0, 1), "name",
-                                      db_get(r, 0, 2), "service", svc, "role", db_get(r, 0, 5), "task",
-                                      db_get(r, 0, 0)));
-        json_object_set_new(o, "due_at", json_string(db_get(r, 0, 6)));
-        json_object_set_new(o, "overdue", json_boolean(strcmp(db_get(r, 0, 6), now) < 0));
-        json_object_set_new(o, "escalation_level", json_integer(db_geti(r, 0, 7)));
-    }
-    db_rows_free(r);
-    return 0;
-}
-
 int app__gp_actions_json(app_ctx *ctx, long long letter_id, json_t **out)
 {
     db_rows *r;
@@ -149,7 +113,8 @@ int app__gp_actions_json(app_ctx *ctx, long long letter_id, json_t **out)
                                                    : json_pack("{s:s,s:o,s:s,s:s}", "outcome", db_get(r, i, 7), "note",
                                                                app__str_or_null(db_get(r, i, 8)), "by", db_get(r, i, 9),
                                                                "at", db_get(r, i, 10)));
-            rc = add_declined_task(ctx, a, letter_id, (int)db_geti(r, i, 0));
+            if ((rc = care__add_gp_action_task_fields(ctx, a, letter_id, (int)db_geti(r, i, 0))))
+                rc = app_db_fail(ctx, rc);
         }
         json_array_append_new(acts, a);
     }

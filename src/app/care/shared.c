@@ -29,25 +29,28 @@ void care__visibility(app_ctx *ctx, sqlb *b)
 }
 
 /* The open task of a subject as owner/due/overdue/escalation fields. */
-void care__add_task_fields(app_ctx *ctx, json_t *o, const char *col, long long id)
+/* The open task of the subject picked by where (over tasks t, with its
+ * parameters) as owner/due fields on o; no task, or a failed query, gives
+ * null fields.  Returns the query's result. */
+static int task_fields(app_ctx *ctx, json_t *o, const char *where, int n, const db_param *p)
 {
     char sql[400], now[SEAM_ISO_LEN];
     seam_time_format(ctx->now, now);
     snprintf(sql, sizeof(sql),
              "SELECT t.kind, t.owner_org, o.name, t.owner_service_id, sv.name, t.owner_role, t.due_at,"
              " t.escalation_level FROM tasks t JOIN organisations o ON o.code = t.owner_org"
-             " LEFT JOIN services sv ON sv.id = t.owner_service_id WHERE t.%s = $1 AND t.state = 'open'",
-             col);
+             " LEFT JOIN services sv ON sv.id = t.owner_service_id WHERE %s AND t.state = 'open'",
+             where);
     db_rows *r = NULL;
-    db_param p[] = {DBP_INT(id)};
-    if (db_query(ctx->db, sql, 1, p, &r) != 0 || db_nrows(r) == 0) {
+    int rc = db_query(ctx->db, sql, n, p, &r);
+    if (rc != 0 || db_nrows(r) == 0) {
         json_object_set_new(o, "owner", json_null());
         json_object_set_new(o, "due_at", json_null());
         json_object_set_new(o, "overdue", json_false());
         json_object_set_new(o, "escalation_level", json_integer(0));
         json_object_set_new(o, "escalated_to", json_null());
         db_rows_free(r);
-        return;
+        return rc;
     }
     json_t *svc = db_isnull(r, 0, 3)
                       ? json_null()
@@ -61,6 +64,21 @@ void care__add_task_fields(app_ctx *ctx, json_t *o, const char *col, long long i
     json_object_set_new(o, "escalation_level", json_integer(level));
     json_object_set_new(o, "escalated_to", app__str_or_null(refview_escalated_to(level)));
     db_rows_free(r);
+    return 0;
+}
+
+void care__add_task_fields(app_ctx *ctx, json_t *o, const char *col, long long id)
+{
+    char where[64];
+    snprintf(where, sizeof(where), "t.%s = $1", col);
+    db_param p[] = {DBP_INT(id)};
+    (void)task_fields(ctx, o, where, 1, p);
+}
+
+int care__add_gp_action_task_fields(app_ctx *ctx, json_t *o, long long letter_id, int n)
+{
+    db_param p[] = {DBP_INT(letter_id), DBP_INT(n)};
+    return task_fields(ctx, o, "t.gp_action_letter_id = $1 AND t.gp_action_n = $2", 2, p);
 }
 
 json_t *care__patient_brief(const db_rows *r, int i, int c)
