@@ -17,6 +17,7 @@ LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 DB      ?= seam-demo.db
 LISTEN  ?= 127.0.0.1:8080
 
+HDRS     := $(shell find src -name '*.h')
 CORE_SRC := $(wildcard src/common/*.c) $(wildcard src/core/*.c)
 # app and http are in rooms (one folder per feature): every .c below them.
 LIB_SRC  := $(CORE_SRC) $(wildcard src/store/*.c) $(sort $(shell find src/app src/http -name '*.c')) \
@@ -44,13 +45,13 @@ build/gen/bank_holidays.c: data/bank-holidays-england-and-wales.csv scripts/holi
 build/obj/gen/%.o: build/gen/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
-build/obj/%.o: %.c $(wildcard src/*/*.h) | build/gen/bank_holidays.c
+build/obj/%.o: %.c $(HDRS) | build/gen/bank_holidays.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
 build/asan/gen/%.o: build/gen/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(ASAN_FLAGS) -c $< -o $@
-build/asan/%.o: %.c $(wildcard src/*/*.h) | build/gen/bank_holidays.c
+build/asan/%.o: %.c $(HDRS) | build/gen/bank_holidays.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(ASAN_FLAGS) -c $< -o $@
 
