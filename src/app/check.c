@@ -9,7 +9,7 @@
  * judged on one snapshot even while the server writes.
  */
 #include "app/app.h"
-#include "app/sqlb.h"
+#include "app/frame/sqlb.h"
 #include "common/rc.h"
 #include "core/ownership.h"
 

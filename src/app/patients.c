@@ -7,8 +7,8 @@
  * themself.  Every disclosure is audited.
  */
 #include "app/app.h"
-#include "app/referral_view.h"
-#include "app/sqlb.h"
+#include "app/frame/frame.h"
+#include "app/frame/sqlb.h"
 #include "common/rc.h"
 #include "core/nhs_number.h"
 

@@ -2,10 +2,11 @@
  * worklist.c - the caller's open tasks (most urgent first) and the
  * failsafe sweep that escalates overdue ones.
  */
-#include "app/access.h"
+#include "app/frame/access.h"
 #include "app/app.h"
-#include "app/referral_view.h"
-#include "app/sqlb.h"
+#include "app/frame/frame.h"
+#include "app/waiting/waiting.h"
+#include "app/frame/sqlb.h"
 #include "common/rc.h"
 #include "core/handoff.h"
 
@@ -113,7 +114,7 @@ int app_worklist(app_ctx *ctx, const void *arg, json_t **out)
         json_t *svc = db_isnull(r, i, 4)
                           ? json_null()
                           : json_pack("{s:I,s:s}", "id", (json_int_t)db_geti(r, i, 4), "name", db_get(r, i, 5));
-        const char *esc = refview_escalated_to(level);
+        const char *esc = app__escalated_to(level);
         const char *kind = db_get(r, i, 21);
         int is_advice = strcmp(kind, "advice") == 0;
         json_t *subject =

@@ -2,7 +2,7 @@
  * demo.c - the demo ICB.  Deterministic for a given seed and "now".
  */
 #include "app/app.h"
-#include "app/care.h"
+#include "app/care/care.h"
 #include "app/ptl.h"
 #include "common/rc.h"
 #include "core/calendar.h"

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "app/sqlb.h"
+#include "app/frame/sqlb.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -13,8 +13,8 @@
 #define SEAM_APP_CARE_INTERNAL_H
 
 #include "app/app.h"
-#include "app/care.h"
-#include "app/sqlb.h"
+#include "app/care/care.h"
+#include "app/frame/sqlb.h"
 #include "core/handoff.h"
 #include "core/nhs_number.h"
 

@@ -2,10 +2,10 @@
  * care/fit_notes.c - fit notes the hospital issues, and their list.
  */
 #include "app/care/care_internal.h"
-#include "app/access.h"
+#include "app/frame/access.h"
 #include "app/app.h"
 #include "app/figures.h"
-#include "app/sqlb.h"
+#include "app/frame/sqlb.h"
 #include "common/rc.h"
 #include "core/calendar.h"
 #include "core/care.h"

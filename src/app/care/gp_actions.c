@@ -9,7 +9,7 @@
  * letter and the action's number, so it has its own writer here beside
  * app__task_move.
  */
-#include "app/access.h"
+#include "app/frame/access.h"
 #include "app/app.h"
 #include "app/care/care_internal.h"
 #include "common/rc.h"

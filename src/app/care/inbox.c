@@ -3,10 +3,10 @@
  * for information.
  */
 #include "app/care/care_internal.h"
-#include "app/access.h"
+#include "app/frame/access.h"
 #include "app/app.h"
 #include "app/figures.h"
-#include "app/sqlb.h"
+#include "app/frame/sqlb.h"
 #include "common/rc.h"
 #include "core/calendar.h"
 #include "core/care.h"

@@ -4,10 +4,11 @@
  * appointments.
  */
 #include "app/care/care_internal.h"
-#include "app/access.h"
+#include "app/measures/measures.h"
+#include "app/frame/access.h"
 #include "app/app.h"
 #include "app/figures.h"
-#include "app/sqlb.h"
+#include "app/frame/sqlb.h"
 #include "common/rc.h"
 #include "core/calendar.h"
 #include "core/care.h"

@@ -4,10 +4,10 @@
  * caller's trust service and patient, events, who holds an object.
  */
 #include "app/care/care_internal.h"
-#include "app/access.h"
+#include "app/frame/access.h"
 #include "app/app.h"
 #include "app/figures.h"
-#include "app/sqlb.h"
+#include "app/frame/sqlb.h"
 #include "common/rc.h"
 #include "core/calendar.h"
 #include "core/care.h"
@@ -62,7 +62,7 @@ static int task_fields(app_ctx *ctx, json_t *o, const char *where, int n, const 
     json_object_set_new(o, "overdue", json_boolean(strcmp(db_get(r, 0, 6), now) < 0));
     int level = (int)db_geti(r, 0, 7);
     json_object_set_new(o, "escalation_level", json_integer(level));
-    json_object_set_new(o, "escalated_to", app__str_or_null(refview_escalated_to(level)));
+    json_object_set_new(o, "escalated_to", app__str_or_null(app__escalated_to(level)));
     db_rows_free(r);
     return 0;
 }

@@ -5,13 +5,13 @@
  * room of the waiting list uses.
  */
 #include "app/waiting/waiting_internal.h"
-#include "app/access.h"
+#include "app/frame/access.h"
 #include "app/app.h"
 #include "app/csv.h"
 #include "app/figures.h"
-#include "app/referral_view.h"
+#include "app/frame/frame.h"
 #include "app/waiting/rtt_periods.h"
-#include "app/sqlb.h"
+#include "app/frame/sqlb.h"
 #include "common/rc.h"
 #include "core/calendar.h"
 #include "core/equity.h"

@@ -4,7 +4,7 @@
  */
 #include "app/waiting/rtt_periods.h"
 #include "app/waiting/waiting_internal.h"
-#include "app/referral_view.h"
+#include "app/frame/frame.h"
 #include "common/rc.h"
 
 #include <stdio.h>

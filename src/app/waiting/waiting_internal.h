@@ -12,7 +12,7 @@
 #define SEAM_APP_WAITING_INTERNAL_H
 
 #include "app/app.h"
-#include "app/sqlb.h"
+#include "app/frame/sqlb.h"
 #include "core/calendar.h"
 
 #include <stdint.h>

@@ -6,7 +6,7 @@
 #ifndef SEAM_CARE_H
 #define SEAM_CARE_H
 
-#include "app/referral_view.h"
+#include "app/frame/frame.h"
 
 /* Makes a due letter (clinic or discharge) with its task, owned by the
  * service's clinician.  *id_out may be NULL. */

@@ -14,7 +14,7 @@
 #define SEAM_ACCESS_H
 
 #include "app/app.h"
-#include "app/sqlb.h"
+#include "app/frame/sqlb.h"
 
 /* Whether the caller works in service: always for roles that are not
  * service-bound, else when service is one of the caller's services

@@ -4,10 +4,13 @@
  * into a referral.  Every open request has exactly one owner and a due
  * time (src/core/advice.c), like a referral.
  */
-#include "app/access.h"
+#include "app/frame/access.h"
 #include "app/app.h"
-#include "app/referral_view.h"
-#include "app/sqlb.h"
+#include "app/frame/frame.h"
+#include "app/referrals/referrals.h"
+#include "app/advice/advice.h"
+#include "app/waiting/waiting.h"
+#include "app/frame/sqlb.h"
 #include "common/rc.h"
 #include "core/advice.h"
 #include "core/nhs_number.h"
@@ -157,7 +160,7 @@ static json_t *advice_json(app_ctx *ctx, const db_rows *r, int i)
         json_object_set_new(o, "overdue", json_boolean(strcmp(db_get(r, i, A_DUE), now) < 0));
         int level = (int)db_geti(r, i, A_LEVEL);
         json_object_set_new(o, "escalation_level", json_integer(level));
-        json_object_set_new(o, "escalated_to", app__str_or_null(refview_escalated_to(level)));
+        json_object_set_new(o, "escalated_to", app__str_or_null(app__escalated_to(level)));
     }
     json_object_set_new(o, "created_at", json_string(db_get(r, i, A_CREATED)));
     json_object_set_new(o, "updated_at", json_string(db_get(r, i, A_UPDATED)));

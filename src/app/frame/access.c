@@ -1,7 +1,7 @@
 /*
  * access.c - who holds an object, and links between objects (access.h).
  */
-#include "app/access.h"
+#include "app/frame/access.h"
 #include "common/rc.h"
 #include "core/nhs_number.h"
 
@@ -133,4 +133,31 @@ int app__link_or_fail(app_ctx *ctx, app_link_kind kind, long long id, const char
                         " patient's own %s at your organisation.",
                         kinds[kind].name, id, kinds[kind].name);
     return 0;
+}
+
+void app__visibility(app_ctx *ctx, sqlb *b, const char *trust_clause, const char *icb_column,
+                     const char *service_column)
+{
+    const char *role = ctx->user.role;
+    if (app_role_is_practice(role)) {
+        sqlb_add(b, " AND p.practice_code = $?");
+        sqlb_param(b, DBP_TEXT(ctx->user.org_code));
+    } else if (app_role_is_trust(role)) {
+        /* Every "$?" in one sqlb_add takes the same number: one parameter. */
+        sqlb_add(b, trust_clause);
+        sqlb_param(b, DBP_TEXT(ctx->user.org_code));
+        app__service_scope(ctx, b, service_column);
+    } else if (strcmp(role, "patient") == 0) {
+        sqlb_add(b, " AND p.nhs_number = $?");
+        sqlb_param(b, DBP_TEXT(ctx->user.nhs_number));
+    } else if (strcmp(role, "icb_analyst") == 0) {
+        sqlb_add(b, " AND ");
+        sqlb_add(b, icb_column);
+        sqlb_add(b, " = $?");
+        sqlb_param(b, DBP_TEXT(ctx->user.icb_code));
+    } else if (strcmp(role, "admin") == 0 || strcmp(role, "system") == 0) {
+        /* sees everything; every read is audited */
+    } else {
+        sqlb_add(b, " AND 1 = 0");
+    }
 }

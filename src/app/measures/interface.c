@@ -6,7 +6,8 @@
  */
 #include "app/app.h"
 #include "app/figures.h"
-#include "app/referral_view.h"
+#include "app/frame/frame.h"
+#include "app/measures/measures.h"
 #include "common/rc.h"
 #include "core/calendar.h"
 

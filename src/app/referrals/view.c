@@ -1,8 +1,8 @@
 /*
  * referral_view.c - the referral JSON and the visibility rule.
  */
-#include "app/referral_view.h"
-#include "app/access.h"
+#include "app/referrals/referrals.h"
+#include "app/frame/access.h"
 #include "common/rc.h"
 #include "core/handoff.h"
 
@@ -97,11 +97,6 @@ enum {
     C_RET_CODE,
 };
 
-const char *refview_escalated_to(int level)
-{
-    return level <= 0 ? NULL : handoff_level_name(level);
-}
-
 static json_t *ref_json(app_ctx *ctx, const db_rows *r, int i)
 {
     char now[SEAM_ISO_LEN];
@@ -168,7 +163,7 @@ static json_t *ref_json(app_ctx *ctx, const db_rows *r, int i)
         json_object_set_new(o, "overdue", json_boolean(strcmp(db_get(r, i, C_DUE), now) < 0));
         int level = (int)db_geti(r, i, C_LEVEL);
         json_object_set_new(o, "escalation_level", json_integer(level));
-        json_object_set_new(o, "escalated_to", app__str_or_null(refview_escalated_to(level)));
+        json_object_set_new(o, "escalated_to", app__str_or_null(app__escalated_to(level)));
     }
     json_object_set_new(o, "pathway_id", app__str_or_null(db_get(r, i, C_PATHWAY)));
     json_object_set_new(o, "same_condition",
@@ -178,33 +173,6 @@ static json_t *ref_json(app_ctx *ctx, const db_rows *r, int i)
     json_object_set_new(o, "version", json_integer(db_geti(r, i, C_VERSION)));
     json_object_set_new(o, "icb_code", json_string(db_get(r, i, C_ICB)));
     return o;
-}
-
-void app__visibility(app_ctx *ctx, sqlb *b, const char *trust_clause, const char *icb_column,
-                     const char *service_column)
-{
-    const char *role = ctx->user.role;
-    if (app_role_is_practice(role)) {
-        sqlb_add(b, " AND p.practice_code = $?");
-        sqlb_param(b, DBP_TEXT(ctx->user.org_code));
-    } else if (app_role_is_trust(role)) {
-        /* Every "$?" in one sqlb_add takes the same number: one parameter. */
-        sqlb_add(b, trust_clause);
-        sqlb_param(b, DBP_TEXT(ctx->user.org_code));
-        app__service_scope(ctx, b, service_column);
-    } else if (strcmp(role, "patient") == 0) {
-        sqlb_add(b, " AND p.nhs_number = $?");
-        sqlb_param(b, DBP_TEXT(ctx->user.nhs_number));
-    } else if (strcmp(role, "icb_analyst") == 0) {
-        sqlb_add(b, " AND ");
-        sqlb_add(b, icb_column);
-        sqlb_add(b, " = $?");
-        sqlb_param(b, DBP_TEXT(ctx->user.icb_code));
-    } else if (strcmp(role, "admin") == 0 || strcmp(role, "system") == 0) {
-        /* sees everything; every read is audited */
-    } else {
-        sqlb_add(b, " AND 1 = 0");
-    }
 }
 
 void refview_visibility(app_ctx *ctx, sqlb *b)
@@ -297,133 +265,5 @@ int refview_list(app_ctx *ctx, const app_list_args *a, json_t **out)
     db_rows_free(r);
     *out = json_pack("{s:o,s:i,s:i,s:I}", "referrals", list, "page", a->page, "page_size", a->page_size, "total",
                      (json_int_t)total);
-    return 0;
-}
-
-int app__svc_load(app_ctx *ctx, long long id, svc_info *s)
-{
-    db_rows *r;
-    db_param p[] = {DBP_INT(id)};
-    int rc = db_query(ctx->db,
-                      "SELECT s.id, s.trust_code, o.icb_code, s.name, s.accepts_referrals,"
-                      " s.triage_days_routine, s.triage_days_urgent, s.triage_days_2ww,"
-                      " s.booking_days_routine, s.booking_days_urgent, s.booking_days_2ww,"
-                      " s.outcome_days, s.review_days, s.accepts_advice, s.advice_days_routine, s.advice_days_urgent,"
-                      " s.letter_days"
-                      " FROM services s JOIN organisations o ON o.code = s.trust_code WHERE s.id = $1",
-                      1, p, &r);
-    if (rc)
-        return app_db_fail(ctx, rc);
-    if (db_nrows(r) == 0) {
-        db_rows_free(r);
-        return SEAM_ENOTFOUND;
-    }
-    s->id = db_geti(r, 0, 0);
-    snprintf(s->trust, sizeof(s->trust), "%s", db_get(r, 0, 1));
-    snprintf(s->icb, sizeof(s->icb), "%s", db_get(r, 0, 2));
-    snprintf(s->name, sizeof(s->name), "%s", db_get(r, 0, 3));
-    s->accepts_referrals = (int)db_geti(r, 0, 4);
-    for (int i = 0; i < REF_PRIORITY_COUNT; i++) {
-        s->t.triage_days[i] = (int)db_geti(r, 0, 5 + i);
-        s->t.booking_days[i] = (int)db_geti(r, 0, 8 + i);
-    }
-    s->t.outcome_days = (int)db_geti(r, 0, 11);
-    s->t.review_days = (int)db_geti(r, 0, 12);
-    s->accepts_advice = (int)db_geti(r, 0, 13);
-    s->at.response_days[ADV_PRIO_ROUTINE] = (int)db_geti(r, 0, 14);
-    s->at.response_days[ADV_PRIO_URGENT] = (int)db_geti(r, 0, 15);
-    s->at.gp_days = s->t.review_days;
-    s->letter_days = (int)db_geti(r, 0, 16);
-    db_rows_free(r);
-    return 0;
-}
-
-int app__body_bool(app_ctx *ctx, json_t *body, const char *name, int required, int *out, int *present)
-{
-    json_t *v = body ? json_object_get(body, name) : NULL;
-    *present = 0;
-    if (v == NULL || json_is_null(v)) {
-        if (required)
-            return strcmp(name, "consent_to_convert") == 0
-                       ? app_fail(ctx, SEAM_EINVALID, "missing_field", name,
-                                  "Select yes if the specialist may turn this request into a referral, or no if not.")
-                   : strcmp(name, "same_condition") == 0
-                       ? app_fail(ctx, SEAM_EINVALID, "missing_field", name,
-                                  "Select whether this onward referral is for the same condition.")
-                       : app_fail(ctx, SEAM_EINVALID, "missing_field", name, "Answer %s: true or false.", name);
-        return 0;
-    }
-    if (!json_is_boolean(v))
-        return app_fail(ctx, SEAM_EBADREQ, "bad_request", name, "%s must be true or false.", name);
-    *out = json_is_true(v);
-    *present = 1;
-    return 0;
-}
-
-int app__task_move(app_ctx *ctx, const char *subject_col, long long subject_id, const handoff_rule *rule,
-                   const char *org, long long service_id, seam_time due, const char *icb, json_t *snapshot)
-{
-    static const char *const subjects[] = {"referral_id", "advice_id",    "order_id", "result_id",
-                                           "letter_id",   "follow_up_id", "review_id"};
-    const char *col = NULL;
-    for (size_t i = 0; i < sizeof(subjects) / sizeof(subjects[0]); i++)
-        if (strcmp(subjects[i], subject_col) == 0)
-            col = subjects[i];
-    assert(col != NULL);
-    if (col == NULL)
-        return app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Unknown task subject %s.", subject_col);
-    char now[SEAM_ISO_LEN], due_s[SEAM_ISO_LEN], sql[512];
-    seam_time_format(ctx->now, now);
-    snprintf(sql, sizeof(sql),
-             "UPDATE tasks SET state = 'done', closed_at = $1, closed_by = $2 WHERE %s = $3 AND state = 'open'", col);
-    db_param close_p[] = {DBP_TEXT(now), DBP_TEXT(ctx->user.username), DBP_INT(subject_id)};
-    int rc = db_exec(ctx->db, sql, 3, close_p);
-    if (rc)
-        return app_db_fail(ctx, rc);
-    if (rule == NULL) {
-        if (snapshot) {
-            json_object_set_new(snapshot, "owner", json_null());
-            json_object_set_new(snapshot, "due_at", json_null());
-        }
-        return 0;
-    }
-    seam_time_format(due, due_s);
-    /* The task also carries the patient and service it concerns, read from
-     * its subject, so worklists need not know every kind of subject. */
-    static const struct {
-        const char *col, *table;
-    } src[] = {{"referral_id", "referrals"},     {"advice_id", "advice_requests"}, {"order_id", "result_orders"},
-               {"result_id", "results"},         {"letter_id", "letters"},         {"follow_up_id", "follow_ups"},
-               {"review_id", "priority_reviews"}};
-    const char *table = NULL;
-    for (size_t i = 0; i < sizeof(src) / sizeof(src[0]); i++)
-        if (strcmp(src[i].col, col) == 0)
-            table = src[i].table;
-    snprintf(sql, sizeof(sql),
-             "INSERT INTO tasks (icb_code, %s, kind, owner_org, owner_service_id, owner_role, due_at, created_at,"
-             " patient_nhs_number, service_id)"
-             " SELECT $1, $2, $3, $4, CAST($5 AS INTEGER), $6, $7, $8, x.patient_nhs_number, x.service_id FROM %s x"
-             " WHERE x.id = $2",
-             col, table);
-    db_param p[] = {DBP_TEXT(icb),
-                    DBP_INT(subject_id),
-                    DBP_TEXT(rule->task_kind),
-                    DBP_TEXT(org),
-                    rule->side == HANDOFF_PRACTICE ? DBP_NULL : DBP_INT(service_id),
-                    DBP_TEXT(rule->role),
-                    DBP_TEXT(due_s),
-                    DBP_TEXT(now)};
-    rc = db_exec(ctx->db, sql, 8, p);
-    if (rc)
-        return app_db_fail(ctx, rc);
-    if (db_changes(ctx->db) != 1)
-        return app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "The task's subject %s %lld does not exist.", col, subject_id);
-    if (snapshot) {
-        json_object_set_new(snapshot, "owner",
-                            json_pack("{s:s,s:o,s:s,s:s}", "organisation", org, "service",
-                                      rule->side == HANDOFF_PRACTICE ? json_null() : json_integer(service_id), "role",
-                                      rule->role, "task", rule->task_kind));
-        json_object_set_new(snapshot, "due_at", json_string(due_s));
-    }
     return 0;
 }
