@@ -4,7 +4,8 @@
 #   make run      install what is missing, build, create the demo database, serve
 #   make test     install what is missing, build, run every test (unit, API, browser)
 #   make check    formatting and banned functions
-#   make bench    import rate and API latency at scale (bench/README.md; BENCH_SCALE=england for the full size)
+#   make bench    import rate and API latency at scale (bench/README.md; BENCH_SCALE=england for the full size),
+#                 then the HTTP section (make bench-http: wrk against a libmicrohttpd ceiling)
 
 CC      ?= cc
 CSTD    := -std=c11 -D_GNU_SOURCE
@@ -35,7 +36,7 @@ UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
 UNIT_ASAN := $(patsubst tests/unit/%.c,build/asan-tests/%,$(UNIT_SRC))
 
-.PHONY: all run test check deps unit clean demo bench
+.PHONY: all run test check deps unit clean demo bench bench-http
 all: build/seam
 
 build/gen/bank_holidays.c: data/bank-holidays-england-and-wales.csv scripts/holidays2c.awk
@@ -90,8 +91,17 @@ test: deps
 check:
 	@scripts/check.sh
 
-bench: all
+bench: all build/bench-ceiling
 	@bench/run.sh
+	@bench/http.sh
+
+# The ceiling of the HTTP benchmark: libmicrohttpd as seam serve starts it, a fixed body.
+build/bench-ceiling: bench/ceiling.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(LDLIBS)
+
+bench-http: all build/bench-ceiling
+	@bench/http.sh
 
 clean:
 	rm -rf build

@@ -5,9 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages: build, libraries, test tools, the browser for UI tests and
-# the PostgreSQL server for the scale backend's tests.
+# the PostgreSQL server for the scale backend's tests, wrk for the HTTP benchmark
+# (and its smoke in make test).
 pkgs=(build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
-      libsodium-dev libcmocka-dev libpq-dev sqlite3 chromium postgresql ca-certificates)
+      libsodium-dev libcmocka-dev libpq-dev sqlite3 chromium postgresql ca-certificates wrk)
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
 command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 

@@ -3,7 +3,7 @@
 # real HTTP, and browser tests in Debian's Chromium.  Ends with one line:
 #   N passed, N failed
 # and exits non-zero if anything failed.  Run one suite with
-#   scripts/run-tests.sh unit|api|api-sqlite|api-pg|browser [NAME ...]
+#   scripts/run-tests.sh unit|api|api-sqlite|api-pg|browser|bench [NAME ...]
 # where each NAME picks test files by name (letters picks letters.test.mjs).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -105,6 +105,30 @@ if [ "$only" = all ] || [ "$only" = api ] || [ "$only" = api-pg ]; then
 fi
 if [ "$only" = all ] || [ "$only" = browser ]; then
     run_node browser tests/browser
+fi
+
+# A smoke of the HTTP benchmark (make bench-http): one second per
+# measurement, SQLite, 8 connections.  It checks that every endpoint the
+# benchmark drives answers 2xx under concurrent load and that the ceiling and
+# the wrk scripts work; the numbers themselves are not judged here.
+if [ "$only" = all ] || [ "$only" = bench ]; then
+    echo "== bench smoke (bench/http.sh, 1 s each)"
+    out="$log/bench-smoke.log"
+    if BENCH_HTTP_SECONDS=1 BENCH_HTTP_CONNECTIONS=8 BENCH_HTTP_BACKENDS=sqlite BENCH_DIR=build/bench-smoke \
+        bench/http.sh >"$out" 2>&1; then
+        rows=$(grep -c '^| [^w-]' "$out" || true)
+        bad=$(awk -F'|' '/^\| / && $8 ~ /\// { split($8, a, "/"); if (a[1] + 0 > 0 || a[2] + 0 == 0) print }' "$out")
+        if [ "$rows" -ge 8 ] && [ -z "$bad" ] && ! grep -q 'wrk failed' "$out"; then
+            passed=$((passed + 1))
+            echo "ok: $rows measurements, every response 2xx"
+        else
+            failed=$((failed + 1))
+            echo "bench smoke failed:"; cat "$out"
+        fi
+    else
+        failed=$((failed + 1))
+        echo "bench smoke failed:"; cat "$out"
+    fi
 fi
 
 echo "$passed passed, $failed failed"
