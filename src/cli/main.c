@@ -3,7 +3,7 @@
  * copy, import, gen.
  */
 #include "app/app.h"
-#include "app/ptl.h"
+#include "app/import/ptl.h"
 #include "common/rc.h"
 #include "gen/gen.h"
 #include "http/server.h"

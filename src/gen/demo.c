@@ -3,7 +3,7 @@
  */
 #include "app/app.h"
 #include "app/care.h"
-#include "app/ptl.h"
+#include "app/import/ptl.h"
 #include "common/rc.h"
 #include "core/calendar.h"
 #include "core/equity.h"

@@ -1,5 +1,5 @@
 /*
- * test_csv_read.c - the streaming CSV reader (src/app/csv_read.c) on
+ * test_csv_read.c - the streaming CSV reader (src/app/import/csv_read.c) on
  * RFC 4180 inputs and the ways real extracts go wrong: quoted commas,
  * doubled quotes and line breaks, CRLF, blank lines, a missing final
  * newline, empty fields, a field past the bound, more columns than kept,
@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "app/csv_read.h"
+#include "app/import/csv_read.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -13,10 +13,10 @@
  * detected without any in-memory set: the stored row already carries this
  * import's id.
  */
-#include "app/ptl.h"
+#include "app/import/ptl.h"
 #include "app/waiting/rtt_periods.h"
 #include "app/csv.h"
-#include "app/csv_read.h"
+#include "app/import/csv_read.h"
 #include "common/rc.h"
 #include "core/priority.h"
 #include "core/equity.h"

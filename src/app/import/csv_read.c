@@ -1,7 +1,7 @@
 /*
  * csv_read.c - the streaming CSV reader (csv_read.h).
  */
-#include "app/csv_read.h"
+#include "app/import/csv_read.h"
 
 #include <string.h>
 
