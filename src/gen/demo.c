@@ -788,10 +788,9 @@ static int demo_ptl(db *d, const gen_options *opt, FILE *log)
         rc = ptl_import(d, f, &po, &rep);
         fclose(f);
         if (rc)
-            snprintf(d->errmsg, sizeof(d->errmsg), "the demo PTL of %s did not load: %s", trusts[t].code, rep.error);
+            db_set_error(d, "the demo PTL of %s did not load: %s", trusts[t].code, rep.error);
         else if (rep.rejected) {
-            snprintf(d->errmsg, sizeof(d->errmsg), "the demo PTL of %s had %lld refused rows", trusts[t].code,
-                     rep.rejected);
+            db_set_error(d, "the demo PTL of %s had %lld refused rows", trusts[t].code, rep.rejected);
             rc = SEAM_EINTERNAL;
         } else if (log)
             fprintf(log, "seam demo: %s's PTL: %lld pathways (%d open) in %.2f s\n", trusts[t].code, rep.inserted,
@@ -809,12 +808,12 @@ int gen_demo(db *d, const gen_options *opt, FILE *log)
     if (rc)
         return rc;
     if (n > 0) {
-        snprintf(d->errmsg, sizeof(d->errmsg), "the database already has data; give a new file to seam demo");
+        db_set_error(d, "the database already has data; give a new file to seam demo");
         return SEAM_ECONFLICT;
     }
     rng_state = opt->seed ? opt->seed : 0x5EA4ULL;
     /* Generation is replayable: trade durability for speed while it runs. */
-    db_exec(d, db_dialect_of(d) == DB_SQLITE ? "PRAGMA synchronous=OFF" : "SET synchronous_commit = off", 0, NULL);
+    db_set_durable(d, 0);
 
     if ((rc = db_begin(d)))
         return rc;
@@ -1029,7 +1028,7 @@ int gen_demo(db *d, const gen_options *opt, FILE *log)
     json_decref(out);
     if (rc == 0)
         rc = demo_ptl(d, opt, log);
-    db_exec(d, db_dialect_of(d) == DB_SQLITE ? "PRAGMA synchronous=FULL" : "SET synchronous_commit = on", 0, NULL);
+    db_set_durable(d, 1);
     if (rc == 0 && log) {
         db_rows *r;
         if (db_query(d, "SELECT status, count(*) FROM referrals GROUP BY status ORDER BY status", 0, NULL, &r) == 0) {

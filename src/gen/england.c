@@ -692,7 +692,7 @@ int gen_england(db *d, const gen_england_options *o, FILE *log)
     if (rc)
         return rc;
     if (n > 0) {
-        snprintf(d->errmsg, sizeof(d->errmsg), "the database already has data; give a new database to seam gen");
+        db_set_error(d, "the database already has data; give a new database to seam gen");
         return SEAM_ECONFLICT;
     }
     if ((rc = dates_init()))
@@ -708,8 +708,8 @@ int gen_england(db *d, const gen_england_options *o, FILE *log)
             if (o->trust && strcmp(o->trust, e.trusts[t].code) == 0)
                 only = t;
         if (only < 0) {
-            snprintf(d->errmsg, sizeof(d->errmsg), "no trust %s at this scale (trusts are RA0 to %s)",
-                     o->trust ? o->trust : "(none given)", e.trusts[e.n_trust - 1].code);
+            db_set_error(d, "no trust %s at this scale (trusts are RA0 to %s)", o->trust ? o->trust : "(none given)",
+                         e.trusts[e.n_trust - 1].code);
             england_free(&e);
             return SEAM_ENOTFOUND;
         }
@@ -729,7 +729,7 @@ int gen_england(db *d, const gen_england_options *o, FILE *log)
     if (o->ptl_csv) {
         FILE *f = fopen(o->ptl_csv, "w");
         if (f == NULL) {
-            snprintf(d->errmsg, sizeof(d->errmsg), "cannot write %s: %s", o->ptl_csv, strerror(errno));
+            db_set_error(d, "cannot write %s: %s", o->ptl_csv, strerror(errno));
             rc = SEAM_EIO;
         } else {
             if (write_trust_ptl(&e, only, f, today, &rows) != 0)
@@ -737,7 +737,7 @@ int gen_england(db *d, const gen_england_options *o, FILE *log)
             if (fclose(f) != 0)
                 rc = SEAM_EIO;
             if (rc)
-                snprintf(d->errmsg, sizeof(d->errmsg), "could not write %s", o->ptl_csv);
+                db_set_error(d, "could not write %s", o->ptl_csv);
         }
     }
     if (rc == 0 && o->ptl_dir) {
@@ -747,12 +747,12 @@ int gen_england(db *d, const gen_england_options *o, FILE *log)
             snprintf(path, sizeof(path), "%s/%s.csv", o->ptl_dir, e.trusts[t].code);
             FILE *f = fopen(path, "w");
             if (f == NULL) {
-                snprintf(d->errmsg, sizeof(d->errmsg), "cannot write %s: %s", path, strerror(errno));
+                db_set_error(d, "cannot write %s: %s", path, strerror(errno));
                 rc = SEAM_EIO;
                 break;
             }
             if (write_trust_ptl(&e, t, f, today, &rows) != 0 || fclose(f) != 0) {
-                snprintf(d->errmsg, sizeof(d->errmsg), "could not write %s", path);
+                db_set_error(d, "could not write %s", path);
                 rc = SEAM_EIO;
             }
             if (log && (t + 1) % 20 == 0)

@@ -8,6 +8,7 @@
  */
 #include "store/migrate.h"
 #include "common/rc.h"
+#include "store/db_backend.h"
 #include "core/care.h"
 #include "core/seam_time.h"
 

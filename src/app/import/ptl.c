@@ -853,9 +853,9 @@ static int analyze(ptl_run *r)
     if (db_dialect_of(r->d) != DB_POSTGRES || written < r->next_analyze)
         return 0;
     r->next_analyze = written * 2;
-    int rc = db_exec(r->d, "ANALYZE pathways", 0, NULL);
+    int rc = db_analyze(r->d, "pathways");
     if (rc == 0)
-        rc = db_exec(r->d, "ANALYZE patients", 0, NULL);
+        rc = db_analyze(r->d, "patients");
     return rc;
 }
 
@@ -1032,15 +1032,10 @@ int ptl_import(db *d, FILE *in, const ptl_options *o, ptl_report *rep)
         fail(r, "the database failed: %s", db_errmsg(d));
         goto out;
     }
-    if (db_dialect_of(d) == DB_SQLITE) {
-        /* A big cache keeps the indexes in memory; temporary storage in
-         * memory; and no foreign key checks, as every reference a row makes
-         * (the trust, the service, the patient, the practice) has just been
-         * checked by the import itself (PostgreSQL checks them anyway). */
-        db_exec(d, "PRAGMA cache_size = -262144", 0, NULL);
-        db_exec(d, "PRAGMA temp_store = MEMORY", 0, NULL);
-        db_exec(d, "PRAGMA foreign_keys = OFF", 0, NULL);
-    }
+    /* No foreign key checks (on SQLite), as every reference a row makes
+     * (the trust, the service, the patient, the practice) is checked by
+     * the import itself. */
+    db_bulk_begin(d);
 
     /* The record of this import. */
     db_param ip[] = {DBP_TEXT(o->trust), DBP_TEXT(o->filename ? o->filename : "-"), DBP_TEXT(r->now_iso),
@@ -1100,11 +1095,7 @@ int ptl_import(db *d, FILE *in, const ptl_options *o, ptl_report *rep)
     }
     progress(r, 1);
 out:
-    if (db_dialect_of(d) == DB_SQLITE) {
-        db_exec(d, "PRAGMA cache_size = -2000", 0, NULL);
-        db_exec(d, "PRAGMA temp_store = DEFAULT", 0, NULL);
-        db_exec(d, "PRAGMA foreign_keys = ON", 0, NULL);
-    }
+    db_bulk_end(d);
     struct timespec t1;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     rep->seconds = elapsed(&r->t0, &t1);
