@@ -3,7 +3,7 @@
  * copy, import, gen.
  */
 #include "app/app.h"
-#include "app/ptl.h"
+#include "app/import/ptl.h"
 #include "common/rc.h"
 #include "gen/gen.h"
 #include "http/server.h"
@@ -540,7 +540,7 @@ static int cmd_copy(int argc, char **argv)
     }
     int rc = store_copy(from, to, replace, stderr);
     if (rc)
-        fprintf(stderr, "seam copy: %s\n", to->errmsg[0] ? db_errmsg(to) : db_errmsg(from));
+        fprintf(stderr, "seam copy: %s\n", db_errmsg(to)[0] ? db_errmsg(to) : db_errmsg(from));
     db_close(from);
     db_close(to);
     return rc ? 1 : 0;

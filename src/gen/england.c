@@ -25,273 +25,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* ----------------------------------------------------------- randomness */
-
-static unsigned long long splitmix(unsigned long long x)
-{
-    x += 0x9E3779B97F4A7C15ULL;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-    return x ^ (x >> 31);
-}
-
-unsigned long long gen__next(gen_rng *r)
-{
-    r->s ^= r->s >> 12;
-    r->s ^= r->s << 25;
-    r->s ^= r->s >> 27;
-    return r->s * 2685821657736338717ULL;
-}
-
-void gen__seed(gen_rng *r, unsigned long long seed, unsigned long long stream)
-{
-    r->s = splitmix(seed ^ splitmix(stream)) | 1;
-}
-
-int gen__int(gen_rng *r, int lo, int hi)
-{
-    return lo + (int)(gen__next(r) % (unsigned long long)(hi - lo + 1));
-}
-
-double gen__unit(gen_rng *r)
-{
-    return (double)(gen__next(r) >> 11) * (1.0 / 9007199254740992.0);
-}
-
-static double normal(gen_rng *r)
-{
-    double u = gen__unit(r), v = gen__unit(r);
-    if (u < 1e-300)
-        u = 1e-300;
-    return sqrt(-2.0 * log(u)) * cos(6.283185307179586 * v);
-}
-
-/* ----------------------------------------------------------- waits */
-
-int gen__wait_days(gen_rng *r, int imd, const char *ethnic_group, double factor)
-{
-    double f = factor;
-    if (imd >= 1 && imd <= 10)
-        f *= 1.0 + 0.018 * (5.5 - imd); /* decile 1 about 8% longer, decile 10 about 8% shorter */
-    if (ethnic_group) {
-        if (strcmp(ethnic_group, "black") == 0)
-            f *= 1.06;
-        else if (strcmp(ethnic_group, "asian") == 0)
-            f *= 1.04;
-        else if (strcmp(ethnic_group, "mixed") == 0)
-            f *= 1.03;
-    }
-    for (;;) {
-        double weeks = 14.5 * f * exp(0.652 * normal(r));
-        int days = (int)(weeks * 7.0);
-        if (days >= 0 && days <= 104 * 7)
-            return days;
-    }
-}
-
-int gen__stop_wait_days(gen_rng *r, double factor)
-{
-    for (;;) {
-        double weeks = 10.0 * factor * exp(0.7 * normal(r));
-        int days = (int)(weeks * 7.0);
-        if (days >= 0 && days <= 104 * 7)
-            return days;
-    }
-}
-
-const char *gen__clinical_priority(gen_rng *r)
-{
-    int x = gen__int(r, 1, 1000);
-    return x <= 5 ? "P1b" : x <= 110 ? "P2" : x <= 430 ? "P3" : x <= 800 ? "P4" : x <= 830 ? "P6" : "";
-}
-
-/* ----------------------------------------------------------- CSV output */
-
-/* Dates as text, formatted once: day numbers from 1900 to 2100. */
-#define DAY0   (-25567) /* 1900-01-01 */
-#define N_DAYS 73049
-static char (*date_text)[11];
-
-static int dates_init(void)
-{
-    if (date_text)
-        return 0;
-    date_text = malloc((size_t)N_DAYS * sizeof(*date_text));
-    if (date_text == NULL)
-        return SEAM_ENOMEM;
-    for (int i = 0; i < N_DAYS; i++) {
-        int y, m, d;
-        seam_civil_from_days(DAY0 + i, &y, &m, &d);
-        snprintf(date_text[i], sizeof(date_text[i]), "%04d-%02d-%02d", y, m, d);
-    }
-    return 0;
-}
-
-void gen__out_init(gen_out *o, FILE *f)
-{
-    o->f = f;
-    o->len = 0;
-    o->error = 0;
-}
-
-void gen__out_flush(gen_out *o)
-{
-    if (o->len && fwrite(o->buf, 1, o->len, o->f) != o->len)
-        o->error = 1;
-    o->len = 0;
-}
-
-void gen__out_str(gen_out *o, const char *s)
-{
-    size_t n = strlen(s);
-    if (o->len + n + 1 > sizeof(o->buf))
-        gen__out_flush(o);
-    memcpy(o->buf + o->len, s, n);
-    o->len += n;
-}
-
-void gen__out_char(gen_out *o, char c)
-{
-    if (o->len + 1 > sizeof(o->buf))
-        gen__out_flush(o);
-    o->buf[o->len++] = c;
-}
-
-void gen__out_int(gen_out *o, long long v)
-{
-    char tmp[24];
-    int n = 0;
-    unsigned long long u = v < 0 ? (unsigned long long)(-v) : (unsigned long long)v;
-    do {
-        tmp[n++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0)
-        tmp[n++] = '-';
-    if (o->len + (size_t)n + 1 > sizeof(o->buf))
-        gen__out_flush(o);
-    while (n)
-        o->buf[o->len++] = tmp[--n];
-}
-
-/* Zero-padded to width digits. */
-static void out_padded(gen_out *o, long long v, int width)
-{
-    char tmp[24];
-    for (int i = width - 1; i >= 0; i--) {
-        tmp[i] = (char)('0' + v % 10);
-        v /= 10;
-    }
-    tmp[width] = '\0';
-    gen__out_str(o, tmp);
-}
-
-void gen__out_date(gen_out *o, int64_t day)
-{
-    if (date_text == NULL && dates_init() != 0) {
-        char tmp[SEAM_DATE_LEN];
-        int y, m, d;
-        seam_civil_from_days(day, &y, &m, &d);
-        snprintf(tmp, sizeof(tmp), "%04d-%02d-%02d", y, m, d);
-        gen__out_str(o, tmp);
-        return;
-    }
-    if (day >= DAY0 && day < DAY0 + N_DAYS) {
-        if (o->len + 11 > sizeof(o->buf))
-            gen__out_flush(o);
-        memcpy(o->buf + o->len, date_text[day - DAY0], 10);
-        o->len += 10;
-    }
-}
-
-const char *const gen__ptl_header =
-    "nhs_number,patient_pathway_identifier,organisation_code_patient_pathway_identifier_issuer,"
-    "organisation_code_provider,activity_treatment_function_code,referral_request_received_date,"
-    "referral_to_treatment_period_start_date,referral_to_treatment_period_end_date,"
-    "referral_to_treatment_period_status,last_activity_date,next_activity_date,clinical_priority,"
-    "priority_type_code,waiting_list_type,person_given_name,person_family_name,person_birth_date,"
-    "person_stated_gender_code,ethnic_category,postcode,lsoa,index_of_multiple_deprivation_decile,"
-    "general_medical_practice_code\n";
-
-void gen__ptl_row(gen_out *o, gen_rng *r, const gen_ptl_row *p, int64_t today)
-{
-    /* Clock: open rows wait wait_days; stopped rows stopped in the last 26 weeks. */
-    int64_t start, stop = -1;
-    const char *status;
-    if (p->stopped) {
-        stop = today - gen__int(r, 0, 181);
-        start = stop - p->wait_days;
-        status = gen__int(r, 1, 100) <= 70 ? "30" : "34";
-    } else {
-        start = today - p->wait_days;
-        int x = gen__int(r, 1, 100);
-        status = p->wait_days < 21 && x <= 70 ? "10" : x <= 8 ? "10" : x <= 11 ? "21" : x <= 13 ? "12" : "20";
-    }
-    int64_t received = start - (gen__int(r, 1, 100) <= 5 ? gen__int(r, 1, 14) : 0);
-    int64_t last = -1, next = -1;
-    if (strcmp(status, "10") != 0) {
-        int64_t end = stop >= 0 ? stop : today;
-        last = start + (end > start ? gen__int(r, 0, (int)(end - start)) : 0);
-    }
-    if (stop < 0 && gen__int(r, 1, 100) <= 55)
-        next = today + gen__int(r, -3, 70);
-
-    gen__out_str(o, p->nhs);
-    gen__out_char(o, ',');
-    gen__out_str(o, p->trust);
-    gen__out_str(o, "-PTL-");
-    out_padded(o, p->ppi_seq, 9);
-    gen__out_char(o, ',');
-    gen__out_str(o, p->trust);
-    gen__out_char(o, ',');
-    gen__out_str(o, p->trust);
-    gen__out_char(o, ',');
-    gen__out_str(o, p->tfc);
-    gen__out_char(o, ',');
-    gen__out_date(o, received);
-    gen__out_char(o, ',');
-    gen__out_date(o, start);
-    gen__out_char(o, ',');
-    if (stop >= 0)
-        gen__out_date(o, stop);
-    gen__out_char(o, ',');
-    gen__out_str(o, status);
-    gen__out_char(o, ',');
-    if (last >= 0)
-        gen__out_date(o, last);
-    gen__out_char(o, ',');
-    if (next >= 0)
-        gen__out_date(o, next);
-    gen__out_char(o, ',');
-    if (stop < 0)
-        gen__out_str(o, gen__clinical_priority(r));
-    gen__out_char(o, ',');
-    int pt = gen__int(r, 1, 100);
-    gen__out_char(o, pt <= 80 ? '1' : pt <= 95 ? '2' : '3');
-    gen__out_char(o, ',');
-    gen__out_str(o, gen__int(r, 1, 100) <= 70 ? "ORTT" : "IRTT");
-    gen__out_char(o, ',');
-    gen__out_str(o, p->given);
-    gen__out_char(o, ',');
-    gen__out_str(o, p->family);
-    gen__out_char(o, ',');
-    gen__out_date(o, p->birth_day);
-    gen__out_char(o, ',');
-    gen__out_char(o, p->female ? '2' : '1');
-    gen__out_char(o, ',');
-    gen__out_str(o, p->ethnic_category);
-    gen__out_char(o, ',');
-    gen__out_str(o, p->postcode);
-    gen__out_char(o, ',');
-    gen__out_str(o, p->lsoa);
-    gen__out_char(o, ',');
-    if (p->imd)
-        gen__out_int(o, p->imd);
-    gen__out_char(o, ',');
-    gen__out_str(o, p->practice);
-    gen__out_char(o, '\n');
-}
-
 /* ----------------------------------------------------------- England */
 
 static const char *const place_a[] = {"Ash", "Bram", "Cal", "Dun",  "Elm",   "Fern", "Glen",
@@ -454,7 +187,7 @@ static int england_plan(england *e, long long n, unsigned long long seed)
         snprintf(tr->code, sizeof(tr->code), "R%c%c", 'A' + t / 10, '0' + t % 10);
         snprintf(tr->name, sizeof(tr->name), "%s%s %s NHS %sTrust", place_a[(t * 5 + 3) % 21],
                  place_b[(t * 3 + 1) % 10], t % 3 ? "Hospitals" : "University Hospitals", t % 2 ? "Foundation " : "");
-        tr->wait = exp(0.15 * normal(&r));
+        tr->wait = exp(0.15 * gen__normal(&r));
         for (int s = 0; s < N_SPECIALTIES; s++)
             if (s < 12 || gen__int(&r, 1, 100) <= 65) {
                 tr->svc[tr->nsvc++] = s;
@@ -510,7 +243,7 @@ static void patient_of(const england *e, long long i, int64_t today, gen_ptl_row
     p->given = p->female ? given_f[gen__int(&r, 0, 19)] : given_m[gen__int(&r, 0, 19)];
     p->family = family[gen__int(&r, 0, 39)];
     /* People on waiting lists are older than the population. */
-    int age = (int)(55 + 20 * normal(&r));
+    int age = (int)(55 + 20 * gen__normal(&r));
     age = age < 0 ? gen__int(&r, 0, 17) : age > 100 ? 100 : age;
     p->birth_day = today - age * 365 - gen__int(&r, 0, 364);
     int imd = pp->imd_centre + gen__int(&r, -2, 2);
@@ -687,15 +420,10 @@ static int write_reference(db *d, const england *e)
 
 int gen_england(db *d, const gen_england_options *o, FILE *log)
 {
-    long long n;
-    int rc = db_query_int(d, "SELECT count(*) FROM organisations", 0, NULL, 0, &n);
+    int rc = gen__require_empty(d, "the database already has data; give a new database to seam gen");
     if (rc)
         return rc;
-    if (n > 0) {
-        snprintf(d->errmsg, sizeof(d->errmsg), "the database already has data; give a new database to seam gen");
-        return SEAM_ECONFLICT;
-    }
-    if ((rc = dates_init()))
+    if ((rc = gen__dates_init()))
         return rc;
     england e;
     if ((rc = england_plan(&e, o->open_pathways, o->seed ? o->seed : 20261125ULL))) {
@@ -708,8 +436,8 @@ int gen_england(db *d, const gen_england_options *o, FILE *log)
             if (o->trust && strcmp(o->trust, e.trusts[t].code) == 0)
                 only = t;
         if (only < 0) {
-            snprintf(d->errmsg, sizeof(d->errmsg), "no trust %s at this scale (trusts are RA0 to %s)",
-                     o->trust ? o->trust : "(none given)", e.trusts[e.n_trust - 1].code);
+            db_set_error(d, "no trust %s at this scale (trusts are RA0 to %s)", o->trust ? o->trust : "(none given)",
+                         e.trusts[e.n_trust - 1].code);
             england_free(&e);
             return SEAM_ENOTFOUND;
         }
@@ -729,7 +457,7 @@ int gen_england(db *d, const gen_england_options *o, FILE *log)
     if (o->ptl_csv) {
         FILE *f = fopen(o->ptl_csv, "w");
         if (f == NULL) {
-            snprintf(d->errmsg, sizeof(d->errmsg), "cannot write %s: %s", o->ptl_csv, strerror(errno));
+            db_set_error(d, "cannot write %s: %s", o->ptl_csv, strerror(errno));
             rc = SEAM_EIO;
         } else {
             if (write_trust_ptl(&e, only, f, today, &rows) != 0)
@@ -737,7 +465,7 @@ int gen_england(db *d, const gen_england_options *o, FILE *log)
             if (fclose(f) != 0)
                 rc = SEAM_EIO;
             if (rc)
-                snprintf(d->errmsg, sizeof(d->errmsg), "could not write %s", o->ptl_csv);
+                db_set_error(d, "could not write %s", o->ptl_csv);
         }
     }
     if (rc == 0 && o->ptl_dir) {
@@ -747,12 +475,12 @@ int gen_england(db *d, const gen_england_options *o, FILE *log)
             snprintf(path, sizeof(path), "%s/%s.csv", o->ptl_dir, e.trusts[t].code);
             FILE *f = fopen(path, "w");
             if (f == NULL) {
-                snprintf(d->errmsg, sizeof(d->errmsg), "cannot write %s: %s", path, strerror(errno));
+                db_set_error(d, "cannot write %s: %s", path, strerror(errno));
                 rc = SEAM_EIO;
                 break;
             }
             if (write_trust_ptl(&e, t, f, today, &rows) != 0 || fclose(f) != 0) {
-                snprintf(d->errmsg, sizeof(d->errmsg), "could not write %s", path);
+                db_set_error(d, "could not write %s", path);
                 rc = SEAM_EIO;
             }
             if (log && (t + 1) % 20 == 0)

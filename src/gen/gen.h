@@ -56,6 +56,7 @@ void gen__seed(gen_rng *r, unsigned long long seed, unsigned long long stream);
 unsigned long long gen__next(gen_rng *r);
 int gen__int(gen_rng *r, int lo, int hi); /* inclusive */
 double gen__unit(gen_rng *r);             /* [0, 1) */
+double gen__normal(gen_rng *r);           /* standard normal (Box-Muller) */
 /* Days waited by an open pathway: median about 14.5 weeks times factor,
  * longer for deprived patients (imd 1-10, 0 unknown) and some groups. */
 int gen__wait_days(gen_rng *r, int imd, const char *ethnic_group, double factor);
@@ -70,6 +71,9 @@ typedef struct gen_out {
     int error;
     char buf[1 << 18];
 } gen_out;
+/* Formats every date from 1900 to 2100 once, for gen__out_date (which
+ * does it on first use otherwise).  0 or SEAM_ENOMEM. */
+int gen__dates_init(void);
 void gen__out_init(gen_out *o, FILE *f);
 void gen__out_flush(gen_out *o);
 void gen__out_str(gen_out *o, const char *s);
@@ -91,6 +95,10 @@ typedef struct gen_ptl_row {
 extern const char *const gen__ptl_header;
 /* Appends one CSV row in the columns of gen__ptl_header. */
 void gen__ptl_row(gen_out *o, gen_rng *r, const gen_ptl_row *p, int64_t today);
+
+/* Refuses a database that already has organisations: SEAM_ECONFLICT with
+ * why as db_errmsg.  0 for an empty one, or a database rc. */
+int gen__require_empty(db *d, const char *why);
 
 /* Prints one line per persona: username, role, organisation code and
  * display name, tab-separated. */

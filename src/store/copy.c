@@ -3,6 +3,7 @@
  */
 #include "store/copy.h"
 #include "common/rc.h"
+#include "store/db_backend.h"
 #include "store/migrate.h"
 
 #include <stdio.h>

@@ -2,9 +2,10 @@
  * db.c - backend-independent parts of the SQL layer: URL dispatch,
  * transactions and materialised rows.
  */
-#include "store/db.h"
+#include "store/db_backend.h"
 #include "common/rc.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,38 @@ long long db_changes(db *d)
 const char *db_errmsg(db *d)
 {
     return d->errmsg;
+}
+
+void db_set_error(db *d, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(d->errmsg, sizeof(d->errmsg), fmt, ap);
+    va_end(ap);
+}
+
+int db_bulk_begin(db *d)
+{
+    return d->ops->bulk_begin(d);
+}
+
+int db_bulk_end(db *d)
+{
+    return d->ops->bulk_end(d);
+}
+
+int db_analyze(db *d, const char *table)
+{
+    if (table == NULL || *table == '\0' || strspn(table, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(table)) {
+        db_set_error(d, "not a table name: %s", table ? table : "(none)");
+        return SEAM_EBADREQ;
+    }
+    return d->ops->analyze(d, table);
+}
+
+int db_set_durable(db *d, int durable)
+{
+    return d->ops->set_durable(d, durable);
 }
 
 int db_begin(db *d)

@@ -8,7 +8,9 @@
  *
  * Backends sit behind a table of function pointers (db_ops) chosen by the
  * URL given to db_open(): "sqlite:PATH" or a plain path for SQLite,
- * "postgresql://..." (or "postgres://...") for PostgreSQL.
+ * "postgresql://..." (or "postgres://...") for PostgreSQL.  The table, the
+ * connection's insides and the cursor live in store/db_backend.h, seen
+ * only by src/store: here db, db_rows and db_cursor are opaque.
  */
 #ifndef SEAM_DB_H
 #define SEAM_DB_H
@@ -92,38 +94,29 @@ long long db_cur_int(const db_cursor *c, int col);    /* 0 for NULL */
 const char *db_cur_text(const db_cursor *c, int col); /* NULL for NULL */
 int db_cur_isnull(const db_cursor *c, int col);
 
-/* Internal: the backend interface. */
-typedef struct db_ops {
-    const char *name;
-    int (*exec)(db *d, const char *sql, int n, const db_param *p);
-    int (*query)(db *d, const char *sql, int n, const db_param *p, db_rows **out);
-    int (*exec_script)(db *d, const char *sql);
-    void (*close)(db *d);
-    int (*scan)(db *d, const char *sql, int n, const db_param *p, db_scan_fn fn, void *arg);
-} db_ops;
+/*
+ * Bulk loading (the PTL import).  db_bulk_begin sets the connection up for
+ * a long run of inserts whose references the caller has checked itself:
+ * on SQLite a large page cache, temporary storage in memory and no
+ * foreign key checks; on PostgreSQL nothing changes (it checks foreign keys
+ * anyway).  db_bulk_end puts the connection back as db_open left it; it
+ * may be called without a db_bulk_begin.  Both return 0 or a negative
+ * seam_rc.
+ */
+int db_bulk_begin(db *d);
+int db_bulk_end(db *d);
 
-/* Internal: a cursor is the backend's current row. */
-struct db_cursor {
-    long long (*geti)(const db_cursor *c, int col);
-    const char *(*gett)(const db_cursor *c, int col);
-    int (*isnull)(const db_cursor *c, int col);
-    void *h;
-    int row;
-};
+/* Refreshes the planner's statistics of table (ANALYZE), a plain name of
+ * letters, digits and underscores (SEAM_EBADREQ otherwise). */
+int db_analyze(db *d, const char *table);
 
-struct db {
-    const db_ops *ops;
-    db_dialect dialect;
-    void *impl;
-    long long changes;
-    int in_tx;
-    char errmsg[512];
-};
+/* Trades durability for speed (durable = 0) while replayable data is
+ * generated, or restores it (durable = 1): SQLite's synchronous setting,
+ * PostgreSQL's synchronous_commit. */
+int db_set_durable(db *d, int durable);
 
-/* Internal: result construction shared by backends. */
-db_rows *db__rows_new(int ncols);
-int db__rows_add(db_rows *r, const char *const *cells, const size_t *lens);
-int db__open_sqlite(const char *path, db **out, char *err, size_t errlen);
-int db__open_pg(const char *url, db **out, char *err, size_t errlen);
+/* Sets the message db_errmsg() returns, for a caller that refuses a
+ * database for its own reason (printf-style). */
+void db_set_error(db *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

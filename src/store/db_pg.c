@@ -11,7 +11,7 @@
  * re-established on the connection's next use.
  */
 #include "common/rc.h"
-#include "store/db.h"
+#include "store/db_backend.h"
 
 #include <libpq-fe.h>
 #include <stdio.h>
@@ -300,6 +300,25 @@ static void pg_close(db *d)
     free(d);
 }
 
+/* Bulk loading changes nothing on PostgreSQL: it checks foreign keys
+ * anyway, and its caches are the server's. */
+static int pg_bulk(db *d)
+{
+    return 0;
+}
+
+static int pg_analyze(db *d, const char *table)
+{
+    char sql[160];
+    snprintf(sql, sizeof(sql), "ANALYZE %s", table);
+    return pg_exec(d, sql, 0, NULL);
+}
+
+static int pg_set_durable(db *d, int durable)
+{
+    return pg_exec(d, durable ? "SET synchronous_commit = on" : "SET synchronous_commit = off", 0, NULL);
+}
+
 static const db_ops pg_ops = {
     .name = "postgresql",
     .exec = pg_exec,
@@ -307,6 +326,10 @@ static const db_ops pg_ops = {
     .exec_script = pg_exec_script,
     .close = pg_close,
     .scan = pg_scan,
+    .bulk_begin = pg_bulk,
+    .bulk_end = pg_bulk,
+    .analyze = pg_analyze,
+    .set_durable = pg_set_durable,
 };
 
 int db__open_pg(const char *url, db **out, char *err, size_t errlen)

@@ -6,7 +6,7 @@
  * use them in any order and more than once.
  */
 #include "common/rc.h"
-#include "store/db.h"
+#include "store/db_backend.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -253,6 +253,50 @@ static void sqlite_close(db *d)
     free(d);
 }
 
+/*
+ * Bulk loading: a big cache keeps the indexes in memory, temporary storage
+ * in memory, and no foreign key checks, as the loader has checked every
+ * reference a row makes.  The settings are runs of their own: a failed
+ * one leaves the others, so the first failure is returned after all ran.
+ */
+static int sqlite_pragmas(db *d, const char *const *sql, int n)
+{
+    int rc = 0;
+    for (int i = 0; i < n; i++) {
+        int r = sqlite_exec(d, sql[i], 0, NULL);
+        if (rc == 0)
+            rc = r;
+    }
+    return rc;
+}
+
+static int sqlite_bulk_begin(db *d)
+{
+    static const char *const on[] = {"PRAGMA cache_size = -262144", "PRAGMA temp_store = MEMORY",
+                                     "PRAGMA foreign_keys = OFF"};
+    return sqlite_pragmas(d, on, 3);
+}
+
+/* Back to db_open's settings (SQLite's default cache, foreign keys on). */
+static int sqlite_bulk_end(db *d)
+{
+    static const char *const off[] = {"PRAGMA cache_size = -2000", "PRAGMA temp_store = DEFAULT",
+                                      "PRAGMA foreign_keys = ON"};
+    return sqlite_pragmas(d, off, 3);
+}
+
+static int sqlite_analyze(db *d, const char *table)
+{
+    char sql[160];
+    snprintf(sql, sizeof(sql), "ANALYZE %s", table);
+    return sqlite_exec(d, sql, 0, NULL);
+}
+
+static int sqlite_set_durable(db *d, int durable)
+{
+    return sqlite_exec(d, durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=OFF", 0, NULL);
+}
+
 static const db_ops sqlite_ops = {
     .name = "sqlite",
     .exec = sqlite_exec,
@@ -260,6 +304,10 @@ static const db_ops sqlite_ops = {
     .exec_script = sqlite_exec_script,
     .close = sqlite_close,
     .scan = sqlite_scan,
+    .bulk_begin = sqlite_bulk_begin,
+    .bulk_end = sqlite_bulk_end,
+    .analyze = sqlite_analyze,
+    .set_durable = sqlite_set_durable,
 };
 
 int db__open_sqlite(const char *path, db **out, char *err, size_t errlen)

@@ -1,5 +1,5 @@
 /*
- * test_csv_read.c - the streaming CSV reader (src/app/csv_read.c) on
+ * test_csv_read.c - the streaming CSV reader (src/app/import/csv_read.c) on
  * RFC 4180 inputs and the ways real extracts go wrong: quoted commas,
  * doubled quotes and line breaks, CRLF, blank lines, a missing final
  * newline, empty fields, a field past the bound, more columns than kept,
@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "app/csv_read.h"
+#include "app/import/csv_read.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -186,6 +186,120 @@ static void test_empty_input_has_no_records(void **state)
     close_src(&x);
 }
 
+static void test_quoted_commas_and_doubled_quotes_alone_and_mixed(void **state)
+{
+    src x = OPEN("\"a,b,c\",\"\"\"\",\"x\"\"y\"\"z\",\"\"\"q,\"\"\"\n");
+    assert_int_equal(csv_next(x.r), 1);
+    assert_int_equal(x.r->nfields, 4);
+    assert_string_equal(x.r->field[0], "a,b,c");
+    assert_string_equal(x.r->field[1], "\"");
+    assert_string_equal(x.r->field[2], "x\"y\"z");
+    assert_string_equal(x.r->field[3], "\"q,\"");
+    assert_false(x.r->stray_quote);
+    close_src(&x);
+}
+
+/* Inside quotes a CRLF is data; outside, it ends the record like LF. */
+static void test_crlf_inside_quotes_is_kept(void **state)
+{
+    src x = OPEN("\"one\r\ntwo\",b\r\nnext,row\r\n");
+    assert_int_equal(csv_next(x.r), 1);
+    assert_int_equal(x.r->nfields, 2);
+    assert_string_equal(x.r->field[0], "one\r\ntwo");
+    assert_string_equal(x.r->field[1], "b");
+    assert_int_equal(x.r->start_line, 1);
+    assert_int_equal(csv_next(x.r), 1);
+    assert_string_equal(x.r->field[0], "next");
+    assert_string_equal(x.r->field[1], "row");
+    assert_int_equal(x.r->start_line, 3);
+    assert_int_equal(csv_next(x.r), 0);
+    close_src(&x);
+}
+
+/* A quoted field of several lines: the record starts on its first line and
+ * the next record's line counts every break inside. */
+static void test_embedded_newlines_count_lines(void **state)
+{
+    src x = OPEN("h\n\"a\n\nb\nc\"\nlast\n");
+    assert_int_equal(csv_next(x.r), 1);
+    assert_int_equal(csv_next(x.r), 1);
+    assert_string_equal(x.r->field[0], "a\n\nb\nc");
+    assert_int_equal(x.r->start_line, 2);
+    assert_int_equal(csv_next(x.r), 1);
+    assert_string_equal(x.r->field[0], "last");
+    assert_int_equal(x.r->start_line, 6);
+    close_src(&x);
+}
+
+/* A quoted field past the bound is cut and flagged like an unquoted one,
+ * and the fields after it are read as usual. */
+static void test_a_quoted_field_past_the_bound(void **state)
+{
+    size_t n = CSV_FIELD_MAX + 10;
+    char *s = malloc(n + 16);
+    s[0] = '"';
+    memset(s + 1, 'q', n);
+    memcpy(s + 1 + n, "\",ok\n", 6);
+    src x = open_str(s, strlen(s));
+    assert_int_equal(csv_next(x.r), 1);
+    assert_int_equal(x.r->nfields, 2);
+    assert_true(x.r->toolong[0]);
+    assert_int_equal(strlen(x.r->field[0]), CSV_FIELD_MAX);
+    assert_string_equal(x.r->field[1], "ok");
+    assert_false(x.r->toolong[1]);
+    close_src(&x);
+    free(s);
+}
+
+/* A line far longer than the raw copy and the input buffer: the raw copy
+ * stops at its bound, the fields are all counted, and the next line reads
+ * as usual. */
+static void test_a_line_longer_than_the_buffer(void **state)
+{
+    size_t n = CSV_BUF + 1000, len = 0;
+    char *s = malloc(n + 32);
+    for (; len < n; len++)
+        s[len] = len % 2 ? ',' : 'v';
+    len += (size_t)snprintf(s + len, 32, "\nafter,it\n");
+    src x = open_str(s, len);
+    assert_int_equal(csv_next(x.r), 1);
+    assert_true(x.r->nfields > CSV_MAX_COLS);
+    assert_int_equal(x.r->rawlen, CSV_RAW_MAX);
+    assert_int_equal(strlen(x.r->raw), CSV_RAW_MAX);
+    assert_int_equal(csv_next(x.r), 1);
+    assert_int_equal(x.r->nfields, 2);
+    assert_string_equal(x.r->field[1], "it");
+    assert_int_equal(x.r->start_line, 2);
+    close_src(&x);
+    free(s);
+}
+
+/* An unterminated quote takes the rest of the file, line breaks and all,
+ * as one field; the record starts where the quote was opened. */
+static void test_unterminated_quote_runs_to_the_end(void **state)
+{
+    src x = OPEN("a,b\n1,\"open\n2,3\n4,5\n");
+    assert_int_equal(csv_next(x.r), 1);
+    assert_false(x.r->unterminated);
+    assert_int_equal(csv_next(x.r), 1);
+    assert_true(x.r->unterminated);
+    assert_int_equal(x.r->start_line, 2);
+    assert_int_equal(x.r->nfields, 2);
+    assert_string_equal(x.r->field[0], "1");
+    assert_string_equal(x.r->field[1], "open\n2,3\n4,5\n");
+    assert_int_equal(csv_next(x.r), 0);
+    close_src(&x);
+}
+
+/* The raw copy is the row as read (quotes and all), without its line end. */
+static void test_raw_copy_of_a_row(void **state)
+{
+    src x = OPEN("x,\"y,z\"\r\n");
+    assert_int_equal(csv_next(x.r), 1);
+    assert_string_equal(x.r->raw, "x,\"y,z\"");
+    close_src(&x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -198,6 +312,13 @@ int main(void)
         cmocka_unit_test(test_records_across_the_buffer_boundary),
         cmocka_unit_test(test_sha256_of_every_byte),
         cmocka_unit_test(test_empty_input_has_no_records),
+        cmocka_unit_test(test_quoted_commas_and_doubled_quotes_alone_and_mixed),
+        cmocka_unit_test(test_crlf_inside_quotes_is_kept),
+        cmocka_unit_test(test_embedded_newlines_count_lines),
+        cmocka_unit_test(test_a_quoted_field_past_the_bound),
+        cmocka_unit_test(test_a_line_longer_than_the_buffer),
+        cmocka_unit_test(test_unterminated_quote_runs_to_the_end),
+        cmocka_unit_test(test_raw_copy_of_a_row),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

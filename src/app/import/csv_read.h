@@ -6,8 +6,8 @@
  * every byte read.  Memory is the reader itself, whatever the input's
  * size.  Internal to src/app (the PTL import).
  */
-#ifndef SEAM_CSV_READ_H
-#define SEAM_CSV_READ_H
+#ifndef SEAM_IMPORT_CSV_READ_H
+#define SEAM_IMPORT_CSV_READ_H
 
 #include <sodium.h>
 #include <stdio.h>

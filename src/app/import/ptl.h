@@ -9,8 +9,8 @@
  * one transaction each, so a crash loses at most the open batch and never
  * half a row.  Each import is one ptl_imports row and one audit event.
  */
-#ifndef SEAM_PTL_H
-#define SEAM_PTL_H
+#ifndef SEAM_IMPORT_PTL_H
+#define SEAM_IMPORT_PTL_H
 
 #include "core/seam_time.h"
 #include "store/db.h"
