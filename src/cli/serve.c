@@ -2,9 +2,11 @@
  * serve.c - seam serve: the web server and API.
  */
 #include "cli/cli.h"
+#include "cli/failsafe_timer.h"
 #include "http/server.h"
 
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 
 static const char *const usage_serve =
@@ -30,9 +32,15 @@ static const struct option serve_opts[] = {{"db", required_argument, NULL, 'd'},
                                            {"help", no_argument, NULL, 'h'},
                                            {NULL, 0, NULL, 0}};
 
+typedef struct serve_args {
+    server_config cfg;
+    int failsafe_interval; /* seconds between failsafe sweeps; 0 = off */
+} serve_args;
+
 static const char *serve_opt(int c, const char *arg, void *state)
 {
-    server_config *cfg = state;
+    serve_args *a = state;
+    server_config *cfg = &a->cfg;
     long long n;
     switch (c) {
     case 'd': cfg->db_url = arg; break;
@@ -49,25 +57,40 @@ static const char *serve_opt(int c, const char *arg, void *state)
     case 'f':
         if (cli_number(arg, 0, INT_MAX, &n))
             return "--failsafe-interval must be a number of seconds";
-        cfg->failsafe_interval = (int)n;
+        a->failsafe_interval = (int)n;
         break;
     default: return "unknown option";
     }
     return NULL;
 }
 
+/* Serves, with the failsafe timer beside the server, until SIGINT or SIGTERM. */
 int cli_serve(int argc, char **argv)
 {
     static const cli_spec spec = {"serve", usage_serve, serve_opts, 0};
-    server_config cfg = {.listen = "127.0.0.1:8080",
-                         .web_root = "web",
-                         .nhsuk_root = "node_modules/nhsuk-frontend/dist",
-                         .threads = 4,
-                         .failsafe_interval = 60};
-    int st = cli_options(&spec, argc, argv, serve_opt, &cfg);
+    serve_args a = {.cfg = {.listen = "127.0.0.1:8080",
+                            .web_root = "web",
+                            .nhsuk_root = "node_modules/nhsuk-frontend/dist",
+                            .threads = 4},
+                    .failsafe_interval = 60};
+    int st = cli_options(&spec, argc, argv, serve_opt, &a);
     if (st >= 0)
         return st;
-    if (cfg.db_url == NULL)
+    if (a.cfg.db_url == NULL)
         return cli_fail_usage("serve", usage_serve, "--db is required");
-    return server_run(&cfg) == 0 ? 0 : 1;
+    server *srv;
+    if (server_start(&a.cfg, &srv) != 0)
+        return 1;
+    if (a.failsafe_interval > 0)
+        failsafe_timer_start(a.cfg.db_url, a.failsafe_interval);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    int sig;
+    sigwait(&set, &sig);
+    fprintf(stderr, "seam: stopping\n");
+    server_stop(srv);
+    failsafe_timer_stop();
+    return 0;
 }

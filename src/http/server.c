@@ -9,7 +9,6 @@
 #include "app/app.h"
 #include "app/system.h"
 #include "common/rc.h"
-#include "http/failsafe.h"
 #include "http/request.h"
 #include "http/router.h"
 #include "http/static.h"
@@ -185,8 +184,13 @@ static int parse_listen(const char *listen, struct sockaddr_in *sa)
     return inet_pton(AF_INET, host, &sa->sin_addr) == 1 ? 0 : -1;
 }
 
-int server_run(const server_config *cfg)
+struct server {
+    struct MHD_Daemon *daemon;
+};
+
+int server_start(const server_config *cfg, server **out)
 {
+    *out = NULL;
     g_cfg = cfg;
     if (sodium_init() < 0) {
         fprintf(stderr, "seam serve: libsodium failed to start\n");
@@ -224,25 +228,31 @@ int server_run(const server_config *cfg)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    struct MHD_Daemon *daemon =
+    server *s = calloc(1, sizeof(*s));
+    if (s == NULL)
+        return SEAM_ENOMEM;
+    s->daemon =
         MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_POLL, 0, NULL, NULL, on_request,
                          NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
                          (unsigned int)(cfg->threads > 0 ? cfg->threads : 4), MHD_OPTION_CONNECTION_TIMEOUT,
                          (unsigned int)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1024,
                          MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)256, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
                          (size_t)(256 * 1024), MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
-    if (daemon == NULL) {
+    if (s->daemon == NULL) {
         fprintf(stderr, "seam serve: cannot listen on %s (in use, or not an address of this machine)\n", cfg->listen);
+        free(s);
         return SEAM_EIO;
     }
     fprintf(stderr, "seam: serving http://%s/ (database %s%s)\n", cfg->listen, cfg->db_url,
             cfg->dev ? ", development sign-in ON" : "");
-    if (cfg->failsafe_interval > 0)
-        failsafe_start(cfg->db_url, cfg->failsafe_interval);
-    int sig;
-    sigwait(&set, &sig);
-    fprintf(stderr, "seam: stopping\n");
-    MHD_stop_daemon(daemon);
-    failsafe_stop();
+    *out = s;
     return 0;
+}
+
+void server_stop(server *s)
+{
+    if (s == NULL)
+        return;
+    MHD_stop_daemon(s->daemon);
+    free(s);
 }
