@@ -32,6 +32,18 @@ typedef struct http_req {
     struct timespec start;
 } http_req;
 
+/* The most bytes a request to url may carry (attachments more than JSON). */
+size_t req_body_max(const char *url);
+
+/* Starts a body: its maximum for url, and too_big at once when the
+ * announced Content-Length (NULL if none) is over it. */
+void req_body_begin(http_req *req, const char *url, const char *content_length);
+
+/* Appends n bytes to the body, kept NUL-terminated.  A body that would
+ * pass max marks the request too_big and keeps nothing more.  Returns 0,
+ * or -1 out of memory. */
+int req_body_append(http_req *req, const char *data, size_t n);
+
 /* One API request on its way through the router to a handler. */
 typedef struct route_ctx {
     struct MHD_Connection *conn;
@@ -66,7 +78,17 @@ const char *req_header(route_ctx *rc, const char *name);
 /* A whole-number query parameter within [1, max]; dflt when absent. */
 int req_query_int(route_ctx *rc, app_ctx *ctx, const char *name, int dflt, int max, int *out);
 
-/* An id query parameter (0 when absent). */
+/* What req_parse_id found. */
+enum { REQ_ID_OK = 0, REQ_ID_BAD = -1, REQ_ID_RANGE = -2, REQ_ID_SIGNED = -3 };
+
+/* The one parser of an id: a whole decimal number of at least 1.  Returns
+ * REQ_ID_OK with *out set; REQ_ID_BAD (not a number, trailing characters,
+ * zero or negative; *out untouched); REQ_ID_RANGE (past the largest id;
+ * *out is LLONG_MAX); REQ_ID_SIGNED (written with a leading '+'; *out set).
+ * Each caller decides which of the last two it accepts. */
+int req_parse_id(const char *s, long long *out);
+
+/* An id query parameter (0 when absent); "+5" is 5, too large is a 400. */
 int req_query_id(route_ctx *rc, app_ctx *ctx, const char *name, long long *out);
 
 /* The one parser of an id in the path.  A malformed id is a 404 naming
@@ -101,6 +123,11 @@ int req_json_depth(const char *s, size_t n);
 /* Verifies the bearer token against pk and loads the user into ctx.  On
  * failure sends the answer and returns -1 with *ret set. */
 int req_authenticate(route_ctx *rc, app_ctx *ctx, const unsigned char pk[32], enum MHD_Result *ret);
+
+/* Parses text as a JSON object nested at most REQ_JSON_DEPTH_MAX deep.
+ * Returns 0 with *out the caller's, or SEAM_EBADREQ with *out NULL and the
+ * reason in msg. */
+int req_body_parse(const char *text, size_t len, json_t **out, char *msg, size_t msglen);
 
 /* Parses a POST or PUT body into rc->body (a JSON object of bounded depth).
  * On failure sends the answer and returns -1 with *ret set. */

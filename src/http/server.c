@@ -102,37 +102,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return MHD_NO;
         clock_gettime(CLOCK_MONOTONIC, &req->start);
         *con_cls = req;
-        /* Attachments may be larger than JSON bodies. */
-        size_t n = strlen(url);
-        req->max = strncmp(url, "/api/v1/advice/", 15) == 0 && n > 12 && strcmp(url + n - 12, "/attachments") == 0
-                       ? REQ_ATTACHMENT_BODY_MAX
-                       : REQ_BODY_MAX;
-        /* Refuse an announced oversized body before reading it. */
-        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-        if (cl && strtoull(cl, NULL, 10) > req->max)
-            req->too_big = 1;
+        req_body_begin(req, url, MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length"));
         return MHD_YES;
     }
     if (*upload_data_size) {
-        if (!req->too_big) {
-            if (req->len + *upload_data_size > req->max) {
-                req->too_big = 1;
-            } else {
-                if (req->len + *upload_data_size + 1 > req->cap) {
-                    size_t ncap = (req->len + *upload_data_size + 1) * 2;
-                    if (ncap > req->max + 1)
-                        ncap = req->max + 1;
-                    char *nb = realloc(req->body, ncap);
-                    if (nb == NULL)
-                        return MHD_NO;
-                    req->body = nb;
-                    req->cap = ncap;
-                }
-                memcpy(req->body + req->len, upload_data, *upload_data_size);
-                req->len += *upload_data_size;
-                req->body[req->len] = '\0';
-            }
-        }
+        if (req_body_append(req, upload_data, *upload_data_size) != 0)
+            return MHD_NO;
         *upload_data_size = 0;
         return MHD_YES;
     }
