@@ -120,8 +120,45 @@ enum MHD_Result req_reply(route_ctx *rc, const app_ctx *ctx, int e, json_t *out,
 }
 
 /* ----------------------------------------------------------------------
- * The body, as it arrives
+ * The request and its body, as it arrives
  */
+
+static void free_body(void *arg)
+{
+    http_req *req = arg;
+    free(req->body);
+    req->body = NULL;
+}
+
+static void json_release(void *j)
+{
+    json_decref(j);
+}
+
+http_req *req_new(void)
+{
+    arena *a = arena_new(0);
+    http_req *req = a ? arena_calloc(a, sizeof(*req)) : NULL;
+    if (req == NULL || arena_on_destroy(a, free_body, req) != 0) {
+        arena_destroy(a);
+        return NULL;
+    }
+    req->arena = a;
+    return req;
+}
+
+void req_end(http_req *req)
+{
+    if (req)
+        arena_destroy(req->arena);
+}
+
+json_t *req_own_json(route_ctx *rc, json_t *j)
+{
+    if (j)
+        arena_on_destroy(rc->arena, json_release, j);
+    return j;
+}
 
 size_t req_body_max(const char *url)
 {
@@ -399,6 +436,7 @@ int req_parse_body(route_ctx *rc, enum MHD_Result *ret)
         *ret = req_send_error(rc, SEAM_EBADREQ, "bad_json", msg, NULL);
         return -1;
     }
+    req_own_json(rc, rc->body);
     return 0;
 }
 
@@ -418,7 +456,7 @@ static void request_hash(const char *method, const char *url, const http_req *re
     sodium_bin2hex(out, 65, h, sizeof(h));
 }
 
-int req_idempotency(route_ctx *rc, app_ctx *ctx, char hash[65], enum MHD_Result *ret)
+int req_idempotency(route_ctx *rc, app_ctx *ctx, enum MHD_Result *ret)
 {
     const char *key = req_header(rc, "Idempotency-Key");
     if (key == NULL)
@@ -430,6 +468,11 @@ int req_idempotency(route_ctx *rc, app_ctx *ctx, char hash[65], enum MHD_Result 
     if (!ok) {
         *ret = req_send_error(rc, SEAM_EBADREQ, "bad_request",
                               "Idempotency-Key must be 1 to 200 visible ASCII characters.", NULL);
+        return -1;
+    }
+    char *hash = arena_alloc(rc->arena, 65);
+    if (hash == NULL) {
+        *ret = req_send_error(rc, SEAM_ENOMEM, "out_of_memory", "Out of memory.", NULL);
         return -1;
     }
     request_hash(rc->method, rc->url, rc->req, hash);

@@ -9,6 +9,7 @@
 #define SEAM_HTTP_REQUEST_H
 
 #include "app/app.h"
+#include "common/arena.h"
 
 #include <jansson.h>
 #include <microhttpd.h>
@@ -22,15 +23,25 @@
 #define REQ_SEGMENTS            4
 #define REQ_SEGMENT_MAX         96
 
-/* The bytes of one request body, accumulated by server.c up to max. */
+/* One request from its first byte to its reply: its arena owns it, its
+ * body, its route_ctx, the JSON parsed from it and what its handler
+ * allocates, all ended at once by req_end.  The body is accumulated by
+ * server.c up to max. */
 typedef struct http_req {
-    char *body;
+    arena *arena;
+    char *body; /* malloc'd as it grows; freed by a cleanup on the arena */
     size_t len;
     size_t cap;
     size_t max;
     int too_big;
     struct timespec start;
 } http_req;
+
+/* A new request with its arena; NULL when out of memory. */
+http_req *req_new(void);
+
+/* Ends a request: runs its arena's cleanups and frees it all.  NULL is a no-op. */
+void req_end(http_req *req);
 
 /* The most bytes a request to url may carry (attachments more than JSON). */
 size_t req_body_max(const char *url);
@@ -50,11 +61,16 @@ typedef struct route_ctx {
     const char *method;
     const char *url;
     http_req *req;
-    json_t *body;                            /* parsed body, or NULL; owned here */
+    arena *arena;                            /* the request's (req->arena): allocate here, never free */
+    json_t *body;                            /* parsed body, or NULL; owned by the arena */
     char seg[REQ_SEGMENTS][REQ_SEGMENT_MAX]; /* the {} parts of the path */
     int status;                              /* for the access log */
     char csv_name[128]; /* non-empty: send the answer as CSV (app_measures_rtt_csv) under this name */
 } route_ctx;
+
+/* Gives j (may be NULL) to the request's arena, which releases it when the
+ * request ends; returns j. */
+json_t *req_own_json(route_ctx *rc, json_t *j);
 
 /* Sends body (borrowed) as JSON with status. */
 enum MHD_Result req_send_json(struct MHD_Connection *conn, int status, json_t *body, int replayed);
@@ -129,12 +145,13 @@ int req_authenticate(route_ctx *rc, app_ctx *ctx, const unsigned char pk[32], en
  * reason in msg. */
 int req_body_parse(const char *text, size_t len, json_t **out, char *msg, size_t msglen);
 
-/* Parses a POST or PUT body into rc->body (a JSON object of bounded depth).
- * On failure sends the answer and returns -1 with *ret set. */
+/* Parses a POST or PUT body into rc->body (a JSON object of bounded depth,
+ * owned by the arena).  On failure sends the answer and returns -1 with
+ * *ret set. */
 int req_parse_body(route_ctx *rc, enum MHD_Result *ret);
 
-/* Takes the Idempotency-Key of a POST into ctx (hash is the caller's
- * 65-byte buffer).  On failure sends the answer and returns -1. */
-int req_idempotency(route_ctx *rc, app_ctx *ctx, char hash[65], enum MHD_Result *ret);
+/* Takes the Idempotency-Key of a POST into ctx, with the request's hash
+ * (in the arena).  On failure sends the answer and returns -1. */
+int req_idempotency(route_ctx *rc, app_ctx *ctx, enum MHD_Result *ret);
 
 #endif

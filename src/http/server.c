@@ -73,22 +73,14 @@ static enum MHD_Result handle_api(route_ctx *rc)
     if ((strcmp(rc->method, "POST") == 0 || strcmp(rc->method, "PUT") == 0) && rc->req->len > 0 &&
         !(route->flags & ROUTE_RAW) && req_parse_body(rc, &ret) != 0)
         return ret;
-    char hash[65];
-    if (strcmp(rc->method, "POST") == 0 && req_idempotency(rc, &ctx, hash, &ret) != 0) {
-        json_decref(rc->body);
-        rc->body = NULL;
+    if (strcmp(rc->method, "POST") == 0 && req_idempotency(rc, &ctx, &ret) != 0)
         return ret;
-    }
 
     json_t *out = NULL;
     int e = router_allow(route, &ctx);
     if (e == 0)
         e = route->fn(rc, &ctx, &out);
-    ret = req_reply(rc, &ctx, e, out, route->flags & ROUTE_BINARY);
-    json_decref(out);
-    json_decref(rc->body);
-    rc->body = NULL;
-    return ret;
+    return req_reply(rc, &ctx, e, req_own_json(rc, out), route->flags & ROUTE_BINARY);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
@@ -97,7 +89,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 {
     http_req *req = *con_cls;
     if (req == NULL) {
-        req = calloc(1, sizeof(*req));
+        req = req_new();
         if (req == NULL)
             return MHD_NO;
         clock_gettime(CLOCK_MONOTONIC, &req->start);
@@ -111,32 +103,30 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_data_size = 0;
         return MHD_YES;
     }
-    route_ctx rc;
-    memset(&rc, 0, sizeof(rc));
-    rc.conn = conn;
-    rc.method = method;
-    rc.url = url;
-    rc.req = req;
+    route_ctx *rc = arena_calloc(req->arena, sizeof(*rc));
+    if (rc == NULL)
+        return MHD_NO;
+    rc->conn = conn;
+    rc->method = method;
+    rc->url = url;
+    rc->req = req;
+    rc->arena = req->arena;
     enum MHD_Result ret = strncmp(url, "/api/", 5) == 0 || strcmp(url, "/api") == 0
-                              ? handle_api(&rc)
-                              : static_serve(&rc, g_cfg->web_root, g_cfg->nhsuk_root);
+                              ? handle_api(rc)
+                              : static_serve(rc, g_cfg->web_root, g_cfg->nhsuk_root);
     if (!g_cfg->quiet) {
         struct timespec end;
         clock_gettime(CLOCK_MONOTONIC, &end);
         double ms = (double)(end.tv_sec - req->start.tv_sec) * 1e3 + (double)(end.tv_nsec - req->start.tv_nsec) / 1e6;
-        fprintf(stderr, "%s %s %d %.1fms\n", method, url, rc.status, ms);
+        fprintf(stderr, "%s %s %d %.1fms\n", method, url, rc->status, ms);
     }
     return ret;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
-    http_req *req = *con_cls;
-    if (req) {
-        free(req->body);
-        free(req);
-        *con_cls = NULL;
-    }
+    req_end(*con_cls);
+    *con_cls = NULL;
 }
 
 static int parse_listen(const char *listen, struct sockaddr_in *sa)
