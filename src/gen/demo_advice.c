@@ -4,7 +4,7 @@
  * (which then goes on to be booked and seen).
  */
 #include "app/app.h"
-#include "app/care.h"
+#include "app/care/care.h"
 #include "common/rc.h"
 #include "gen/demo_internal.h"
 

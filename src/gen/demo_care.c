@@ -4,7 +4,7 @@
  * result and its review, and a follow-up.
  */
 #include "app/app.h"
-#include "app/care.h"
+#include "app/care/care.h"
 #include "common/rc.h"
 #include "gen/demo_internal.h"
 

@@ -4,7 +4,7 @@
  * sign-in page lists, written in one transaction.
  */
 #include "app/app.h"
-#include "app/care.h"
+#include "app/care/care.h"
 #include "common/rc.h"
 #include "gen/demo_internal.h"
 

@@ -5,7 +5,7 @@
  * demo's random stream.
  */
 #include "app/app.h"
-#include "app/care.h"
+#include "app/care/care.h"
 #include "common/rc.h"
 #include "gen/demo_internal.h"
 

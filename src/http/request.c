@@ -120,6 +120,86 @@ enum MHD_Result req_reply(route_ctx *rc, const app_ctx *ctx, int e, json_t *out,
 }
 
 /* ----------------------------------------------------------------------
+ * The request and its body, as it arrives
+ */
+
+static void free_body(void *arg)
+{
+    http_req *req = arg;
+    free(req->body);
+    req->body = NULL;
+}
+
+static void json_release(void *j)
+{
+    json_decref(j);
+}
+
+http_req *req_new(void)
+{
+    arena *a = arena_new(0);
+    http_req *req = a ? arena_calloc(a, sizeof(*req)) : NULL;
+    if (req == NULL || arena_on_destroy(a, free_body, req) != 0) {
+        arena_destroy(a);
+        return NULL;
+    }
+    req->arena = a;
+    return req;
+}
+
+void req_end(http_req *req)
+{
+    if (req)
+        arena_destroy(req->arena);
+}
+
+json_t *req_own_json(route_ctx *rc, json_t *j)
+{
+    if (j)
+        arena_on_destroy(rc->arena, json_release, j);
+    return j;
+}
+
+size_t req_body_max(const char *url)
+{
+    size_t n = strlen(url);
+    return strncmp(url, "/api/v1/advice/", 15) == 0 && n > 12 && strcmp(url + n - 12, "/attachments") == 0
+               ? REQ_ATTACHMENT_BODY_MAX
+               : REQ_BODY_MAX;
+}
+
+void req_body_begin(http_req *req, const char *url, const char *content_length)
+{
+    req->max = req_body_max(url);
+    if (content_length && strtoull(content_length, NULL, 10) > req->max)
+        req->too_big = 1;
+}
+
+int req_body_append(http_req *req, const char *data, size_t n)
+{
+    if (req->too_big)
+        return 0;
+    if (req->len + n > req->max) {
+        req->too_big = 1;
+        return 0;
+    }
+    if (req->len + n + 1 > req->cap) {
+        size_t ncap = (req->len + n + 1) * 2;
+        if (ncap > req->max + 1)
+            ncap = req->max + 1;
+        char *nb = realloc(req->body, ncap);
+        if (nb == NULL)
+            return -1;
+        req->body = nb;
+        req->cap = ncap;
+    }
+    memcpy(req->body + req->len, data, n);
+    req->len += n;
+    req->body[req->len] = '\0';
+    return 0;
+}
+
+/* ----------------------------------------------------------------------
  * Parsers
  */
 
@@ -148,16 +228,28 @@ int req_query_int(route_ctx *rc, app_ctx *ctx, const char *name, int dflt, int m
     return 0;
 }
 
+int req_parse_id(const char *s, long long *out)
+{
+    char *end;
+    errno = 0;
+    long long n = strtoll(s, &end, 10);
+    if (*end != '\0' || n < 1)
+        return REQ_ID_BAD;
+    *out = n;
+    if (errno == ERANGE)
+        return REQ_ID_RANGE;
+    return *s == '+' ? REQ_ID_SIGNED : REQ_ID_OK;
+}
+
 int req_query_id(route_ctx *rc, app_ctx *ctx, const char *name, long long *out)
 {
     const char *v = req_query(rc, name);
     *out = 0;
     if (v == NULL || *v == '\0')
         return 0;
-    char *end;
-    errno = 0;
-    long long n = strtoll(v, &end, 10);
-    if (errno || *end != '\0' || n < 1)
+    long long n = 0;
+    int r = req_parse_id(v, &n);
+    if (r == REQ_ID_BAD || r == REQ_ID_RANGE)
         return app_fail(ctx, SEAM_EBADREQ, "bad_parameter", name, "%s must be an id (a whole number).", name);
     *out = n;
     return 0;
@@ -165,30 +257,24 @@ int req_query_id(route_ctx *rc, app_ctx *ctx, const char *name, long long *out)
 
 int req_path_id(app_ctx *ctx, const char *s, const char *noun, long long *out)
 {
-    char *end;
-    errno = 0;
-    long long n = strtoll(s, &end, 10);
-    if (errno || *end != '\0' || n < 1 || *s == '+' || *s == '-') {
+    if (req_parse_id(s, out) != REQ_ID_OK) {
         if (noun == NULL)
             return app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "There is no such record (%.40s).", s);
         return app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "There is no %s %.40s.", noun, s);
     }
-    *out = n;
     return 0;
 }
 
 /* A list filter by id (referral=, service=): positive, or a 400 with msg.
- * Unlike req_query_id it accepts an out-of-range number as it always has. */
+ * Unlike req_query_id it accepts an out-of-range number (as the largest
+ * id) as it always has. */
 static int list_filter_id(route_ctx *rc, app_ctx *ctx, const char *name, const char *msg, long long *out)
 {
     const char *v = req_query(rc, name);
     if (v == NULL || *v == '\0')
         return 0;
-    char *end;
-    long long n = strtoll(v, &end, 10);
-    if (*end != '\0' || n < 1)
+    if (req_parse_id(v, out) == REQ_ID_BAD)
         return app_fail(ctx, SEAM_EBADREQ, "bad_parameter", name, "%s", msg);
-    *out = n;
     return 0;
 }
 
@@ -320,27 +406,37 @@ int req_authenticate(route_ctx *rc, app_ctx *ctx, const unsigned char pk[32], en
     return 0;
 }
 
-int req_parse_body(route_ctx *rc, enum MHD_Result *ret)
+int req_body_parse(const char *text, size_t len, json_t **out, char *msg, size_t msglen)
 {
-    if (req_json_depth(rc->req->body, rc->req->len) > REQ_JSON_DEPTH_MAX) {
-        *ret = req_send_error(rc, SEAM_EBADREQ, "bad_json", "The JSON body is nested too deeply.", NULL);
-        return -1;
+    *out = NULL;
+    if (req_json_depth(text, len) > REQ_JSON_DEPTH_MAX) {
+        snprintf(msg, msglen, "The JSON body is nested too deeply.");
+        return SEAM_EBADREQ;
     }
     json_error_t jerr;
-    rc->body = json_loadb(rc->req->body, rc->req->len, JSON_REJECT_DUPLICATES, &jerr);
-    if (rc->body == NULL) {
-        char msg[300];
-        snprintf(msg, sizeof(msg), "The body is not valid JSON: %s (line %d, column %d).", jerr.text, jerr.line,
+    json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (j == NULL) {
+        snprintf(msg, msglen, "The body is not valid JSON: %s (line %d, column %d).", jerr.text, jerr.line,
                  jerr.column);
+        return SEAM_EBADREQ;
+    }
+    if (!json_is_object(j)) {
+        json_decref(j);
+        snprintf(msg, msglen, "The body must be a JSON object.");
+        return SEAM_EBADREQ;
+    }
+    *out = j;
+    return 0;
+}
+
+int req_parse_body(route_ctx *rc, enum MHD_Result *ret)
+{
+    char msg[300];
+    if (req_body_parse(rc->req->body, rc->req->len, &rc->body, msg, sizeof(msg)) != 0) {
         *ret = req_send_error(rc, SEAM_EBADREQ, "bad_json", msg, NULL);
         return -1;
     }
-    if (!json_is_object(rc->body)) {
-        json_decref(rc->body);
-        rc->body = NULL;
-        *ret = req_send_error(rc, SEAM_EBADREQ, "bad_json", "The body must be a JSON object.", NULL);
-        return -1;
-    }
+    req_own_json(rc, rc->body);
     return 0;
 }
 
@@ -360,7 +456,7 @@ static void request_hash(const char *method, const char *url, const http_req *re
     sodium_bin2hex(out, 65, h, sizeof(h));
 }
 
-int req_idempotency(route_ctx *rc, app_ctx *ctx, char hash[65], enum MHD_Result *ret)
+int req_idempotency(route_ctx *rc, app_ctx *ctx, enum MHD_Result *ret)
 {
     const char *key = req_header(rc, "Idempotency-Key");
     if (key == NULL)
@@ -372,6 +468,11 @@ int req_idempotency(route_ctx *rc, app_ctx *ctx, char hash[65], enum MHD_Result 
     if (!ok) {
         *ret = req_send_error(rc, SEAM_EBADREQ, "bad_request",
                               "Idempotency-Key must be 1 to 200 visible ASCII characters.", NULL);
+        return -1;
+    }
+    char *hash = arena_alloc(rc->arena, 65);
+    if (hash == NULL) {
+        *ret = req_send_error(rc, SEAM_ENOMEM, "out_of_memory", "Out of memory.", NULL);
         return -1;
     }
     request_hash(rc->method, rc->url, rc->req, hash);

@@ -9,6 +9,7 @@
 #define SEAM_HTTP_REQUEST_H
 
 #include "app/app.h"
+#include "common/arena.h"
 
 #include <jansson.h>
 #include <microhttpd.h>
@@ -22,9 +23,13 @@
 #define REQ_SEGMENTS            4
 #define REQ_SEGMENT_MAX         96
 
-/* The bytes of one request body, accumulated by server.c up to max. */
+/* One request from its first byte to its reply: its arena owns it, its
+ * body, its route_ctx, the JSON parsed from it and what its handler
+ * allocates, all ended at once by req_end.  The body is accumulated by
+ * server.c up to max. */
 typedef struct http_req {
-    char *body;
+    arena *arena;
+    char *body; /* malloc'd as it grows; freed by a cleanup on the arena */
     size_t len;
     size_t cap;
     size_t max;
@@ -32,17 +37,40 @@ typedef struct http_req {
     struct timespec start;
 } http_req;
 
+/* A new request with its arena; NULL when out of memory. */
+http_req *req_new(void);
+
+/* Ends a request: runs its arena's cleanups and frees it all.  NULL is a no-op. */
+void req_end(http_req *req);
+
+/* The most bytes a request to url may carry (attachments more than JSON). */
+size_t req_body_max(const char *url);
+
+/* Starts a body: its maximum for url, and too_big at once when the
+ * announced Content-Length (NULL if none) is over it. */
+void req_body_begin(http_req *req, const char *url, const char *content_length);
+
+/* Appends n bytes to the body, kept NUL-terminated.  A body that would
+ * pass max marks the request too_big and keeps nothing more.  Returns 0,
+ * or -1 out of memory. */
+int req_body_append(http_req *req, const char *data, size_t n);
+
 /* One API request on its way through the router to a handler. */
 typedef struct route_ctx {
     struct MHD_Connection *conn;
     const char *method;
     const char *url;
     http_req *req;
-    json_t *body;                            /* parsed body, or NULL; owned here */
+    arena *arena;                            /* the request's (req->arena): allocate here, never free */
+    json_t *body;                            /* parsed body, or NULL; owned by the arena */
     char seg[REQ_SEGMENTS][REQ_SEGMENT_MAX]; /* the {} parts of the path */
     int status;                              /* for the access log */
     char csv_name[128]; /* non-empty: send the answer as CSV (app_measures_rtt_csv) under this name */
 } route_ctx;
+
+/* Gives j (may be NULL) to the request's arena, which releases it when the
+ * request ends; returns j. */
+json_t *req_own_json(route_ctx *rc, json_t *j);
 
 /* Sends body (borrowed) as JSON with status. */
 enum MHD_Result req_send_json(struct MHD_Connection *conn, int status, json_t *body, int replayed);
@@ -66,7 +94,17 @@ const char *req_header(route_ctx *rc, const char *name);
 /* A whole-number query parameter within [1, max]; dflt when absent. */
 int req_query_int(route_ctx *rc, app_ctx *ctx, const char *name, int dflt, int max, int *out);
 
-/* An id query parameter (0 when absent). */
+/* What req_parse_id found. */
+enum { REQ_ID_OK = 0, REQ_ID_BAD = -1, REQ_ID_RANGE = -2, REQ_ID_SIGNED = -3 };
+
+/* The one parser of an id: a whole decimal number of at least 1.  Returns
+ * REQ_ID_OK with *out set; REQ_ID_BAD (not a number, trailing characters,
+ * zero or negative; *out untouched); REQ_ID_RANGE (past the largest id;
+ * *out is LLONG_MAX); REQ_ID_SIGNED (written with a leading '+'; *out set).
+ * Each caller decides which of the last two it accepts. */
+int req_parse_id(const char *s, long long *out);
+
+/* An id query parameter (0 when absent); "+5" is 5, too large is a 400. */
 int req_query_id(route_ctx *rc, app_ctx *ctx, const char *name, long long *out);
 
 /* The one parser of an id in the path.  A malformed id is a 404 naming
@@ -102,12 +140,18 @@ int req_json_depth(const char *s, size_t n);
  * failure sends the answer and returns -1 with *ret set. */
 int req_authenticate(route_ctx *rc, app_ctx *ctx, const unsigned char pk[32], enum MHD_Result *ret);
 
-/* Parses a POST or PUT body into rc->body (a JSON object of bounded depth).
- * On failure sends the answer and returns -1 with *ret set. */
+/* Parses text as a JSON object nested at most REQ_JSON_DEPTH_MAX deep.
+ * Returns 0 with *out the caller's, or SEAM_EBADREQ with *out NULL and the
+ * reason in msg. */
+int req_body_parse(const char *text, size_t len, json_t **out, char *msg, size_t msglen);
+
+/* Parses a POST or PUT body into rc->body (a JSON object of bounded depth,
+ * owned by the arena).  On failure sends the answer and returns -1 with
+ * *ret set. */
 int req_parse_body(route_ctx *rc, enum MHD_Result *ret);
 
-/* Takes the Idempotency-Key of a POST into ctx (hash is the caller's
- * 65-byte buffer).  On failure sends the answer and returns -1. */
-int req_idempotency(route_ctx *rc, app_ctx *ctx, char hash[65], enum MHD_Result *ret);
+/* Takes the Idempotency-Key of a POST into ctx, with the request's hash
+ * (in the arena).  On failure sends the answer and returns -1. */
+int req_idempotency(route_ctx *rc, app_ctx *ctx, enum MHD_Result *ret);
 
 #endif

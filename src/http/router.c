@@ -18,7 +18,7 @@ static int role_is_trust_or_admin(const char *role)
     return app_role_is_trust(role) || role_is_admin(role);
 }
 
-#define ADMIN_ONLY role_is_admin, "Only the administrator manages staff and their services; your role is %s."
+static const char admin_only[] = "Only the administrator manages staff and their services; your role is %s.";
 
 /* Order matters where two patterns match one path: the first wins. */
 static const http_route routes[] = {
@@ -74,8 +74,8 @@ static const http_route routes[] = {
     {"GET", "/api/v1/measures/rtt", h_measures_rtt, ROUTE_AUTH, NULL, NULL},
     {"GET", "/api/v1/services/{}/estimated-wait", h_estimated_wait, ROUTE_AUTH, NULL, NULL},
     {"GET", "/api/v1/organisations", h_organisations, ROUTE_AUTH, NULL, NULL},
-    {"GET", "/api/v1/users", h_users, ROUTE_AUTH, ADMIN_ONLY},
-    {"GET", "/api/v1/users/{}", h_user, ROUTE_AUTH, ADMIN_ONLY},
+    {"GET", "/api/v1/users", h_users, ROUTE_AUTH, role_is_admin, admin_only},
+    {"GET", "/api/v1/users/{}", h_user, ROUTE_AUTH, role_is_admin, admin_only},
     /* The body is checked before the role here, so the use case keeps the check. */
     {"PUT", "/api/v1/users/{}/services", h_user_services, ROUTE_AUTH, NULL, NULL},
 };

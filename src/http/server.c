@@ -9,7 +9,6 @@
 #include "app/app.h"
 #include "app/system.h"
 #include "common/rc.h"
-#include "http/failsafe.h"
 #include "http/request.h"
 #include "http/router.h"
 #include "http/static.h"
@@ -74,22 +73,14 @@ static enum MHD_Result handle_api(route_ctx *rc)
     if ((strcmp(rc->method, "POST") == 0 || strcmp(rc->method, "PUT") == 0) && rc->req->len > 0 &&
         !(route->flags & ROUTE_RAW) && req_parse_body(rc, &ret) != 0)
         return ret;
-    char hash[65];
-    if (strcmp(rc->method, "POST") == 0 && req_idempotency(rc, &ctx, hash, &ret) != 0) {
-        json_decref(rc->body);
-        rc->body = NULL;
+    if (strcmp(rc->method, "POST") == 0 && req_idempotency(rc, &ctx, &ret) != 0)
         return ret;
-    }
 
     json_t *out = NULL;
     int e = router_allow(route, &ctx);
     if (e == 0)
         e = route->fn(rc, &ctx, &out);
-    ret = req_reply(rc, &ctx, e, out, route->flags & ROUTE_BINARY);
-    json_decref(out);
-    json_decref(rc->body);
-    rc->body = NULL;
-    return ret;
+    return req_reply(rc, &ctx, e, req_own_json(rc, out), route->flags & ROUTE_BINARY);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
@@ -98,71 +89,44 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 {
     http_req *req = *con_cls;
     if (req == NULL) {
-        req = calloc(1, sizeof(*req));
+        req = req_new();
         if (req == NULL)
             return MHD_NO;
         clock_gettime(CLOCK_MONOTONIC, &req->start);
         *con_cls = req;
-        /* Attachments may be larger than JSON bodies. */
-        size_t n = strlen(url);
-        req->max = strncmp(url, "/api/v1/advice/", 15) == 0 && n > 12 && strcmp(url + n - 12, "/attachments") == 0
-                       ? REQ_ATTACHMENT_BODY_MAX
-                       : REQ_BODY_MAX;
-        /* Refuse an announced oversized body before reading it. */
-        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-        if (cl && strtoull(cl, NULL, 10) > req->max)
-            req->too_big = 1;
+        req_body_begin(req, url, MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length"));
         return MHD_YES;
     }
     if (*upload_data_size) {
-        if (!req->too_big) {
-            if (req->len + *upload_data_size > req->max) {
-                req->too_big = 1;
-            } else {
-                if (req->len + *upload_data_size + 1 > req->cap) {
-                    size_t ncap = (req->len + *upload_data_size + 1) * 2;
-                    if (ncap > req->max + 1)
-                        ncap = req->max + 1;
-                    char *nb = realloc(req->body, ncap);
-                    if (nb == NULL)
-                        return MHD_NO;
-                    req->body = nb;
-                    req->cap = ncap;
-                }
-                memcpy(req->body + req->len, upload_data, *upload_data_size);
-                req->len += *upload_data_size;
-                req->body[req->len] = '\0';
-            }
-        }
+        if (req_body_append(req, upload_data, *upload_data_size) != 0)
+            return MHD_NO;
         *upload_data_size = 0;
         return MHD_YES;
     }
-    route_ctx rc;
-    memset(&rc, 0, sizeof(rc));
-    rc.conn = conn;
-    rc.method = method;
-    rc.url = url;
-    rc.req = req;
+    route_ctx *rc = arena_calloc(req->arena, sizeof(*rc));
+    if (rc == NULL)
+        return MHD_NO;
+    rc->conn = conn;
+    rc->method = method;
+    rc->url = url;
+    rc->req = req;
+    rc->arena = req->arena;
     enum MHD_Result ret = strncmp(url, "/api/", 5) == 0 || strcmp(url, "/api") == 0
-                              ? handle_api(&rc)
-                              : static_serve(&rc, g_cfg->web_root, g_cfg->nhsuk_root);
+                              ? handle_api(rc)
+                              : static_serve(rc, g_cfg->web_root, g_cfg->nhsuk_root);
     if (!g_cfg->quiet) {
         struct timespec end;
         clock_gettime(CLOCK_MONOTONIC, &end);
         double ms = (double)(end.tv_sec - req->start.tv_sec) * 1e3 + (double)(end.tv_nsec - req->start.tv_nsec) / 1e6;
-        fprintf(stderr, "%s %s %d %.1fms\n", method, url, rc.status, ms);
+        fprintf(stderr, "%s %s %d %.1fms\n", method, url, rc->status, ms);
     }
     return ret;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
-    http_req *req = *con_cls;
-    if (req) {
-        free(req->body);
-        free(req);
-        *con_cls = NULL;
-    }
+    req_end(*con_cls);
+    *con_cls = NULL;
 }
 
 static int parse_listen(const char *listen, struct sockaddr_in *sa)
@@ -185,8 +149,13 @@ static int parse_listen(const char *listen, struct sockaddr_in *sa)
     return inet_pton(AF_INET, host, &sa->sin_addr) == 1 ? 0 : -1;
 }
 
-int server_run(const server_config *cfg)
+struct server {
+    struct MHD_Daemon *daemon;
+};
+
+int server_start(const server_config *cfg, server **out)
 {
+    *out = NULL;
     g_cfg = cfg;
     if (sodium_init() < 0) {
         fprintf(stderr, "seam serve: libsodium failed to start\n");
@@ -224,25 +193,31 @@ int server_run(const server_config *cfg)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    struct MHD_Daemon *daemon =
+    server *s = calloc(1, sizeof(*s));
+    if (s == NULL)
+        return SEAM_ENOMEM;
+    s->daemon =
         MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_POLL, 0, NULL, NULL, on_request,
                          NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
                          (unsigned int)(cfg->threads > 0 ? cfg->threads : 4), MHD_OPTION_CONNECTION_TIMEOUT,
                          (unsigned int)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1024,
                          MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)256, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
                          (size_t)(256 * 1024), MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
-    if (daemon == NULL) {
+    if (s->daemon == NULL) {
         fprintf(stderr, "seam serve: cannot listen on %s (in use, or not an address of this machine)\n", cfg->listen);
+        free(s);
         return SEAM_EIO;
     }
     fprintf(stderr, "seam: serving http://%s/ (database %s%s)\n", cfg->listen, cfg->db_url,
             cfg->dev ? ", development sign-in ON" : "");
-    if (cfg->failsafe_interval > 0)
-        failsafe_start(cfg->db_url, cfg->failsafe_interval);
-    int sig;
-    sigwait(&set, &sig);
-    fprintf(stderr, "seam: stopping\n");
-    MHD_stop_daemon(daemon);
-    failsafe_stop();
+    *out = s;
     return 0;
+}
+
+void server_stop(server *s)
+{
+    if (s == NULL)
+        return;
+    MHD_stop_daemon(s->daemon);
+    free(s);
 }

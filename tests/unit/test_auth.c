@@ -2,7 +2,11 @@
  * test_auth.c - the development issuer's bearer tokens (src/app/auth.c):
  * a token it signs verifies and names its user; expiry, a changed byte in
  * any part, another key, another algorithm, a wrong shape or a token too
- * long are refused.  On an in-memory SQLite database with the schema.
+ * long are refused; so are a payload swapped under the signature, a
+ * signature cut short, padded or not base64url, and a well-signed token
+ * with a missing part or a part that is not base64url.  (There is no
+ * not-before: the issuer writes no nbf, and iat is not checked.)
+ * On an in-memory SQLite database with the schema.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -201,6 +205,97 @@ static void test_wrong_shapes_are_refused(void **state)
     free(huge);
 }
 
+/* Signs the text "h.c" as it is (h and c need not be valid base64url). */
+static char *sign_text(fixture *f, const char *h, const char *c)
+{
+    char *skb = NULL;
+    assert_int_equal(store_setting_get(f->d, "dev_issuer_sk", &skb), 0);
+    unsigned char sk[64];
+    size_t got = 0;
+    assert_int_equal(sodium_base642bin(sk, sizeof(sk), skb, strlen(skb), NULL, &got, NULL, B64V), 0);
+    free(skb);
+    size_t cap = strlen(h) + strlen(c) + 128;
+    char *tok = malloc(cap);
+    snprintf(tok, cap, "%s.%s", h, c);
+    size_t n = strlen(tok);
+    unsigned char sig[crypto_sign_BYTES];
+    crypto_sign_detached(sig, NULL, (const unsigned char *)tok, n, sk);
+    tok[n++] = '.';
+    sodium_bin2base64(tok + n, cap - n, sig, sizeof(sig), B64V);
+    return tok;
+}
+
+/* Claims replaced by other well-formed claims (another user, a later
+ * expiry) under the original signature are refused. */
+static void test_a_tampered_payload_is_refused(void **state)
+{
+    fixture *f = *state;
+    char *tok = issue(f, 60);
+    char *dot1 = strchr(tok, '.'), *dot2 = strchr(dot1 + 1, '.');
+    const char *claims[] = {"{\"sub\":\"admin\",\"exp\":1790000060}", "{\"sub\":\"gp.patel\",\"exp\":4000000000}"};
+    char user[64];
+    for (size_t i = 0; i < sizeof(claims) / sizeof(claims[0]); i++) {
+        char c64[256];
+        sodium_bin2base64(c64, sizeof(c64), (const unsigned char *)claims[i], strlen(claims[i]), B64V);
+        char forged[1024];
+        snprintf(forged, sizeof(forged), "%.*s.%s%s", (int)(dot1 - tok), tok, c64, dot2);
+        assert_int_equal(verify(f, forged, NOW, user), SEAM_EUNAUTH);
+        assert_string_equal(user, "");
+    }
+    free(tok);
+}
+
+/* A signature cut short, lengthened, emptied, or not base64url. */
+static void test_a_bad_signature_is_refused(void **state)
+{
+    fixture *f = *state;
+    char *tok = issue(f, 3600);
+    size_t len = strlen(tok);
+    char *sig = strrchr(tok, '.') + 1;
+    size_t slen = strlen(sig);
+    char user[64];
+    char buf[2048];
+    snprintf(buf, sizeof(buf), "%.*s", (int)(len - 4), tok); /* three bytes short */
+    assert_int_equal(verify(f, buf, NOW, user), SEAM_EUNAUTH);
+    snprintf(buf, sizeof(buf), "%sAAAA", tok); /* three bytes long */
+    assert_int_equal(verify(f, buf, NOW, user), SEAM_EUNAUTH);
+    snprintf(buf, sizeof(buf), "%.*s", (int)(len - slen), tok); /* empty */
+    assert_int_equal(verify(f, buf, NOW, user), SEAM_EUNAUTH);
+    snprintf(buf, sizeof(buf), "%.*s%.*s==", (int)(len - slen), tok, (int)slen, sig); /* padded */
+    assert_int_equal(verify(f, buf, NOW, user), SEAM_EUNAUTH);
+    snprintf(buf, sizeof(buf), "%s", tok);
+    buf[len - slen + 5] = '+'; /* the standard alphabet, not base64url */
+    assert_int_equal(verify(f, buf, NOW, user), SEAM_EUNAUTH);
+    buf[len - slen + 5] = '*';
+    assert_int_equal(verify(f, buf, NOW, user), SEAM_EUNAUTH);
+    /* Another token's signature. */
+    char *other = issue(f, 7200);
+    snprintf(buf, sizeof(buf), "%.*s%s", (int)(len - slen), tok, strrchr(other, '.') + 1);
+    assert_int_equal(verify(f, buf, NOW, user), SEAM_EUNAUTH);
+    free(other);
+    free(tok);
+}
+
+/* Well signed, but a part is missing or is not base64url. */
+static void test_missing_parts_and_bad_base64_are_refused(void **state)
+{
+    fixture *f = *state;
+    char user[64];
+    char h64[128], c64[256];
+    const char *h = "{\"alg\":\"EdDSA\"}", *c = "{\"sub\":\"x\",\"exp\":1790000100}";
+    sodium_bin2base64(h64, sizeof(h64), (const unsigned char *)h, strlen(h), B64V);
+    sodium_bin2base64(c64, sizeof(c64), (const unsigned char *)c, strlen(c), B64V);
+    char *ok = sign_text(f, h64, c64);
+    assert_int_equal(verify(f, ok, NOW, user), 0);
+    free(ok);
+    const char *parts[][2] = {{"", c64}, {h64, ""}, {"", ""}, {"!!!!", c64}, {h64, "$$$$"}, {"e30=", c64}, {h64, "A"}};
+    for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+        char *tok = sign_text(f, parts[i][0], parts[i][1]);
+        assert_int_equal(verify(f, tok, NOW, user), SEAM_EUNAUTH);
+        free(tok);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -210,6 +305,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_another_issuers_key_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_well_signed_but_wrong_content_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wrong_shapes_are_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_tampered_payload_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_bad_signature_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_parts_and_bad_base64_are_refused, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -31,7 +31,7 @@ int h_result_receive(route_ctx *rc, app_ctx *ctx, json_t **out)
         json_t *ignored = NULL;
         if (app_run(&report, app_result_report_unmatched, rc->body, &ignored) != 0)
             fprintf(stderr, "seam: could not keep an unmatched result: %s\n", report.err_msg);
-        json_decref(ignored);
+        req_own_json(rc, ignored);
     }
     return r;
 }

@@ -35,10 +35,10 @@ int h_dev_token(route_ctx *rc, app_ctx *ctx, json_t **out)
     e = auth_token_issue(ctx->db, &user, ctx->now, TOKEN_TTL, &tok);
     if (e)
         return app_fail(ctx, e, NULL, NULL, "Could not sign a token.");
+    arena_on_destroy(rc->arena, free, tok);
     char exp[SEAM_ISO_LEN];
     seam_time_format(ctx->now + TOKEN_TTL, exp);
     *out =
         json_pack("{s:s,s:s,s:s,s:s}", "token", tok, "expires_at", exp, "username", user.username, "role", user.role);
-    free(tok);
     return 0;
 }
