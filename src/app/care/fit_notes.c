@@ -64,8 +64,8 @@ int app_fit_note_create(app_ctx *ctx, const void *arg, json_t **out)
                            " $9, $10) RETURNING id",
                            10, p, 0, &id)))
         return app_db_fail(ctx, rc);
-    if ((rc = care__event(ctx, "fit_note.issued", "fit_note", id, nhs, icb,
-                          json_pack("{s:s,s:s,s:s}", "from", from_s, "to", to_s, "setting", setting))))
+    if ((rc = app_event_json(ctx, "fit_note.issued", "fit_note", id, nhs, icb, NULL, NULL,
+                             json_pack("{s:s,s:s,s:s}", "from", from_s, "to", to_s, "setting", setting))))
         return rc;
     *out = json_pack("{s:I,s:s,s:I,s:o,s:s,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)id, "patient_nhs_number", nhs,
                      "service_id", (json_int_t)svc.id, "letter_id", have_letter ? json_integer(letter_id) : json_null(),

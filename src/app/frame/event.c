@@ -2,7 +2,7 @@
  * frame/event.c - the audit log: every change and every read of a
  * patient's data is an event, written in the request's transaction.
  */
-#include "app/app.h"
+#include "app/frame/frame.h"
 #include "common/rc.h"
 
 #include <stdarg.h>
@@ -57,3 +57,21 @@ int app_event_read(app_ctx *ctx, const char *object_type, long long id, const js
     return app_event(ctx, action, object_type, id, nhs, ctx->user.icb_code, NULL, NULL, NULL);
 }
 
+int app_event_json(app_ctx *ctx, const char *action, const char *object_type, long long id, const char *patient,
+                   const char *icb, json_t *before, json_t *after, json_t *detail)
+{
+    char *dt = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
+    int rc = app_event(ctx, action, object_type, id, patient, icb, before, after, dt);
+    free(dt);
+    json_decref(before);
+    json_decref(after);
+    json_decref(detail);
+    return rc;
+}
+
+int app_event_listed(app_ctx *ctx, const char *object_type, long long id, const char *patient)
+{
+    char action[64];
+    snprintf(action, sizeof(action), "read.%s_list", object_type);
+    return app_event(ctx, action, object_type, id, patient, ctx->user.icb_code, NULL, NULL, NULL);
+}
