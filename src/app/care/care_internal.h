@@ -39,6 +39,13 @@ void care__visibility(app_ctx *ctx, sqlb *b);
  * NULL when the letter has none. */
 json_t *care__gp_action_of(const json_t *letter, int n);
 
+/* Moves GP action n of letter_id out of state from: runs "UPDATE
+ * letter_actions SET <set>" where set uses $1..$4 (p, four parameters),
+ * for that action while it is still in from.  0 with *changed (rows
+ * changed: 0 when it had already moved), or the error recorded on ctx. */
+int care__gp_action_update(app_ctx *ctx, long long letter_id, int n, const char *from, const char *set,
+                           const db_param p[4], long long *changed);
+
 /* The patient at columns c.. of row i (nhs_number, given_name,
  * family_name, practice code, practice name) as JSON. */
 json_t *care__patient_brief(const db_rows *r, int i, int c);

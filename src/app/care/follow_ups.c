@@ -104,13 +104,12 @@ int app_follow_up_create(app_ctx *ctx, const void *arg, json_t **out)
                     DBP_INT(referral_id), DBP_TEXT(start_s), DBP_TEXT(end_s), DBP_TEXT(ctx->user.username),
                     DBP_TEXT(now)};
     long long id;
-    if ((rc =
-             db_query_int(ctx->db,
+    if ((rc = app__insert(ctx,
                           "INSERT INTO follow_ups (icb_code, kind, status, patient_nhs_number, service_id, referral_id,"
                           " window_start, window_end, created_by, created_at) VALUES ($1, $2, 'open', $3, $4, $5, $6,"
                           " $7, $8, $9) RETURNING id",
-                          9, p, 0, &id)))
-        return app_db_fail(ctx, rc);
+                          9, p, &id)))
+        return rc;
     if ((rc = app__task_move(ctx, "follow_up_id", id, care_follow_up_task(have_months), svc.trust, svc.id, due, icb,
                              NULL)) ||
         (rc = app_event_json(ctx, "follow_up.created", "follow_up", id, nhs, icb, NULL, NULL,

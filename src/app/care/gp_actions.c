@@ -34,6 +34,22 @@ static int declined_task_close(app_ctx *ctx, long long letter_id, int n)
     return rc ? app_db_fail(ctx, rc) : 0;
 }
 
+int care__gp_action_update(app_ctx *ctx, long long letter_id, int n, const char *from, const char *set,
+                           const db_param p[4], long long *changed)
+{
+    char sql[512];
+    int w =
+        snprintf(sql, sizeof(sql), "UPDATE letter_actions SET %s WHERE letter_id = $5 AND n = $6 AND status = $7", set);
+    if (w < 0 || (size_t)w >= sizeof(sql))
+        return app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Query too long.");
+    db_param all[] = {p[0], p[1], p[2], p[3], DBP_INT(letter_id), DBP_INT(n), DBP_TEXT(from)};
+    int rc = db_exec(ctx->db, sql, 7, all);
+    if (rc)
+        return app_db_fail(ctx, rc);
+    *changed = db_changes(ctx->db);
+    return 0;
+}
+
 int app__gp_action_declined(app_ctx *ctx, long long letter_id, int n, const json_t *letter, json_t **handoff)
 {
     long long service_id = json_integer_value(json_object_get(json_object_get(letter, "service"), "id"));
@@ -161,19 +177,16 @@ static int resolve_store(app_ctx *ctx, const app_gp_action *a, care_gp_outcome o
 {
     char now[SEAM_ISO_LEN];
     seam_time_format(ctx->now, now);
-    db_param p[] = {DBP_TEXT(care_gp_outcome_name(outcome)),
-                    DBP_TEXT(note),
-                    DBP_TEXT(ctx->user.username),
-                    DBP_TEXT(now),
-                    DBP_INT(a->letter_id),
-                    DBP_INT(a->n)};
-    int rc = db_exec(ctx->db,
-                     "UPDATE letter_actions SET status = 'resolved', outcome = $1, outcome_note = $2, resolved_by = $3,"
-                     " resolved_at = $4 WHERE letter_id = $5 AND n = $6 AND status = 'declined'",
-                     6, p);
+    db_param p[] = {DBP_TEXT(care_gp_outcome_name(outcome)), DBP_TEXT(note), DBP_TEXT(ctx->user.username),
+                    DBP_TEXT(now)};
+    long long changed;
+    int rc = care__gp_action_update(ctx, a->letter_id, a->n, "declined",
+                                    "status = 'resolved', outcome = $1, outcome_note = $2, resolved_by = $3,"
+                                    " resolved_at = $4",
+                                    p, &changed);
     if (rc)
-        return app_db_fail(ctx, rc);
-    if (db_changes(ctx->db) != 1)
+        return rc;
+    if (changed != 1)
         return app_fail(ctx, SEAM_ECONFLICT, "already_resolved", NULL,
                         "GP action %d of letter %lld changed at the same moment; reload.", a->n, a->letter_id);
     return declined_task_close(ctx, a->letter_id, a->n);

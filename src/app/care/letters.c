@@ -32,12 +32,12 @@ int app__letter_due(app_ctx *ctx, const char *kind, const char *nhs, const char 
         DBP_TEXT(icb), DBP_TEXT(kind),  DBP_TEXT(nhs), DBP_INT(svc->id), referral_id ? DBP_INT(referral_id) : DBP_NULL,
         DBP_TEXT(ev),  DBP_TEXT(due_s), DBP_TEXT(now)};
     long long id;
-    int rc = db_query_int(ctx->db,
-                          "INSERT INTO letters (icb_code, kind, status, patient_nhs_number, service_id, referral_id,"
-                          " event_at, due_at, created_at) VALUES ($1, $2, 'due', $3, $4, $5, $6, $7, $8) RETURNING id",
-                          8, p, 0, &id);
+    int rc = app__insert(ctx,
+                         "INSERT INTO letters (icb_code, kind, status, patient_nhs_number, service_id, referral_id,"
+                         " event_at, due_at, created_at) VALUES ($1, $2, 'due', $3, $4, $5, $6, $7, $8) RETURNING id",
+                         8, p, &id);
     if (rc)
-        return app_db_fail(ctx, rc);
+        return rc;
     if ((rc = app__task_move(ctx, "letter_id", id, care_letter_task(discharge), svc->trust, svc->id, due, icb, NULL)) ||
         (rc = app_event_json(ctx, "letter.due", "letter", id, nhs, icb, NULL, NULL,
                              json_pack("{s:s,s:s,s:o}", "kind", kind, "due_at", due_s, "referral_id",
@@ -361,19 +361,13 @@ static int gp_action_answer(app_ctx *ctx, const app_gp_action *a, int accept, co
 {
     char now[SEAM_ISO_LEN];
     seam_time_format(ctx->now, now);
-    db_param p[] = {DBP_TEXT(accept ? "accepted" : "declined"),
-                    DBP_TEXT(reason),
-                    DBP_TEXT(ctx->user.username),
-                    DBP_TEXT(now),
-                    DBP_INT(a->letter_id),
-                    DBP_INT(a->n)};
-    int rc = db_exec(ctx->db,
-                     "UPDATE letter_actions SET status = $1, decline_reason = $2, decided_by = $3, decided_at = $4"
-                     " WHERE letter_id = $5 AND n = $6 AND status = 'pending'",
-                     6, p);
+    db_param p[] = {DBP_TEXT(accept ? "accepted" : "declined"), DBP_TEXT(reason), DBP_TEXT(ctx->user.username),
+                    DBP_TEXT(now)};
+    long long changed, pending;
+    int rc = care__gp_action_update(ctx, a->letter_id, a->n, "pending",
+                                    "status = $1, decline_reason = $2, decided_by = $3, decided_at = $4", p, &changed);
     if (rc)
-        return app_db_fail(ctx, rc);
-    long long pending;
+        return rc;
     db_param lp[] = {DBP_INT(a->letter_id)};
     if ((rc = db_query_int(ctx->db, "SELECT count(*) FROM letter_actions WHERE letter_id = $1 AND status = 'pending'",
                            1, lp, 0, &pending)))

@@ -80,13 +80,13 @@ int app_order_create(app_ctx *ctx, const void *arg, json_t **out)
                     DBP_TEXT(now),
                     DBP_TEXT(expected)};
     long long id;
-    rc = db_query_int(ctx->db,
-                      "INSERT INTO result_orders (icb_code, patient_nhs_number, service_id, referral_id, test, urgency,"
-                      " ordered_by, ordered_at, expected_by, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
-                      " 'awaiting_result') RETURNING id",
-                      9, p, 0, &id);
+    rc = app__insert(ctx,
+                     "INSERT INTO result_orders (icb_code, patient_nhs_number, service_id, referral_id, test, urgency,"
+                     " ordered_by, ordered_at, expected_by, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
+                     " 'awaiting_result') RETURNING id",
+                     9, p, &id);
     if (rc)
-        return app_db_fail(ctx, rc);
+        return rc;
     if ((rc = app__task_move(ctx, "order_id", id, care_task_rule(CARE_TASK_EXPECTED_RESULT), svc.trust, svc.id, due,
                              icb, NULL)) ||
         (rc = app_event_json(
@@ -208,13 +208,13 @@ int app_result_receive(app_ctx *ctx, const void *arg, json_t **out)
     db_param ip[] = {DBP_TEXT(icb),     DBP_INT(order_id), DBP_TEXT(nhs), DBP_INT(service_id),
                      DBP_TEXT(summary), DBP_INT(abnormal), DBP_TEXT(now), DBP_TEXT(ctx->user.username)};
     long long id;
-    rc = db_query_int(ctx->db,
-                      "INSERT INTO results (icb_code, order_id, patient_nhs_number, service_id, summary, abnormal,"
-                      " received_at, received_by, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'to_review')"
-                      " RETURNING id",
-                      8, ip, 0, &id);
+    rc = app__insert(ctx,
+                     "INSERT INTO results (icb_code, order_id, patient_nhs_number, service_id, summary, abnormal,"
+                     " received_at, received_by, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'to_review')"
+                     " RETURNING id",
+                     8, ip, &id);
     if (rc)
-        return app_db_fail(ctx, rc);
+        return rc;
     db_param up[] = {DBP_INT(id), DBP_INT(order_id)};
     if ((rc = db_exec(ctx->db, "UPDATE result_orders SET status = 'resulted', result_id = $1 WHERE id = $2", 2, up)))
         return app_db_fail(ctx, rc);
@@ -299,16 +299,8 @@ int app_results_list(app_ctx *ctx, const void *arg, json_t **out)
     }
     sqlb_add(&b, " ORDER BY x.id DESC");
     app__page_limit(&b, a->page, a->page_size);
-    db_rows *r;
-    int rc = db_query(ctx->db, b.sql, b.n, b.p, &r);
-    if (rc)
-        return app_db_fail(ctx, rc);
     json_t *list = json_array();
-    for (int i = 0; i < db_nrows(r) && rc == 0; i++) {
-        json_array_append_new(list, result_json(ctx, r, i));
-        rc = app_event_listed(ctx, "result", db_geti(r, i, 0), db_get(r, i, 21));
-    }
-    db_rows_free(r);
+    int rc = app__list_rows(ctx, &b, result_json, "read.result_list", "result", 0, 21, list);
     return app__page_reply(rc, list, "results", a->page, a->page_size, -1, out);
 }
 

@@ -92,10 +92,9 @@ int app__change_end(app_ctx *ctx, sqlb *b, long long id, long long version, cons
         return app_db_fail(ctx, rc);
     if (db_changes(ctx->db) == 1)
         return 0;
-    char msg[sizeof(ctx->err_msg)];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    rc = app_failv(ctx, SEAM_ECONFLICT, "stale_version", NULL, fmt, ap);
     va_end(ap);
-    return app_fail(ctx, SEAM_ECONFLICT, "stale_version", NULL, "%s", msg);
+    return rc;
 }

@@ -2,7 +2,7 @@
  * frame/fail.c - recording an error on the request context: the machine
  * code, the field and the sentence to show.
  */
-#include "app/app.h"
+#include "app/frame/frame.h"
 #include "common/rc.h"
 
 #include <stdarg.h>
@@ -10,13 +10,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+int app_failv(app_ctx *ctx, int rc, const char *code, const char *field, const char *fmt, va_list ap)
+{
+    snprintf(ctx->err_code, sizeof(ctx->err_code), "%s", code ? code : seam_rc_name(rc));
+    snprintf(ctx->err_field, sizeof(ctx->err_field), "%s", field ? field : "");
+    vsnprintf(ctx->err_msg, sizeof(ctx->err_msg), fmt, ap);
+    return rc;
+}
+
 int app_fail(app_ctx *ctx, int rc, const char *code, const char *field, const char *fmt, ...)
 {
     va_list ap;
-    snprintf(ctx->err_code, sizeof(ctx->err_code), "%s", code ? code : seam_rc_name(rc));
-    snprintf(ctx->err_field, sizeof(ctx->err_field), "%s", field ? field : "");
     va_start(ap, fmt);
-    vsnprintf(ctx->err_msg, sizeof(ctx->err_msg), fmt, ap);
+    app_failv(ctx, rc, code, field, fmt, ap);
     va_end(ap);
     return rc;
 }

@@ -104,6 +104,17 @@ void app__task_fields(app_ctx *ctx, json_t *o, const char *col, long long id);
 
 /* --- one object, visible or 404 (frame/load.c) -------------------------- */
 
+/* As app_fail, with the message's arguments as a va_list. */
+int app_failv(app_ctx *ctx, int rc, const char *code, const char *field, const char *fmt, va_list ap)
+    __attribute__((format(printf, 5, 0)));
+
+/* Runs b (a query the room built): 0 with its rows in *out (the caller
+ * frees them), or the error recorded on ctx (an overflowed b is a 500). */
+int app__query(app_ctx *ctx, const sqlb *b, db_rows **out);
+
+/* Runs an INSERT ... RETURNING id: 0 with *id, or the error recorded. */
+int app__insert(app_ctx *ctx, const char *sql, int n, const db_param *p, long long *id);
+
 /* Runs b, the query of one object as the caller may see it (its WHERE has
  * the visibility rule): 0 with its row in *out (the caller frees it), or
  * 404 not_found recorded on ctx with the sentence fmt ("No letter %lld is
@@ -124,6 +135,16 @@ int app__get_one(app_ctx *ctx, app_load_fn load, const char *object_type, long l
  * records "read.<object_type>_list" for it.  0, or the first failure (list
  * keeps what was appended; the caller frees it). */
 int app__list_loaded(app_ctx *ctx, const sqlb *b, app_load_fn load, const char *object_type, json_t *list);
+
+/* Builds the JSON of the object in row i of r (a new reference). */
+typedef json_t *(*app_row_fn)(app_ctx *ctx, const db_rows *r, int i);
+
+/* A list from one query: runs b, appends row's JSON of each row to list
+ * and records the read event action ("read.result_list") of object_type
+ * for it, its id in column id_col and its patient's NHS number in
+ * nhs_col.  0, or the first failure (the caller frees list). */
+int app__list_rows(app_ctx *ctx, const sqlb *b, app_row_fn row, const char *action, const char *object_type, int id_col,
+                   int nhs_col, json_t *list);
 
 /* --- paging (frame/page.c) ---------------------------------------------- */
 
