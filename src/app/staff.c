@@ -165,6 +165,60 @@ static json_t *service_ids(const json_t *staff)
     return a;
 }
 
+/* The body's "services": a list of at most SCOPE_MAX_SERVICES ids, each a
+ * service of the member of staff's organisation org (named org_name);
+ * 0 with *want set, or the refusal recorded on ctx. */
+static int services_wanted(app_ctx *ctx, json_t *body, const char *org, const char *org_name, scope_set *want)
+{
+    json_t *list = body ? json_object_get(body, "services") : NULL;
+    memset(want, 0, sizeof(*want));
+    if (list == NULL || json_is_null(list))
+        return app_fail(ctx, SEAM_EINVALID, "missing_field", "services",
+                        "services is required: the list of service ids (an empty list for none).");
+    if (!json_is_array(list))
+        return app_fail(ctx, SEAM_EBADREQ, "bad_request", "services", "services must be a list of service ids.");
+    if (json_array_size(list) > SCOPE_MAX_SERVICES)
+        return app_fail(ctx, SEAM_EINVALID, "too_many_services", "services",
+                        "A member of staff can belong to at most %d services.", SCOPE_MAX_SERVICES);
+    size_t i;
+    json_t *v;
+    json_array_foreach(list, i, v)
+    {
+        if (!json_is_integer(v))
+            return app_fail(ctx, SEAM_EBADREQ, "bad_request", "services", "services must be a list of service ids.");
+        long long id = json_integer_value(v);
+        /* Each service must be one of the member of staff's own organisation. */
+        long long n = 0;
+        db_param p[] = {DBP_INT(id), DBP_TEXT(org)};
+        int rc;
+        if (id > 0 && (rc = db_query_int(ctx->db, "SELECT count(*) FROM services WHERE id = $1 AND trust_code = $2", 2,
+                                         p, 0, &n)))
+            return app_db_fail(ctx, rc);
+        if (n == 0 || scope_add(want, id) != 0)
+            return app_fail(ctx, SEAM_EINVALID, "invalid_service", "services",
+                            "Service %lld is not a service of %s (%s): give only services of the staff member's own"
+                            " organisation.",
+                            id, org_name, org);
+    }
+    return 0;
+}
+
+/* Replaces username's services with want. */
+static int services_store(app_ctx *ctx, const char *username, const scope_set *want)
+{
+    char now[SEAM_ISO_LEN];
+    seam_time_format(ctx->now, now);
+    db_param dp[] = {DBP_TEXT(username)};
+    int rc = db_exec(ctx->db, "DELETE FROM user_services WHERE username = $1", 1, dp);
+    for (int k = 0; rc == 0 && k < want->n; k++) {
+        db_param ip[] = {DBP_TEXT(username), DBP_INT(want->ids[k]), DBP_TEXT(now), DBP_TEXT(ctx->user.username)};
+        rc = db_exec(ctx->db,
+                     "INSERT INTO user_services (username, service_id, added_at, added_by) VALUES ($1, $2, $3, $4)", 4,
+                     ip);
+    }
+    return rc ? app_db_fail(ctx, rc) : 0;
+}
+
 int app_staff_services_set(app_ctx *ctx, const void *arg, json_t **out)
 {
     const app_staff_services_args *a = arg;
@@ -174,77 +228,23 @@ int app_staff_services_set(app_ctx *ctx, const void *arg, json_t **out)
     json_t *cur = NULL;
     if ((rc = staff_load(ctx, a->username, &cur)))
         return rc;
-    const char *org = json_string_value(json_object_get(json_object_get(cur, "organisation"), "code"));
-    const char *org_name = json_string_value(json_object_get(json_object_get(cur, "organisation"), "name"));
-    json_t *list = a->body ? json_object_get(a->body, "services") : NULL;
+    const json_t *org = json_object_get(cur, "organisation");
     scope_set want;
-    memset(&want, 0, sizeof(want));
-    if (list == NULL || json_is_null(list)) {
-        rc = app_fail(ctx, SEAM_EINVALID, "missing_field", "services",
-                      "services is required: the list of service ids (an empty list for none).");
-        goto out;
-    }
-    if (!json_is_array(list)) {
-        rc = app_fail(ctx, SEAM_EBADREQ, "bad_request", "services", "services must be a list of service ids.");
-        goto out;
-    }
-    if (json_array_size(list) > SCOPE_MAX_SERVICES) {
-        rc = app_fail(ctx, SEAM_EINVALID, "too_many_services", "services",
-                      "A member of staff can belong to at most %d services.", SCOPE_MAX_SERVICES);
-        goto out;
-    }
-    size_t i;
-    json_t *v;
-    json_array_foreach(list, i, v)
-    {
-        if (!json_is_integer(v)) {
-            rc = app_fail(ctx, SEAM_EBADREQ, "bad_request", "services", "services must be a list of service ids.");
-            goto out;
-        }
-        long long id = json_integer_value(v);
-        /* Each service must be one of the member of staff's own organisation. */
-        long long n = 0;
-        db_param p[] = {DBP_INT(id), DBP_TEXT(org)};
-        if (id > 0 && (rc = db_query_int(ctx->db, "SELECT count(*) FROM services WHERE id = $1 AND trust_code = $2", 2,
-                                         p, 0, &n))) {
-            rc = app_db_fail(ctx, rc);
-            goto out;
-        }
-        if (n == 0 || scope_add(&want, id) != 0) {
-            rc = app_fail(ctx, SEAM_EINVALID, "invalid_service", "services",
-                          "Service %lld is not a service of %s (%s): give only services of the staff member's own"
-                          " organisation.",
-                          id, org_name, org);
-            goto out;
-        }
+    if ((rc = services_wanted(ctx, a->body, json_string_value(json_object_get(org, "code")),
+                              json_string_value(json_object_get(org, "name")), &want)) ||
+        (rc = services_store(ctx, a->username, &want))) {
+        json_decref(cur);
+        return rc;
     }
     json_t *before = json_pack("{s:o}", "services", service_ids(cur));
     json_t *after_ids = json_array();
     for (int k = 0; k < want.n; k++)
         json_array_append_new(after_ids, json_integer(want.ids[k]));
     json_t *after = json_pack("{s:o}", "services", after_ids);
-    char now[SEAM_ISO_LEN];
-    seam_time_format(ctx->now, now);
-    db_param dp[] = {DBP_TEXT(a->username)};
-    rc = db_exec(ctx->db, "DELETE FROM user_services WHERE username = $1", 1, dp);
-    for (int k = 0; rc == 0 && k < want.n; k++) {
-        db_param ip[] = {DBP_TEXT(a->username), DBP_INT(want.ids[k]), DBP_TEXT(now), DBP_TEXT(ctx->user.username)};
-        rc = db_exec(ctx->db,
-                     "INSERT INTO user_services (username, service_id, added_at, added_by) VALUES ($1, $2, $3, $4)", 4,
-                     ip);
-    }
-    if (rc)
-        rc = app_db_fail(ctx, rc);
-    else if (!json_equal(json_object_get(before, "services"), after_ids))
+    if (!json_equal(json_object_get(before, "services"), after_ids))
         rc = app_event_keyed(ctx, "user.services_changed", "user", a->username, NULL, NULL, before, after, NULL);
     json_decref(before);
     json_decref(after);
-    if (rc == 0) {
-        json_decref(cur);
-        cur = NULL;
-        rc = staff_load(ctx, a->username, out);
-    }
-out:
     json_decref(cur);
-    return rc;
+    return rc ? rc : staff_load(ctx, a->username, out);
 }

@@ -213,11 +213,61 @@ int care_gp_action_declined_needs_owner(const char *state)
     return state != NULL && strcmp(state, "declined") == 0;
 }
 
+static const handoff_rule task_rules[CARE_TASK_COUNT] = {
+    [CARE_TASK_EXPECTED_RESULT] = {"expected_result", HANDOFF_SERVICE, "clinician"},
+    [CARE_TASK_REVIEW_RESULT] = {"review_result", HANDOFF_SERVICE, "clinician"},
+    [CARE_TASK_GP_REVIEW_RESULT] = {"review_result", HANDOFF_PRACTICE, "gp"},
+    [CARE_TASK_RESULT_HANDOVER] = {"result_handover", HANDOFF_PRACTICE, "gp"},
+    [CARE_TASK_CLINIC_LETTER] = {"clinic_letter", HANDOFF_SERVICE, "clinician"},
+    [CARE_TASK_DISCHARGE_SUMMARY] = {"discharge_summary", HANDOFF_SERVICE, "clinician"},
+    [CARE_TASK_GP_ACTIONS] = {"gp_actions", HANDOFF_PRACTICE, "gp"},
+    [CARE_TASK_FOLLOW_UP] = {"follow_up", HANDOFF_SERVICE, "booking"},
+    [CARE_TASK_PIFU_REVIEW] = {"pifu_review", HANDOFF_SERVICE, "clinician"},
+    [CARE_TASK_GP_ACTION_DECLINED] = {"gp_action_declined", HANDOFF_SERVICE, "clinician"},
+};
+
+const handoff_rule *care_task_rule(care_task t)
+{
+    return (unsigned)t < CARE_TASK_COUNT ? &task_rules[t] : NULL;
+}
+
+int care_result_task(result_status to, seam_time at, int abnormal, int urgent, handoff_rule *rule, seam_time *due)
+{
+    care_task t;
+    switch (to) {
+    case RES_TO_REVIEW: t = CARE_TASK_REVIEW_RESULT; break;
+    case RES_GP_TO_REVIEW: t = CARE_TASK_GP_REVIEW_RESULT; break;
+    case RES_HANDOVER_REQUESTED: t = CARE_TASK_RESULT_HANDOVER; break;
+    default: return -1; /* reviewed is terminal: nobody holds it */
+    }
+    *rule = task_rules[t];
+    *due = t == CARE_TASK_RESULT_HANDOVER ? care_handover_due(at) : care_result_review_due(at, abnormal, urgent);
+    return 0;
+}
+
+const handoff_rule *care_letter_task(int discharge)
+{
+    return &task_rules[discharge ? CARE_TASK_DISCHARGE_SUMMARY : CARE_TASK_CLINIC_LETTER];
+}
+
+const handoff_rule *care_follow_up_task(int pifu)
+{
+    return &task_rules[pifu ? CARE_TASK_PIFU_REVIEW : CARE_TASK_FOLLOW_UP];
+}
+
+seam_time care_follow_up_due(seam_time window_end)
+{
+    return (seam_time_day(window_end) + 1) * 86400 - 1;
+}
+
+int care_pifu_months_ok(long long months)
+{
+    return months >= 1 && months <= 24;
+}
+
 void care_gp_action_declined_rule(handoff_rule *out)
 {
-    out->task_kind = "gp_action_declined";
-    out->side = HANDOFF_SERVICE;
-    out->role = "clinician";
+    *out = task_rules[CARE_TASK_GP_ACTION_DECLINED];
 }
 
 seam_time care_gp_action_declined_due(seam_time declined, int days)

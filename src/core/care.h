@@ -62,6 +62,57 @@ int care_discharge_medication_ok(long long days_supplied, int explained);
 seam_time care_pifu_end(seam_time start, int months);
 
 /*
+ * The tasks of complete care: who holds each (the side whose organisation
+ * owns it, and the role expected to act) and the kind it has on the
+ * worklist, as handoff_for_status is for referrals.
+ *
+ *   expected_result     service clinician  an order awaiting its result
+ *   review_result       service clinician  a result to review (to_review)
+ *   review_result       practice gp        a result the GP accepted (gp_to_review)
+ *   result_handover     practice gp        a hand-over request to answer
+ *   clinic_letter       service clinician  a clinic letter to write
+ *   discharge_summary   service clinician  a discharge summary to write
+ *   gp_actions          practice gp        the actions a sent letter asks of the GP
+ *   follow_up           service booking    a follow-up window to book
+ *   pifu_review         service clinician  a patient-initiated follow-up period
+ *   gp_action_declined  service clinician  a GP action the GP declined
+ */
+typedef enum care_task {
+    CARE_TASK_EXPECTED_RESULT = 0,
+    CARE_TASK_REVIEW_RESULT,
+    CARE_TASK_GP_REVIEW_RESULT,
+    CARE_TASK_RESULT_HANDOVER,
+    CARE_TASK_CLINIC_LETTER,
+    CARE_TASK_DISCHARGE_SUMMARY,
+    CARE_TASK_GP_ACTIONS,
+    CARE_TASK_FOLLOW_UP,
+    CARE_TASK_PIFU_REVIEW,
+    CARE_TASK_GP_ACTION_DECLINED,
+    CARE_TASK_COUNT
+} care_task;
+
+/* The rule of task t; NULL out of range. */
+const handoff_rule *care_task_rule(care_task t);
+
+/* The task a result has once it is in status to, and when it is due (at:
+ * when it entered to): 0 with *rule and *due set, or -1 when no task
+ * follows (reviewed, or not a status).  Abnormal or urgent results are
+ * due sooner (care_result_review_due); a hand-over request is the GP's to
+ * answer in care_handover_due. */
+int care_result_task(result_status to, seam_time at, int abnormal, int urgent, handoff_rule *rule, seam_time *due);
+
+/* The task of a due letter: a discharge summary or a clinic letter. */
+const handoff_rule *care_letter_task(int discharge);
+
+/* The task of a follow-up (pifu: patient-initiated, else a window to
+ * book), due at the end of the window's last day (23:59:59 UTC). */
+const handoff_rule *care_follow_up_task(int pifu);
+seam_time care_follow_up_due(seam_time window_end);
+
+/* Whether a patient-initiated follow-up may last months: 1 to 24. */
+int care_pifu_months_ok(long long months);
+
+/*
  * Who must hold each object (the ownership rule, ownership.h).  A result
  * needs an owner in every state with an action out of it (all but
  * reviewed).  The states of a test order, letter, GP action (an action a

@@ -486,6 +486,93 @@ static void test_pifu_end(void **state)
     assert_instant(care_pifu_end(at(2026, 12, 24, 10, 0, 0), 12), at(2027, 12, 19, 10, 0, 0));
 }
 
+/* Every complete-care task names a kind, a side and a role; the sides are
+ * the ones the worklists and the ownership check expect. */
+static void test_task_rules(void **state)
+{
+    static const struct {
+        care_task t;
+        const char *kind;
+        handoff_side side;
+        const char *role;
+    } want[] = {
+        {CARE_TASK_EXPECTED_RESULT, "expected_result", HANDOFF_SERVICE, "clinician"},
+        {CARE_TASK_REVIEW_RESULT, "review_result", HANDOFF_SERVICE, "clinician"},
+        {CARE_TASK_GP_REVIEW_RESULT, "review_result", HANDOFF_PRACTICE, "gp"},
+        {CARE_TASK_RESULT_HANDOVER, "result_handover", HANDOFF_PRACTICE, "gp"},
+        {CARE_TASK_CLINIC_LETTER, "clinic_letter", HANDOFF_SERVICE, "clinician"},
+        {CARE_TASK_DISCHARGE_SUMMARY, "discharge_summary", HANDOFF_SERVICE, "clinician"},
+        {CARE_TASK_GP_ACTIONS, "gp_actions", HANDOFF_PRACTICE, "gp"},
+        {CARE_TASK_FOLLOW_UP, "follow_up", HANDOFF_SERVICE, "booking"},
+        {CARE_TASK_PIFU_REVIEW, "pifu_review", HANDOFF_SERVICE, "clinician"},
+        {CARE_TASK_GP_ACTION_DECLINED, "gp_action_declined", HANDOFF_SERVICE, "clinician"},
+    };
+    assert_int_equal(sizeof(want) / sizeof(want[0]), CARE_TASK_COUNT);
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        const handoff_rule *r = care_task_rule(want[i].t);
+        assert_non_null(r);
+        assert_string_equal(r->task_kind, want[i].kind);
+        assert_int_equal(r->side, want[i].side);
+        assert_string_equal(r->role, want[i].role);
+    }
+    assert_null(care_task_rule(CARE_TASK_COUNT));
+    assert_null(care_task_rule((care_task)-1));
+    /* The declined-action rule is the same one the table holds. */
+    handoff_rule d;
+    care_gp_action_declined_rule(&d);
+    assert_string_equal(d.task_kind, "gp_action_declined");
+    assert_ptr_equal(care_letter_task(1), care_task_rule(CARE_TASK_DISCHARGE_SUMMARY));
+    assert_ptr_equal(care_letter_task(0), care_task_rule(CARE_TASK_CLINIC_LETTER));
+    assert_ptr_equal(care_letter_task(5), care_task_rule(CARE_TASK_DISCHARGE_SUMMARY)); /* any true value */
+    assert_ptr_equal(care_follow_up_task(1), care_task_rule(CARE_TASK_PIFU_REVIEW));
+    assert_ptr_equal(care_follow_up_task(0), care_task_rule(CARE_TASK_FOLLOW_UP));
+}
+
+/* A result is the ordering service's, the GP's only once asked or
+ * accepted, and nobody's once reviewed; the due time follows the state. */
+static void test_result_task(void **state)
+{
+    seam_time xmas = at(2026, 12, 24, 10, 0, 0);
+    handoff_rule r;
+    seam_time due;
+    assert_int_equal(care_result_task(RES_TO_REVIEW, xmas, 1, 0, &r, &due), 0);
+    assert_string_equal(r.task_kind, "review_result");
+    assert_int_equal(r.side, HANDOFF_SERVICE);
+    assert_string_equal(r.role, "clinician");
+    assert_instant(due, care_result_review_due(xmas, 1, 0));
+    assert_int_equal(care_result_task(RES_TO_REVIEW, xmas, 0, 0, &r, &due), 0);
+    assert_instant(due, at(2026, 12, 31, 10, 0, 0));
+    assert_int_equal(care_result_task(RES_HANDOVER_REQUESTED, xmas, 1, 1, &r, &due), 0);
+    assert_string_equal(r.task_kind, "result_handover");
+    assert_int_equal(r.side, HANDOFF_PRACTICE);
+    assert_string_equal(r.role, "gp");
+    assert_instant(due, care_handover_due(xmas)); /* not sooner for an abnormal result */
+    assert_int_equal(care_result_task(RES_GP_TO_REVIEW, xmas, 0, 1, &r, &due), 0);
+    assert_string_equal(r.task_kind, "review_result");
+    assert_int_equal(r.side, HANDOFF_PRACTICE);
+    assert_string_equal(r.role, "gp");
+    assert_instant(due, care_result_review_due(xmas, 0, 1));
+    assert_int_equal(care_result_task(RES_REVIEWED, xmas, 0, 0, &r, &due), -1);
+    assert_int_equal(care_result_task(RES_STATUS_COUNT, xmas, 0, 0, &r, &due), -1);
+    /* A state has a task exactly when a result in it needs an owner. */
+    for (int s = 0; s < RES_STATUS_COUNT; s++)
+        assert_int_equal(care_result_task((result_status)s, xmas, 0, 0, &r, &due) == 0,
+                         result_needs_owner((result_status)s));
+}
+
+static void test_follow_up_due_and_pifu_months(void **state)
+{
+    /* The end of the window's last day, whatever the time given. */
+    assert_instant(care_follow_up_due(at(2026, 12, 24, 0, 0, 0)), at(2026, 12, 24, 23, 59, 59));
+    assert_instant(care_follow_up_due(at(2026, 12, 24, 10, 30, 0)), at(2026, 12, 24, 23, 59, 59));
+    assert_instant(care_follow_up_due(at(2026, 12, 31, 23, 59, 59)), at(2026, 12, 31, 23, 59, 59));
+    assert_false(care_pifu_months_ok(0));
+    assert_true(care_pifu_months_ok(1));
+    assert_true(care_pifu_months_ok(24));
+    assert_false(care_pifu_months_ok(25));
+    assert_false(care_pifu_months_ok(-1));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -511,6 +598,9 @@ int main(void)
         cmocka_unit_test(test_gp_action_resolve),
         cmocka_unit_test(test_discharge_medication),
         cmocka_unit_test(test_pifu_end),
+        cmocka_unit_test(test_task_rules),
+        cmocka_unit_test(test_result_task),
+        cmocka_unit_test(test_follow_up_due_and_pifu_months),
     };
     return cmocka_run_group_tests_name("core/care", tests, NULL, NULL);
 }

@@ -14,7 +14,7 @@
 
 #include "app/app.h"
 #include "app/care/care.h"
-#include "app/frame/sqlb.h"
+#include "app/frame/frame.h"
 #include "core/handoff.h"
 #include "core/nhs_number.h"
 
@@ -35,11 +35,16 @@ int care__is_specialist(const char *role);
 /* Who may see an object about patient p at service s. */
 void care__visibility(app_ctx *ctx, sqlb *b);
 
-/* The open task of a subject (tasks.<col> = id) as owner, due_at,
- * overdue, escalation_level and escalated_to fields of o. */
-void care__add_task_fields(app_ctx *ctx, json_t *o, const char *col, long long id);
-/* The same for declined GP action (letter_id, n); 0 or the query's error. */
-int care__add_gp_action_task_fields(app_ctx *ctx, json_t *o, long long letter_id, int n);
+/* GP action n of a letter's JSON (its "gp_actions" entry), borrowed;
+ * NULL when the letter has none. */
+json_t *care__gp_action_of(const json_t *letter, int n);
+
+/* Moves GP action n of letter_id out of state from: runs "UPDATE
+ * letter_actions SET <set>" where set uses $1..$4 (p, four parameters),
+ * for that action while it is still in from.  0 with *changed (rows
+ * changed: 0 when it had already moved), or the error recorded on ctx. */
+int care__gp_action_update(app_ctx *ctx, long long letter_id, int n, const char *from, const char *set,
+                           const db_param p[4], long long *changed);
 
 /* The patient at columns c.. of row i (nhs_number, given_name,
  * family_name, practice code, practice name) as JSON. */
@@ -60,25 +65,5 @@ int care__trust_patient(app_ctx *ctx, json_t *body, char nhs[NHS_NUMBER_LEN], ch
 /* The body's service_id (the caller's service when absent), checked with
  * care__trust_service. */
 int care__body_service(app_ctx *ctx, json_t *body, svc_info *svc);
-
-/* Records an event with detail as its JSON; takes detail (may be NULL). */
-int care__event(app_ctx *ctx, const char *action, const char *type, long long id, const char *nhs, const char *icb,
-                json_t *detail);
-
-/* 0 when the caller's side holds the object shown as cur (its service's
- * trust, or its patient's practice), else 403 not_held (app__held_or_fail). */
-int care__held(app_ctx *ctx, const json_t *cur, const char *what, long long id);
-
-/* Runs b, the query of one object (what, id: "letter", 12) as the caller
- * may see it: its row in *out (the caller frees it), or 404 recorded on
- * ctx and *out NULL when there is none. */
-int care__load_one(app_ctx *ctx, const sqlb *b, const char *what, long long id, db_rows **out);
-
-/* Ends a paged list use case: when rc is 0, *out is {key: list, page,
- * page_size} of a; otherwise list is freed and rc returned.  Takes list. */
-int care__page(int rc, json_t *list, const char *key, const app_list_args *a, json_t **out);
-
-/* A handoff rule of kind for side and role. */
-handoff_rule care__rule_of(const char *kind, handoff_side side, const char *role);
 
 #endif

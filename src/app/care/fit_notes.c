@@ -58,14 +58,14 @@ int app_fit_note_create(app_ctx *ctx, const void *arg, json_t **out)
                     DBP_TEXT(cond),
                     DBP_TEXT(setting)};
     long long id;
-    if ((rc = db_query_int(ctx->db,
-                           "INSERT INTO fit_notes (icb_code, patient_nhs_number, service_id, letter_id, issued_by,"
-                           " issued_at, from_date, to_date, condition, setting) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
-                           " $9, $10) RETURNING id",
-                           10, p, 0, &id)))
-        return app_db_fail(ctx, rc);
-    if ((rc = care__event(ctx, "fit_note.issued", "fit_note", id, nhs, icb,
-                          json_pack("{s:s,s:s,s:s}", "from", from_s, "to", to_s, "setting", setting))))
+    if ((rc = app__insert(ctx,
+                          "INSERT INTO fit_notes (icb_code, patient_nhs_number, service_id, letter_id, issued_by,"
+                          " issued_at, from_date, to_date, condition, setting) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
+                          " $9, $10) RETURNING id",
+                          10, p, &id)))
+        return rc;
+    if ((rc = app_event_json(ctx, "fit_note.issued", "fit_note", id, nhs, icb, NULL, NULL,
+                             json_pack("{s:s,s:s,s:s}", "from", from_s, "to", to_s, "setting", setting))))
         return rc;
     *out = json_pack("{s:I,s:s,s:I,s:o,s:s,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)id, "patient_nhs_number", nhs,
                      "service_id", (json_int_t)svc.id, "letter_id", have_letter ? json_integer(letter_id) : json_null(),
@@ -73,6 +73,16 @@ int app_fit_note_create(app_ctx *ctx, const void *arg, json_t **out)
                      "issued_at", now);
     ctx->status = 201;
     return 0;
+}
+
+/* A fit note's row of app_fit_notes_list's query as JSON. */
+static json_t *fit_note_json(app_ctx *ctx, const db_rows *r, int i)
+{
+    return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o}", "id", (json_int_t)db_geti(r, i, 0), "from",
+                     db_get(r, i, 1), "to", db_get(r, i, 2), "condition", db_get(r, i, 3), "setting", db_get(r, i, 4),
+                     "issued_by", db_get(r, i, 5), "issued_at", db_get(r, i, 6), "letter_id",
+                     db_isnull(r, i, 7) ? json_null() : json_integer(db_geti(r, i, 7)), "patient",
+                     care__patient_brief(r, i, 8), "service", care__service_brief(r, i, 13));
 }
 
 int app_fit_notes_list(app_ctx *ctx, const void *arg, json_t **out)
@@ -90,22 +100,8 @@ int app_fit_notes_list(app_ctx *ctx, const void *arg, json_t **out)
         sqlb_param(&b, DBP_TEXT(a->patient));
     }
     sqlb_add(&b, " ORDER BY x.id DESC LIMIT 200");
-    db_rows *r;
-    int rc = db_query(ctx->db, b.sql, b.n, b.p, &r);
-    if (rc)
-        return app_db_fail(ctx, rc);
     json_t *list = json_array();
-    for (int i = 0; i < db_nrows(r) && rc == 0; i++) {
-        json_array_append_new(
-            list, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o}", "id", (json_int_t)db_geti(r, i, 0), "from",
-                            db_get(r, i, 1), "to", db_get(r, i, 2), "condition", db_get(r, i, 3), "setting",
-                            db_get(r, i, 4), "issued_by", db_get(r, i, 5), "issued_at", db_get(r, i, 6), "letter_id",
-                            db_isnull(r, i, 7) ? json_null() : json_integer(db_geti(r, i, 7)), "patient",
-                            care__patient_brief(r, i, 8), "service", care__service_brief(r, i, 13)));
-        rc = app_event(ctx, "read.fit_note", "fit_note", db_geti(r, i, 0), db_get(r, i, 8), ctx->user.icb_code, NULL,
-                       NULL, NULL);
-    }
-    db_rows_free(r);
+    int rc = app__list_rows(ctx, &b, fit_note_json, "read.fit_note", "fit_note", 0, 8, list);
     if (rc) {
         json_decref(list);
         return rc;

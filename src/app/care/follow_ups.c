@@ -27,7 +27,7 @@ static int follow_up_load(app_ctx *ctx, long long id, json_t **out)
     sqlb_param(&b, DBP_INT(id));
     care__visibility(ctx, &b);
     db_rows *r;
-    int rc = care__load_one(ctx, &b, "follow-up", id, &r);
+    int rc = app__load_one(ctx, &b, &r, "No follow-up %lld is visible to you.", id);
     if (rc)
         return rc;
     json_t *o =
@@ -38,7 +38,7 @@ static int follow_up_load(app_ctx *ctx, long long id, json_t **out)
                   db_get(r, 0, 7), "created_at", db_get(r, 0, 8), "version", (json_int_t)db_geti(r, 0, 9), "icb_code",
                   db_get(r, 0, 10), "patient", care__patient_brief(r, 0, 11), "service", care__service_brief(r, 0, 16));
     db_rows_free(r);
-    care__add_task_fields(ctx, o, "follow_up_id", id);
+    app__task_fields(ctx, o, "follow_up_id", id);
     *out = o;
     return 0;
 }
@@ -75,18 +75,16 @@ int app_follow_up_create(app_ctx *ctx, const void *arg, json_t **out)
     seam_time start, end;
     char start_s[SEAM_DATE_LEN], end_s[SEAM_DATE_LEN];
     const char *kind;
-    handoff_rule rule;
     if (have_months) {
         if (ws || we)
             return app_fail(ctx, SEAM_EINVALID, "invalid_value", "pifu_months",
                             "Give either a follow-up window or patient-initiated follow-up months, not both.");
-        if (months < 1 || months > 24)
+        if (!care_pifu_months_ok(months))
             return app_fail(ctx, SEAM_EINVALID, "invalid_value", "pifu_months",
                             "Patient-initiated follow-up lasts 1 to 24 months.");
         start = ctx->now;
         end = care_pifu_end(ctx->now, (int)months);
         kind = "pifu";
-        rule = care__rule_of("pifu_review", HANDOFF_SERVICE, "clinician");
     } else {
         if (ws == NULL || we == NULL)
             return app_fail(ctx, SEAM_EINVALID, "missing_field", ws ? "window_end" : "window_start",
@@ -96,28 +94,27 @@ int app_follow_up_create(app_ctx *ctx, const void *arg, json_t **out)
             return app_fail(ctx, SEAM_EINVALID, "invalid_value", "window_end",
                             "Enter the window as dates (YYYY-MM-DD), ending today or later and not before it starts.");
         kind = "window";
-        rule = care__rule_of("follow_up", HANDOFF_SERVICE, "booking");
     }
     seam_date_format(start, start_s);
     seam_date_format(end, end_s);
-    seam_time due = (seam_time_day(end) + 1) * 86400 - 1; /* the end of the window's last day */
+    seam_time due = care_follow_up_due(end);
     char now[SEAM_ISO_LEN];
     seam_time_format(ctx->now, now);
     db_param p[] = {DBP_TEXT(icb),        DBP_TEXT(kind),    DBP_TEXT(nhs),   DBP_INT(svc.id),
                     DBP_INT(referral_id), DBP_TEXT(start_s), DBP_TEXT(end_s), DBP_TEXT(ctx->user.username),
                     DBP_TEXT(now)};
     long long id;
-    if ((rc =
-             db_query_int(ctx->db,
+    if ((rc = app__insert(ctx,
                           "INSERT INTO follow_ups (icb_code, kind, status, patient_nhs_number, service_id, referral_id,"
                           " window_start, window_end, created_by, created_at) VALUES ($1, $2, 'open', $3, $4, $5, $6,"
                           " $7, $8, $9) RETURNING id",
-                          9, p, 0, &id)))
-        return app_db_fail(ctx, rc);
-    if ((rc = app__task_move(ctx, "follow_up_id", id, &rule, svc.trust, svc.id, due, icb, NULL)) ||
-        (rc = care__event(ctx, "follow_up.created", "follow_up", id, nhs, icb,
-                          json_pack("{s:s,s:s,s:s,s:I}", "kind", kind, "window_start", start_s, "window_end", end_s,
-                                    "referral_id", (json_int_t)referral_id))))
+                          9, p, &id)))
+        return rc;
+    if ((rc = app__task_move(ctx, "follow_up_id", id, care_follow_up_task(have_months), svc.trust, svc.id, due, icb,
+                             NULL)) ||
+        (rc = app_event_json(ctx, "follow_up.created", "follow_up", id, nhs, icb, NULL, NULL,
+                             json_pack("{s:s,s:s,s:s,s:I}", "kind", kind, "window_start", start_s, "window_end", end_s,
+                                       "referral_id", (json_int_t)referral_id))))
         return rc;
     rc = follow_up_load(ctx, id, out);
     if (rc == 0)
@@ -130,107 +127,85 @@ int app_follow_ups_list(app_ctx *ctx, const void *arg, json_t **out)
     const app_list_args *a = arg;
     sqlb b;
     sqlb_init(&b);
-    sqlb_add(&b, "SELECT x.id, x.patient_nhs_number FROM follow_ups x" PS_JOINS " WHERE 1 = 1");
+    sqlb_add(&b, "SELECT x.id FROM follow_ups x" PS_JOINS " WHERE 1 = 1");
     care__visibility(ctx, &b);
     if (a->status && *a->status) {
         sqlb_add(&b, " AND x.status = $?");
         sqlb_param(&b, DBP_TEXT(a->status));
     }
-    sqlb_add(&b, " ORDER BY CASE WHEN x.status = 'open' THEN 0 ELSE 1 END, x.window_end, x.id LIMIT $?");
-    sqlb_param(&b, DBP_INT(a->page_size));
-    sqlb_add(&b, " OFFSET $?");
-    sqlb_param(&b, DBP_INT((long long)(a->page - 1) * a->page_size));
-    db_rows *r;
-    int rc = db_query(ctx->db, b.sql, b.n, b.p, &r);
-    if (rc)
-        return app_db_fail(ctx, rc);
+    sqlb_add(&b, " ORDER BY CASE WHEN x.status = 'open' THEN 0 ELSE 1 END, x.window_end, x.id");
+    app__page_limit(&b, a->page, a->page_size);
     json_t *list = json_array();
-    for (int i = 0; i < db_nrows(r) && rc == 0; i++) {
-        json_t *f = NULL;
-        rc = follow_up_load(ctx, db_geti(r, i, 0), &f);
-        if (rc == 0) {
-            json_array_append_new(list, f);
-            rc = app_event(ctx, "read.follow_up_list", "follow_up", db_geti(r, i, 0), db_get(r, i, 1),
-                           ctx->user.icb_code, NULL, NULL, NULL);
-        }
-    }
-    db_rows_free(r);
-    return care__page(rc, list, "follow_ups", a, out);
+    int rc = app__list_loaded(ctx, &b, follow_up_load, "follow_up", list);
+    return app__page_reply(rc, list, "follow_ups", a->page, a->page_size, -1, out);
 }
 
 int app_follow_up_get(app_ctx *ctx, const void *arg, json_t **out)
 {
     const app_id_body *a = arg;
-    int rc = follow_up_load(ctx, a->id, out);
+    return app__get_one(ctx, follow_up_load, "follow_up", a->id, out);
+}
+
+/* Who may act on an open follow-up: booking staff and specialists book,
+ * specialists discharge; 0 or the refusal recorded on ctx. */
+static int follow_up_may(app_ctx *ctx, const char *action, int book, const app_subject *s)
+{
+    if (!book && strcmp(action, "discharge") != 0)
+        return app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "There is no follow-up action %s.", action);
+    if (!app_role_is_trust(ctx->user.role) || strcmp(ctx->user.role, "interface_lead") == 0 ||
+        (!book && !care__is_specialist(ctx->user.role)))
+        return app_fail(ctx, SEAM_EFORBIDDEN, "forbidden", NULL, "Your role (%s) cannot %s a follow-up.",
+                        ctx->user.role, action);
+    if (strcmp(s->status, "open") != 0)
+        return app_fail(ctx, SEAM_ECONFLICT, "illegal_transition", NULL, "This follow-up is %s.", s->status);
+    return 0;
+}
+
+/* The body's appointment_at, a future time, as ISO text in appt_iso. */
+static int follow_up_appointment(app_ctx *ctx, json_t *body, char appt_iso[SEAM_ISO_LEN])
+{
+    const char *appt_s = NULL;
+    seam_time appt = 0;
+    int rc = app__body_str(ctx, body, "appointment_at", 1, 40, &appt_s);
     if (rc)
         return rc;
-    return app_event_read(ctx, "follow_up", a->id, *out);
+    if (seam_time_parse(appt_s, &appt) != 0 || appt < ctx->now - 3600)
+        return app_fail(ctx, SEAM_EINVALID, "invalid_value", "appointment_at",
+                        "Enter the appointment as a future date and time, such as 2026-12-01T09:30:00Z.");
+    seam_time_format(appt, appt_iso);
+    return 0;
 }
 
 int app_follow_up_act(app_ctx *ctx, const void *arg, json_t **out)
 {
     const app_id_body *a = arg;
     json_t *cur = NULL;
-    int rc = follow_up_load(ctx, a->id, &cur);
+    app_subject s;
+    int rc = app__act_load(ctx, follow_up_load, a->id, "follow-up", &cur, &s);
     if (rc)
         return rc;
-    if ((rc = care__held(ctx, cur, "follow-up", a->id))) {
-        json_decref(cur);
-        return rc;
-    }
     int book = strcmp(a->action, "book") == 0;
-    const char *nhs = json_string_value(json_object_get(json_object_get(cur, "patient"), "nhs_number"));
-    char icb[16];
-    snprintf(icb, sizeof(icb), "%s", json_string_value(json_object_get(cur, "icb_code")));
     svc_info svc;
-    const char *appt_s = NULL;
-    seam_time appt = 0;
-    char now[SEAM_ISO_LEN], appt_iso[SEAM_ISO_LEN] = "";
-    seam_time_format(ctx->now, now);
-    if (!book && strcmp(a->action, "discharge") != 0) {
-        rc = app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "There is no follow-up action %s.", a->action);
+    char appt_iso[SEAM_ISO_LEN] = "";
+    if ((rc = follow_up_may(ctx, a->action, book, &s)) || (rc = app__svc_load(ctx, s.service_id, &svc)) ||
+        (book && (rc = follow_up_appointment(ctx, a->body, appt_iso))))
         goto out;
-    }
-    if (!app_role_is_trust(ctx->user.role) || strcmp(ctx->user.role, "interface_lead") == 0 ||
-        (!book && !care__is_specialist(ctx->user.role))) {
-        rc = app_fail(ctx, SEAM_EFORBIDDEN, "forbidden", NULL, "Your role (%s) cannot %s a follow-up.", ctx->user.role,
-                      a->action);
-        goto out;
-    }
-    if (strcmp(json_string_value(json_object_get(cur, "status")), "open") != 0) {
-        rc = app_fail(ctx, SEAM_ECONFLICT, "illegal_transition", NULL, "This follow-up is %s.",
-                      json_string_value(json_object_get(cur, "status")));
-        goto out;
-    }
-    if ((rc = app__svc_load(ctx, json_integer_value(json_object_get(json_object_get(cur, "service"), "id")), &svc)))
-        goto out;
-    if (book) {
-        if ((rc = app__body_str(ctx, a->body, "appointment_at", 1, 40, &appt_s)))
-            goto out;
-        if (seam_time_parse(appt_s, &appt) != 0 || appt < ctx->now - 3600) {
-            rc = app_fail(ctx, SEAM_EINVALID, "invalid_value", "appointment_at",
-                          "Enter the appointment as a future date and time, such as 2026-12-01T09:30:00Z.");
-            goto out;
-        }
-        seam_time_format(appt, appt_iso);
-    }
-    db_param p[] = {DBP_TEXT(book ? "booked" : "discharged"), DBP_TEXT(book ? appt_iso : NULL), DBP_INT(a->id)};
-    if ((rc = db_exec(ctx->db,
-                      "UPDATE follow_ups SET status = $1, appointment_at = COALESCE($2, appointment_at),"
-                      " version = version + 1 WHERE id = $3 AND status = 'open'",
-                      3, p))) {
-        rc = app_db_fail(ctx, rc);
-        goto out;
-    }
-    if ((rc = app__task_move(ctx, "follow_up_id", a->id, NULL, NULL, 0, 0, icb, NULL)))
+    sqlb b;
+    app__change_begin(&b, "follow_ups");
+    app__change_set(&b, "status", DBP_TEXT(book ? "booked" : "discharged"));
+    if (book)
+        app__change_set(&b, "appointment_at", DBP_TEXT(appt_iso));
+    if ((rc = app__change_end(ctx, &b, a->id, -1, " AND status = 'open'",
+                              "The follow-up changed at the same moment; reload.")) ||
+        (rc = app__task_move(ctx, "follow_up_id", a->id, NULL, NULL, 0, 0, s.icb, NULL)))
         goto out;
     /* Discharge from follow-up ends with a letter to the GP. */
     json_t *ref = json_object_get(cur, "referral_id");
-    if (!book && (rc = app__letter_due(ctx, "clinic", nhs, icb, &svc,
+    if (!book && (rc = app__letter_due(ctx, "clinic", s.nhs, s.icb, &svc,
                                        json_is_integer(ref) ? json_integer_value(ref) : 0, ctx->now, NULL)))
         goto out;
-    if ((rc = care__event(ctx, book ? "follow_up.booked" : "follow_up.discharged", "follow_up", a->id, nhs, icb,
-                          book ? json_pack("{s:s}", "appointment_at", appt_iso) : NULL)))
+    if ((rc = app_event_json(ctx, book ? "follow_up.booked" : "follow_up.discharged", "follow_up", a->id, s.nhs, s.icb,
+                             NULL, NULL, book ? json_pack("{s:s}", "appointment_at", appt_iso) : NULL)))
         goto out;
     rc = follow_up_load(ctx, a->id, out);
 out:

@@ -21,16 +21,6 @@
 
 #define NOTE_MAX 2000
 
-static int event_json(app_ctx *ctx, const char *action, long long letter_id, const char *nhs, const char *icb,
-                      json_t *detail)
-{
-    char *dt = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
-    int rc = app_event(ctx, action, "letter", letter_id, nhs, icb, NULL, NULL, dt);
-    free(dt);
-    json_decref(detail);
-    return rc;
-}
-
 /* Closes the open task of GP action (letter_id, n), if any. */
 static int declined_task_close(app_ctx *ctx, long long letter_id, int n)
 {
@@ -42,6 +32,22 @@ static int declined_task_close(app_ctx *ctx, long long letter_id, int n)
                      " WHERE gp_action_letter_id = $3 AND gp_action_n = $4 AND state = 'open'",
                      4, p);
     return rc ? app_db_fail(ctx, rc) : 0;
+}
+
+int care__gp_action_update(app_ctx *ctx, long long letter_id, int n, const char *from, const char *set,
+                           const db_param p[4], long long *changed)
+{
+    char sql[512];
+    int w =
+        snprintf(sql, sizeof(sql), "UPDATE letter_actions SET %s WHERE letter_id = $5 AND n = $6 AND status = $7", set);
+    if (w < 0 || (size_t)w >= sizeof(sql))
+        return app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Query too long.");
+    db_param all[] = {p[0], p[1], p[2], p[3], DBP_INT(letter_id), DBP_INT(n), DBP_TEXT(from)};
+    int rc = db_exec(ctx->db, sql, 7, all);
+    if (rc)
+        return app_db_fail(ctx, rc);
+    *changed = db_changes(ctx->db);
+    return 0;
 }
 
 int app__gp_action_declined(app_ctx *ctx, long long letter_id, int n, const json_t *letter, json_t **handoff)
@@ -113,7 +119,8 @@ int app__gp_actions_json(app_ctx *ctx, long long letter_id, json_t **out)
                                                    : json_pack("{s:s,s:o,s:s,s:s}", "outcome", db_get(r, i, 7), "note",
                                                                app__str_or_null(db_get(r, i, 8)), "by", db_get(r, i, 9),
                                                                "at", db_get(r, i, 10)));
-            if ((rc = care__add_gp_action_task_fields(ctx, a, letter_id, (int)db_geti(r, i, 0))))
+            db_param tp[] = {DBP_INT(letter_id), DBP_INT(db_geti(r, i, 0))};
+            if ((rc = app__task_fields_where(ctx, a, "t.gp_action_letter_id = $1 AND t.gp_action_n = $2", 2, tp)))
                 rc = app_db_fail(ctx, rc);
         }
         json_array_append_new(acts, a);
@@ -127,6 +134,64 @@ int app__gp_actions_json(app_ctx *ctx, long long letter_id, json_t **out)
     return 0;
 }
 
+/* Whether declined action act of the letter may be resolved with the
+ * body's outcome and note: 0 with *outcome and *note set (a blank note is
+ * none), or the refusal recorded on ctx. */
+static int resolve_check(app_ctx *ctx, const app_gp_action *a, const json_t *act, care_gp_outcome *outcome,
+                         const char **note)
+{
+    const char *status = json_string_value(json_object_get(act, "status"));
+    const char *outcome_s;
+    int rc;
+    if ((rc = app__body_text(ctx, a->body, "outcome", "Select what was done: arranged_by_hospital or agreed_otherwise",
+                             1, 40, &outcome_s)) ||
+        (rc = app__body_str(ctx, a->body, "note", 0, NOTE_MAX, note)))
+        return rc;
+    if (*note && (*note)[strspn(*note, " \t\r\n")] == '\0')
+        *note = NULL;
+    if (care_gp_outcome_parse(outcome_s, outcome) != 0)
+        *outcome = CARE_GP_OUTCOME_COUNT;
+    switch (care_gp_action_resolve(status, *outcome, *note != NULL)) {
+    case CARE_RESOLVE_OK: return 0;
+    case CARE_RESOLVE_ALREADY_RESOLVED:
+        return app_fail(ctx, SEAM_ECONFLICT, "already_resolved", NULL,
+                        "GP action %d of letter %lld has already been resolved (%s).", a->n, a->letter_id,
+                        json_string_value(json_object_get(json_object_get(act, "resolution"), "outcome")));
+    case CARE_RESOLVE_NOT_DECLINED:
+        return app_fail(
+            ctx, SEAM_ECONFLICT, "not_declined", NULL,
+            "GP action %d of letter %lld is %s: only an action the GP declined is resolved by the hospital.", a->n,
+            a->letter_id, status);
+    case CARE_RESOLVE_BAD_OUTCOME:
+        return app_fail(ctx, SEAM_EINVALID, "invalid_value", "outcome",
+                        "Select what was done: arranged_by_hospital or agreed_otherwise.");
+    case CARE_RESOLVE_NOTE_REQUIRED:
+        return app_fail(ctx, SEAM_EINVALID, "missing_field", "note",
+                        "Say what was agreed instead, and with whom, in the note.");
+    }
+    return app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Unknown resolution check.");
+}
+
+/* Records the resolution and closes the declined action's task. */
+static int resolve_store(app_ctx *ctx, const app_gp_action *a, care_gp_outcome outcome, const char *note)
+{
+    char now[SEAM_ISO_LEN];
+    seam_time_format(ctx->now, now);
+    db_param p[] = {DBP_TEXT(care_gp_outcome_name(outcome)), DBP_TEXT(note), DBP_TEXT(ctx->user.username),
+                    DBP_TEXT(now)};
+    long long changed;
+    int rc = care__gp_action_update(ctx, a->letter_id, a->n, "declined",
+                                    "status = 'resolved', outcome = $1, outcome_note = $2, resolved_by = $3,"
+                                    " resolved_at = $4",
+                                    p, &changed);
+    if (rc)
+        return rc;
+    if (changed != 1)
+        return app_fail(ctx, SEAM_ECONFLICT, "already_resolved", NULL,
+                        "GP action %d of letter %lld changed at the same moment; reload.", a->n, a->letter_id);
+    return declined_task_close(ctx, a->letter_id, a->n);
+}
+
 int app_letter_gp_action_resolve(app_ctx *ctx, const void *arg, json_t **out)
 {
     const app_gp_action *a = arg;
@@ -134,90 +199,27 @@ int app_letter_gp_action_resolve(app_ctx *ctx, const void *arg, json_t **out)
     int rc = app__letter_load(ctx, a->letter_id, &cur);
     if (rc)
         return rc;
+    app_subject s;
+    app__subject_of(cur, &s);
+    care_gp_outcome outcome;
+    const char *note = NULL;
+    const json_t *act = care__gp_action_of(cur, a->n);
     /* The hospital keeps a declined action: the letter's trust holds it,
      * never the practice. */
-    const json_t *svc = json_object_get(cur, "service");
-    const char *trust = json_string_value(json_object_get(json_object_get(svc, "trust"), "code"));
-    if ((rc = app__held_or_fail(ctx, trust, NULL, json_integer_value(json_object_get(svc, "id")),
-                                "declined GP action of letter", a->letter_id)))
+    if ((rc = app__held_or_fail(ctx, s.trust, NULL, s.service_id, "declined GP action of letter", a->letter_id)))
         goto out;
-    if (strcmp(ctx->user.role, "clinician") != 0) {
+    if (strcmp(ctx->user.role, "clinician") != 0)
         rc = app_fail(ctx, SEAM_EFORBIDDEN, "forbidden", NULL,
                       "A declined GP action is resolved by a clinician of the service; your role is %s.",
                       ctx->user.role);
-        goto out;
-    }
-    json_t *act = NULL, *x;
-    size_t i;
-    json_array_foreach(json_object_get(cur, "gp_actions"), i, x)
-    {
-        if (json_integer_value(json_object_get(x, "n")) == a->n)
-            act = x;
-    }
-    if (act == NULL) {
+    else if (act == NULL)
         rc = app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "Letter %lld has no GP action %d.", a->letter_id, a->n);
-        goto out;
-    }
-    const char *status = json_string_value(json_object_get(act, "status"));
-    const char *outcome_s, *note;
-    if ((rc = app__body_text(ctx, a->body, "outcome", "Select what was done: arranged_by_hospital or agreed_otherwise",
-                             1, 40, &outcome_s)) ||
-        (rc = app__body_str(ctx, a->body, "note", 0, NOTE_MAX, &note)))
-        goto out;
-    if (note && note[strspn(note, " \t\r\n")] == '\0')
-        note = NULL;
-    care_gp_outcome outcome;
-    if (care_gp_outcome_parse(outcome_s, &outcome) != 0)
-        outcome = CARE_GP_OUTCOME_COUNT;
-    switch (care_gp_action_resolve(status, outcome, note != NULL)) {
-    case CARE_RESOLVE_OK: break;
-    case CARE_RESOLVE_ALREADY_RESOLVED:
-        rc = app_fail(ctx, SEAM_ECONFLICT, "already_resolved", NULL,
-                      "GP action %d of letter %lld has already been resolved (%s).", a->n, a->letter_id,
-                      json_string_value(json_object_get(json_object_get(act, "resolution"), "outcome")));
-        goto out;
-    case CARE_RESOLVE_NOT_DECLINED:
-        rc = app_fail(ctx, SEAM_ECONFLICT, "not_declined", NULL,
-                      "GP action %d of letter %lld is %s: only an action the GP declined is resolved by the hospital.",
-                      a->n, a->letter_id, status);
-        goto out;
-    case CARE_RESOLVE_BAD_OUTCOME:
-        rc = app_fail(ctx, SEAM_EINVALID, "invalid_value", "outcome",
-                      "Select what was done: arranged_by_hospital or agreed_otherwise.");
-        goto out;
-    case CARE_RESOLVE_NOTE_REQUIRED:
-        rc = app_fail(ctx, SEAM_EINVALID, "missing_field", "note",
-                      "Say what was agreed instead, and with whom, in the note.");
-        goto out;
-    }
-    char now[SEAM_ISO_LEN];
-    seam_time_format(ctx->now, now);
-    db_param p[] = {DBP_TEXT(care_gp_outcome_name(outcome)),
-                    DBP_TEXT(note),
-                    DBP_TEXT(ctx->user.username),
-                    DBP_TEXT(now),
-                    DBP_INT(a->letter_id),
-                    DBP_INT(a->n)};
-    if ((rc =
-             db_exec(ctx->db,
-                     "UPDATE letter_actions SET status = 'resolved', outcome = $1, outcome_note = $2, resolved_by = $3,"
-                     " resolved_at = $4 WHERE letter_id = $5 AND n = $6 AND status = 'declined'",
-                     6, p))) {
-        rc = app_db_fail(ctx, rc);
-        goto out;
-    }
-    if (db_changes(ctx->db) != 1) {
-        rc = app_fail(ctx, SEAM_ECONFLICT, "already_resolved", NULL,
-                      "GP action %d of letter %lld changed at the same moment; reload.", a->n, a->letter_id);
-        goto out;
-    }
-    if ((rc = declined_task_close(ctx, a->letter_id, a->n)))
-        goto out;
-    rc = event_json(ctx, "letter.gp_action_resolved", a->letter_id,
-                    json_string_value(json_object_get(json_object_get(cur, "patient"), "nhs_number")),
-                    json_string_value(json_object_get(cur, "icb_code")),
-                    json_pack("{s:i,s:s,s:s,s:s?}", "n", a->n, "from", status, "outcome", care_gp_outcome_name(outcome),
-                              "note", note));
+    else if ((rc = resolve_check(ctx, a, act, &outcome, &note)) == 0 &&
+             (rc = resolve_store(ctx, a, outcome, note)) == 0)
+        rc = app_event_json(ctx, "letter.gp_action_resolved", "letter", a->letter_id, s.nhs, s.icb, NULL, NULL,
+                            json_pack("{s:i,s:s,s:s,s:s?}", "n", a->n, "from",
+                                      json_string_value(json_object_get(act, "status")), "outcome",
+                                      care_gp_outcome_name(outcome), "note", note));
     if (rc == 0)
         rc = app__letter_load(ctx, a->letter_id, out);
 out:

@@ -32,17 +32,16 @@ int app__letter_due(app_ctx *ctx, const char *kind, const char *nhs, const char 
         DBP_TEXT(icb), DBP_TEXT(kind),  DBP_TEXT(nhs), DBP_INT(svc->id), referral_id ? DBP_INT(referral_id) : DBP_NULL,
         DBP_TEXT(ev),  DBP_TEXT(due_s), DBP_TEXT(now)};
     long long id;
-    int rc = db_query_int(ctx->db,
-                          "INSERT INTO letters (icb_code, kind, status, patient_nhs_number, service_id, referral_id,"
-                          " event_at, due_at, created_at) VALUES ($1, $2, 'due', $3, $4, $5, $6, $7, $8) RETURNING id",
-                          8, p, 0, &id);
+    int rc = app__insert(ctx,
+                         "INSERT INTO letters (icb_code, kind, status, patient_nhs_number, service_id, referral_id,"
+                         " event_at, due_at, created_at) VALUES ($1, $2, 'due', $3, $4, $5, $6, $7, $8) RETURNING id",
+                         8, p, &id);
     if (rc)
-        return app_db_fail(ctx, rc);
-    handoff_rule rule = care__rule_of(discharge ? "discharge_summary" : "clinic_letter", HANDOFF_SERVICE, "clinician");
-    if ((rc = app__task_move(ctx, "letter_id", id, &rule, svc->trust, svc->id, due, icb, NULL)) ||
-        (rc = care__event(ctx, "letter.due", "letter", id, nhs, icb,
-                          json_pack("{s:s,s:s,s:o}", "kind", kind, "due_at", due_s, "referral_id",
-                                    referral_id ? json_integer(referral_id) : json_null()))))
+        return rc;
+    if ((rc = app__task_move(ctx, "letter_id", id, care_letter_task(discharge), svc->trust, svc->id, due, icb, NULL)) ||
+        (rc = app_event_json(ctx, "letter.due", "letter", id, nhs, icb, NULL, NULL,
+                             json_pack("{s:s,s:s,s:o}", "kind", kind, "due_at", due_s, "referral_id",
+                                       referral_id ? json_integer(referral_id) : json_null()))))
         return rc;
     if (id_out)
         *id_out = id;
@@ -64,7 +63,7 @@ static int letter_load(app_ctx *ctx, long long id, json_t **out)
     if (!app_role_is_trust(ctx->user.role))
         sqlb_add(&b, " AND x.status <> 'due'"); /* outside the trust a letter exists once sent */
     db_rows *r;
-    int rc = care__load_one(ctx, &b, "letter", id, &r);
+    int rc = app__load_one(ctx, &b, &r, "No letter %lld is visible to you.", id);
     if (rc)
         return rc;
     const char *sent = db_get(r, 0, 6), *due = db_get(r, 0, 5);
@@ -104,7 +103,7 @@ static int letter_load(app_ctx *ctx, long long id, json_t **out)
     /* The letter's own due time stays; the open task (the clinician's
      * letter to write, or the GP's actions to answer) has its own. */
     json_t *letter_due = json_incref(json_object_get(o, "due_at"));
-    care__add_task_fields(ctx, o, "letter_id", id);
+    app__task_fields(ctx, o, "letter_id", id);
     json_object_set(o, "task_due_at", json_object_get(o, "due_at"));
     json_object_set_new(o, "due_at", letter_due);
     *out = o;
@@ -145,34 +144,21 @@ int app_discharge_create(app_ctx *ctx, const void *arg, json_t **out)
     return rc;
 }
 
-/* Sends a due letter with its content (the caller holds the letter). */
-static int letter_send(app_ctx *ctx, long long id, json_t *body, json_t *cur)
+/* Stores the GP actions the body's "gp_actions" asks of the GP (at most
+ * MAX_GP_ACTIONS, each with text and reason), numbered from 1; *n gets
+ * how many. */
+static int letter_gp_actions_insert(app_ctx *ctx, long long id, json_t *body, size_t *n)
 {
-    const char *diagnosis, *meds, *hosp;
-    long long days = 0;
-    int have_days, rc;
-    int discharge = strcmp(json_string_value(json_object_get(cur, "kind")), "discharge") == 0;
-    if ((rc = app__body_text(ctx, body, "diagnosis", "Enter the diagnosis", 1, TEXT_MAX, &diagnosis)) ||
-        (rc = app__body_str(ctx, body, "medication_changes", 0, TEXT_MAX, &meds)) ||
-        (rc = app__body_text(ctx, body, "hospital_actions", "Enter what the hospital will do next", 1, TEXT_MAX,
-                             &hosp)) ||
-        (rc = app__body_int(ctx, body, "days_medication_supplied", discharge, &days, &have_days)))
-        return rc;
-    if (have_days && days < 0)
-        return app_fail(ctx, SEAM_EINVALID, "invalid_value", "days_medication_supplied",
-                        "Days of medication supplied cannot be negative.");
-    if (discharge && !care_discharge_medication_ok(days, meds != NULL))
-        return app_fail(ctx, SEAM_EINVALID, "missing_field", "medication_changes",
-                        "Fewer than 7 days of medication were supplied: say why in the medication changes.");
     json_t *actions = json_object_get(body, "gp_actions");
+    *n = 0;
     if (actions && !json_is_null(actions) && !json_is_array(actions))
         return app_fail(ctx, SEAM_EBADREQ, "bad_request", "gp_actions", "gp_actions must be a list.");
-    size_t n = json_array_size(actions);
-    if (n > MAX_GP_ACTIONS)
+    if (json_array_size(actions) > MAX_GP_ACTIONS)
         return app_fail(ctx, SEAM_EINVALID, "invalid_value", "gp_actions", "At most %d GP actions.", MAX_GP_ACTIONS);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < json_array_size(actions); i++) {
         json_t *ac = json_array_get(actions, i);
         const char *text, *reason;
+        int rc;
         if (!json_is_object(ac))
             return app_fail(ctx, SEAM_EBADREQ, "bad_request", "gp_actions", "Each GP action is an object.");
         if ((rc = app__body_text(ctx, ac, "text", "Enter what the GP is asked to do", 1, 2000, &text)) ||
@@ -186,37 +172,54 @@ static int letter_send(app_ctx *ctx, long long id, json_t *body, json_t *cur)
                           4, ap)))
             return app_db_fail(ctx, rc);
     }
+    *n = json_array_size(actions);
+    return 0;
+}
+
+/* Sends a due letter with its content (the caller holds the letter). */
+static int letter_send(app_ctx *ctx, long long id, json_t *body, json_t *cur)
+{
+    const char *diagnosis, *meds, *hosp;
+    long long days = 0;
+    int have_days, rc;
+    size_t n;
+    int discharge = strcmp(json_string_value(json_object_get(cur, "kind")), "discharge") == 0;
+    if ((rc = app__body_text(ctx, body, "diagnosis", "Enter the diagnosis", 1, TEXT_MAX, &diagnosis)) ||
+        (rc = app__body_str(ctx, body, "medication_changes", 0, TEXT_MAX, &meds)) ||
+        (rc = app__body_text(ctx, body, "hospital_actions", "Enter what the hospital will do next", 1, TEXT_MAX,
+                             &hosp)) ||
+        (rc = app__body_int(ctx, body, "days_medication_supplied", discharge, &days, &have_days)))
+        return rc;
+    if (have_days && days < 0)
+        return app_fail(ctx, SEAM_EINVALID, "invalid_value", "days_medication_supplied",
+                        "Days of medication supplied cannot be negative.");
+    if (discharge && !care_discharge_medication_ok(days, meds != NULL))
+        return app_fail(ctx, SEAM_EINVALID, "missing_field", "medication_changes",
+                        "Fewer than 7 days of medication were supplied: say why in the medication changes.");
+    if ((rc = letter_gp_actions_insert(ctx, id, body, &n)))
+        return rc;
     char now[SEAM_ISO_LEN];
     seam_time_format(ctx->now, now);
-    db_param p[] = {DBP_TEXT(now),
-                    DBP_TEXT(ctx->user.username),
-                    DBP_TEXT(diagnosis),
-                    DBP_TEXT(meds),
-                    have_days ? DBP_INT(days) : DBP_NULL,
-                    DBP_TEXT(hosp),
-                    DBP_INT(id),
-                    DBP_INT(json_integer_value(json_object_get(cur, "version")))};
-    if ((rc = db_exec(ctx->db,
-                      "UPDATE letters SET status = 'sent', sent_at = $1, author = $2, diagnosis = $3,"
-                      " medication_changes = $4, days_medication_supplied = $5, hospital_actions = $6,"
-                      " version = version + 1 WHERE id = $7 AND version = $8 AND status = 'due'",
-                      8, p)))
-        return app_db_fail(ctx, rc);
-    if (db_changes(ctx->db) != 1)
-        return app_fail(ctx, SEAM_ECONFLICT, "stale_version", NULL, "The letter changed at the same moment; reload.");
-    const char *nhs = json_string_value(json_object_get(json_object_get(cur, "patient"), "nhs_number"));
-    const char *practice =
-        json_string_value(json_object_get(json_object_get(json_object_get(cur, "patient"), "practice"), "code"));
-    const char *icb = json_string_value(json_object_get(cur, "icb_code"));
-    long long service_id = json_integer_value(json_object_get(json_object_get(cur, "service"), "id"));
-    handoff_rule rule = care__rule_of("gp_actions", HANDOFF_PRACTICE, "gp");
-    if ((rc = app__task_move(ctx, "letter_id", id, n ? &rule : NULL, practice, service_id,
-                             care_gp_actions_due(ctx->now), icb, NULL)))
+    app_subject s;
+    app__subject_of(cur, &s);
+    sqlb b;
+    app__change_begin(&b, "letters");
+    sqlb_add(&b, ", status = 'sent'");
+    app__change_set(&b, "sent_at", DBP_TEXT(now));
+    app__change_set(&b, "author", DBP_TEXT(ctx->user.username));
+    app__change_set(&b, "diagnosis", DBP_TEXT(diagnosis));
+    app__change_set(&b, "medication_changes", DBP_TEXT(meds));
+    app__change_set(&b, "days_medication_supplied", have_days ? DBP_INT(days) : DBP_NULL);
+    app__change_set(&b, "hospital_actions", DBP_TEXT(hosp));
+    if ((rc = app__change_end(ctx, &b, id, s.version, " AND status = 'due'",
+                              "The letter changed at the same moment; reload.")) ||
+        (rc = app__task_move(ctx, "letter_id", id, n ? care_task_rule(CARE_TASK_GP_ACTIONS) : NULL, s.practice,
+                             s.service_id, care_gp_actions_due(ctx->now), s.icb, NULL)))
         return rc;
-    int late = strcmp(now, json_string_value(json_object_get(cur, "due_at"))) > 0;
-    return care__event(ctx, "letter.sent", "letter", id, nhs, icb,
-                       json_pack("{s:b,s:i,s:s}", "late", late, "gp_actions", (int)n, "due_at",
-                                 json_string_value(json_object_get(cur, "due_at"))));
+    const char *due = json_string_value(json_object_get(cur, "due_at"));
+    return app_event_json(
+        ctx, "letter.sent", "letter", id, s.nhs, s.icb, NULL, NULL,
+        json_pack("{s:b,s:i,s:s}", "late", strcmp(now, due) > 0, "gp_actions", (int)n, "due_at", due));
 }
 
 int app_letter_create(app_ctx *ctx, const void *arg, json_t **out)
@@ -282,159 +285,125 @@ int app_letters_list(app_ctx *ctx, const void *arg, json_t **out)
     }
     /* Letters to write first, earliest due; then the newest sent. */
     sqlb_add(&b, " ORDER BY CASE WHEN x.status = 'due' THEN 0 ELSE 1 END,"
-                 " CASE WHEN x.status = 'due' THEN x.due_at END, x.sent_at DESC, x.id DESC LIMIT $?");
-    sqlb_param(&b, DBP_INT(a->page_size));
-    sqlb_add(&b, " OFFSET $?");
-    sqlb_param(&b, DBP_INT((long long)(a->page - 1) * a->page_size));
-    db_rows *r;
-    int rc = db_query(ctx->db, b.sql, b.n, b.p, &r);
-    if (rc)
-        return app_db_fail(ctx, rc);
+                 " CASE WHEN x.status = 'due' THEN x.due_at END, x.sent_at DESC, x.id DESC");
+    app__page_limit(&b, a->page, a->page_size);
     json_t *list = json_array();
-    for (int i = 0; i < db_nrows(r) && rc == 0; i++) {
-        json_t *l = NULL;
-        rc = letter_load(ctx, db_geti(r, i, 0), &l);
-        if (rc == 0) {
-            json_array_append(list, l);
-            rc = app_event(ctx, "read.letter_list", "letter", db_geti(r, i, 0),
-                           json_string_value(json_object_get(json_object_get(l, "patient"), "nhs_number")),
-                           ctx->user.icb_code, NULL, NULL, NULL);
-        }
-        json_decref(l);
-    }
-    db_rows_free(r);
-    return care__page(rc, list, "letters", a, out);
+    int rc = app__list_loaded(ctx, &b, letter_load, "letter", list);
+    return app__page_reply(rc, list, "letters", a->page, a->page_size, -1, out);
 }
 
 int app_letter_get(app_ctx *ctx, const void *arg, json_t **out)
 {
     const app_id_body *a = arg;
-    int rc = letter_load(ctx, a->id, out);
-    if (rc)
-        return rc;
-    return app_event_read(ctx, "letter", a->id, *out);
+    return app__get_one(ctx, letter_load, "letter", a->id, out);
+}
+
+/* Marks a sent letter read (the caller's practice holds it). */
+static int letter_read(app_ctx *ctx, const app_subject *s)
+{
+    if (strcmp(s->status, "sent") != 0)
+        return app_fail(ctx, SEAM_ECONFLICT, "illegal_transition", NULL, "This letter is %s.", s->status);
+    char now[SEAM_ISO_LEN];
+    seam_time_format(ctx->now, now);
+    sqlb b;
+    app__change_begin(&b, "letters");
+    sqlb_add(&b, ", status = 'read'");
+    app__change_set(&b, "read_at", DBP_TEXT(now));
+    app__change_set(&b, "read_by", DBP_TEXT(ctx->user.username));
+    int rc =
+        app__change_end(ctx, &b, s->id, -1, " AND status = 'sent'", "The letter changed at the same moment; reload.");
+    return rc ? rc : app_event_json(ctx, "letter.read", "letter", s->id, s->nhs, s->icb, NULL, NULL, NULL);
 }
 
 int app_letter_act(app_ctx *ctx, const void *arg, json_t **out)
 {
     const app_id_body *a = arg;
-    json_t *cur = NULL;
+    int send = strcmp(a->action, "send") == 0, read = strcmp(a->action, "read") == 0;
     /* Who may do it at all comes first: a GP never sends letters. */
-    if (strcmp(a->action, "send") == 0 && !care__is_specialist(ctx->user.role))
+    if (send && !care__is_specialist(ctx->user.role))
         return app_fail(ctx, SEAM_EFORBIDDEN, "forbidden", NULL, "Letters are written by the hospital team.");
-    if (strcmp(a->action, "read") == 0 && !app_role_is_practice(ctx->user.role))
+    if (read && !app_role_is_practice(ctx->user.role))
         return app_fail(ctx, SEAM_EFORBIDDEN, "forbidden", NULL, "Letters are marked read by the practice.");
-    int rc = letter_load(ctx, a->id, &cur);
+    json_t *cur = NULL;
+    app_subject s;
+    int rc = app__act_load(ctx, letter_load, a->id, "letter", &cur, &s);
     if (rc)
         return rc;
-    if ((rc = care__held(ctx, cur, "letter", a->id))) {
-        json_decref(cur);
-        return rc;
-    }
-    const char *status = json_string_value(json_object_get(cur, "status"));
-    const char *nhs = json_string_value(json_object_get(json_object_get(cur, "patient"), "nhs_number"));
-    if (strcmp(a->action, "send") == 0) {
-        if (!care__is_specialist(ctx->user.role))
-            rc = app_fail(ctx, SEAM_EFORBIDDEN, "forbidden", NULL, "Letters are written by the hospital team.");
-        else if (strcmp(status, "due") != 0)
-            rc = app_fail(ctx, SEAM_ECONFLICT, "illegal_transition", NULL, "This letter has already been sent.");
-        else
-            rc = letter_send(ctx, a->id, a->body, cur);
-    } else if (strcmp(a->action, "read") == 0) {
-        if (!app_role_is_practice(ctx->user.role))
-            rc = app_fail(ctx, SEAM_EFORBIDDEN, "forbidden", NULL, "Letters are marked read by the practice.");
-        else if (strcmp(status, "sent") != 0)
-            rc = app_fail(ctx, SEAM_ECONFLICT, "illegal_transition", NULL, "This letter is %s.", status);
-        else {
-            char now[SEAM_ISO_LEN];
-            seam_time_format(ctx->now, now);
-            db_param p[] = {DBP_TEXT(now), DBP_TEXT(ctx->user.username), DBP_INT(a->id)};
-            rc = db_exec(ctx->db,
-                         "UPDATE letters SET status = 'read', read_at = $1, read_by = $2, version = version + 1"
-                         " WHERE id = $3 AND status = 'sent'",
-                         3, p);
-            if (rc)
-                rc = app_db_fail(ctx, rc);
-            else
-                rc = care__event(ctx, "letter.read", "letter", a->id, nhs,
-                                 json_string_value(json_object_get(cur, "icb_code")), NULL);
-        }
-    } else {
+    if (send && strcmp(s.status, "due") != 0)
+        rc = app_fail(ctx, SEAM_ECONFLICT, "illegal_transition", NULL, "This letter has already been sent.");
+    else if (send)
+        rc = letter_send(ctx, a->id, a->body, cur);
+    else if (read)
+        rc = letter_read(ctx, &s);
+    else
         rc = app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "There is no letter action %s.", a->action);
-    }
     json_decref(cur);
     if (rc == 0)
         rc = letter_load(ctx, a->id, out);
     return rc;
 }
 
+json_t *care__gp_action_of(const json_t *cur, int n)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(cur, "gp_actions"), i, x)
+    {
+        if (json_integer_value(json_object_get(x, "n")) == n)
+            return x;
+    }
+    return NULL;
+}
+
+/* Records the GP's answer to action a->n: accepted, or declined with the
+ * reason; closes the letter's task when none is left pending. */
+static int gp_action_answer(app_ctx *ctx, const app_gp_action *a, int accept, const char *reason, const char *icb)
+{
+    char now[SEAM_ISO_LEN];
+    seam_time_format(ctx->now, now);
+    db_param p[] = {DBP_TEXT(accept ? "accepted" : "declined"), DBP_TEXT(reason), DBP_TEXT(ctx->user.username),
+                    DBP_TEXT(now)};
+    long long changed, pending;
+    int rc = care__gp_action_update(ctx, a->letter_id, a->n, "pending",
+                                    "status = $1, decline_reason = $2, decided_by = $3, decided_at = $4", p, &changed);
+    if (rc)
+        return rc;
+    db_param lp[] = {DBP_INT(a->letter_id)};
+    if ((rc = db_query_int(ctx->db, "SELECT count(*) FROM letter_actions WHERE letter_id = $1 AND status = 'pending'",
+                           1, lp, 0, &pending)))
+        return app_db_fail(ctx, rc);
+    return pending == 0 ? app__task_move(ctx, "letter_id", a->letter_id, NULL, NULL, 0, 0, icb, NULL) : 0;
+}
+
 int app_letter_gp_action(app_ctx *ctx, const void *arg, json_t **out)
 {
     const app_gp_action *a = arg;
     json_t *cur = NULL;
-    int rc = letter_load(ctx, a->letter_id, &cur);
+    app_subject s;
+    int rc = app__act_load(ctx, letter_load, a->letter_id, "letter", &cur, &s);
     if (rc)
         return rc;
-    if ((rc = care__held(ctx, cur, "letter", a->letter_id)))
-        goto out;
     const char *reason = NULL;
     int accept = strcmp(a->decision, "accept") == 0;
-    if (strcmp(ctx->user.role, "gp") != 0) {
+    json_t *act = care__gp_action_of(cur, a->n), *handoff = NULL;
+    if (strcmp(ctx->user.role, "gp") != 0)
         rc = app_fail(ctx, SEAM_EFORBIDDEN, "forbidden", NULL, "GP actions are accepted or declined by a GP.");
-        goto out;
-    }
-    json_t *act = NULL;
-    size_t i;
-    json_t *x;
-    json_array_foreach(json_object_get(cur, "gp_actions"), i,
-                       x) if (json_integer_value(json_object_get(x, "n")) == a->n) act = x;
-    if (act == NULL) {
+    else if (act == NULL)
         rc = app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "This letter has no GP action %d.", a->n);
-        goto out;
-    }
-    if (strcmp(json_string_value(json_object_get(act, "status")), "pending") != 0) {
+    else if (strcmp(json_string_value(json_object_get(act, "status")), "pending") != 0)
         rc = app_fail(ctx, SEAM_ECONFLICT, "illegal_transition", NULL, "This action has already been %s.",
                       json_string_value(json_object_get(act, "status")));
-        goto out;
-    }
-    if (!accept &&
-        (rc = app__body_text(ctx, a->body, "reason", "Enter why you are declining this action", 1, 2000, &reason)))
-        goto out;
-    char now[SEAM_ISO_LEN];
-    seam_time_format(ctx->now, now);
-    db_param p[] = {DBP_TEXT(accept ? "accepted" : "declined"),
-                    DBP_TEXT(reason),
-                    DBP_TEXT(ctx->user.username),
-                    DBP_TEXT(now),
-                    DBP_INT(a->letter_id),
-                    DBP_INT(a->n)};
-    if ((rc = db_exec(ctx->db,
-                      "UPDATE letter_actions SET status = $1, decline_reason = $2, decided_by = $3, decided_at = $4"
-                      " WHERE letter_id = $5 AND n = $6 AND status = 'pending'",
-                      6, p))) {
-        rc = app_db_fail(ctx, rc);
-        goto out;
-    }
-    long long pending;
-    db_param lp[] = {DBP_INT(a->letter_id)};
-    if ((rc = db_query_int(ctx->db, "SELECT count(*) FROM letter_actions WHERE letter_id = $1 AND status = 'pending'",
-                           1, lp, 0, &pending))) {
-        rc = app_db_fail(ctx, rc);
-        goto out;
-    }
-    const char *icb = json_string_value(json_object_get(cur, "icb_code"));
-    if (pending == 0 && (rc = app__task_move(ctx, "letter_id", a->letter_id, NULL, NULL, 0, 0, icb, NULL)))
-        goto out;
+    else if (!accept)
+        rc = app__body_text(ctx, a->body, "reason", "Enter why you are declining this action", 1, 2000, &reason);
     /* A declined action stays with the hospital: an owned, due handoff. */
-    json_t *handoff = NULL;
-    if (!accept && (rc = app__gp_action_declined(ctx, a->letter_id, a->n, cur, &handoff)))
-        goto out;
-    rc = care__event(ctx, accept ? "letter.gp_action_accepted" : "letter.gp_action_declined", "letter", a->letter_id,
-                     json_string_value(json_object_get(json_object_get(cur, "patient"), "nhs_number")), icb,
-                     json_pack("{s:i,s:s?,s:o?}", "n", a->n, "reason", reason, "handoff", handoff));
+    if (rc == 0 && (rc = gp_action_answer(ctx, a, accept, reason, s.icb)) == 0 && !accept)
+        rc = app__gp_action_declined(ctx, a->letter_id, a->n, cur, &handoff);
+    if (rc == 0)
+        rc = app_event_json(ctx, accept ? "letter.gp_action_accepted" : "letter.gp_action_declined", "letter",
+                            a->letter_id, s.nhs, s.icb, NULL, NULL,
+                            json_pack("{s:i,s:s?,s:o?}", "n", a->n, "reason", reason, "handoff", handoff));
     if (rc == 0)
         rc = letter_load(ctx, a->letter_id, out);
-out:
     json_decref(cur);
     return rc;
 }

@@ -28,7 +28,7 @@ static int order_load(app_ctx *ctx, long long id, json_t **out)
     if (app_role_is_practice(ctx->user.role))
         sqlb_add(&b, " AND 1 = 0"); /* orders are the hospital's */
     db_rows *r;
-    int rc = care__load_one(ctx, &b, "test order", id, &r);
+    int rc = app__load_one(ctx, &b, &r, "No test order %lld is visible to you.", id);
     if (rc)
         return rc;
     json_t *o =
@@ -39,7 +39,7 @@ static int order_load(app_ctx *ctx, long long id, json_t **out)
                   db_isnull(r, 0, 8) ? json_null() : json_integer(db_geti(r, 0, 8)), "icb_code", db_get(r, 0, 9),
                   "patient", care__patient_brief(r, 0, 10), "service", care__service_brief(r, 0, 15));
     db_rows_free(r);
-    care__add_task_fields(ctx, o, "order_id", id);
+    app__task_fields(ctx, o, "order_id", id);
     *out = o;
     return 0;
 }
@@ -80,17 +80,17 @@ int app_order_create(app_ctx *ctx, const void *arg, json_t **out)
                     DBP_TEXT(now),
                     DBP_TEXT(expected)};
     long long id;
-    rc = db_query_int(ctx->db,
-                      "INSERT INTO result_orders (icb_code, patient_nhs_number, service_id, referral_id, test, urgency,"
-                      " ordered_by, ordered_at, expected_by, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
-                      " 'awaiting_result') RETURNING id",
-                      9, p, 0, &id);
+    rc = app__insert(ctx,
+                     "INSERT INTO result_orders (icb_code, patient_nhs_number, service_id, referral_id, test, urgency,"
+                     " ordered_by, ordered_at, expected_by, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
+                     " 'awaiting_result') RETURNING id",
+                     9, p, &id);
     if (rc)
-        return app_db_fail(ctx, rc);
-    handoff_rule rule = care__rule_of("expected_result", HANDOFF_SERVICE, "clinician");
-    if ((rc = app__task_move(ctx, "order_id", id, &rule, svc.trust, svc.id, due, icb, NULL)) ||
-        (rc = care__event(
-             ctx, "order.created", "order", id, nhs, icb,
+        return rc;
+    if ((rc = app__task_move(ctx, "order_id", id, care_task_rule(CARE_TASK_EXPECTED_RESULT), svc.trust, svc.id, due,
+                             icb, NULL)) ||
+        (rc = app_event_json(
+             ctx, "order.created", "order", id, nhs, icb, NULL, NULL,
              json_pack("{s:s,s:s,s:I}", "test", test, "urgency", urgency, "service_id", (json_int_t)svc.id))))
         return rc;
     rc = order_load(ctx, id, out);
@@ -102,10 +102,7 @@ int app_order_create(app_ctx *ctx, const void *arg, json_t **out)
 int app_order_get(app_ctx *ctx, const void *arg, json_t **out)
 {
     const app_id_body *a = arg;
-    int rc = order_load(ctx, a->id, out);
-    if (rc)
-        return rc;
-    return app_event_read(ctx, "order", a->id, *out);
+    return app__get_one(ctx, order_load, "order", a->id, out);
 }
 
 #define RESULT_COLUMNS                                                                                                 \
@@ -136,7 +133,7 @@ static json_t *result_json(app_ctx *ctx, const db_rows *r, int i)
                         "requested_at", db_get(r, i, 14), "decision", app__str_or_null(db_get(r, i, 15)),
                         "decline_reason", app__str_or_null(db_get(r, i, 16)), "decided_by",
                         app__str_or_null(db_get(r, i, 17)), "decided_at", app__str_or_null(db_get(r, i, 18))));
-    care__add_task_fields(ctx, o, "result_id", db_geti(r, i, 0));
+    app__task_fields(ctx, o, "result_id", db_geti(r, i, 0));
     return o;
 }
 
@@ -156,7 +153,7 @@ static int result_load(app_ctx *ctx, long long id, json_t **out)
     sqlb_param(&b, DBP_INT(id));
     result_visibility(ctx, &b);
     db_rows *r;
-    int rc = care__load_one(ctx, &b, "result", id, &r);
+    int rc = app__load_one(ctx, &b, &r, "No result %lld is visible to you.", id);
     if (rc)
         return rc;
     *out = result_json(ctx, r, 0);
@@ -211,23 +208,24 @@ int app_result_receive(app_ctx *ctx, const void *arg, json_t **out)
     db_param ip[] = {DBP_TEXT(icb),     DBP_INT(order_id), DBP_TEXT(nhs), DBP_INT(service_id),
                      DBP_TEXT(summary), DBP_INT(abnormal), DBP_TEXT(now), DBP_TEXT(ctx->user.username)};
     long long id;
-    rc = db_query_int(ctx->db,
-                      "INSERT INTO results (icb_code, order_id, patient_nhs_number, service_id, summary, abnormal,"
-                      " received_at, received_by, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'to_review')"
-                      " RETURNING id",
-                      8, ip, 0, &id);
+    rc = app__insert(ctx,
+                     "INSERT INTO results (icb_code, order_id, patient_nhs_number, service_id, summary, abnormal,"
+                     " received_at, received_by, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'to_review')"
+                     " RETURNING id",
+                     8, ip, &id);
     if (rc)
-        return app_db_fail(ctx, rc);
+        return rc;
     db_param up[] = {DBP_INT(id), DBP_INT(order_id)};
     if ((rc = db_exec(ctx->db, "UPDATE result_orders SET status = 'resulted', result_id = $1 WHERE id = $2", 2, up)))
         return app_db_fail(ctx, rc);
     /* The test is the orderer's to review: never the GP's by default. */
-    handoff_rule rule = care__rule_of("review_result", HANDOFF_SERVICE, "clinician");
-    seam_time due = care_result_review_due(ctx->now, abnormal, urgent);
+    handoff_rule rule;
+    seam_time due;
+    (void)care_result_task(RES_TO_REVIEW, ctx->now, abnormal, urgent, &rule, &due);
     if ((rc = app__task_move(ctx, "order_id", order_id, NULL, NULL, 0, 0, icb, NULL)) ||
         (rc = app__task_move(ctx, "result_id", id, &rule, svc.trust, svc.id, due, icb, NULL)) ||
-        (rc = care__event(ctx, "result.received", "result", id, nhs, icb,
-                          json_pack("{s:I,s:b}", "order_id", (json_int_t)order_id, "abnormal", abnormal))))
+        (rc = app_event_json(ctx, "result.received", "result", id, nhs, icb, NULL, NULL,
+                             json_pack("{s:I,s:b}", "order_id", (json_int_t)order_id, "abnormal", abnormal))))
         return rc;
     rc = result_load(ctx, id, out);
     if (rc == 0)
@@ -256,8 +254,8 @@ int app_result_report_unmatched(app_ctx *ctx, const void *arg, json_t **out)
     free(payload);
     if (rc)
         return app_db_fail(ctx, rc);
-    rc = care__event(ctx, "result.unmatched", "unmatched_result", id, NULL, ctx->user.icb_code,
-                     json_pack("{s:s?}", "order_ref", ref[0] ? ref : NULL));
+    rc = app_event_json(ctx, "result.unmatched", "unmatched_result", id, NULL, ctx->user.icb_code, NULL, NULL,
+                        json_pack("{s:s?}", "order_ref", ref[0] ? ref : NULL));
     if (rc == 0)
         *out = json_pack("{s:I}", "id", (json_int_t)id);
     return rc;
@@ -299,170 +297,155 @@ int app_results_list(app_ctx *ctx, const void *arg, json_t **out)
         sqlb_add(&b, " AND x.status = $?");
         sqlb_param(&b, DBP_TEXT(a->status));
     }
-    sqlb_add(&b, " ORDER BY x.id DESC LIMIT $?");
-    sqlb_param(&b, DBP_INT(a->page_size));
-    sqlb_add(&b, " OFFSET $?");
-    sqlb_param(&b, DBP_INT((long long)(a->page - 1) * a->page_size));
-    db_rows *r;
-    int rc = db_query(ctx->db, b.sql, b.n, b.p, &r);
-    if (rc)
-        return app_db_fail(ctx, rc);
+    sqlb_add(&b, " ORDER BY x.id DESC");
+    app__page_limit(&b, a->page, a->page_size);
     json_t *list = json_array();
-    for (int i = 0; i < db_nrows(r) && rc == 0; i++) {
-        json_array_append_new(list, result_json(ctx, r, i));
-        rc = app_event(ctx, "read.result_list", "result", db_geti(r, i, 0), db_get(r, i, 21), ctx->user.icb_code, NULL,
-                       NULL, NULL);
-    }
-    db_rows_free(r);
-    return care__page(rc, list, "results", a, out);
+    int rc = app__list_rows(ctx, &b, result_json, "read.result_list", "result", 0, 21, list);
+    return app__page_reply(rc, list, "results", a->page, a->page_size, -1, out);
 }
 
 int app_result_get(app_ctx *ctx, const void *arg, json_t **out)
 {
     const app_id_body *a = arg;
-    int rc = result_load(ctx, a->id, out);
-    if (rc)
-        return rc;
-    return app_event_read(ctx, "result", a->id, *out);
+    return app__get_one(ctx, result_load, "result", a->id, out);
+}
+
+/* What one result action changes: the body's texts, the new status and
+ * the event. */
+typedef struct result_step {
+    result_action act;
+    result_status from, to;
+    const char *text;  /* review: action_taken; handover, decline: reason */
+    int patient_told;  /* review */
+    const char *event; /* "result.reviewed", ... */
+} result_step;
+
+/* Whether the caller may take step->act on a result in step->from (the
+ * state machine already allows it): the role, and whose turn it is. */
+static int result_may(app_ctx *ctx, const result_step *step)
+{
+    int gp = strcmp(ctx->user.role, "gp") == 0, spec = care__is_specialist(ctx->user.role);
+    const char *status = result_status_name(step->from);
+    switch (step->act) {
+    case RES_ACT_REVIEW:
+        if (!spec && !gp)
+            return app_fail(ctx, SEAM_EFORBIDDEN, "forbidden", NULL, "Results are reviewed by clinicians.");
+        if (spec == result_held_by_practice(step->from))
+            return app_fail(ctx, SEAM_ECONFLICT, "illegal_transition", NULL,
+                            "This result is %s; it is not yours to review now.", status);
+        return 0;
+    case RES_ACT_HANDOVER:
+        if (!spec)
+            return app_fail(ctx, SEAM_EFORBIDDEN, "forbidden", NULL,
+                            "Only the hospital team holding a result can ask the GP to take it on.");
+        return 0;
+    case RES_ACT_ACCEPT:
+    case RES_ACT_DECLINE:
+        if (!gp)
+            return app_fail(ctx, SEAM_EFORBIDDEN, "forbidden", NULL,
+                            "Only the patient's GP answers a hand-over request.");
+        return 0;
+    default:
+        return app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "There is no result action %s.",
+                        result_action_name(step->act));
+    }
+}
+
+/* Reads what step->act needs from the body into step. */
+static int result_body(app_ctx *ctx, json_t *body, result_step *step)
+{
+    int have, rc;
+    switch (step->act) {
+    case RES_ACT_REVIEW:
+        step->event = "result.reviewed";
+        if ((rc = app__body_text(ctx, body, "action_taken", "Enter the action taken on this result", 1, TEXT_MAX,
+                                 &step->text)))
+            return rc;
+        return app__body_bool(ctx, body, "patient_told", 1, &step->patient_told, &have);
+    case RES_ACT_HANDOVER:
+        step->event = "result.handover_requested";
+        return app__body_text(ctx, body, "reason", "Enter why the GP should take this result on", 1, 2000, &step->text);
+    case RES_ACT_ACCEPT: step->event = "result.handover_accepted"; return 0;
+    default:
+        step->event = "result.handover_declined";
+        return app__body_text(ctx, body, "reason", "Enter why you are declining", 1, 2000, &step->text);
+    }
+}
+
+/* The guarded UPDATE of the result's row for step. */
+static int result_change(app_ctx *ctx, const app_subject *s, const result_step *step)
+{
+    char now[SEAM_ISO_LEN];
+    seam_time_format(ctx->now, now);
+    sqlb b;
+    app__change_begin(&b, "results");
+    app__change_set(&b, "status", DBP_TEXT(result_status_name(step->to)));
+    switch (step->act) {
+    case RES_ACT_REVIEW:
+        app__change_set(&b, "reviewed_by", DBP_TEXT(ctx->user.username));
+        app__change_set(&b, "reviewed_at", DBP_TEXT(now));
+        app__change_set(&b, "action_taken", DBP_TEXT(step->text));
+        app__change_set(&b, "patient_told", DBP_INT(step->patient_told));
+        break;
+    case RES_ACT_HANDOVER:
+        app__change_set(&b, "handover_by", DBP_TEXT(ctx->user.username));
+        app__change_set(&b, "handover_at", DBP_TEXT(now));
+        app__change_set(&b, "handover_reason", DBP_TEXT(step->text));
+        sqlb_add(&b, ", handover_decision = NULL, handover_decline_reason = NULL, handover_decided_by = NULL,"
+                     " handover_decided_at = NULL");
+        break;
+    default: /* accept, decline */
+        app__change_set(&b, "handover_decision", DBP_TEXT(step->act == RES_ACT_ACCEPT ? "accepted" : "declined"));
+        app__change_set(&b, "handover_decided_by", DBP_TEXT(ctx->user.username));
+        app__change_set(&b, "handover_decided_at", DBP_TEXT(now));
+        if (step->act == RES_ACT_DECLINE)
+            app__change_set(&b, "handover_decline_reason", DBP_TEXT(step->text));
+        break;
+    }
+    return app__change_end(ctx, &b, s->id, s->version, NULL, "The result changed at the same moment; reload.");
+}
+
+/* Moves the result's task to whoever holds it in step->to (core/care.h):
+ * the ordering service's trust or the patient's practice; none once
+ * reviewed. */
+static int result_next_task(app_ctx *ctx, const json_t *cur, const app_subject *s, const result_step *step)
+{
+    int abnormal = json_is_true(json_object_get(cur, "abnormal"));
+    int urgent = strcmp(json_string_value(json_object_get(cur, "urgency")), "urgent") == 0;
+    handoff_rule rule;
+    seam_time due = 0;
+    if (care_result_task(step->to, ctx->now, abnormal, urgent, &rule, &due) != 0)
+        return app__task_move(ctx, "result_id", s->id, NULL, NULL, s->service_id, 0, s->icb, NULL);
+    return app__task_move(ctx, "result_id", s->id, &rule, rule.side == HANDOFF_PRACTICE ? s->practice : s->trust,
+                          s->service_id, due, s->icb, NULL);
 }
 
 int app_result_act(app_ctx *ctx, const void *arg, json_t **out)
 {
     const app_id_body *a = arg;
     json_t *cur = NULL;
-    int rc = result_load(ctx, a->id, &cur);
+    app_subject s;
+    int rc = app__act_load(ctx, result_load, a->id, "result", &cur, &s);
     if (rc)
         return rc;
-    if ((rc = care__held(ctx, cur, "result", a->id)))
-        goto out;
-    const char *status = json_string_value(json_object_get(cur, "status"));
-    const char *nhs = json_string_value(json_object_get(json_object_get(cur, "patient"), "nhs_number"));
-    const char *practice =
-        json_string_value(json_object_get(json_object_get(json_object_get(cur, "patient"), "practice"), "code"));
-    char icb[16];
-    snprintf(icb, sizeof(icb), "%s", json_string_value(json_object_get(cur, "icb_code")));
-    int abnormal = json_is_true(json_object_get(cur, "abnormal"));
-    int urgent = strcmp(json_string_value(json_object_get(cur, "urgency")), "urgent") == 0;
-    long long version = json_integer_value(json_object_get(cur, "version"));
-    svc_info svc;
-    rc = app__svc_load(ctx, json_integer_value(json_object_get(json_object_get(cur, "service"), "id")), &svc);
-    if (rc)
-        goto out;
-    int gp = strcmp(ctx->user.role, "gp") == 0;
-    int spec = care__is_specialist(ctx->user.role);
-    char now[SEAM_ISO_LEN];
-    seam_time_format(ctx->now, now);
-    const char *set = NULL, *to = NULL, *action = NULL;
-    const char *t1 = NULL, *t2 = NULL;
-    int flag = 0, have_flag = 0;
-    const handoff_rule *next = NULL;
-    handoff_rule rule;
-    seam_time due = 0;
-    const char *next_org = NULL;
+    result_step step = {0};
     /* The state machine (src/core/care.c) decides what may happen next. */
-    result_status st, to_st;
-    result_action ra;
-    if (result_action_parse(a->action, &ra) != 0) {
+    if (result_action_parse(a->action, &step.act) != 0) {
         rc = app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "There is no result action %s.", a->action);
         goto out;
     }
-    if (result_status_parse(status, &st) != 0 || result_transition(st, ra, &to_st) != 0) {
+    if (result_status_parse(s.status, &step.from) != 0 || result_transition(step.from, step.act, &step.to) != 0) {
         rc = app_fail(ctx, SEAM_ECONFLICT, "illegal_transition", NULL,
-                      "A result that is %s cannot take that action (%s).", status, a->action);
+                      "A result that is %s cannot take that action (%s).", s.status, a->action);
         goto out;
     }
-    if (strcmp(a->action, "review") == 0) {
-        int mine = (spec && !result_held_by_practice(st)) || (gp && result_held_by_practice(st));
-        if (!spec && !gp) {
-            rc = app_fail(ctx, SEAM_EFORBIDDEN, "forbidden", NULL, "Results are reviewed by clinicians.");
-            goto out;
-        }
-        if (!mine) {
-            rc = app_fail(ctx, SEAM_ECONFLICT, "illegal_transition", NULL,
-                          "This result is %s; it is not yours to review now.", status);
-            goto out;
-        }
-        if ((rc = app__body_text(ctx, a->body, "action_taken", "Enter the action taken on this result", 1, TEXT_MAX,
-                                 &t1)) ||
-            (rc = app__body_bool(ctx, a->body, "patient_told", 1, &flag, &have_flag)))
-            goto out;
-        set = "reviewed_by = $4, reviewed_at = $2, action_taken = $5, patient_told = $6";
-        to = result_status_name(to_st);
-        action = "result.reviewed";
-    } else if (strcmp(a->action, "handover") == 0) {
-        if (!spec) {
-            rc = app_fail(ctx, SEAM_EFORBIDDEN, "forbidden", NULL,
-                          "Only the hospital team holding a result can ask the GP to take it on.");
-            goto out;
-        }
-        if (strcmp(status, "to_review") != 0) {
-            rc = app_fail(ctx, SEAM_ECONFLICT, "illegal_transition", NULL, "This result is %s.", status);
-            goto out;
-        }
-        if ((rc = app__body_text(ctx, a->body, "reason", "Enter why the GP should take this result on", 1, 2000, &t1)))
-            goto out;
-        set = "handover_reason = $5, handover_by = $4, handover_at = $2, handover_decision = NULL,"
-              " handover_decline_reason = NULL, handover_decided_by = NULL, handover_decided_at = NULL";
-        to = result_status_name(to_st);
-        action = "result.handover_requested";
-        rule = care__rule_of("result_handover", HANDOFF_PRACTICE, "gp");
-        next = &rule;
-        next_org = practice;
-        due = care_handover_due(ctx->now);
-    } else if (strcmp(a->action, "accept") == 0 || strcmp(a->action, "decline") == 0) {
-        if (!gp) {
-            rc =
-                app_fail(ctx, SEAM_EFORBIDDEN, "forbidden", NULL, "Only the patient's GP answers a hand-over request.");
-            goto out;
-        }
-        if (strcmp(status, "handover_requested") != 0) {
-            rc = app_fail(ctx, SEAM_ECONFLICT, "illegal_transition", NULL, "There is no hand-over request to answer.");
-            goto out;
-        }
-        if (strcmp(a->action, "accept") == 0) {
-            set = "handover_decision = 'accepted', handover_decided_by = $4, handover_decided_at = $2";
-            to = result_status_name(to_st);
-            action = "result.handover_accepted";
-            rule = care__rule_of("review_result", HANDOFF_PRACTICE, "gp");
-            next_org = practice;
-        } else {
-            if ((rc = app__body_text(ctx, a->body, "reason", "Enter why you are declining", 1, 2000, &t2)))
-                goto out;
-            set = "handover_decision = 'declined', handover_decline_reason = $7, handover_decided_by = $4,"
-                  " handover_decided_at = $2";
-            to = result_status_name(to_st);
-            action = "result.handover_declined";
-            rule = care__rule_of("review_result", HANDOFF_SERVICE, "clinician");
-            next_org = svc.trust;
-        }
-        next = &rule;
-        due = care_result_review_due(ctx->now, abnormal, urgent);
-    } else {
-        rc = app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "There is no result action %s.", a->action);
+    if ((rc = result_may(ctx, &step)) || (rc = result_body(ctx, a->body, &step)) ||
+        (rc = result_change(ctx, &s, &step)) || (rc = result_next_task(ctx, cur, &s, &step)))
         goto out;
-    }
-    char sql[600];
-    snprintf(sql, sizeof(sql),
-             "UPDATE results SET status = $1, version = version + 1, %s WHERE id = $3 AND version = %lld", set,
-             version);
-    db_param p[] = {DBP_TEXT(to), DBP_TEXT(now), DBP_INT(a->id), DBP_TEXT(ctx->user.username),
-                    DBP_TEXT(t1), DBP_INT(flag), DBP_TEXT(t2)};
-    if ((rc = db_exec(ctx->db, sql, 7, p))) {
-        rc = app_db_fail(ctx, rc);
-        goto out;
-    }
-    if (db_changes(ctx->db) != 1) {
-        rc = app_fail(ctx, SEAM_ECONFLICT, "stale_version", NULL, "The result changed at the same moment; reload.");
-        goto out;
-    }
-    if ((rc = app__task_move(ctx, "result_id", a->id, next, next_org, svc.id, due, icb, NULL)))
-        goto out;
-    json_t *detail = json_pack("{s:s,s:s}", "from", status, "to", to);
-    if (t1)
-        json_object_set_new(detail, strcmp(a->action, "review") == 0 ? "action_taken" : "reason", json_string(t1));
-    if (t2)
-        json_object_set_new(detail, "reason", json_string(t2));
-    if ((rc = care__event(ctx, action, "result", a->id, nhs, icb, detail)))
+    json_t *detail = json_pack("{s:s,s:s}", "from", s.status, "to", result_status_name(step.to));
+    if (step.text)
+        json_object_set_new(detail, step.act == RES_ACT_REVIEW ? "action_taken" : "reason", json_string(step.text));
+    if ((rc = app_event_json(ctx, step.event, "result", a->id, s.nhs, s.icb, NULL, NULL, detail)))
         goto out;
     rc = result_load(ctx, a->id, out);
 out:

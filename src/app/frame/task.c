@@ -83,3 +83,64 @@ const char *app__escalated_to(int level)
 {
     return level <= 0 ? NULL : handoff_level_name(level);
 }
+
+/* The empty task fields: no open task. */
+static void task_none(json_t *o)
+{
+    json_object_set_new(o, "owner", json_null());
+    json_object_set_new(o, "due_at", json_null());
+    json_object_set_new(o, "overdue", json_false());
+    json_object_set_new(o, "escalation_level", json_integer(0));
+    json_object_set_new(o, "escalated_to", json_null());
+}
+
+void app__task_json(const app_ctx *ctx, json_t *o, const db_rows *r, int i, int c)
+{
+    /* c: t.id, kind, owner_org, org name, owner_service_id, service name, owner_role, due_at, escalation_level */
+    if (db_isnull(r, i, c)) {
+        task_none(o);
+        return;
+    }
+    char now[SEAM_ISO_LEN];
+    seam_time_format(ctx->now, now);
+    json_t *svc = db_isnull(r, i, c + 4)
+                      ? json_null()
+                      : json_pack("{s:I,s:s}", "id", (json_int_t)db_geti(r, i, c + 4), "name", db_get(r, i, c + 5));
+    json_object_set_new(o, "owner",
+                        json_pack("{s:{s:s,s:s},s:o,s:s,s:s}", "organisation", "code", db_get(r, i, c + 2), "name",
+                                  db_get(r, i, c + 3), "service", svc, "role", db_get(r, i, c + 6), "task",
+                                  db_get(r, i, c + 1)));
+    json_object_set_new(o, "due_at", json_string(db_get(r, i, c + 7)));
+    json_object_set_new(o, "overdue", json_boolean(strcmp(db_get(r, i, c + 7), now) < 0));
+    int level = (int)db_geti(r, i, c + 8);
+    json_object_set_new(o, "escalation_level", json_integer(level));
+    json_object_set_new(o, "escalated_to", app__str_or_null(app__escalated_to(level)));
+}
+
+int app__task_fields_where(app_ctx *ctx, json_t *o, const char *where, int n, const db_param *p)
+{
+    char sql[512];
+    int w = snprintf(sql, sizeof(sql),
+                     "SELECT" APP_TASK_COLUMNS " FROM tasks t" APP_TASK_OWNER_JOINS " WHERE %s AND t.state = 'open'",
+                     where);
+    if (w < 0 || (size_t)w >= sizeof(sql)) {
+        task_none(o);
+        return SEAM_EINTERNAL;
+    }
+    db_rows *r = NULL;
+    int rc = db_query(ctx->db, sql, n, p, &r);
+    if (rc != 0 || db_nrows(r) == 0)
+        task_none(o);
+    else
+        app__task_json(ctx, o, r, 0, 0);
+    db_rows_free(r);
+    return rc;
+}
+
+void app__task_fields(app_ctx *ctx, json_t *o, const char *col, long long id)
+{
+    char where[64];
+    snprintf(where, sizeof(where), "t.%s = $1", col);
+    db_param p[] = {DBP_INT(id)};
+    (void)app__task_fields_where(ctx, o, where, 1, p);
+}
