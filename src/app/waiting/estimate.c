@@ -16,6 +16,7 @@
 #include "core/handoff.h"
 #include "core/priority.h"
 #include "core/rtt.h"
+#include "core/waits.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -43,14 +44,11 @@ static int waits_row(void *arg, const db_cursor *c)
     return 0;
 }
 
-/* The p-th centile of sorted waits, in weeks to one decimal; null if none. */
-static json_t *centile_weeks(const waits *w, double p)
+/* days as weeks to one decimal, or null when not set. */
+static json_t *weeks_or_null(int set, double days)
 {
-    return w->n ? json_real(fig_round1(fig_centile(w->v, w->n, p) / 7.0)) : json_null();
+    return set ? json_real(fig_round1(days / 7.0)) : json_null();
 }
-
-#define ESTIMATE_MIN_STOPS 20
-#define ESTIMATE_WEEKS     26
 
 int app_estimated_wait(app_ctx *ctx, const void *arg, json_t **out)
 {
@@ -74,7 +72,7 @@ int app_estimated_wait(app_ctx *ctx, const void *arg, json_t **out)
     json_t *svc = json_pack("{s:I,s:s,s:{s:s,s:s}}", "id", (json_int_t)db_geti(r, 0, 0), "name", db_get(r, 0, 1),
                             "trust", "code", db_get(r, 0, 2), "name", db_get(r, 0, 3));
     db_rows_free(r);
-    int64_t from = today - 7 * ESTIMATE_WEEKS;
+    int64_t from = waits_estimate_from(today);
     /* Completed waits: the clock stops of every period in the window,
      * earlier periods of a pathway included (rtt_periods), except nullified
      * clocks (a missed first appointment) and transfers out (21), which
@@ -98,16 +96,15 @@ int app_estimated_wait(app_ctx *ctx, const void *arg, json_t **out)
         json_decref(svc);
         return rc == SEAM_ENOMEM ? app_fail(ctx, rc, NULL, NULL, "Out of memory.") : app_db_fail(ctx, rc);
     }
-    qsort(stops.v, stops.n, sizeof(double), fig_cmp_double);
-    qsort(now.v, now.n, sizeof(double), fig_cmp_double);
-    int enough = stops.n >= ESTIMATE_MIN_STOPS;
+    waits_estimate e;
+    waits_estimate_of(stops.v, stops.n, now.v, now.n, &e);
     char fd[SEAM_DATE_LEN], td[SEAM_DATE_LEN];
     waiting__day_format(from + 1, fd);
     waiting__day_format(today, td);
     *out = json_pack("{s:o,s:s,s:s,s:I,s:o,s:o,s:I,s:o,s:b}", "service", svc, "from", fd, "to", td, "clock_stops",
-                     (json_int_t)stops.n, "median_weeks", enough ? centile_weeks(&stops, 50) : json_null(), "p92_weeks",
-                     enough ? centile_weeks(&stops, 92) : json_null(), "waiting_now", (json_int_t)now.n,
-                     "median_waiting_weeks", centile_weeks(&now, 50), "enough_data", enough);
+                     (json_int_t)stops.n, "median_weeks", weeks_or_null(e.enough, e.median_days), "p92_weeks",
+                     weeks_or_null(e.enough, e.p92_days), "waiting_now", (json_int_t)now.n, "median_waiting_weeks",
+                     weeks_or_null(e.any_waiting, e.median_waiting_days), "enough_data", e.enough);
     free(stops.v);
     free(now.v);
     return 0;

@@ -16,6 +16,7 @@
 #include "core/handoff.h"
 #include "core/priority.h"
 #include "core/rtt.h"
+#include "core/waits.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -110,9 +111,8 @@ int app_waiting_list(app_ctx *ctx, const void *arg, json_t **out)
         }
     }
     if (a->min_weeks > 0) {
-        /* weeks waited >= N: a clock start on or before census - 7N */
         sqlb_add(&w, past ? " AND COALESCE(rp.start_day, pw.clock_start_day) <= $?" : " AND pw.clock_start_day <= $?");
-        sqlb_param(&w, DBP_INT(census - 7LL * a->min_weeks));
+        sqlb_param(&w, DBP_INT(waits_at_least_start_by(census, a->min_weeks)));
     }
     if (w.overflow)
         return app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Query too long.");
@@ -129,8 +129,9 @@ int app_waiting_list(app_ctx *ctx, const void *arg, json_t **out)
              " COALESCE(sum(CASE WHEN %s AND %s < %lld THEN 1 ELSE 0 END), 0),"
              " COALESCE(sum(CASE WHEN %s AND pw.priority IS NULL THEN 1 ELSE 0 END), 0),"
              " COALESCE(sum(CASE WHEN %s THEN 1 ELSE 0 END), 0) FROM pathways pw%s%s",
-             open_col, start_col, (long long)(census - 7 * 18), open_col, start_col, (long long)(census - 7 * 52),
-             open_col, open_col, need_patient ? " JOIN patients p ON p.nhs_number = pw.patient_nhs_number" : "", join);
+             open_col, start_col, (long long)waits_over_start_before(census, WAITS_STANDARD_WEEKS), open_col, start_col,
+             (long long)waits_over_start_before(census, WAITS_LONG_WEEKS), open_col, open_col,
+             need_patient ? " JOIN patients p ON p.nhs_number = pw.patient_nhs_number" : "", join);
     sqlb_add(&q, head);
     sqlb_append(&q, &w);
     if (q.overflow)

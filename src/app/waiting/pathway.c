@@ -18,15 +18,13 @@
 #include "core/handoff.h"
 #include "core/priority.h"
 #include "core/rtt.h"
+#include "core/waits.h"
 
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const int breach_weeks[] = {18, 52, 65, 78, 104};
-#define N_BREACH ((int)(sizeof(breach_weeks) / sizeof(breach_weeks[0])))
 
 void waiting__day_format(int64_t day, char buf[SEAM_DATE_LEN])
 {
@@ -89,16 +87,16 @@ json_t *waiting__pathway_json(const db_rows *r, int i, int64_t census)
     int64_t days = rtt_days_waited(start, end);
     json_object_set_new(o, "days_waited", json_integer(days));
     json_object_set_new(o, "weeks_waited", json_integer(rtt_weeks_waited(start, end)));
-    json_object_set_new(o, "over_18_weeks", json_boolean(rtt_over_weeks(start, end, 18)));
+    json_object_set_new(o, "over_18_weeks", json_boolean(rtt_over_weeks(start, end, WAITS_STANDARD_WEEKS)));
     json_t *breach = json_object(), *next = json_null();
-    for (int k = 0; k < N_BREACH; k++) {
+    for (int k = 0; k < WAITS_N_BREACH; k++) {
         char key[8], d[SEAM_DATE_LEN];
-        int64_t bd = rtt_breach_day(start, breach_weeks[k]);
-        snprintf(key, sizeof(key), "%d", breach_weeks[k]);
+        int64_t bd = rtt_breach_day(start, waits_breach_weeks[k]);
+        snprintf(key, sizeof(key), "%d", waits_breach_weeks[k]);
         waiting__day_format(bd, d);
         json_object_set_new(breach, key, json_string(d));
         if (open && json_is_null(next) && bd > census)
-            next = json_pack("{s:i,s:s}", "weeks", breach_weeks[k], "date", d);
+            next = json_pack("{s:i,s:s}", "weeks", waits_breach_weeks[k], "date", d);
     }
     json_object_set_new(o, "breach_dates", breach);
     json_object_set_new(o, "next_breach", next);

@@ -16,6 +16,7 @@
 #include "core/handoff.h"
 #include "core/priority.h"
 #include "core/rtt.h"
+#include "core/waits.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -97,31 +98,15 @@ static const char *hist_key_column(eq_dim dim)
 /* The figures of one histogram row as JSON fields set on o. */
 static void hist_stats(const long long *n, json_t *o)
 {
-    long long total = 0, over18 = 0, over52 = 0;
-    for (int d = 0; d <= MAX_DAYS; d++) {
-        total += n[d];
-        if (d > 7 * 18)
-            over18 += n[d];
-        if (d > 7 * 52)
-            over52 += n[d];
-    }
-    json_object_set_new(o, "waiting", json_integer(total));
-    json_object_set_new(o, "over_18_weeks", json_integer(over18));
-    json_object_set_new(o, "pct_over_18_weeks", fig_pct(over18, total));
-    json_t *median = json_null();
-    if (total) {
-        long long k = (total + 1) / 2, seen = 0; /* the lower median */
-        for (int d = 0; d <= MAX_DAYS; d++) {
-            seen += n[d];
-            if (seen >= k) {
-                median = json_real(fig_round1(d / 7.0));
-                break;
-            }
-        }
-    }
-    json_object_set_new(o, "median_weeks", median);
-    json_object_set_new(o, "over_52_weeks", json_integer(over52));
-    json_object_set_new(o, "pct_over_52_weeks", fig_pct(over52, total));
+    waits_summary s;
+    waits_summarise(n, MAX_DAYS + 1, &s);
+    json_object_set_new(o, "waiting", json_integer(s.waiting));
+    json_object_set_new(o, "over_18_weeks", json_integer(s.over_standard));
+    json_object_set_new(o, "pct_over_18_weeks", fig_pct(s.over_standard, s.waiting));
+    json_object_set_new(o, "median_weeks",
+                        s.median_days < 0 ? json_null() : json_real(fig_round1(s.median_days / 7.0)));
+    json_object_set_new(o, "over_52_weeks", json_integer(s.over_long));
+    json_object_set_new(o, "pct_over_52_weeks", fig_pct(s.over_long, s.waiting));
 }
 
 int app_measures_rtt(app_ctx *ctx, const void *arg, json_t **out)
