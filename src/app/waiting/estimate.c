@@ -10,6 +10,7 @@
 #include "app/frame/frame.h"
 #include "app/waiting/rtt_periods.h"
 #include "app/frame/sqlb.h"
+#include "app/measures/measures.h"
 #include "common/rc.h"
 #include "core/calendar.h"
 #include "core/equity.h"
@@ -23,26 +24,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct waits {
-    double *v; /* days */
-    size_t n, cap;
-} waits;
-
-static int waits_row(void *arg, const db_cursor *c)
-{
-    waits *w = arg;
-    if (w->n == w->cap) {
-        size_t ncap = w->cap ? w->cap * 2 : 256;
-        double *nv = realloc(w->v, ncap * sizeof(double));
-        if (nv == NULL)
-            return SEAM_ENOMEM;
-        w->v = nv;
-        w->cap = ncap;
-    }
-    w->v[w->n++] = (double)db_cur_int(c, 0);
-    return 0;
-}
 
 /* days as weeks to one decimal, or null when not set. */
 static json_t *weeks_or_null(int set, double days)
@@ -77,22 +58,22 @@ int app_estimated_wait(app_ctx *ctx, const void *arg, json_t **out)
      * earlier periods of a pathway included (rtt_periods), except nullified
      * clocks (a missed first appointment) and transfers out (21), which
      * are not waits. */
-    waits stops = {0};
+    measures_values stops = {0};
     db_param p[] = {DBP_INT(a->id), DBP_INT(from), DBP_INT(today)};
     rc = db_scan(ctx->db,
                  "SELECT stop_day - start_day FROM rtt_periods WHERE service_id = $1 AND stop_day > $2"
                  " AND stop_day <= $3 AND nullified = 0 AND stop_status NOT IN ('21', '33')",
-                 3, p, waits_row, &stops);
-    waits now = {0};
+                 3, p, measures__values_row, &stops);
+    measures_values now = {0};
     db_param np[] = {DBP_INT(a->id), DBP_INT(today)};
     if (rc == 0)
         rc = db_scan(ctx->db,
                      "SELECT $2 - clock_start_day FROM pathways WHERE service_id = $1 AND open = 1 AND clock_start_day"
                      " <= $2",
-                     2, np, waits_row, &now);
+                     2, np, measures__values_row, &now);
     if (rc) {
-        free(stops.v);
-        free(now.v);
+        measures__values_free(&stops);
+        measures__values_free(&now);
         json_decref(svc);
         return rc == SEAM_ENOMEM ? app_fail(ctx, rc, NULL, NULL, "Out of memory.") : app_db_fail(ctx, rc);
     }
@@ -105,7 +86,7 @@ int app_estimated_wait(app_ctx *ctx, const void *arg, json_t **out)
                      (json_int_t)stops.n, "median_weeks", weeks_or_null(e.enough, e.median_days), "p92_weeks",
                      weeks_or_null(e.enough, e.p92_days), "waiting_now", (json_int_t)now.n, "median_waiting_weeks",
                      weeks_or_null(e.any_waiting, e.median_waiting_days), "enough_data", e.enough);
-    free(stops.v);
-    free(now.v);
+    measures__values_free(&stops);
+    measures__values_free(&now);
     return 0;
 }
