@@ -6,13 +6,9 @@
  * core/care.h.
  */
 #include "app/measures/measures.h"
-#include "app/app.h"
 #include "app/figures.h"
-#include "common/rc.h"
-#include "core/calendar.h"
 #include "core/care.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,9 +20,7 @@ typedef struct cc_row {
 
 static json_t *cc_json(cc_row *r, int with_service)
 {
-    json_t *o = json_object();
-    if (with_service)
-        json_object_set_new(o, "service", measures__service_json(&r->svc));
+    json_t *o = measures__row_object(&r->svc, with_service);
     json_object_set_new(o, "letters_sent", json_integer(r->sent));
     json_object_set_new(o, "letters_on_time_pct", fig_pct(r->on_time, r->sent));
     json_object_set_new(o, "letter_delay_days_median", measures__values_centile(&r->delays, 50, 1));

@@ -5,14 +5,10 @@
  * Computed from the tables and the event log, for the trust's interface
  * lead and the ICB.
  */
-#include "app/app.h"
 #include "app/figures.h"
-#include "app/frame/frame.h"
 #include "app/measures/measures.h"
-#include "common/rc.h"
 #include "core/calendar.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,9 +28,7 @@ typedef struct rows {
 
 static json_t *row_json(row *r, int with_service)
 {
-    json_t *o = json_object();
-    if (with_service)
-        json_object_set_new(o, "service", measures__service_json(&r->svc));
+    json_t *o = measures__row_object(&r->svc, with_service);
     json_object_set_new(o, "advice_requests", json_integer(r->advice_requests));
     json_object_set_new(o, "advice_answered", json_integer(r->advice_answered));
     json_object_set_new(o, "advice_response_hours_median", measures__values_centile(&r->hours, 50, 1));
@@ -84,33 +78,24 @@ static int count_advice(row *x, app_ctx *ctx, seam_time req, seam_time resp, int
     return rc;
 }
 
-/* Advice requests asked in the period (p: trust, from, to). */
-static int advice_pass(app_ctx *ctx, const db_param *p, rows *rs)
+/* Advice requests asked in the period: row i of ADVICE_SQL. */
+static const char ADVICE_SQL[] = "SELECT a.service_id, a.requested_at, a.first_response_at, a.status, a.priority,"
+                                 " s.advice_days_routine, s.advice_days_urgent"
+                                 " FROM advice_requests a JOIN services s ON s.id = a.service_id"
+                                 " WHERE s.trust_code = $1 AND a.requested_at >= $2 AND a.requested_at < $3";
+
+static int advice_row(app_ctx *ctx, const db_rows *r, int i, rows *rs)
 {
-    db_rows *r;
-    int rc = db_query(ctx->db,
-                      "SELECT a.service_id, a.requested_at, a.first_response_at, a.status, a.priority,"
-                      " s.advice_days_routine, s.advice_days_urgent"
-                      " FROM advice_requests a JOIN services s ON s.id = a.service_id"
-                      " WHERE s.trust_code = $1 AND a.requested_at >= $2 AND a.requested_at < $3",
-                      3, p, &r);
-    if (rc)
-        return app_db_fail(ctx, rc);
-    for (int i = 0; i < db_nrows(r) && rc == 0; i++) {
-        row *sr = find(rs, db_geti(r, i, 0));
-        if (sr == NULL)
-            continue;
-        seam_time req, resp = 0;
-        seam_time_parse(db_get(r, i, 1), &req);
-        int answered = !db_isnull(r, i, 2) && seam_time_parse(db_get(r, i, 2), &resp) == 0;
-        int days = (int)db_geti(r, i, strcmp(db_get(r, i, 4), "urgent") == 0 ? 6 : 5);
-        seam_time due = cal_add_working_days(req, days);
-        rc = count_advice(sr, ctx, req, resp, answered, due, db_get(r, i, 3));
-        if (rc == 0)
-            rc = count_advice(rs->total, ctx, req, resp, answered, due, db_get(r, i, 3));
-    }
-    db_rows_free(r);
-    return rc ? app_fail(ctx, rc, NULL, NULL, "Out of memory.") : 0;
+    row *sr = find(rs, db_geti(r, i, 0));
+    if (sr == NULL)
+        return 0;
+    seam_time req, resp = 0;
+    seam_time_parse(db_get(r, i, 1), &req);
+    int answered = !db_isnull(r, i, 2) && seam_time_parse(db_get(r, i, 2), &resp) == 0;
+    int days = (int)db_geti(r, i, strcmp(db_get(r, i, 4), "urgent") == 0 ? 6 : 5);
+    seam_time due = cal_add_working_days(req, days);
+    int rc = count_advice(sr, ctx, req, resp, answered, due, db_get(r, i, 3));
+    return rc ? rc : count_advice(rs->total, ctx, req, resp, answered, due, db_get(r, i, 3));
 }
 
 /* Counts one triage decision act on x. */
@@ -131,60 +116,68 @@ static void count_triage(row *x, const char *act, json_t *detail)
 
 /* Triage decisions in the period, from the event log: the service that
  * decided is the one the referral was with before the decision. */
-static int triage_pass(app_ctx *ctx, const db_param *p, rows *rs)
+static const char TRIAGE_SQL[] = "SELECT e.action, e.before_json, e.detail FROM events e"
+                                 " WHERE e.object_type = 'referral' AND e.at >= $2 AND e.at < $3 AND e.action IN"
+                                 " ('referral.accepted', 'referral.returned', 'referral.redirected',"
+                                 " 'referral.converted_to_advice') AND e.actor_org = $1";
+
+static int triage_row(app_ctx *ctx, const db_rows *r, int i, rows *rs)
 {
-    db_rows *r;
-    int rc = db_query(ctx->db,
-                      "SELECT e.action, e.before_json, e.detail FROM events e"
-                      " WHERE e.object_type = 'referral' AND e.at >= $2 AND e.at < $3 AND e.action IN"
-                      " ('referral.accepted', 'referral.returned', 'referral.redirected',"
-                      " 'referral.converted_to_advice') AND e.actor_org = $1",
-                      3, p, &r);
-    if (rc)
-        return app_db_fail(ctx, rc);
-    for (int i = 0; i < db_nrows(r); i++) {
-        json_t *before = db_get(r, i, 1) ? json_loads(db_get(r, i, 1), 0, NULL) : NULL;
-        json_t *detail = db_get(r, i, 2) ? json_loads(db_get(r, i, 2), 0, NULL) : NULL;
-        row *sr = before ? find(rs, json_integer_value(json_object_get(before, "service_id"))) : NULL;
-        if (sr) {
-            count_triage(sr, db_get(r, i, 0), detail);
-            count_triage(rs->total, db_get(r, i, 0), detail);
-        }
-        json_decref(before);
-        json_decref(detail);
+    (void)ctx;
+    json_t *before = db_get(r, i, 1) ? json_loads(db_get(r, i, 1), 0, NULL) : NULL;
+    json_t *detail = db_get(r, i, 2) ? json_loads(db_get(r, i, 2), 0, NULL) : NULL;
+    row *sr = before ? find(rs, json_integer_value(json_object_get(before, "service_id"))) : NULL;
+    if (sr) {
+        count_triage(sr, db_get(r, i, 0), detail);
+        count_triage(rs->total, db_get(r, i, 0), detail);
     }
-    db_rows_free(r);
+    json_decref(before);
+    json_decref(detail);
     return 0;
 }
 
 /* Returns asking the GP to refer elsewhere, and onward referrals the
  * trust made itself instead. */
-static int onward_pass(app_ctx *ctx, const db_param *p, rows *rs)
+static const char ONWARD_SQL[] =
+    "SELECT r.service_id, 'other' FROM referrals r JOIN services s ON s.id = r.service_id"
+    " WHERE s.trust_code = $1 AND r.return_reason_code = 'needs_other_service'"
+    " AND r.returned_at >= $2 AND r.returned_at < $3"
+    " UNION ALL"
+    " SELECT src.service_id, 'onward' FROM referrals r JOIN referrals src ON src.id = r.onward_from"
+    " WHERE r.requester_org = $1 AND r.created_at >= $2 AND r.created_at < $3";
+
+static int onward_row(app_ctx *ctx, const db_rows *r, int i, rows *rs)
+{
+    (void)ctx;
+    row *both[] = {find(rs, db_geti(r, i, 0)), rs->total};
+    for (int k = 0; k < 2; k++) {
+        if (both[k] == NULL)
+            continue;
+        if (strcmp(db_get(r, i, 1), "onward") == 0)
+            both[k]->onward++;
+        else
+            both[k]->returned_other_service++;
+    }
+    return 0;
+}
+
+/* The passes over the period, each a query ($1 trust, [$2, $3) the
+ * period) and what one of its rows counts. */
+static const struct pass {
+    const char *sql;
+    int (*row)(app_ctx *ctx, const db_rows *r, int i, rows *rs);
+} passes[] = {{ADVICE_SQL, advice_row}, {TRIAGE_SQL, triage_row}, {ONWARD_SQL, onward_row}};
+
+static int run_pass(app_ctx *ctx, const struct pass *ps, const db_param *p, rows *rs)
 {
     db_rows *r;
-    int rc = db_query(ctx->db,
-                      "SELECT r.service_id, 'other' FROM referrals r JOIN services s ON s.id = r.service_id"
-                      " WHERE s.trust_code = $1 AND r.return_reason_code = 'needs_other_service'"
-                      " AND r.returned_at >= $2 AND r.returned_at < $3"
-                      " UNION ALL"
-                      " SELECT src.service_id, 'onward' FROM referrals r JOIN referrals src ON src.id = r.onward_from"
-                      " WHERE r.requester_org = $1 AND r.created_at >= $2 AND r.created_at < $3",
-                      3, p, &r);
+    int rc = db_query(ctx->db, ps->sql, 3, p, &r);
     if (rc)
         return app_db_fail(ctx, rc);
-    for (int i = 0; i < db_nrows(r); i++) {
-        row *both[] = {find(rs, db_geti(r, i, 0)), rs->total};
-        for (int k = 0; k < 2; k++) {
-            if (both[k] == NULL)
-                continue;
-            if (strcmp(db_get(r, i, 1), "onward") == 0)
-                both[k]->onward++;
-            else
-                both[k]->returned_other_service++;
-        }
-    }
+    for (int i = 0; i < db_nrows(r) && rc == 0; i++)
+        rc = ps->row(ctx, r, i, rs);
     db_rows_free(r);
-    return 0;
+    return rc ? app_fail(ctx, rc, NULL, NULL, "Out of memory.") : 0;
 }
 
 int app_measures_interface(app_ctx *ctx, const void *arg, json_t **out)
@@ -202,11 +195,8 @@ int app_measures_interface(app_ctx *ctx, const void *arg, json_t **out)
     rs.r = all;
     rs.total = &rs.r[rs.n];
     db_param p[] = {DBP_TEXT(m.trust), DBP_TEXT(m.from_s), DBP_TEXT(m.to_s)};
-    rc = advice_pass(ctx, p, &rs);
-    if (rc == 0)
-        rc = triage_pass(ctx, p, &rs);
-    if (rc == 0)
-        rc = onward_pass(ctx, p, &rs);
+    for (size_t k = 0; rc == 0 && k < sizeof(passes) / sizeof(passes[0]); k++)
+        rc = run_pass(ctx, &passes[k], p, &rs);
     if (rc == 0) {
         json_t *list = json_array();
         for (int i = 0; i < rs.n; i++)

@@ -61,8 +61,9 @@ int measures__services(app_ctx *ctx, const char *trust, size_t size, void **rows
 /* The row of rows[0..n) (size bytes each) for service id, or NULL. */
 void *measures__service_find(void *rows, int n, size_t size, long long id);
 
-/* {"id", "name"} of a service row. */
-json_t *measures__service_json(const measures_service *s);
+/* A new JSON object for a row of figures: {"service": {"id", "name"}}
+ * when with_service, else {} (the total). */
+json_t *measures__row_object(const measures_service *s, int with_service);
 
 /* The answer of a per-service measure: {"trust", "from", "to",
  * "services", "total"}; steals m's trust_json, services and total. */

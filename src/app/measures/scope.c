@@ -4,10 +4,8 @@
  * their centiles, and the shape of the answer.
  */
 #include "app/measures/measures.h"
-#include "app/app.h"
 #include "app/figures.h"
 #include "common/rc.h"
-#include "core/calendar.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,9 +132,12 @@ void *measures__service_find(void *rows, int n, size_t size, long long id)
     return NULL;
 }
 
-json_t *measures__service_json(const measures_service *s)
+json_t *measures__row_object(const measures_service *s, int with_service)
 {
-    return json_pack("{s:I,s:s}", "id", (json_int_t)s->id, "name", s->name);
+    json_t *o = json_object();
+    if (with_service)
+        json_object_set_new(o, "service", json_pack("{s:I,s:s}", "id", (json_int_t)s->id, "name", s->name));
+    return o;
 }
 
 json_t *measures__report(measures_scope *m, json_t *services, json_t *total)

@@ -3,25 +3,13 @@
  * and paged, at today or a past census.
  */
 #include "app/waiting/waiting_internal.h"
-#include "app/frame/access.h"
-#include "app/app.h"
-#include "app/csv.h"
-#include "app/figures.h"
-#include "app/frame/frame.h"
 #include "app/waiting/rtt_periods.h"
-#include "app/frame/sqlb.h"
 #include "common/rc.h"
-#include "core/calendar.h"
-#include "core/equity.h"
-#include "core/handoff.h"
 #include "core/priority.h"
-#include "core/rtt.h"
 #include "core/waits.h"
 
-#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* The query of a waiting list: its census day, whether that is past, the
@@ -166,12 +154,10 @@ static int read_summary(app_ctx *ctx, const wl_query *q, json_t **summary, long 
     sqlb_init(&s);
     sqlb_add(&s, head);
     sqlb_append(&s, &q->w);
-    if (s.overflow)
-        return app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Query too long.");
     db_rows *r;
-    int rc = db_query(ctx->db, s.sql, s.n, s.p, &r);
+    int rc = waiting__query(ctx, &s, &r);
     if (rc)
-        return app_db_fail(ctx, rc);
+        return rc;
     *summary = json_pack("{s:I,s:I,s:I,s:I}", "waiting", (json_int_t)db_geti(r, 0, 4), "over_18_weeks",
                          (json_int_t)db_geti(r, 0, 1), "over_52_weeks", (json_int_t)db_geti(r, 0, 2), "unprioritised",
                          (json_int_t)db_geti(r, 0, 3));
@@ -203,12 +189,10 @@ static int read_page(app_ctx *ctx, const app_wl_args *a, const wl_query *q, json
     sqlb_param(&s, DBP_INT((long long)(a->page - 1) * a->page_size));
     sqlb_add(&s, ")");
     sqlb_add(&s, order);
-    if (s.overflow)
-        return app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Query too long.");
     db_rows *r;
-    int rc = db_query(ctx->db, s.sql, s.n, s.p, &r);
+    int rc = waiting__query(ctx, &s, &r);
     if (rc)
-        return app_db_fail(ctx, rc);
+        return rc;
     *items = json_array();
     for (int i = 0; i < db_nrows(r) && rc == 0; i++) {
         json_array_append_new(*items, waiting__pathway_json(r, i, q->census));

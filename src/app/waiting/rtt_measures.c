@@ -3,22 +3,14 @@
  * wait by group (the RTT and inequality measures), and as CSV.
  */
 #include "app/waiting/waiting_internal.h"
-#include "app/frame/access.h"
-#include "app/app.h"
 #include "app/csv.h"
 #include "app/figures.h"
 #include "app/frame/frame.h"
 #include "app/waiting/rtt_periods.h"
-#include "app/frame/sqlb.h"
 #include "common/rc.h"
-#include "core/calendar.h"
 #include "core/equity.h"
-#include "core/handoff.h"
-#include "core/priority.h"
-#include "core/rtt.h"
 #include "core/waits.h"
 
-#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
