@@ -5,28 +5,15 @@
  * room of the waiting list uses.
  */
 #include "app/waiting/waiting_internal.h"
-#include "app/frame/access.h"
-#include "app/app.h"
-#include "app/csv.h"
-#include "app/figures.h"
 #include "app/frame/frame.h"
 #include "app/waiting/rtt_periods.h"
-#include "app/frame/sqlb.h"
 #include "common/rc.h"
-#include "core/calendar.h"
-#include "core/equity.h"
-#include "core/handoff.h"
 #include "core/priority.h"
-#include "core/rtt.h"
+#include "core/waits.h"
 
-#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-
-static const int breach_weeks[] = {18, 52, 65, 78, 104};
-#define N_BREACH ((int)(sizeof(breach_weeks) / sizeof(breach_weeks[0])))
 
 void waiting__day_format(int64_t day, char buf[SEAM_DATE_LEN])
 {
@@ -89,16 +76,16 @@ json_t *waiting__pathway_json(const db_rows *r, int i, int64_t census)
     int64_t days = rtt_days_waited(start, end);
     json_object_set_new(o, "days_waited", json_integer(days));
     json_object_set_new(o, "weeks_waited", json_integer(rtt_weeks_waited(start, end)));
-    json_object_set_new(o, "over_18_weeks", json_boolean(rtt_over_weeks(start, end, 18)));
+    json_object_set_new(o, "over_18_weeks", json_boolean(rtt_over_weeks(start, end, WAITS_STANDARD_WEEKS)));
     json_t *breach = json_object(), *next = json_null();
-    for (int k = 0; k < N_BREACH; k++) {
+    for (int k = 0; k < WAITS_N_BREACH; k++) {
         char key[8], d[SEAM_DATE_LEN];
-        int64_t bd = rtt_breach_day(start, breach_weeks[k]);
-        snprintf(key, sizeof(key), "%d", breach_weeks[k]);
+        int64_t bd = rtt_breach_day(start, waits_breach_weeks[k]);
+        snprintf(key, sizeof(key), "%d", waits_breach_weeks[k]);
         waiting__day_format(bd, d);
         json_object_set_new(breach, key, json_string(d));
         if (open && json_is_null(next) && bd > census)
-            next = json_pack("{s:i,s:s}", "weeks", breach_weeks[k], "date", d);
+            next = json_pack("{s:i,s:s}", "weeks", waits_breach_weeks[k], "date", d);
     }
     json_object_set_new(o, "breach_dates", breach);
     json_object_set_new(o, "next_breach", next);
@@ -140,6 +127,14 @@ void waiting__visibility(app_ctx *ctx, sqlb *b)
     app__visibility(ctx, b, " AND pw.trust_code = $?", "pw.icb_code", "pw.service_id");
 }
 
+int waiting__query(app_ctx *ctx, const sqlb *q, db_rows **r)
+{
+    if (q->overflow)
+        return app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Query too long.");
+    int rc = db_query(ctx->db, q->sql, q->n, q->p, r);
+    return rc ? app_db_fail(ctx, rc) : 0;
+}
+
 /* Loads one visible pathway row (PW_COLUMNS); SEAM_ENOTFOUND if none. */
 int waiting__load_rows(app_ctx *ctx, long long id, db_rows **out)
 {
@@ -148,11 +143,9 @@ int waiting__load_rows(app_ctx *ctx, long long id, db_rows **out)
     sqlb_add(&b, "SELECT" PW_COLUMNS PW_FROM " WHERE pw.id = $?");
     sqlb_param(&b, DBP_INT(id));
     waiting__visibility(ctx, &b);
-    if (b.overflow)
-        return app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Query too long.");
-    int rc = db_query(ctx->db, b.sql, b.n, b.p, out);
+    int rc = waiting__query(ctx, &b, out);
     if (rc)
-        return app_db_fail(ctx, rc);
+        return rc;
     if (db_nrows(*out) == 0) {
         db_rows_free(*out);
         *out = NULL;
@@ -187,12 +180,10 @@ int waiting__reviews_of(app_ctx *ctx, sqlb *w, json_t **out)
     sqlb_add(&q, "SELECT" RV_COLUMNS);
     sqlb_append(&q, w);
     sqlb_add(&q, " ORDER BY rv.requested_at DESC, rv.id DESC LIMIT 200");
-    if (q.overflow)
-        return app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Query too long.");
     db_rows *r;
-    int rc = db_query(ctx->db, q.sql, q.n, q.p, &r);
+    int rc = waiting__query(ctx, &q, &r);
     if (rc)
-        return app_db_fail(ctx, rc);
+        return rc;
     json_t *list = json_array();
     for (int i = 0; i < db_nrows(r) && rc == 0; i++) {
         json_array_append_new(list, review_json(r, i));

@@ -4,25 +4,12 @@
  * are withdrawn when the patient leaves the list.
  */
 #include "app/waiting/waiting_internal.h"
-#include "app/frame/access.h"
-#include "app/app.h"
-#include "app/csv.h"
-#include "app/figures.h"
-#include "app/frame/frame.h"
 #include "app/waiting/waiting.h"
-#include "app/waiting/rtt_periods.h"
-#include "app/frame/sqlb.h"
 #include "common/rc.h"
-#include "core/calendar.h"
-#include "core/equity.h"
-#include "core/handoff.h"
 #include "core/priority.h"
-#include "core/rtt.h"
 
-#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* Sets a pathway's priority and records the change; review_id 0 if none. */

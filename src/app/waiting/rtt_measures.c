@@ -3,21 +3,14 @@
  * wait by group (the RTT and inequality measures), and as CSV.
  */
 #include "app/waiting/waiting_internal.h"
-#include "app/frame/access.h"
-#include "app/app.h"
 #include "app/csv.h"
 #include "app/figures.h"
 #include "app/frame/frame.h"
 #include "app/waiting/rtt_periods.h"
-#include "app/frame/sqlb.h"
 #include "common/rc.h"
-#include "core/calendar.h"
 #include "core/equity.h"
-#include "core/handoff.h"
-#include "core/priority.h"
-#include "core/rtt.h"
+#include "core/waits.h"
 
-#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,45 +90,32 @@ static const char *hist_key_column(eq_dim dim)
 /* The figures of one histogram row as JSON fields set on o. */
 static void hist_stats(const long long *n, json_t *o)
 {
-    long long total = 0, over18 = 0, over52 = 0;
-    for (int d = 0; d <= MAX_DAYS; d++) {
-        total += n[d];
-        if (d > 7 * 18)
-            over18 += n[d];
-        if (d > 7 * 52)
-            over52 += n[d];
-    }
-    json_object_set_new(o, "waiting", json_integer(total));
-    json_object_set_new(o, "over_18_weeks", json_integer(over18));
-    json_object_set_new(o, "pct_over_18_weeks", fig_pct(over18, total));
-    json_t *median = json_null();
-    if (total) {
-        long long k = (total + 1) / 2, seen = 0; /* the lower median */
-        for (int d = 0; d <= MAX_DAYS; d++) {
-            seen += n[d];
-            if (seen >= k) {
-                median = json_real(fig_round1(d / 7.0));
-                break;
-            }
-        }
-    }
-    json_object_set_new(o, "median_weeks", median);
-    json_object_set_new(o, "over_52_weeks", json_integer(over52));
-    json_object_set_new(o, "pct_over_52_weeks", fig_pct(over52, total));
+    waits_summary s;
+    waits_summarise(n, MAX_DAYS + 1, &s);
+    json_object_set_new(o, "waiting", json_integer(s.waiting));
+    json_object_set_new(o, "over_18_weeks", json_integer(s.over_standard));
+    json_object_set_new(o, "pct_over_18_weeks", fig_pct(s.over_standard, s.waiting));
+    json_object_set_new(o, "median_weeks",
+                        s.median_days < 0 ? json_null() : json_real(fig_round1(s.median_days / 7.0)));
+    json_object_set_new(o, "over_52_weeks", json_integer(s.over_long));
+    json_object_set_new(o, "pct_over_52_weeks", fig_pct(s.over_long, s.waiting));
 }
 
-int app_measures_rtt(app_ctx *ctx, const void *arg, json_t **out)
+/* The scope of an RTT measures request: its kind ("national",
+ * "practice", "trust", "icb", "service"), code and name, and the filter
+ * it adds to the pathways (w, "AND ..." clauses). */
+typedef struct rtt_scope {
+    const char *kind, *code;
+    char name[200];
+    sqlb w;
+} rtt_scope;
+
+/* Picks the scope's kind and code from the arguments (one at most) or,
+ * with none, the caller's own organisation (England for the ICB and
+ * admin).  0, or an app error. */
+static int scope_pick(app_ctx *ctx, const app_rtt_args *a, rtt_scope *s)
 {
-    const app_rtt_args *a = arg;
     const char *role = ctx->user.role;
-    int64_t census;
-    int rc = waiting__census(ctx, a->census, &census);
-    if (rc)
-        return rc;
-    eq_dim dim = EQ_IMD_DECILE;
-    if (a->by && *a->by && eq_dim_parse(a->by, &dim) != 0)
-        return app_fail(ctx, SEAM_EBADREQ, "bad_parameter", "by",
-                        "by must be imd_decile, imd_quintile, ethnicity, age_band or sex.");
     int nscopes = (a->trust && *a->trust) + (a->service > 0) + (a->practice && *a->practice) + (a->icb && *a->icb);
     if (nscopes > 1)
         return app_fail(ctx, SEAM_EBADREQ, "bad_parameter", NULL,
@@ -144,108 +124,153 @@ int app_measures_rtt(app_ctx *ctx, const void *arg, json_t **out)
     if (!app_role_is_practice(role) && !app_role_is_trust(role) && !analyst && !admin)
         return app_fail(ctx, SEAM_EFORBIDDEN, "forbidden", NULL,
                         "Waiting-list measures are for practices, trusts and the ICB.");
-
-    /* Resolve the scope and check it against the caller. */
-    const char *kind = "national", *code = NULL;
-    char name[200] = "England", icb_of[16] = "";
-    sqlb w;
-    sqlb_init(&w);
-    db_rows *r = NULL;
+    s->kind = "national";
+    s->code = NULL;
+    snprintf(s->name, sizeof(s->name), "England");
     if (nscopes == 0) {
-        if (app_role_is_practice(role)) {
-            kind = "practice";
-            code = ctx->user.org_code;
-        } else if (app_role_is_trust(role)) {
-            kind = "trust";
-            code = ctx->user.org_code;
-        } else if (!analyst && !admin) {
-            return app_fail(ctx, SEAM_EFORBIDDEN, "forbidden", NULL, "Choose a scope.");
+        if (app_role_is_practice(role) || app_role_is_trust(role)) {
+            s->kind = app_role_is_practice(role) ? "practice" : "trust";
+            s->code = ctx->user.org_code;
         }
     } else if (a->trust && *a->trust) {
-        kind = "trust";
-        code = a->trust;
+        s->kind = "trust";
+        s->code = a->trust;
     } else if (a->practice && *a->practice) {
-        kind = "practice";
-        code = a->practice;
+        s->kind = "practice";
+        s->code = a->practice;
     } else if (a->icb && *a->icb) {
-        kind = "icb";
-        code = a->icb;
+        s->kind = "icb";
+        s->code = a->icb;
     } else {
-        kind = "service";
+        s->kind = "service";
     }
-    if (strcmp(kind, "service") == 0) {
-        db_param sp[] = {DBP_INT(a->service)};
-        if ((rc = db_query(ctx->db,
-                           "SELECT s.name, s.trust_code, o.name, o.icb_code FROM services s JOIN organisations o"
-                           " ON o.code = s.trust_code WHERE s.id = $1",
-                           1, sp, &r)))
-            return app_db_fail(ctx, rc);
-        if (db_nrows(r) == 0 || (app_role_is_trust(role) && strcmp(db_get(r, 0, 1), ctx->user.org_code) != 0) ||
-            app_role_is_practice(role)) {
-            db_rows_free(r);
-            return app_fail(ctx, SEAM_ENOTFOUND, "not_found", "service", "There is no service %lld you can measure.",
-                            a->service);
-        }
-        snprintf(name, sizeof(name), "%s, %s", db_get(r, 0, 0), db_get(r, 0, 2));
-        db_rows_free(r);
-        sqlb_add(&w, " AND pw.service_id = $?");
-        sqlb_param(&w, DBP_INT(a->service));
-    } else if (strcmp(kind, "national") != 0) {
-        const char *want = strcmp(kind, "icb") == 0 ? "icb" : kind;
-        db_param op[] = {DBP_TEXT(code), DBP_TEXT(want)};
-        if ((rc = db_query(ctx->db, "SELECT name, icb_code FROM organisations WHERE code = $1 AND kind = $2", 2, op,
-                           &r)))
-            return app_db_fail(ctx, rc);
-        int ok = db_nrows(r) > 0;
-        if (ok) {
-            snprintf(name, sizeof(name), "%s", db_get(r, 0, 0));
-            snprintf(icb_of, sizeof(icb_of), "%s", db_get(r, 0, 1));
-        }
-        db_rows_free(r);
-        if (ok && app_role_is_practice(role))
-            ok = strcmp(kind, "practice") == 0 && strcmp(code, ctx->user.org_code) == 0;
-        if (ok && app_role_is_trust(role))
-            ok = strcmp(kind, "trust") == 0 && strcmp(code, ctx->user.org_code) == 0;
-        if (ok && analyst && strcmp(kind, "trust") != 0)
-            ok = strcmp(strcmp(kind, "icb") == 0 ? code : icb_of, ctx->user.icb_code) == 0;
-        if (!ok)
-            return app_fail(ctx, SEAM_ENOTFOUND, "not_found", kind, "There is no %s %s you can measure.", kind, code);
-        if (strcmp(kind, "trust") == 0)
-            sqlb_add(&w, " AND pw.trust_code = $?");
-        else if (strcmp(kind, "icb") == 0)
-            sqlb_add(&w, " AND pw.icb_code = $?");
-        else
-            sqlb_add(&w, " AND pp.practice_code = $?");
-        sqlb_param(&w, DBP_TEXT(code));
-    }
+    return 0;
+}
 
-    rtt_hist h = {dim, census, eq_groups(dim), {0}, {0}, NULL, NULL};
+/* A service scope: the service must exist and, for trust staff, be their
+ * trust's; practices cannot measure a service. */
+static int scope_service(app_ctx *ctx, long long service, rtt_scope *s)
+{
+    const char *role = ctx->user.role;
+    db_rows *r;
+    db_param sp[] = {DBP_INT(service)};
+    int rc = db_query(ctx->db,
+                      "SELECT s.name, s.trust_code, o.name, o.icb_code FROM services s JOIN organisations o"
+                      " ON o.code = s.trust_code WHERE s.id = $1",
+                      1, sp, &r);
+    if (rc)
+        return app_db_fail(ctx, rc);
+    if (db_nrows(r) == 0 || (app_role_is_trust(role) && strcmp(db_get(r, 0, 1), ctx->user.org_code) != 0) ||
+        app_role_is_practice(role)) {
+        db_rows_free(r);
+        return app_fail(ctx, SEAM_ENOTFOUND, "not_found", "service", "There is no service %lld you can measure.",
+                        service);
+    }
+    snprintf(s->name, sizeof(s->name), "%s, %s", db_get(r, 0, 0), db_get(r, 0, 2));
+    db_rows_free(r);
+    sqlb_add(&s->w, " AND pw.service_id = $?");
+    sqlb_param(&s->w, DBP_INT(service));
+    return 0;
+}
+
+/* An organisation scope (practice, trust, icb): it must exist and be the
+ * caller's own (practice and trust staff) or of the caller's ICB (an
+ * analyst, for a practice or an ICB). */
+static int scope_org(app_ctx *ctx, rtt_scope *s)
+{
+    const char *role = ctx->user.role, *kind = s->kind, *code = s->code;
+    char icb_of[16] = "";
+    db_rows *r;
+    db_param op[] = {DBP_TEXT(code), DBP_TEXT(kind)};
+    int rc = db_query(ctx->db, "SELECT name, icb_code FROM organisations WHERE code = $1 AND kind = $2", 2, op, &r);
+    if (rc)
+        return app_db_fail(ctx, rc);
+    int ok = db_nrows(r) > 0;
+    if (ok) {
+        snprintf(s->name, sizeof(s->name), "%s", db_get(r, 0, 0));
+        snprintf(icb_of, sizeof(icb_of), "%s", db_get(r, 0, 1));
+    }
+    db_rows_free(r);
+    if (ok && app_role_is_practice(role))
+        ok = strcmp(kind, "practice") == 0 && strcmp(code, ctx->user.org_code) == 0;
+    if (ok && app_role_is_trust(role))
+        ok = strcmp(kind, "trust") == 0 && strcmp(code, ctx->user.org_code) == 0;
+    if (ok && strcmp(role, "icb_analyst") == 0 && strcmp(kind, "trust") != 0)
+        ok = strcmp(strcmp(kind, "icb") == 0 ? code : icb_of, ctx->user.icb_code) == 0;
+    if (!ok)
+        return app_fail(ctx, SEAM_ENOTFOUND, "not_found", kind, "There is no %s %s you can measure.", kind, code);
+    if (strcmp(kind, "trust") == 0)
+        sqlb_add(&s->w, " AND pw.trust_code = $?");
+    else if (strcmp(kind, "icb") == 0)
+        sqlb_add(&s->w, " AND pw.icb_code = $?");
+    else
+        sqlb_add(&s->w, " AND pp.practice_code = $?");
+    sqlb_param(&s->w, DBP_TEXT(code));
+    return 0;
+}
+
+/* Resolves the scope of a, checked against the caller. */
+static int scope_resolve(app_ctx *ctx, const app_rtt_args *a, rtt_scope *s)
+{
+    sqlb_init(&s->w);
+    int rc = scope_pick(ctx, a, s);
+    if (rc)
+        return rc;
+    if (strcmp(s->kind, "service") == 0)
+        return scope_service(ctx, a->service, s);
+    if (strcmp(s->kind, "national") != 0)
+        return scope_org(ctx, s);
+    return 0;
+}
+
+/* The scope as JSON: {"kind", "code", "name"} (a service's code is its
+ * id). */
+static json_t *scope_json(const rtt_scope *s, long long service)
+{
+    json_t *o = json_pack("{s:s,s:o,s:s}", "kind", s->kind, "code", app__str_or_null(s->code), "name", s->name);
+    if (strcmp(s->kind, "service") == 0)
+        json_object_set_new(o, "code", json_integer(service));
+    return o;
+}
+
+/* An empty histogram of dim's groups at census; 0 or SEAM_ENOMEM. */
+static int hist_init(rtt_hist *h, eq_dim dim, int64_t census)
+{
+    *h = (rtt_hist){dim, census, eq_groups(dim), {0}, {0}, NULL, NULL};
     for (int d = 0; d <= 10; d++)
-        h.imd_map[d] = (signed char)eq_group_of(dim, d, NULL, NULL, INT64_MIN, census);
-    memset(h.first, -1, sizeof(h.first));
+        h->imd_map[d] = (signed char)eq_group_of(dim, d, NULL, NULL, INT64_MIN, census);
+    memset(h->first, -1, sizeof(h->first));
     if (dim == EQ_ETHNICITY || dim == EQ_SEX)
-        for (int g = 0; g + 1 < h.ngroups; g++) {
+        for (int g = 0; g + 1 < h->ngroups; g++) {
             unsigned char f = (unsigned char)eq_group_code(dim, g)[0];
             /* two codes sharing a first letter would both go the slow way */
-            h.first[f] = h.first[f] == -1 ? (signed char)g : (signed char)-2;
+            h->first[f] = h->first[f] == -1 ? (signed char)g : (signed char)-2;
         }
-    h.n = calloc((size_t)h.ngroups, sizeof(*h.n));
-    h.age_memo = malloc(MAX_AGE_DAYS);
-    if (h.n == NULL || h.age_memo == NULL) {
-        free(h.n);
-        free(h.age_memo);
-        return app_fail(ctx, SEAM_ENOMEM, NULL, NULL, "Out of memory.");
+    h->n = calloc((size_t)h->ngroups, sizeof(*h->n));
+    h->age_memo = malloc(MAX_AGE_DAYS);
+    if (h->n == NULL || h->age_memo == NULL) {
+        free(h->n);
+        free(h->age_memo);
+        return SEAM_ENOMEM;
     }
-    memset(h.age_memo, -1, MAX_AGE_DAYS);
+    memset(h->age_memo, -1, MAX_AGE_DAYS);
+    return 0;
+}
+
+/* Fills h from the pathways of scope s waiting on h's census.  A
+ * practice's patients first (see app_waiting_list); otherwise the
+ * scope's own index, or for England the covering pathways_measures.  0 or
+ * an app error. */
+static int hist_fill(app_ctx *ctx, const rtt_scope *s, rtt_hist *h)
+{
     char head[600];
-    const char *key = hist_key_column(dim);
-    /* A practice's patients first (see app_waiting_list); otherwise the
-     * scope's own index, or for England the covering pathways_measures. */
-    if (census < seam_time_day(ctx->now)) {
+    const char *key = hist_key_column(h->dim);
+    int practice = strcmp(s->kind, "practice") == 0;
+    if (h->census < seam_time_day(ctx->now)) {
         /* A past census: the list as it stood (as GET /waiting-list). */
         char pred[300];
-        app__period_waiting_sql(pred, sizeof(pred), census);
-        if (strcmp(kind, "practice") == 0)
+        app__period_waiting_sql(pred, sizeof(pred), h->census);
+        if (practice)
             snprintf(head, sizeof(head),
                      "SELECT rp.start_day, %s FROM patients pp JOIN pathways pw ON pw.patient_nhs_number ="
                      " pp.nhs_number JOIN rtt_periods rp ON %s WHERE 1 = 1",
@@ -253,7 +278,7 @@ int app_measures_rtt(app_ctx *ctx, const void *arg, json_t **out)
         else
             snprintf(head, sizeof(head),
                      "SELECT rp.start_day, %s FROM pathways pw JOIN rtt_periods rp ON %s WHERE 1 = 1", key, pred);
-    } else if (strcmp(kind, "practice") == 0)
+    } else if (practice)
         snprintf(head, sizeof(head),
                  "SELECT pw.clock_start_day, %s FROM patients pp JOIN pathways pw ON pw.patient_nhs_number ="
                  " pp.nhs_number WHERE +pw.open = 1",
@@ -263,55 +288,85 @@ int app_measures_rtt(app_ctx *ctx, const void *arg, json_t **out)
     sqlb q;
     sqlb_init(&q);
     sqlb_add(&q, head);
-    sqlb_append(&q, &w);
+    sqlb_append(&q, &s->w);
     if (q.overflow)
-        rc = app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Query too long.");
-    else if ((rc = db_scan(ctx->db, q.sql, q.n, q.p, hist_row, &h)))
-        rc = app_db_fail(ctx, rc);
-    free(h.age_memo);
-    if (rc) {
-        free(h.n);
-        return rc;
-    }
+        return app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Query too long.");
+    int rc = db_scan(ctx->db, q.sql, q.n, q.p, hist_row, h);
+    return rc ? app_db_fail(ctx, rc) : 0;
+}
+
+/* The groups of h as a JSON array, and their total in *total; 0 or
+ * SEAM_ENOMEM. */
+static int hist_groups(const rtt_hist *h, json_t **groups, json_t **total)
+{
     long long *all = calloc(MAX_DAYS + 1, sizeof(long long));
-    if (all == NULL) {
-        free(h.n);
-        return app_fail(ctx, SEAM_ENOMEM, NULL, NULL, "Out of memory.");
-    }
-    json_t *groups = json_array();
-    for (int g = 0; g < h.ngroups; g++) {
-        json_t *o = json_pack("{s:s,s:s}", "group", eq_group_code(dim, g), "label", eq_group_label(dim, g));
-        hist_stats(h.n[g], o);
-        json_array_append_new(groups, o);
+    if (all == NULL)
+        return SEAM_ENOMEM;
+    *groups = json_array();
+    for (int g = 0; g < h->ngroups; g++) {
+        json_t *o = json_pack("{s:s,s:s}", "group", eq_group_code(h->dim, g), "label", eq_group_label(h->dim, g));
+        hist_stats(h->n[g], o);
+        json_array_append_new(*groups, o);
         for (int d = 0; d <= MAX_DAYS; d++)
-            all[d] += h.n[g][d];
+            all[d] += h->n[g][d];
     }
-    json_t *total = json_object();
-    hist_stats(all, total);
+    *total = json_object();
+    hist_stats(all, *total);
     free(all);
+    return 0;
+}
+
+/* The field f of a and b, two groups: a - b to one decimal, or null when
+ * either has none. */
+static json_t *gap_of(json_t *a, json_t *b, const char *f)
+{
+    json_t *x = json_object_get(a, f), *y = json_object_get(b, f);
+    return json_is_real(x) && json_is_real(y) ? json_real(fig_round1(json_real_value(x) - json_real_value(y)))
+                                              : json_null();
+}
+
+/* The deprivation gap, for the IMD dimensions: most deprived (group 0)
+ * minus least deprived (the last before "unknown"); null otherwise. */
+static json_t *gap_json(eq_dim dim, json_t *groups)
+{
+    if (dim != EQ_IMD_DECILE && dim != EQ_IMD_QUINTILE)
+        return json_null();
+    int least = eq_groups(dim) - 2;
+    json_t *most_g = json_array_get(groups, 0), *least_g = json_array_get(groups, (size_t)least);
+    return json_pack("{s:s,s:s,s:o,s:o}", "most_deprived", eq_group_code(dim, 0), "least_deprived",
+                     eq_group_code(dim, least), "pct_over_18_weeks", gap_of(most_g, least_g, "pct_over_18_weeks"),
+                     "median_weeks", gap_of(most_g, least_g, "median_weeks"));
+}
+
+int app_measures_rtt(app_ctx *ctx, const void *arg, json_t **out)
+{
+    const app_rtt_args *a = arg;
+    int64_t census;
+    int rc = waiting__census(ctx, a->census, &census);
+    if (rc)
+        return rc;
+    eq_dim dim = EQ_IMD_DECILE;
+    if (a->by && *a->by && eq_dim_parse(a->by, &dim) != 0)
+        return app_fail(ctx, SEAM_EBADREQ, "bad_parameter", "by",
+                        "by must be imd_decile, imd_quintile, ethnicity, age_band or sex.");
+    rtt_scope s;
+    if ((rc = scope_resolve(ctx, a, &s)))
+        return rc;
+    rtt_hist h;
+    if (hist_init(&h, dim, census) != 0)
+        return app_fail(ctx, SEAM_ENOMEM, NULL, NULL, "Out of memory.");
+    rc = hist_fill(ctx, &s, &h);
+    free(h.age_memo);
+    json_t *groups = NULL, *total = NULL;
+    if (rc == 0 && hist_groups(&h, &groups, &total) != 0)
+        rc = app_fail(ctx, SEAM_ENOMEM, NULL, NULL, "Out of memory.");
     free(h.n);
-    json_t *gap = json_null();
-    if (dim == EQ_IMD_DECILE || dim == EQ_IMD_QUINTILE) {
-        /* Most deprived (group 0) minus least deprived (the last before "unknown"). */
-        json_t *most = json_array_get(groups, 0), *least = json_array_get(groups, (size_t)h.ngroups - 2);
-        json_t *pm = json_object_get(most, "pct_over_18_weeks"), *pl = json_object_get(least, "pct_over_18_weeks");
-        json_t *mm = json_object_get(most, "median_weeks"), *ml = json_object_get(least, "median_weeks");
-        gap = json_pack(
-            "{s:s,s:s,s:o,s:o}", "most_deprived", eq_group_code(dim, 0), "least_deprived",
-            eq_group_code(dim, h.ngroups - 2), "pct_over_18_weeks",
-            json_is_real(pm) && json_is_real(pl) ? json_real(fig_round1(json_real_value(pm) - json_real_value(pl)))
-                                                 : json_null(),
-            "median_weeks",
-            json_is_real(mm) && json_is_real(ml) ? json_real(fig_round1(json_real_value(mm) - json_real_value(ml)))
-                                                 : json_null());
-    }
+    if (rc)
+        return rc;
     char cd[SEAM_DATE_LEN];
     waiting__day_format(census, cd);
-    json_t *scope = json_pack("{s:s,s:o,s:s}", "kind", kind, "code", app__str_or_null(code), "name", name);
-    if (strcmp(kind, "service") == 0)
-        json_object_set_new(scope, "code", json_integer(a->service));
-    *out = json_pack("{s:o,s:s,s:s,s:o,s:o,s:o}", "scope", scope, "census_date", cd, "by", eq_dim_name(dim), "total",
-                     total, "groups", groups, "gap", gap);
+    *out = json_pack("{s:o,s:s,s:s,s:o,s:o,s:o}", "scope", scope_json(&s, a->service), "census_date", cd, "by",
+                     eq_dim_name(dim), "total", total, "groups", groups, "gap", gap_json(dim, groups));
     return 0;
 }
 

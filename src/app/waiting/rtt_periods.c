@@ -7,6 +7,7 @@
 #include "app/frame/frame.h"
 #include "common/rc.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 

@@ -122,6 +122,10 @@ json_t *waiting__pathway_json(const db_rows *r, int i, int64_t census);
  * the patient, the ICB of the patient's population, admin. */
 void waiting__visibility(app_ctx *ctx, sqlb *b);
 
+/* Runs query q into *r: an app error when q overflowed or the database
+ * failed. */
+int waiting__query(app_ctx *ctx, const sqlb *q, db_rows **r);
+
 /* Loads one visible pathway row (PW_COLUMNS); SEAM_ENOTFOUND if none. */
 int waiting__load_rows(app_ctx *ctx, long long id, db_rows **out);
 
