@@ -148,4 +148,112 @@ int rtt_apply(rtt_clock *c, const rtt_event *e, int *rule);
  */
 int rtt_outcome_event(const char *outcome, rtt_event_kind *kind, int *patient_initiated);
 
+/*
+ * A pathway's clock as stored: started on start_day, stopped on stop_day
+ * (RTT_NO_DAY: not stopped), with RTT status status, on the list (open)
+ * or not, has_last_activity when an activity since the receipt was
+ * recorded.  Off the list, 33 is a nullified clock and any other status a
+ * stopped one.  The receipt is the period's first activity; status 20 or a
+ * recorded activity means an appointment since (activities 2).  Returns 0,
+ * or -1 when the pathway was transferred to another provider (off the list
+ * with no stop: this provider no longer runs its clock).
+ */
+int rtt_clock_restore(rtt_clock *c, int64_t start_day, int64_t stop_day, const char *status, int open,
+                      int has_last_activity);
+
+/* What a referral action does to the pathway that follows it. */
+typedef enum rtt_ref_move {
+    RTT_REF_CLOCK,    /* the clock: apply the event (when apply), then write the clock */
+    RTT_REF_TRANSFER, /* accepted or redirected to another provider while running: off this
+                         provider's list (21), on the other's with the clock carried on */
+    RTT_REF_FOLLOW,   /* accepted or redirected within the provider (or with no clock running): the
+                         clock runs on, the pathway follows the referral's service and priority */
+} rtt_ref_move;
+
+/* The facts of a referral action that decide what happens to its clock. */
+typedef struct rtt_referral_facts {
+    const char *action;     /* a referral action name: "accept", "return", "redirect", "book", "attend",
+                               "discharge", "withdraw", "resubmit", "close", "convert_to_advice",
+                               "dna_rebook", "dna_discharge" */
+    const rtt_clock *clock; /* the pathway's clock before the action (rtt_clock_restore) */
+    int other_provider;     /* the referral's service is now at another provider than the pathway's */
+    int two_week_wait;      /* the referral is a suspected-cancer (two-week wait) one */
+    int64_t today;
+    int64_t attended_day; /* attend: the day the patient was seen, RTT_NO_DAY when not given */
+    int64_t booked_day;   /* dna: the day of the booked appointment, RTT_NO_DAY when none */
+} rtt_referral_facts;
+
+/* What to do to the pathway and its clock. */
+typedef struct rtt_referral_plan {
+    rtt_ref_move move;
+    int apply;            /* RTT_REF_CLOCK: apply ev to the clock */
+    rtt_event ev;         /* the event, dated */
+    int outcome;          /* discharge: ev's kind is the discharge's rtt_outcome (rtt_outcome_event) */
+    int rebook;           /* dna_rebook: if ev nullifies the clock, a new one at the rebooking (rule 3e) */
+    int touch_next;       /* the pathway's next activity is rewritten: the appointment or none */
+    int next_appointment; /* book: the next activity is the booked appointment */
+    int last_activity;    /* the pathway's last activity is ev.day */
+} rtt_referral_plan;
+
+/*
+ * The RTT consequence of a referral action (facts f), as the RTT rules
+ * suite (Oct 2022) has it:
+ *   accept, redirect: a transfer (21) to another provider while the clock
+ *     runs, else the pathway follows the referral, the clock running on;
+ *   book: no clock event; the appointment is the next activity;
+ *   attend: an activity (20) on the day seen (if given and not after
+ *     today, else today), the last activity;
+ *   return, convert_to_advice, withdraw: return to primary care, stop 34;
+ *   resubmit: the GP's new referral (rule 3c, 10 after a stop; refused by
+ *     rtt_apply on a running clock);
+ *   discharge: the stop its rtt_outcome names (outcome set; the caller sets
+ *     ev.kind and ev.patient_initiated with rtt_outcome_event);
+ *   dna_rebook, dna_discharge: a DNA (rule 5) of the appointment booked
+ *     (missed on booked_day, at the latest today), the first when no
+ *     activity followed the receipt; rebook set for dna_rebook;
+ *   close and anything else: no clock event.
+ * Every event is dated today unless said, and carries two_week_wait.
+ * Always fills *out; returns 0, or -1 for a NULL argument.
+ */
+int rtt_referral_plan_for(const rtt_referral_facts *f, rtt_referral_plan *out);
+
+/* How a new referral's pathway starts. */
+typedef enum rtt_start_move {
+    RTT_START_NEW,      /* a pathway of its own at the referral's provider, with clock (place it) */
+    RTT_START_FOLLOW,   /* onward, same condition, same provider, source clock running: the source's
+                           pathway moves to the new service, the clock runs on */
+    RTT_START_TRANSFER, /* onward, same condition, another provider, source clock running: the source's
+                           pathway is transferred out (21) and clock carried on at the new provider */
+} rtt_start_move;
+
+/* The facts of a new referral that decide how its clock starts. */
+typedef struct rtt_start_facts {
+    int same_condition;       /* an onward referral for the same condition */
+    const rtt_clock *source;  /* same_condition: the source referral's clock (rtt_clock_restore), NULL
+                                 when it has none this provider runs */
+    int source_same_provider; /* the source pathway is at the new referral's provider */
+    int64_t received_day;     /* the referral's clock start as recorded */
+    int64_t today;
+} rtt_start_facts;
+
+typedef struct rtt_start_plan {
+    rtt_start_move move;
+    rtt_clock clock;   /* RTT_START_NEW and _TRANSFER: the clock to place */
+    int rule;          /* the rule the start followed (0: none numbered) */
+    const char *event; /* "referral_received", "onward_referral" or "transfer_in" */
+} rtt_start_plan;
+
+/*
+ * How the clock of a new referral starts (f), as the RTT rules suite has
+ * it: an onward referral for the same condition while the source clock
+ * runs carries that clock on (within the provider the pathway follows;
+ * to another provider a transfer, 21, start kept); after the source
+ * period ended, a consultant's referral for the same condition starts a
+ * new period today (rule 3c, 12; unless the rules allow no restart, as
+ * after death); otherwise a new clock from the day received (rule 1, 10),
+ * or from today for an onward referral for the same condition.  Returns
+ * 0, or -1 for a NULL argument.
+ */
+int rtt_start_for_referral(const rtt_start_facts *f, rtt_start_plan *out);
+
 #endif

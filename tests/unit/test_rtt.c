@@ -705,6 +705,296 @@ static void test_whole_pathway(void **state)
     assert_false(rtt_over_weeks(c.start_day, c.stop_day, 52));
 }
 
+/* ---- A referral's pathway: the clock as stored, and what each referral
+ * action does to it (rtt_clock_restore, rtt_referral_plan_for). ---- */
+
+static void test_clock_restore(void **state)
+{
+    (void)state;
+    int64_t s = day(2026, 5, 1);
+    rtt_clock c;
+    /* On the list, receipt only: first activity held. */
+    assert_int_equal(rtt_clock_restore(&c, s, RTT_NO_DAY, "10", 1, 0), 0);
+    assert_clock(&c, RTT_RUNNING, s, RTT_NO_DAY, "10", 1, 1);
+    /* 20, or an activity recorded since: an appointment was held. */
+    assert_int_equal(rtt_clock_restore(&c, s, RTT_NO_DAY, "20", 1, 0), 0);
+    assert_int_equal(c.activities, 2);
+    assert_int_equal(rtt_clock_restore(&c, s, RTT_NO_DAY, "10", 1, 1), 0);
+    assert_int_equal(c.activities, 2);
+    /* Off the list: stopped, or nullified for 33. */
+    assert_int_equal(rtt_clock_restore(&c, s, s + 40, "34", 0, 1), 0);
+    assert_clock(&c, RTT_STOPPED, s, s + 40, "34", 2, 1);
+    assert_int_equal(rtt_clock_restore(&c, s, s + 40, "33", 0, 0), 0);
+    assert_clock(&c, RTT_NULLIFIED, s, s + 40, "33", 1, 1);
+    /* Off the list with no stop: transferred out (21), not this provider's. */
+    assert_int_equal(rtt_clock_restore(&c, s, RTT_NO_DAY, "21", 0, 0), -1);
+}
+
+/* The facts of an action on a running clock received on day s. */
+static rtt_referral_facts facts(const char *action, const rtt_clock *c, int64_t today)
+{
+    rtt_referral_facts f;
+    memset(&f, 0, sizeof f);
+    f.action = action;
+    f.clock = c;
+    f.today = today;
+    f.attended_day = RTT_NO_DAY;
+    f.booked_day = RTT_NO_DAY;
+    return f;
+}
+
+static rtt_referral_plan plan(const rtt_referral_facts *f)
+{
+    rtt_referral_plan p;
+    assert_int_equal(rtt_referral_plan_for(f, &p), 0);
+    return p;
+}
+
+static void test_referral_accept_redirect_follow_or_transfer(void **state)
+{
+    (void)state;
+    int64_t s = day(2026, 5, 1), t = s + 10;
+    rtt_clock c;
+    rtt_clock_restore(&c, s, RTT_NO_DAY, "10", 1, 0);
+    const char *acts[] = {"accept", "redirect"};
+    for (int i = 0; i < 2; i++) {
+        rtt_referral_facts f = facts(acts[i], &c, t);
+        rtt_referral_plan p = plan(&f);
+        assert_int_equal(p.move, RTT_REF_FOLLOW);
+        assert_false(p.apply);
+        assert_false(p.touch_next);
+        f.other_provider = 1; /* inter-provider transfer: 21, start kept */
+        p = plan(&f);
+        assert_int_equal(p.move, RTT_REF_TRANSFER);
+        assert_true(p.apply);
+        assert_int_equal(p.ev.kind, RTT_EV_TRANSFER);
+        assert_int_equal(p.ev.day, t);
+        rtt_clock d = c;
+        apply_ok(&d, p.ev, 0);
+        assert_clock(&d, RTT_RUNNING, s, RTT_NO_DAY, "21", 1, 1);
+    }
+    /* No clock running here: the pathway follows, nothing transfers. */
+    rtt_clock_restore(&c, s, s + 5, "34", 0, 0);
+    rtt_referral_facts f = facts("redirect", &c, t);
+    f.other_provider = 1;
+    assert_int_equal(plan(&f).move, RTT_REF_FOLLOW);
+}
+
+static void test_referral_book_sets_next_activity_only(void **state)
+{
+    (void)state;
+    int64_t s = day(2026, 5, 1);
+    rtt_clock c;
+    rtt_clock_restore(&c, s, RTT_NO_DAY, "10", 1, 0);
+    rtt_referral_facts f = facts("book", &c, s + 3);
+    rtt_referral_plan p = plan(&f);
+    assert_int_equal(p.move, RTT_REF_CLOCK);
+    assert_false(p.apply);
+    assert_true(p.touch_next);
+    assert_true(p.next_appointment);
+    assert_false(p.last_activity);
+}
+
+static void test_referral_attend_is_activity_on_day_seen(void **state)
+{
+    (void)state;
+    int64_t s = day(2026, 5, 1), t = s + 30;
+    rtt_clock c;
+    rtt_clock_restore(&c, s, RTT_NO_DAY, "10", 1, 0);
+    rtt_referral_facts f = facts("attend", &c, t);
+    rtt_referral_plan p = plan(&f);
+    assert_true(p.apply);
+    assert_int_equal(p.ev.kind, RTT_EV_ACTIVITY);
+    assert_int_equal(p.ev.day, t);
+    assert_true(p.last_activity);
+    assert_true(p.touch_next);
+    assert_false(p.next_appointment);
+    f.attended_day = t - 2; /* seen two days before it was recorded */
+    assert_int_equal(plan(&f).ev.day, t - 2);
+    f.attended_day = t + 1; /* never after today */
+    assert_int_equal(plan(&f).ev.day, t);
+    rtt_clock d = c;
+    f.attended_day = t - 2;
+    apply_ok(&d, plan(&f).ev, 0);
+    assert_clock(&d, RTT_RUNNING, s, RTT_NO_DAY, "20", 2, 1);
+}
+
+static void test_referral_return_convert_withdraw_stop_34(void **state)
+{
+    (void)state;
+    int64_t s = day(2026, 5, 1), t = s + 12;
+    rtt_clock c;
+    rtt_clock_restore(&c, s, RTT_NO_DAY, "10", 1, 0);
+    const char *acts[] = {"return", "convert_to_advice", "withdraw"};
+    for (int i = 0; i < 3; i++) {
+        rtt_referral_facts f = facts(acts[i], &c, t);
+        rtt_referral_plan p = plan(&f);
+        assert_true(p.apply);
+        assert_int_equal(p.ev.kind, RTT_EV_RETURN_TO_PRIMARY);
+        assert_int_equal(p.ev.day, t);
+        assert_true(p.touch_next);
+        rtt_clock d = c;
+        apply_ok(&d, p.ev, 5);
+        assert_clock(&d, RTT_STOPPED, s, t, "34", 1, 1);
+    }
+}
+
+static void test_referral_resubmit_is_gp_new_referral_3c(void **state)
+{
+    (void)state;
+    int64_t s = day(2026, 5, 1), t = s + 20;
+    rtt_clock c;
+    rtt_clock_restore(&c, s, s + 12, "34", 0, 0);
+    rtt_referral_facts f = facts("resubmit", &c, t);
+    rtt_referral_plan p = plan(&f);
+    assert_true(p.apply);
+    assert_int_equal(p.ev.kind, RTT_EV_NEW_REFERRAL);
+    assert_false(p.ev.consultant);
+    assert_false(p.touch_next);
+    apply_ok(&c, p.ev, 3);
+    assert_clock(&c, RTT_RUNNING, t, RTT_NO_DAY, "10", 1, 2);
+}
+
+static void test_referral_discharge_takes_outcome(void **state)
+{
+    (void)state;
+    int64_t s = day(2026, 5, 1), t = s + 50;
+    rtt_clock c;
+    rtt_clock_restore(&c, s, RTT_NO_DAY, "20", 1, 1);
+    rtt_referral_facts f = facts("discharge", &c, t);
+    rtt_referral_plan p = plan(&f);
+    assert_true(p.apply);
+    assert_true(p.outcome);
+    assert_true(p.touch_next);
+    assert_int_equal(p.ev.kind, RTT_EV_RETURN_TO_PRIMARY); /* no outcome given: return to primary, 34 */
+    assert_int_equal(rtt_outcome_event("treated", &p.ev.kind, &p.ev.patient_initiated), 0);
+    apply_ok(&c, p.ev, 4);
+    assert_clock(&c, RTT_STOPPED, s, t, "30", 2, 1);
+}
+
+static void test_referral_dna_first_and_later(void **state)
+{
+    (void)state;
+    int64_t s = day(2026, 5, 1), t = s + 40;
+    rtt_clock c;
+    rtt_clock_restore(&c, s, RTT_NO_DAY, "10", 1, 0);
+    rtt_referral_facts f = facts("dna_rebook", &c, t);
+    f.booked_day = t - 3;
+    rtt_referral_plan p = plan(&f);
+    assert_true(p.apply);
+    assert_int_equal(p.ev.kind, RTT_EV_DNA);
+    assert_true(p.ev.first_activity);
+    assert_false(p.ev.discharged);
+    assert_true(p.rebook);
+    assert_true(p.touch_next);
+    assert_int_equal(p.ev.missed_day, t - 3);
+    rtt_clock d = c;
+    apply_ok(&d, p.ev, 5); /* a routine first DNA nullifies on the missed day */
+    assert_clock(&d, RTT_NULLIFIED, s, t - 3, "33", 1, 1);
+    /* No booking known, or one after today: missed today. */
+    f.booked_day = RTT_NO_DAY;
+    assert_int_equal(plan(&f).ev.missed_day, t);
+    f.booked_day = t + 4;
+    assert_int_equal(plan(&f).ev.missed_day, t);
+    /* Two-week wait: the flag travels with the event. */
+    f.two_week_wait = 1;
+    assert_true(plan(&f).ev.two_week_wait);
+    /* A later DNA with discharge stops on the discharge day (34). */
+    rtt_clock_restore(&c, s, RTT_NO_DAY, "20", 1, 1);
+    f = facts("dna_discharge", &c, t);
+    f.booked_day = t - 1;
+    p = plan(&f);
+    assert_false(p.ev.first_activity);
+    assert_true(p.ev.discharged);
+    assert_false(p.rebook);
+    apply_ok(&c, p.ev, 5);
+    assert_clock(&c, RTT_STOPPED, s, t, "34", 2, 1);
+}
+
+static void test_referral_close_and_unknown_touch_nothing(void **state)
+{
+    (void)state;
+    int64_t s = day(2026, 5, 1);
+    rtt_clock c;
+    rtt_clock_restore(&c, s, s + 3, "34", 0, 0);
+    const char *acts[] = {"close", "no_such_action"};
+    for (int i = 0; i < 2; i++) {
+        rtt_referral_facts f = facts(acts[i], &c, s + 9);
+        rtt_referral_plan p = plan(&f);
+        assert_int_equal(p.move, RTT_REF_CLOCK);
+        assert_false(p.apply);
+        assert_false(p.touch_next);
+        assert_false(p.last_activity);
+    }
+    rtt_referral_plan p;
+    assert_int_equal(rtt_referral_plan_for(NULL, &p), -1);
+    assert_int_equal(rtt_referral_plan_for(NULL, NULL), -1);
+}
+
+static void test_start_new_referral_rule1(void **state)
+{
+    (void)state;
+    int64_t s = day(2026, 5, 1);
+    rtt_start_facts f = {.received_day = s, .today = s + 2};
+    rtt_start_plan p;
+    assert_int_equal(rtt_start_for_referral(&f, &p), 0);
+    assert_int_equal(p.move, RTT_START_NEW);
+    assert_int_equal(p.rule, 1);
+    assert_string_equal(p.event, "referral_received");
+    assert_clock(&p.clock, RTT_RUNNING, s, RTT_NO_DAY, "10", 1, 1);
+    /* An onward referral for the same condition with no source clock here: from today. */
+    f.same_condition = 1;
+    assert_int_equal(rtt_start_for_referral(&f, &p), 0);
+    assert_int_equal(p.move, RTT_START_NEW);
+    assert_clock(&p.clock, RTT_RUNNING, s + 2, RTT_NO_DAY, "10", 1, 1);
+    assert_int_equal(rtt_start_for_referral(NULL, &p), -1);
+}
+
+static void test_start_onward_running_follows_or_transfers(void **state)
+{
+    (void)state;
+    int64_t s = day(2026, 5, 1), t = s + 30;
+    rtt_clock src;
+    rtt_clock_restore(&src, s, RTT_NO_DAY, "20", 1, 1);
+    rtt_start_facts f = {.same_condition = 1, .source = &src, .source_same_provider = 1, .received_day = s, .today = t};
+    rtt_start_plan p;
+    assert_int_equal(rtt_start_for_referral(&f, &p), 0);
+    assert_int_equal(p.move, RTT_START_FOLLOW);
+    /* To another provider: transfer, 21, the original start kept. */
+    f.source_same_provider = 0;
+    assert_int_equal(rtt_start_for_referral(&f, &p), 0);
+    assert_int_equal(p.move, RTT_START_TRANSFER);
+    assert_int_equal(p.rule, 0);
+    assert_string_equal(p.event, "transfer_in");
+    assert_clock(&p.clock, RTT_RUNNING, s, RTT_NO_DAY, "21", 1, 1);
+    /* Not the same condition: a clock of its own from the day received. */
+    f.same_condition = 0;
+    assert_int_equal(rtt_start_for_referral(&f, &p), 0);
+    assert_int_equal(p.move, RTT_START_NEW);
+    assert_clock(&p.clock, RTT_RUNNING, s, RTT_NO_DAY, "10", 1, 1);
+}
+
+static void test_start_onward_after_stop_rule3c(void **state)
+{
+    (void)state;
+    int64_t s = day(2026, 5, 1), t = s + 60;
+    rtt_clock src;
+    rtt_clock_restore(&src, s, s + 40, "32", 0, 0);
+    rtt_start_facts f = {.same_condition = 1, .source = &src, .received_day = s, .today = t};
+    rtt_start_plan p;
+    assert_int_equal(rtt_start_for_referral(&f, &p), 0);
+    assert_int_equal(p.move, RTT_START_NEW);
+    assert_int_equal(p.rule, 3);
+    assert_string_equal(p.event, "onward_referral");
+    assert_clock(&p.clock, RTT_RUNNING, t, RTT_NO_DAY, "12", 1, 2);
+    /* After death no restart: a clock of its own from today. */
+    rtt_clock_restore(&src, s, s + 40, "36", 0, 0);
+    assert_int_equal(rtt_start_for_referral(&f, &p), 0);
+    assert_int_equal(p.rule, 1);
+    assert_string_equal(p.event, "referral_received");
+    assert_clock(&p.clock, RTT_RUNNING, t, RTT_NO_DAY, "10", 1, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -740,6 +1030,18 @@ int main(void)
         cmocka_unit_test(test_events_before_start_refused),
         cmocka_unit_test(test_null_and_bad_arguments),
         cmocka_unit_test(test_whole_pathway),
+        cmocka_unit_test(test_clock_restore),
+        cmocka_unit_test(test_referral_accept_redirect_follow_or_transfer),
+        cmocka_unit_test(test_referral_book_sets_next_activity_only),
+        cmocka_unit_test(test_referral_attend_is_activity_on_day_seen),
+        cmocka_unit_test(test_referral_return_convert_withdraw_stop_34),
+        cmocka_unit_test(test_referral_resubmit_is_gp_new_referral_3c),
+        cmocka_unit_test(test_referral_discharge_takes_outcome),
+        cmocka_unit_test(test_referral_dna_first_and_later),
+        cmocka_unit_test(test_referral_close_and_unknown_touch_nothing),
+        cmocka_unit_test(test_start_new_referral_rule1),
+        cmocka_unit_test(test_start_onward_running_follows_or_transfers),
+        cmocka_unit_test(test_start_onward_after_stop_rule3c),
     };
     return cmocka_run_group_tests_name("core/rtt", tests, NULL, NULL);
 }

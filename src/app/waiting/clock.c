@@ -158,8 +158,28 @@ static int pw_place(app_ctx *ctx, long long ref_id, const char *ppi, const rtt_c
     return app__period_open(ctx, pw_id, c, rule, event);
 }
 
-/* Creates the pathway of a new referral (rule 1), or carries the clock on
- * for an onward referral about the same condition (a transfer). */
+/* An onward referral for the same condition within the trust: the source
+ * pathway src moves to the new referral's service, its clock running on. */
+static int pw_follow_onward(app_ctx *ctx, long long ref_id, long long src)
+{
+    char now[SEAM_ISO_LEN];
+    seam_time_format(ctx->now, now);
+    db_param up[] = {DBP_INT(ref_id), DBP_TEXT(now), DBP_INT(src)};
+    int rc = db_exec(ctx->db,
+                     "UPDATE pathways SET service_id = (SELECT service_id FROM referrals WHERE id = $1),"
+                     " treatment_function_code = (SELECT s.treatment_function_code FROM referrals x JOIN"
+                     " services s ON s.id = x.service_id WHERE x.id = $1), referral_id = $1, updated_at = $2,"
+                     " version = version + 1 WHERE id = $3",
+                     3, up);
+    if (rc)
+        return app_db_fail(ctx, rc);
+    return app__period_follow_service(ctx, src);
+}
+
+/* Creates the pathway of a new referral, or carries the clock on for an
+ * onward referral about the same condition: how is core's
+ * (rtt_start_for_referral); this loads the referral and the source's
+ * pathway and writes. */
 static int pw_create(app_ctx *ctx, long long ref_id)
 {
     db_rows *r;
@@ -177,67 +197,27 @@ static int pw_create(app_ctx *ctx, long long ref_id)
         db_rows_free(r);
         return app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Referral %lld vanished.", ref_id);
     }
-    char ppi[64], now[SEAM_ISO_LEN];
+    char ppi[64];
     snprintf(ppi, sizeof(ppi), "%s", db_get(r, 0, 1) ? db_get(r, 0, 1) : "");
-    seam_time_format(ctx->now, now);
-    int64_t start_day;
-    if (waiting__day_parse(db_get(r, 0, 0), &start_day) != 0)
-        start_day = seam_time_day(ctx->now);
-    int transfer = !db_isnull(r, 0, 2) && db_geti(r, 0, 3) == 1;
-    rtt_clock c;
-    rtt_clock_init(&c);
-    int64_t today = seam_time_day(ctx->now);
-    if (transfer && !db_isnull(r, 0, 5) && db_geti(r, 0, 7) == 1) {
-        long long src = db_geti(r, 0, 5);
-        if (strcmp(db_get(r, 0, 6), db_get(r, 0, 4)) == 0) {
-            /* Within the same trust the pathway moves to the new service. */
-            db_param up[] = {DBP_INT(ref_id), DBP_TEXT(now), DBP_INT(src)};
-            rc = db_exec(ctx->db,
-                         "UPDATE pathways SET service_id = (SELECT service_id FROM referrals WHERE id = $1),"
-                         " treatment_function_code = (SELECT s.treatment_function_code FROM referrals x JOIN"
-                         " services s ON s.id = x.service_id WHERE x.id = $1), referral_id = $1, updated_at = $2,"
-                         " version = version + 1 WHERE id = $3",
-                         3, up);
-            db_rows_free(r);
-            if (rc)
-                return app_db_fail(ctx, rc);
-            return app__period_follow_service(ctx, src);
-        }
-        /* To another provider: the clock carries on there (21). */
-        db_rows_free(r);
-        if ((rc = pw_transfer_out(ctx, src)))
-            return rc;
-        rtt_event ev = {.kind = RTT_EV_REFERRAL, .day = start_day};
-        rtt_event tr = {.kind = RTT_EV_TRANSFER, .day = today};
-        rtt_apply(&c, &ev, NULL);
-        if (rtt_apply(&c, &tr, NULL) != 0)
-            snprintf(c.status, sizeof(c.status), "21");
-        return pw_place(ctx, ref_id, ppi, &c, 0, "transfer_in");
-    }
-    if (transfer && !db_isnull(r, 0, 5) && !db_isnull(r, 0, 9)) {
-        /* Rule 3c: a consultant's referral for the same condition after
-         * the pathway's period ended: a new period from today, 12, after
-         * the stopped one (which stays in the history). */
-        c.state = rtt_status_nullified(db_get(r, 0, 10)) ? RTT_NULLIFIED : RTT_STOPPED;
-        c.start_day = db_geti(r, 0, 8);
-        c.stop_day = db_geti(r, 0, 9);
-        snprintf(c.status, sizeof(c.status), "%s", db_get(r, 0, 10));
-        c.activities = 1;
-        c.period = 1;
-        db_rows_free(r);
-        rtt_event nr = {.kind = RTT_EV_NEW_REFERRAL, .day = today, .consultant = 1};
-        int rule = 0;
-        if (rtt_apply(&c, &nr, &rule) == 0)
-            return pw_place(ctx, ref_id, ppi, &c, rule, "onward_referral");
-        rtt_clock_init(&c); /* not a restart the rules allow (death): a clock of its own */
-    } else {
-        db_rows_free(r);
-    }
-    /* A new referral (rule 1), its clock from the date received. */
-    rtt_event ev = {.kind = RTT_EV_REFERRAL, .day = transfer ? today : start_day};
-    int rule = 0;
-    rtt_apply(&c, &ev, &rule);
-    return pw_place(ctx, ref_id, ppi, &c, rule, "referral_received");
+    rtt_clock source;
+    int has_source = !db_isnull(r, 0, 5) &&
+                     rtt_clock_restore(&source, db_geti(r, 0, 8), db_isnull(r, 0, 9) ? RTT_NO_DAY : db_geti(r, 0, 9),
+                                       db_get(r, 0, 10), db_geti(r, 0, 7) == 1, 0) == 0;
+    rtt_start_facts f = {.same_condition = !db_isnull(r, 0, 2) && db_geti(r, 0, 3) == 1,
+                         .source = has_source ? &source : NULL,
+                         .source_same_provider = has_source && strcmp(db_get(r, 0, 6), db_get(r, 0, 4)) == 0,
+                         .today = seam_time_day(ctx->now)};
+    if (waiting__day_parse(db_get(r, 0, 0), &f.received_day) != 0)
+        f.received_day = f.today;
+    long long src = has_source ? db_geti(r, 0, 5) : 0;
+    db_rows_free(r);
+    rtt_start_plan pl;
+    rtt_start_for_referral(&f, &pl);
+    if (pl.move == RTT_START_FOLLOW)
+        return pw_follow_onward(ctx, ref_id, src);
+    if (pl.move == RTT_START_TRANSFER && (rc = pw_transfer_out(ctx, src)))
+        return rc;
+    return pw_place(ctx, ref_id, ppi, &pl.clock, pl.rule, pl.event);
 }
 
 /* The date of a rebooking after a missed first appointment: rebooked_on
@@ -267,159 +247,164 @@ static int rebooked_on(app_ctx *ctx, json_t *body, int64_t today, int64_t missed
     return 0;
 }
 
-int app__pathway_on_referral(app_ctx *ctx, long long ref_id, const char *what, json_t *body)
+/* A referral's pathway as the clock needs it, copied out of its row. */
+typedef struct pw_state {
+    long long id, service_id;
+    rtt_clock c;
+    char priority[16], svc_trust[16], tfc[16], pw_trust[16], ppi[64], appt[SEAM_DATE_LEN];
+    int have_tfc;       /* treatment_function_code is not NULL */
+    int64_t booked_day; /* the next activity: the booked appointment, RTT_NO_DAY if none */
+} pw_state;
+
+/* Loads the pathway of referral ref_id (after a transfer the referral has
+ * a row at each trust: the current one).  *found 0 when there is none
+ * (a referral from before the waiting list existed) or this trust no
+ * longer runs it (transferred out: 21, off the list): nothing to move. */
+static int pw_load(app_ctx *ctx, long long ref_id, pw_state *s, int *found)
 {
-    if (strcmp(what, "created") == 0)
-        return pw_create(ctx, ref_id);
     db_rows *r;
     db_param p[] = {DBP_INT(ref_id)};
+    *found = 0;
     int rc =
         db_query(ctx->db,
                  "SELECT pw.id, pw.clock_start_day, pw.clock_stop_day, pw.rtt_status, pw.open, pw.last_activity,"
                  " r.priority, r.service_id, s.trust_code, s.treatment_function_code, r.appointment_at, pw.trust_code,"
                  " pw.ppi, pw.next_activity FROM pathways pw JOIN referrals r ON r.id = pw.referral_id"
                  " JOIN services s ON s.id = r.service_id WHERE pw.referral_id = $1"
-                 /* after a transfer the referral has a row at each trust: the current one */
                  " ORDER BY CASE WHEN pw.trust_code = s.trust_code THEN 0 ELSE 1 END, pw.open DESC, pw.id DESC"
                  " LIMIT 1",
                  1, p, &r);
     if (rc)
         return app_db_fail(ctx, rc);
-    if (db_nrows(r) == 0) {
-        /* A referral from before the waiting list existed: nothing to move. */
-        db_rows_free(r);
-        return 0;
+    *found = db_nrows(r) > 0 &&
+             rtt_clock_restore(&s->c, db_geti(r, 0, 1), db_isnull(r, 0, 2) ? RTT_NO_DAY : db_geti(r, 0, 2),
+                               db_get(r, 0, 3), db_geti(r, 0, 4) != 0, !db_isnull(r, 0, 5)) == 0;
+    if (*found) {
+        s->id = db_geti(r, 0, 0);
+        s->service_id = db_geti(r, 0, 7);
+        snprintf(s->priority, sizeof(s->priority), "%s", db_get(r, 0, 6));
+        snprintf(s->svc_trust, sizeof(s->svc_trust), "%s", db_get(r, 0, 8));
+        s->have_tfc = !db_isnull(r, 0, 9);
+        snprintf(s->tfc, sizeof(s->tfc), "%s", s->have_tfc ? db_get(r, 0, 9) : "");
+        snprintf(s->appt, sizeof(s->appt), "%.10s", db_isnull(r, 0, 10) ? "" : db_get(r, 0, 10));
+        snprintf(s->pw_trust, sizeof(s->pw_trust), "%s", db_get(r, 0, 11));
+        snprintf(s->ppi, sizeof(s->ppi), "%s", db_get(r, 0, 12));
+        if (db_isnull(r, 0, 13) || waiting__day_parse(db_get(r, 0, 13), &s->booked_day) != 0)
+            s->booked_day = RTT_NO_DAY;
     }
-    long long pw_id = db_geti(r, 0, 0);
-    int64_t today = seam_time_day(ctx->now);
-    char now[SEAM_ISO_LEN], today_s[SEAM_DATE_LEN];
+    db_rows_free(r);
+    return 0;
+}
+
+/* Accepted or redirected within the trust: the clock runs on; the pathway
+ * follows the referral's service and priority. */
+static int pw_follow(app_ctx *ctx, const pw_state *s)
+{
+    char now[SEAM_ISO_LEN];
     seam_time_format(ctx->now, now);
-    waiting__day_format(today, today_s);
-    const char *status = db_get(r, 0, 3);
-    rtt_clock c;
-    rtt_clock_init(&c);
-    c.start_day = db_geti(r, 0, 1);
-    c.state = db_geti(r, 0, 4) ? RTT_RUNNING : rtt_status_nullified(status) ? RTT_NULLIFIED : RTT_STOPPED;
-    c.stop_day = db_isnull(r, 0, 2) ? RTT_NO_DAY : db_geti(r, 0, 2);
-    if (c.state != RTT_RUNNING && c.stop_day == RTT_NO_DAY) {
-        /* Transferred out (21, off this list): this trust no longer runs it. */
-        db_rows_free(r);
-        return 0;
-    }
-    snprintf(c.status, sizeof(c.status), "%s", status);
-    /* The receipt is the period's first activity; 20 means an appointment since. */
-    int attended = strcmp(status, "20") == 0 || !db_isnull(r, 0, 5);
-    c.activities = attended ? 2 : 1;
-    c.period = 1;
-    int two_ww = strcmp(db_get(r, 0, 6), "two_week_wait") == 0;
-    /* The missed appointment is the one booked (next_activity), at the latest today. */
-    int64_t missed = today;
-    if (!db_isnull(r, 0, 13) && waiting__day_parse(db_get(r, 0, 13), &missed) == 0 && missed > today)
-        missed = today;
-    rtt_event ev = {.kind = RTT_EV_ACTIVITY, .day = today, .two_week_wait = two_ww};
-    int apply = 1, touch_next = 0;
-    const char *last = NULL, *next = NULL;
-    char appt[SEAM_DATE_LEN] = "";
-    int64_t rebook_day = today;
-    if ((strcmp(what, "redirect") == 0 || strcmp(what, "accept") == 0) && c.state == RTT_RUNNING &&
-        strcmp(db_get(r, 0, 8), db_get(r, 0, 11)) != 0) {
-        /* Redirected to another provider: a transfer, the clock carries on there. */
-        char ppi[64];
-        snprintf(ppi, sizeof(ppi), "%s", db_get(r, 0, 12));
-        db_rows_free(r);
-        if ((rc = pw_transfer_out(ctx, pw_id)))
-            return rc;
-        rtt_event tr = {.kind = RTT_EV_TRANSFER, .day = today};
-        if (rtt_apply(&c, &tr, NULL) != 0)
-            snprintf(c.status, sizeof(c.status), "21");
-        return pw_place(ctx, ref_id, ppi, &c, 0, "transfer_in");
-    } else if (strcmp(what, "redirect") == 0 || strcmp(what, "accept") == 0) {
-        /* The clock runs on; the pathway follows the referral's service and priority. */
-        db_param up[] = {DBP_INT(db_geti(r, 0, 7)),
-                         DBP_TEXT(db_get(r, 0, 8)),
-                         DBP_TEXT(db_get(r, 0, 9)),
-                         DBP_TEXT(db_get(r, 0, 6)),
-                         DBP_TEXT(now),
-                         DBP_INT(pw_id)};
-        rc = db_exec(ctx->db,
+    db_param up[] = {DBP_INT(s->service_id), DBP_TEXT(s->svc_trust), DBP_TEXT(s->have_tfc ? s->tfc : NULL),
+                     DBP_TEXT(s->priority),  DBP_TEXT(now),          DBP_INT(s->id)};
+    int rc = db_exec(ctx->db,
                      "UPDATE pathways SET service_id = $1, trust_code = $2, treatment_function_code = $3,"
                      " referral_priority = $4, updated_at = $5, version = version + 1 WHERE id = $6",
                      6, up);
-        db_rows_free(r);
-        if (rc)
-            return app_db_fail(ctx, rc);
-        return app__period_follow_service(ctx, pw_id);
-    } else if (strcmp(what, "book") == 0) {
-        apply = 0;
-        touch_next = 1;
-        if (!db_isnull(r, 0, 10))
-            snprintf(appt, sizeof(appt), "%.10s", db_get(r, 0, 10));
-        next = appt[0] ? appt : NULL;
-    } else if (strcmp(what, "attend") == 0) {
-        /* The day the patient was seen (checked by the referral), not the day it is recorded. */
-        const char *att_s = json_string_value(json_object_get(body, "attended_at"));
-        seam_time att;
-        if (att_s && seam_time_parse(att_s, &att) == 0 && seam_time_day(att) <= today) {
-            ev.day = seam_time_day(att);
-            waiting__day_format(ev.day, today_s);
-        }
-        ev.kind = RTT_EV_ACTIVITY;
-        last = today_s;
-        touch_next = 1;
-    } else if (strcmp(what, "return") == 0 || strcmp(what, "convert_to_advice") == 0 || strcmp(what, "withdraw") == 0) {
-        ev.kind = RTT_EV_RETURN_TO_PRIMARY;
-        touch_next = 1;
-    } else if (strcmp(what, "resubmit") == 0) {
-        /* Rule 3c: the GP's new referral, received today: 10. */
-        ev.kind = RTT_EV_NEW_REFERRAL;
-        ev.consultant = 0;
-    } else if (strcmp(what, "discharge") == 0) {
+    if (rc)
+        return app_db_fail(ctx, rc);
+    return app__period_follow_service(ctx, s->id);
+}
+
+/* Accepted or redirected to another provider: a transfer, the clock
+ * carries on there. */
+static int pw_transfer(app_ctx *ctx, long long ref_id, pw_state *s, const rtt_event *tr)
+{
+    int rc = pw_transfer_out(ctx, s->id);
+    if (rc)
+        return rc;
+    if (rtt_apply(&s->c, tr, NULL) != 0)
+        snprintf(s->c.status, sizeof(s->c.status), "21");
+    return pw_place(ctx, ref_id, s->ppi, &s->c, 0, "transfer_in");
+}
+
+/* The action's clock event: applied (what names the period's event), and
+ * after a first-appointment DNA that nullified the clock and a rebooking,
+ * the new clock from the rebooking day (rule 3e).  *stands 1 when the
+ * event is not a clock event in this state (e.g. already stopped). */
+static int pw_apply(app_ctx *ctx, pw_state *s, const rtt_referral_plan *pl, const char *what, int64_t rebook_day,
+                    int *stands)
+{
+    int period = s->c.period, rule = 0, rc;
+    *stands = rtt_apply(&s->c, &pl->ev, &rule) != 0;
+    if (*stands)
+        return 0;
+    rc = s->c.period != period ? app__period_open(ctx, s->id, &s->c, rule, what)
+                               : app__period_update(ctx, s->id, &s->c, rule, what, NULL);
+    if (rc || !(pl->rebook && s->c.state == RTT_NULLIFIED))
+        return rc;
+    rtt_event rb = {.kind = RTT_EV_REBOOK_AFTER_DNA, .day = rebook_day, .two_week_wait = pl->ev.two_week_wait};
+    if (rtt_apply(&s->c, &rb, &rule) != 0)
+        return app_fail(ctx, SEAM_EINVALID, "invalid_value", "rebooked_on",
+                        "rebooked_on cannot be before the missed appointment.");
+    return app__period_open(ctx, s->id, &s->c, rule, "rebooked");
+}
+
+/* What the body adds to the plan: a discharge's rtt_outcome, the day a
+ * missed appointment was rebooked. */
+static int pw_plan_body(app_ctx *ctx, json_t *body, rtt_referral_plan *pl, int64_t *rebook_day)
+{
+    int rc;
+    *rebook_day = pl->ev.day;
+    if (pl->outcome) {
         const char *outcome = NULL;
-        db_rows_free(r);
         if ((rc = app__body_str(ctx, body, "rtt_outcome", 0, 32, &outcome)))
             return rc;
-        if (rtt_outcome_event(outcome, &ev.kind, &ev.patient_initiated) != 0)
+        if (rtt_outcome_event(outcome, &pl->ev.kind, &pl->ev.patient_initiated) != 0)
             return app_fail(ctx, SEAM_EINVALID, "invalid_value", "rtt_outcome",
                             "rtt_outcome must be treated, active_monitoring_patient, active_monitoring_clinician,"
                             " declined, not_to_treat or return_to_primary.");
-        touch_next = 1;
-        goto apply;
-    } else if (strcmp(what, "dna_rebook") == 0 || strcmp(what, "dna_discharge") == 0) {
-        ev.kind = RTT_EV_DNA;
-        ev.first_activity = !attended;
-        ev.discharged = strcmp(what, "dna_discharge") == 0;
-        ev.missed_day = missed;
-        touch_next = 1;
-        if (!ev.discharged && (rc = rebooked_on(ctx, body, today, missed, &rebook_day))) {
-            db_rows_free(r);
-            return rc;
-        }
-    } else {
-        apply = 0;
     }
-    db_rows_free(r);
-apply:
-    if (apply) {
-        int period = c.period, rule = 0;
-        if (rtt_apply(&c, &ev, &rule) != 0)
-            return 0; /* not a clock event in this state (e.g. already stopped): the clock stands */
-        rc = c.period != period ? app__period_open(ctx, pw_id, &c, rule, what)
-                                : app__period_update(ctx, pw_id, &c, rule, what, NULL);
-        if (rc)
-            return rc;
-    }
-    if (apply && ev.kind == RTT_EV_DNA && c.state == RTT_NULLIFIED && strcmp(what, "dna_rebook") == 0) {
-        /* Rule 3e: the new clock starts when the patient rebooks, not when
-         * the miss is recorded. */
-        rtt_event rb = {.kind = RTT_EV_REBOOK_AFTER_DNA, .day = rebook_day, .two_week_wait = two_ww};
-        int rule = 0;
-        if (rtt_apply(&c, &rb, &rule) != 0)
-            return app_fail(ctx, SEAM_EINVALID, "invalid_value", "rebooked_on",
-                            "rebooked_on cannot be before the missed appointment.");
-        if ((rc = app__period_open(ctx, pw_id, &c, rule, "rebooked")))
-            return rc;
-    }
-    if ((rc = pw_write_clock(ctx, pw_id, &c, last, next, touch_next)))
+    if (pl->rebook)
+        return rebooked_on(ctx, body, pl->ev.day, pl->ev.missed_day, rebook_day);
+    return 0;
+}
+
+/* Moves the pathway of a referral after one of its actions: what the
+ * action means for the clock is core's (rtt_referral_plan_for); this
+ * loads, writes and records. */
+int app__pathway_on_referral(app_ctx *ctx, long long ref_id, const char *what, json_t *body)
+{
+    if (strcmp(what, "created") == 0)
+        return pw_create(ctx, ref_id);
+    pw_state s;
+    int found, stands = 0;
+    int rc = pw_load(ctx, ref_id, &s, &found);
+    if (rc || !found)
         return rc;
-    return c.state == RTT_RUNNING ? 0 : app__reviews_withdraw(ctx, pw_id, "The patient is no longer waiting.");
+    /* The day the patient was seen (checked by the referral), not the day it is recorded. */
+    const char *att_s = json_string_value(json_object_get(body, "attended_at"));
+    seam_time att;
+    rtt_referral_facts f = {.action = what,
+                            .clock = &s.c,
+                            .other_provider = strcmp(s.svc_trust, s.pw_trust) != 0,
+                            .two_week_wait = strcmp(s.priority, "two_week_wait") == 0,
+                            .today = seam_time_day(ctx->now),
+                            .attended_day =
+                                att_s && seam_time_parse(att_s, &att) == 0 ? seam_time_day(att) : RTT_NO_DAY,
+                            .booked_day = s.booked_day};
+    rtt_referral_plan pl;
+    rtt_referral_plan_for(&f, &pl);
+    if (pl.move == RTT_REF_TRANSFER)
+        return pw_transfer(ctx, ref_id, &s, &pl.ev);
+    if (pl.move == RTT_REF_FOLLOW)
+        return pw_follow(ctx, &s);
+    int64_t rebook_day;
+    if ((rc = pw_plan_body(ctx, body, &pl, &rebook_day)))
+        return rc;
+    if (pl.apply && ((rc = pw_apply(ctx, &s, &pl, what, rebook_day, &stands)) || stands))
+        return rc;
+    char last[SEAM_DATE_LEN];
+    waiting__day_format(pl.ev.day, last);
+    if ((rc = pw_write_clock(ctx, s.id, &s.c, pl.last_activity ? last : NULL,
+                             pl.next_appointment && s.appt[0] ? s.appt : NULL, pl.touch_next)))
+        return rc;
+    return s.c.state == RTT_RUNNING ? 0 : app__reviews_withdraw(ctx, s.id, "The patient is no longer waiting.");
 }
