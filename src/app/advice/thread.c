@@ -7,6 +7,7 @@
  * referral.
  */
 #include "app/advice/advice_internal.h"
+#include "app/patients/patients.h"
 #include "common/rc.h"
 #include "core/nhs_number.h"
 
@@ -93,19 +94,9 @@ int app_advice_create(app_ctx *ctx, const void *arg, json_t **out)
     if (advice_priority_parse(prio_s, &prio) != 0)
         return app_fail(ctx, SEAM_EINVALID, "invalid_value", "priority",
                         "Select a priority for advice: routine or urgent (suspected cancer needs a referral).");
-    db_rows *r;
-    db_param pp[] = {DBP_TEXT(nhs), DBP_TEXT(ctx->user.org_code)};
-    rc = db_query(ctx->db, "SELECT icb_code FROM patients WHERE nhs_number = $1 AND practice_code = $2", 2, pp, &r);
-    if (rc)
-        return app_db_fail(ctx, rc);
-    if (db_nrows(r) == 0) {
-        db_rows_free(r);
-        return app_fail(ctx, SEAM_ENOTFOUND, "not_found", "patient_nhs_number",
-                        "No patient with NHS number %s is registered at your practice.", nhs);
-    }
     char icb[16];
-    snprintf(icb, sizeof(icb), "%s", db_get(r, 0, 0));
-    db_rows_free(r);
+    if ((rc = app__practice_patient(ctx, nhs, "patient_nhs_number", icb)))
+        return rc;
     svc_info svc;
     rc = app__svc_load(ctx, service_id, &svc);
     if (rc == SEAM_ENOTFOUND)

@@ -5,6 +5,7 @@
  * thread and attachments; get and list.
  */
 #include "app/advice/advice_internal.h"
+#include "app/frame_rows.h"
 #include "common/rc.h"
 
 #include <stdio.h>
@@ -18,7 +19,7 @@
     " p.nhs_number, p.given_name, p.family_name, p.birth_date, p.sex, p.practice_code, pr.name,"                       \
     " s.id, s.name, s.specialty, s.trust_code, tr.name,"                                                               \
     " a.requester_username, u.display_name, a.requester_org, ro.name,"                                                 \
-    " t.id, t.kind, t.owner_org, oo.name, t.owner_service_id, tsv.name, t.owner_role, t.due_at, t.escalation_level"
+    " t.kind, t.owner_org, oo.name, t.owner_service_id, tsv.name, t.owner_role, t.due_at, t.escalation_level"
 
 #define ADV_FROM                                                                                                       \
     " FROM advice_requests a"                                                                                          \
@@ -71,7 +72,6 @@ enum {
     A_REQ_NAME,
     A_REQ_ORG,
     A_REQ_ORG_NAME,
-    A_TASK_ID,
     A_TASK_KIND,
     A_OWNER_ORG,
     A_OWNER_ORG_NAME,
@@ -84,8 +84,6 @@ enum {
 
 static json_t *advice_json(app_ctx *ctx, const db_rows *r, int i)
 {
-    char now[SEAM_ISO_LEN];
-    seam_time_format(ctx->now, now);
     json_t *o = json_object();
     json_object_set_new(o, "id", json_integer(db_geti(r, i, A_ID)));
     json_object_set_new(o, "status", json_string(db_get(r, i, A_STATUS)));
@@ -124,27 +122,7 @@ static json_t *advice_json(app_ctx *ctx, const db_rows *r, int i)
                             ? json_null()
                             : json_pack("{s:s,s:o}", "username", db_get(r, i, A_RESP), "display_name",
                                         app__str_or_null(db_get(r, i, A_RESP_NAME))));
-    if (db_isnull(r, i, A_TASK_ID)) {
-        json_object_set_new(o, "owner", json_null());
-        json_object_set_new(o, "due_at", json_null());
-        json_object_set_new(o, "overdue", json_false());
-        json_object_set_new(o, "escalation_level", json_integer(0));
-        json_object_set_new(o, "escalated_to", json_null());
-    } else {
-        json_t *svc = db_isnull(r, i, A_OWNER_SVC)
-                          ? json_null()
-                          : json_pack("{s:I,s:s}", "id", (json_int_t)db_geti(r, i, A_OWNER_SVC), "name",
-                                      db_get(r, i, A_OWNER_SVC_NAME));
-        json_object_set_new(o, "owner",
-                            json_pack("{s:{s:s,s:s},s:o,s:s,s:s}", "organisation", "code", db_get(r, i, A_OWNER_ORG),
-                                      "name", db_get(r, i, A_OWNER_ORG_NAME), "service", svc, "role",
-                                      db_get(r, i, A_OWNER_ROLE), "task", db_get(r, i, A_TASK_KIND)));
-        json_object_set_new(o, "due_at", json_string(db_get(r, i, A_DUE)));
-        json_object_set_new(o, "overdue", json_boolean(strcmp(db_get(r, i, A_DUE), now) < 0));
-        int level = (int)db_geti(r, i, A_LEVEL);
-        json_object_set_new(o, "escalation_level", json_integer(level));
-        json_object_set_new(o, "escalated_to", app__str_or_null(app__escalated_to(level)));
-    }
+    app__task_fields_from_row(ctx, o, r, i, A_TASK_KIND);
     json_object_set_new(o, "created_at", json_string(db_get(r, i, A_CREATED)));
     json_object_set_new(o, "updated_at", json_string(db_get(r, i, A_UPDATED)));
     json_object_set_new(o, "version", json_integer(db_geti(r, i, A_VERSION)));
@@ -282,41 +260,16 @@ int app_advice_list(app_ctx *ctx, const void *arg, json_t **out)
         sqlb_add(&w, " AND a.service_id = $?");
         sqlb_param(&w, DBP_INT(a->service));
     }
-    sqlb q;
-    sqlb_init(&q);
-    sqlb_add(&q, "SELECT count(*)");
-    sqlb_append(&q, &w);
-    long long total;
-    if (q.overflow)
-        return app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Query too long.");
-    int rc = db_query_int(ctx->db, q.sql, q.n, q.p, 0, &total);
-    if (rc)
-        return app_db_fail(ctx, rc);
-    sqlb_init(&q);
-    sqlb_add(&q, "SELECT" ADV_COLUMNS);
-    sqlb_append(&q, &w);
-    sqlb_add(&q, " ORDER BY CASE WHEN t.due_at IS NULL THEN 1 ELSE 0 END, t.due_at, a.id DESC LIMIT $?");
-    sqlb_param(&q, DBP_INT(a->page_size));
-    sqlb_add(&q, " OFFSET $?");
-    sqlb_param(&q, DBP_INT((long long)(a->page - 1) * a->page_size));
-    if (q.overflow)
-        return app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Query too long.");
-    db_rows *r;
-    rc = db_query(ctx->db, q.sql, q.n, q.p, &r);
-    if (rc)
-        return app_db_fail(ctx, rc);
-    json_t *list = json_array();
-    for (int i = 0; i < db_nrows(r) && rc == 0; i++) {
-        json_array_append_new(list, advice_json(ctx, r, i));
-        rc = app_event(ctx, "read.advice_list", "advice", db_geti(r, i, A_ID), db_get(r, i, A_NHS), ctx->user.icb_code,
-                       NULL, NULL, NULL);
-    }
-    db_rows_free(r);
-    if (rc) {
-        json_decref(list);
-        return rc;
-    }
-    *out = json_pack("{s:o,s:i,s:i,s:I}", "advice", list, "page", a->page, "page_size", a->page_size, "total",
-                     (json_int_t)total);
-    return 0;
+    app_list_query q = {
+        .columns = ADV_COLUMNS,
+        .from_where = &w,
+        .order_by = " ORDER BY CASE WHEN t.due_at IS NULL THEN 1 ELSE 0 END, t.due_at, a.id DESC",
+        .row_json = advice_json,
+        .key = "advice",
+        .read_action = "read.advice_list",
+        .object_type = "advice",
+        .id_col = A_ID,
+        .patient_col = A_NHS,
+    };
+    return app__list(ctx, &q, a, out);
 }
