@@ -131,6 +131,58 @@ int advice_convert_allowed(advice_action a, int consent_to_convert)
     return -1;
 }
 
+advice_side advice_side_of_role(const char *role)
+{
+    if (role == NULL)
+        return ADV_SIDE_NONE;
+    if (strcmp(role, "triager") == 0 || strcmp(role, "clinician") == 0)
+        return ADV_SIDE_SPECIALIST;
+    if (strcmp(role, "gp") == 0)
+        return ADV_SIDE_GP;
+    return ADV_SIDE_NONE;
+}
+
+int advice_may_ask(const char *role)
+{
+    return role != NULL && strcmp(role, "gp") == 0;
+}
+
+int advice_action_for(advice_side side, advice_verb v, advice_action *out)
+{
+    /* -1 where the side may not; else the action plus one. */
+    static const int actions[ADV_VERB_COUNT][2] = {
+        [ADV_VERB_MESSAGE] = {[ADV_SIDE_GP] = ADV_ACT_REPLY + 1, [ADV_SIDE_SPECIALIST] = ADV_ACT_RESPOND + 1},
+        [ADV_VERB_CLOSE] = {[ADV_SIDE_GP] = ADV_ACT_CLOSE + 1, [ADV_SIDE_SPECIALIST] = ADV_ACT_GIVE_ADVICE + 1},
+        [ADV_VERB_CONVERT] =
+            {[ADV_SIDE_GP] = ADV_ACT_CONVERT_GP + 1, [ADV_SIDE_SPECIALIST] = ADV_ACT_CONVERT_PROVIDER + 1},
+        [ADV_VERB_WITHDRAW] = {[ADV_SIDE_GP] = ADV_ACT_WITHDRAW + 1},
+    };
+    if ((side != ADV_SIDE_GP && side != ADV_SIDE_SPECIALIST) || (unsigned)v >= ADV_VERB_COUNT)
+        return -1;
+    int a = actions[v][side];
+    if (a == 0)
+        return -1;
+    if (out != NULL)
+        *out = (advice_action)(a - 1);
+    return 0;
+}
+
+int advice_side_gives_advice(advice_side side)
+{
+    return side == ADV_SIDE_SPECIALIST;
+}
+
+int advice_conversion(advice_action a, advice_priority p, ref_status *status, ref_priority *prio)
+{
+    if (a != ADV_ACT_CONVERT_PROVIDER && a != ADV_ACT_CONVERT_GP)
+        return -1;
+    if (status != NULL)
+        *status = a == ADV_ACT_CONVERT_PROVIDER ? REF_AWAITING_BOOKING : REF_AWAITING_TRIAGE;
+    if (prio != NULL)
+        *prio = p == ADV_PRIO_URGENT ? REF_PRIO_URGENT : REF_PRIO_ROUTINE;
+    return 0;
+}
+
 void advice_default_targets(advice_targets *t)
 {
     t->response_days[ADV_PRIO_ROUTINE] = 5;

@@ -66,6 +66,47 @@ int advice_transition(advice_status from, advice_action a, advice_status *to);
  * A GP may always convert their own request. */
 int advice_convert_allowed(advice_action a, int consent_to_convert);
 
+/* The two sides of an advice conversation. */
+typedef enum advice_side {
+    ADV_SIDE_NONE = -1, /* acts on no advice request */
+    ADV_SIDE_GP = 0,    /* the practice that asked */
+    ADV_SIDE_SPECIALIST /* the service that answers */
+} advice_side;
+
+/* The side a role acts for: "gp" the practice, "triager" and "clinician"
+ * the specialist; any other role (or NULL) ADV_SIDE_NONE. */
+advice_side advice_side_of_role(const char *role);
+
+/* Whether a role may ask for advice and guidance: only a GP.  1 or 0. */
+int advice_may_ask(const char *role);
+
+/* What a caller asks of an advice request, whichever side they are. */
+typedef enum advice_verb {
+    ADV_VERB_MESSAGE = 0, /* write in the thread */
+    ADV_VERB_CLOSE,       /* finish it: the specialist with advice, the GP having read it */
+    ADV_VERB_CONVERT,     /* turn it into a referral */
+    ADV_VERB_WITHDRAW,    /* take the question back */
+    ADV_VERB_COUNT
+} advice_verb;
+
+/* The action a side's verb is: message -> respond (specialist) or reply
+ * (GP); close -> give_advice or close; convert -> convert_provider or
+ * convert_gp; withdraw -> withdraw, the GP's alone.  0 and *out set (out
+ * may be NULL), or -1 when the side may not (a specialist withdrawing, or
+ * ADV_SIDE_NONE). */
+int advice_action_for(advice_side side, advice_verb v, advice_action *out);
+
+/* Whether a side may write the structured advice (answer, what to do, if
+ * worse) into the thread: the specialist only.  1 or 0. */
+int advice_side_gives_advice(advice_side side);
+
+/* The referral a conversion becomes: awaiting_booking when the specialist
+ * converts (their decision is the triage), awaiting_triage when the GP
+ * does; urgent advice becomes an urgent referral, routine a routine one.
+ * 0 and the outputs set (either may be NULL), or -1 when a is not a
+ * conversion. */
+int advice_conversion(advice_action a, advice_priority p, ref_status *status, ref_priority *prio);
+
 /* Response targets in working days for a service. */
 typedef struct advice_targets {
     int response_days[ADV_PRIORITY_COUNT]; /* default 5 (routine), 1 (urgent) */

@@ -426,6 +426,109 @@ static void test_due_bad_priority_is_routine(void **state)
     assert_int_equal(advice_due(ADV_AWAITING_RESPONSE, (advice_priority)-1, NULL, since), routine);
 }
 
+/* Roles and sides: the GP asks and replies, the triager or clinician of
+ * the service answers, nobody else acts on advice. */
+static void test_side_of_role(void **state)
+{
+    assert_int_equal(advice_side_of_role("gp"), ADV_SIDE_GP);
+    assert_int_equal(advice_side_of_role("triager"), ADV_SIDE_SPECIALIST);
+    assert_int_equal(advice_side_of_role("clinician"), ADV_SIDE_SPECIALIST);
+    static const char *const none[] = {
+        "practice_admin", "booking", "interface_lead", "icb_analyst", "patient", "admin", "system", "", "GP", "gp ",
+        "triagers"};
+    for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++)
+        assert_int_equal(advice_side_of_role(none[i]), ADV_SIDE_NONE);
+    assert_int_equal(advice_side_of_role(NULL), ADV_SIDE_NONE);
+}
+
+static void test_may_ask(void **state)
+{
+    assert_true(advice_may_ask("gp"));
+    assert_false(advice_may_ask("practice_admin"));
+    assert_false(advice_may_ask("triager"));
+    assert_false(advice_may_ask("clinician"));
+    assert_false(advice_may_ask("admin"));
+    assert_false(advice_may_ask(""));
+    assert_false(advice_may_ask(NULL));
+}
+
+/* Every (side, verb) pair, written out from advice.h. */
+static void test_action_for(void **state)
+{
+    static const int want[2][ADV_VERB_COUNT] = {
+        /* GP: message, close, convert, withdraw */
+        [ADV_SIDE_GP] = {ADV_ACT_REPLY, ADV_ACT_CLOSE, ADV_ACT_CONVERT_GP, ADV_ACT_WITHDRAW},
+        [ADV_SIDE_SPECIALIST] = {ADV_ACT_RESPOND, ADV_ACT_GIVE_ADVICE, ADV_ACT_CONVERT_PROVIDER, NO},
+    };
+    for (int side = 0; side < 2; side++)
+        for (int v = 0; v < ADV_VERB_COUNT; v++) {
+            advice_action a = ADV_ACTION_COUNT;
+            int rc = advice_action_for((advice_side)side, (advice_verb)v, &a);
+            if (want[side][v] == NO) {
+                assert_int_equal(rc, -1);
+                assert_int_equal(a, ADV_ACTION_COUNT); /* untouched */
+            } else {
+                assert_int_equal(rc, 0);
+                assert_int_equal(a, want[side][v]);
+                assert_int_equal(advice_action_for((advice_side)side, (advice_verb)v, NULL), 0);
+            }
+        }
+    for (int v = 0; v < ADV_VERB_COUNT; v++)
+        assert_int_equal(advice_action_for(ADV_SIDE_NONE, (advice_verb)v, NULL), -1);
+    assert_int_equal(advice_action_for(ADV_SIDE_GP, ADV_VERB_COUNT, NULL), -1);
+    assert_int_equal(advice_action_for((advice_side)2, ADV_VERB_MESSAGE, NULL), -1);
+}
+
+/* Each side's actions are its own: no action is reachable by both. */
+static void test_action_for_sides_disjoint(void **state)
+{
+    for (int v = 0; v < ADV_VERB_COUNT; v++) {
+        advice_action g, s;
+        if (advice_action_for(ADV_SIDE_GP, (advice_verb)v, &g) == 0 &&
+            advice_action_for(ADV_SIDE_SPECIALIST, (advice_verb)v, &s) == 0)
+            assert_int_not_equal(g, s);
+    }
+}
+
+static void test_gives_advice(void **state)
+{
+    assert_true(advice_side_gives_advice(ADV_SIDE_SPECIALIST));
+    assert_false(advice_side_gives_advice(ADV_SIDE_GP));
+    assert_false(advice_side_gives_advice(ADV_SIDE_NONE));
+}
+
+static void test_conversion(void **state)
+{
+    ref_status st;
+    ref_priority rp;
+
+    assert_int_equal(advice_conversion(ADV_ACT_CONVERT_PROVIDER, ADV_PRIO_ROUTINE, &st, &rp), 0);
+    assert_int_equal(st, REF_AWAITING_BOOKING);
+    assert_int_equal(rp, REF_PRIO_ROUTINE);
+    assert_int_equal(advice_conversion(ADV_ACT_CONVERT_PROVIDER, ADV_PRIO_URGENT, &st, &rp), 0);
+    assert_int_equal(st, REF_AWAITING_BOOKING);
+    assert_int_equal(rp, REF_PRIO_URGENT);
+    assert_int_equal(advice_conversion(ADV_ACT_CONVERT_GP, ADV_PRIO_ROUTINE, &st, &rp), 0);
+    assert_int_equal(st, REF_AWAITING_TRIAGE);
+    assert_int_equal(rp, REF_PRIO_ROUTINE);
+    assert_int_equal(advice_conversion(ADV_ACT_CONVERT_GP, ADV_PRIO_URGENT, &st, NULL), 0);
+    assert_int_equal(st, REF_AWAITING_TRIAGE);
+    assert_int_equal(advice_conversion(ADV_ACT_CONVERT_GP, ADV_PRIO_URGENT, NULL, &rp), 0);
+    assert_int_equal(rp, REF_PRIO_URGENT);
+    /* Advice never becomes a two-week-wait referral: that goes as a referral. */
+    for (int p = 0; p < ADV_PRIORITY_COUNT; p++) {
+        assert_int_equal(advice_conversion(ADV_ACT_CONVERT_GP, (advice_priority)p, NULL, &rp), 0);
+        assert_int_not_equal(rp, REF_PRIO_TWO_WEEK_WAIT);
+    }
+    /* Only the two conversions. */
+    for (int a = 0; a < ADV_ACTION_COUNT; a++)
+        if (a != ADV_ACT_CONVERT_PROVIDER && a != ADV_ACT_CONVERT_GP)
+            assert_int_equal(advice_conversion((advice_action)a, ADV_PRIO_ROUTINE, &st, &rp), -1);
+    /* Each referral status the conversion makes is an open referral. */
+    assert_true(ref_status_is_open(REF_AWAITING_BOOKING));
+    assert_true(ref_status_is_open(REF_AWAITING_TRIAGE));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -450,6 +553,12 @@ int main(void)
         cmocka_unit_test(test_due_null_targets_are_defaults),
         cmocka_unit_test(test_due_terminal_is_zero),
         cmocka_unit_test(test_due_bad_priority_is_routine),
+        cmocka_unit_test(test_side_of_role),
+        cmocka_unit_test(test_may_ask),
+        cmocka_unit_test(test_action_for),
+        cmocka_unit_test(test_action_for_sides_disjoint),
+        cmocka_unit_test(test_gives_advice),
+        cmocka_unit_test(test_conversion),
     };
     return cmocka_run_group_tests_name("core/advice", tests, NULL, NULL);
 }

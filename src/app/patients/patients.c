@@ -1,14 +1,14 @@
 /*
- * patients.c - finding and reading patients, within what the caller may see.
+ * patients/patients.c - finding and reading patients, within what the caller
+ * may see; the patient a practice's request is about (patients.h).
  *
  * A GP or practice administrator sees the practice's registered patients;
  * trust staff see patients with a referral to one of the trust's
  * services; an ICB analyst sees the ICB's population; a patient sees
  * themself.  Every disclosure is audited.
  */
-#include "app/app.h"
-#include "app/frame/frame.h"
-#include "app/frame/sqlb.h"
+#include "app/patients/patients.h"
+#include "app/frame_rows.h"
 #include "common/rc.h"
 #include "core/nhs_number.h"
 
@@ -31,7 +31,7 @@ static void visibility(app_ctx *ctx, sqlb *b)
                     " AND r.service_id IN ({{SERVICES}}))");
 }
 
-static json_t *patient_json(const db_rows *r, int i)
+static json_t *patient_json(app_ctx *ctx, const db_rows *r, int i)
 {
     return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s?,s:{s:s,s:s},s:o,s:s?}", "nhs_number", db_get(r, i, 0), "given_name",
                      db_get(r, i, 1), "family_name", db_get(r, i, 2), "birth_date", db_get(r, i, 3), "sex",
@@ -78,42 +78,18 @@ int app_patients_search(app_ctx *ctx, const void *arg, json_t **out)
         }
         sqlb_param(&w, DBP_TEXT(like));
     }
-    sqlb q;
-    sqlb_init(&q);
-    sqlb_add(&q, "SELECT count(*)");
-    sqlb_append(&q, &w);
-    long long total;
-    if (q.overflow)
-        return app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Query too long.");
-    int rc = db_query_int(ctx->db, q.sql, q.n, q.p, 0, &total);
-    if (rc)
-        return app_db_fail(ctx, rc);
-    sqlb_init(&q);
-    sqlb_add(&q, "SELECT" PATIENT_COLUMNS);
-    sqlb_append(&q, &w);
-    sqlb_add(&q, " ORDER BY p.family_name, p.given_name, p.nhs_number LIMIT $?");
-    sqlb_param(&q, DBP_INT(a->page_size));
-    sqlb_add(&q, " OFFSET $?");
-    sqlb_param(&q, DBP_INT((long long)(a->page - 1) * a->page_size));
-    if (q.overflow)
-        return app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Query too long.");
-    db_rows *r;
-    rc = db_query(ctx->db, q.sql, q.n, q.p, &r);
-    if (rc)
-        return app_db_fail(ctx, rc);
-    json_t *list = json_array();
-    for (int i = 0; i < db_nrows(r) && rc == 0; i++) {
-        json_array_append_new(list, patient_json(r, i));
-        rc = app_event(ctx, "read.patient_search", "patient", 0, db_get(r, i, 0), ctx->user.icb_code, NULL, NULL, NULL);
-    }
-    db_rows_free(r);
-    if (rc) {
-        json_decref(list);
-        return rc;
-    }
-    *out = json_pack("{s:o,s:i,s:i,s:I}", "patients", list, "page", a->page, "page_size", a->page_size, "total",
-                     (json_int_t)total);
-    return 0;
+    app_list_query q = {
+        .columns = PATIENT_COLUMNS,
+        .from_where = &w,
+        .order_by = " ORDER BY p.family_name, p.given_name, p.nhs_number",
+        .row_json = patient_json,
+        .key = "patients",
+        .read_action = "read.patient_search",
+        .object_type = "patient",
+        .id_col = -1,
+        .patient_col = 0,
+    };
+    return app__list(ctx, &q, a, out);
 }
 
 int app_patient_get(app_ctx *ctx, const void *arg, json_t **out)
@@ -137,7 +113,24 @@ int app_patient_get(app_ctx *ctx, const void *arg, json_t **out)
         db_rows_free(r);
         return app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "No patient %s is visible to you.", nhs);
     }
-    *out = patient_json(r, 0);
+    *out = patient_json(ctx, r, 0);
     db_rows_free(r);
     return app_event(ctx, "read.patient", "patient", 0, nhs, ctx->user.icb_code, NULL, NULL, NULL);
+}
+
+int app__practice_patient(app_ctx *ctx, const char *nhs, const char *field, char icb[16])
+{
+    db_rows *r;
+    db_param p[] = {DBP_TEXT(nhs), DBP_TEXT(ctx->user.org_code)};
+    int rc = db_query(ctx->db, "SELECT icb_code FROM patients WHERE nhs_number = $1 AND practice_code = $2", 2, p, &r);
+    if (rc)
+        return app_db_fail(ctx, rc);
+    if (db_nrows(r) == 0) {
+        db_rows_free(r);
+        return app_fail(ctx, SEAM_ENOTFOUND, "not_found", field,
+                        "No patient with NHS number %s is registered at your practice.", nhs);
+    }
+    snprintf(icb, 16, "%s", db_get(r, 0, 0));
+    db_rows_free(r);
+    return 0;
 }

@@ -1,0 +1,79 @@
+/*
+ * frame_rows.c - a page of a list with its read audit; an open task's
+ * fields from its row (frame_rows.h).
+ */
+#include "app/frame_rows.h"
+#include "app/frame/frame.h"
+#include "common/rc.h"
+
+#include <string.h>
+
+int app__list(app_ctx *ctx, const app_list_query *q, const app_list_args *a, json_t **out)
+{
+    sqlb b;
+    sqlb_init(&b);
+    sqlb_add(&b, "SELECT count(*)");
+    sqlb_append(&b, q->from_where);
+    if (b.overflow)
+        return app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Query too long.");
+    long long total;
+    int rc = db_query_int(ctx->db, b.sql, b.n, b.p, 0, &total);
+    if (rc)
+        return app_db_fail(ctx, rc);
+    sqlb_init(&b);
+    sqlb_add(&b, "SELECT");
+    sqlb_add(&b, q->columns);
+    sqlb_append(&b, q->from_where);
+    sqlb_add(&b, q->order_by);
+    sqlb_add(&b, " LIMIT $?");
+    sqlb_param(&b, DBP_INT(a->page_size));
+    sqlb_add(&b, " OFFSET $?");
+    sqlb_param(&b, DBP_INT((long long)(a->page - 1) * a->page_size));
+    if (b.overflow)
+        return app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Query too long.");
+    db_rows *r;
+    rc = db_query(ctx->db, b.sql, b.n, b.p, &r);
+    if (rc)
+        return app_db_fail(ctx, rc);
+    json_t *list = json_array();
+    for (int i = 0; i < db_nrows(r) && rc == 0; i++) {
+        json_array_append_new(list, q->row_json(ctx, r, i));
+        if (q->read_action)
+            rc = app_event(ctx, q->read_action, q->object_type, q->id_col < 0 ? 0 : db_geti(r, i, q->id_col),
+                           db_get(r, i, q->patient_col), ctx->user.icb_code, NULL, NULL, NULL);
+    }
+    db_rows_free(r);
+    if (rc) {
+        json_decref(list);
+        return rc;
+    }
+    *out = json_pack("{s:o,s:i,s:i,s:I}", q->key, list, "page", a->page, "page_size", a->page_size, "total",
+                     (json_int_t)total);
+    return 0;
+}
+
+void app__task_fields_from_row(const app_ctx *ctx, json_t *o, const db_rows *r, int i, int c)
+{
+    if (db_isnull(r, i, c)) {
+        json_object_set_new(o, "owner", json_null());
+        json_object_set_new(o, "due_at", json_null());
+        json_object_set_new(o, "overdue", json_false());
+        json_object_set_new(o, "escalation_level", json_integer(0));
+        json_object_set_new(o, "escalated_to", json_null());
+        return;
+    }
+    char now[SEAM_ISO_LEN];
+    seam_time_format(ctx->now, now);
+    json_t *svc = db_isnull(r, i, c + 3)
+                      ? json_null()
+                      : json_pack("{s:I,s:s}", "id", (json_int_t)db_geti(r, i, c + 3), "name", db_get(r, i, c + 4));
+    json_object_set_new(o, "owner",
+                        json_pack("{s:{s:s,s:s},s:o,s:s,s:s}", "organisation", "code", db_get(r, i, c + 1), "name",
+                                  db_get(r, i, c + 2), "service", svc, "role", db_get(r, i, c + 5), "task",
+                                  db_get(r, i, c)));
+    json_object_set_new(o, "due_at", json_string(db_get(r, i, c + 6)));
+    json_object_set_new(o, "overdue", json_boolean(strcmp(db_get(r, i, c + 6), now) < 0));
+    int level = (int)db_geti(r, i, c + 7);
+    json_object_set_new(o, "escalation_level", json_integer(level));
+    json_object_set_new(o, "escalated_to", app__str_or_null(app__escalated_to(level)));
+}

@@ -1,0 +1,54 @@
+/*
+ * frame_rows.h - reading rows into answers, shared by every list and read:
+ * a page of a list with its total and its read audit, and the fields of an
+ * object's open task from the task columns of its row.  Internal to
+ * src/app.
+ *
+ * Frame pieces, written by the advice room's renovation (advice/view.c,
+ * patients/patients.c use them); they belong in frame/ (frame/paging.c,
+ * frame/task.c) and are kept out of it only while the frame is being
+ * rebuilt.
+ */
+#ifndef SEAM_FRAME_ROWS_H
+#define SEAM_FRAME_ROWS_H
+
+#include "app/app.h"
+#include "app/frame/sqlb.h"
+
+/* One row of a list as JSON (a new reference). */
+typedef json_t *(*app_row_json)(app_ctx *ctx, const db_rows *r, int i);
+
+/* A list query over the shared FROM ... WHERE ... of a request. */
+typedef struct app_list_query {
+    const char *columns;    /* what follows SELECT: " a.id, a.status, ..." */
+    const sqlb *from_where; /* " FROM ... WHERE ..." with its parameters */
+    const char *order_by;   /* " ORDER BY ..." (no parameters) */
+    app_row_json row_json;
+    const char *key;         /* the answer's list: "advice", "patients" */
+    const char *read_action; /* the audit event each row shown writes ("read.advice_list"); NULL: none */
+    const char *object_type; /* of that event */
+    int id_col;              /* the row's object id column; -1: 0 (an object with a text key) */
+    int patient_col;         /* the row's patient NHS number column */
+} app_list_query;
+
+/*
+ * Runs a list: "SELECT count(*)" over from_where for the total, then the
+ * columns over from_where, ordered, for page a->page (from 1) of
+ * a->page_size rows; each row shown is turned into JSON and its read
+ * recorded.  *out is {key: [...], "page", "page_size", "total"}.  A query
+ * longer than the builder holds is 500 "Query too long.".
+ */
+int app__list(app_ctx *ctx, const app_list_query *q, const app_list_args *a, json_t **out);
+
+/*
+ * Sets o's "owner" (organisation, service, role, task), "due_at",
+ * "overdue", "escalation_level" and "escalated_to" from row i's task
+ * columns, starting at column c: t.kind, t.owner_org, the owner
+ * organisation's name, t.owner_service_id, that service's name,
+ * t.owner_role, t.due_at, t.escalation_level.  A NULL t.kind (no open
+ * task, from a LEFT JOIN) gives null owner and due time, not overdue,
+ * level 0.
+ */
+void app__task_fields_from_row(const app_ctx *ctx, json_t *o, const db_rows *r, int i, int c);
+
+#endif
