@@ -7,6 +7,7 @@
 import { api, newIdempotencyKey } from '../lib/api.js';
 import { clearErrors, setFieldError, showApiError, showErrorSummary } from '../lib/error-summary.js';
 import { html } from '../lib/html.js';
+import { banner } from './summary.js';
 
 const keys = new Map(); // form key -> idempotency key
 let busy = false;
@@ -103,4 +104,37 @@ export function actionDetails(id, summary, formId, content) {
         </form>
       </div>
     </details>`;
+}
+
+/**
+ * Sends one of a page's action forms on an object that carries a version (a
+ * referral, an advice request), then reloads the page and says what happened.
+ *   spec      {check, fields, body(form), success(body, answer), versioned}
+ *             (versioned: false sends no version: a new object is made)
+ *   url       where to POST;  version: the object's version as shown
+ *   noun      "referral": for "Someone else may have changed this referral"
+ *             and "You can no longer see this referral"; href: its page
+ *   reload()  redraws the page, answering whether the object is still seen
+ *   answer(out)  what success() is given (default: the API's answer)
+ */
+export async function submitAction(form, spec, { parts, url, version, noun, href, reload, answer = (out) => out }) {
+  if (isSending()) return;
+  parts.notice.innerHTML = '';
+  let body = null;
+  const sent = await postForm(form, {
+    check: spec.check,
+    fields: spec.fields,
+    send: (key) => {
+      body = spec.versioned === false ? spec.body(form) : { ...spec.body(form), version };
+      return api(url, { method: 'POST', body, idempotencyKey: key });
+    },
+    failed: (e, summary) => {
+      if (e.code === 'stale_version' || e.code === 'illegal_transition') staleNote(summary, noun, href);
+    },
+  }, parts.errors, parts.view);
+  if (!sent) return;
+  const message = spec.success(body, answer(sent.out));
+  const ok = await reload();
+  if (ok) banner(parts.notice, message);
+  else banner(parts.notice, html`${message} You can no longer see this ${noun}.`);
 }

@@ -12,7 +12,7 @@ import { param, setTitle } from '../lib/dom.js';
 import { showApiError, showErrorSummary } from '../lib/error-summary.js';
 import { formatDate } from '../lib/format.js';
 import { html, raw, render } from '../lib/html.js';
-import { isPracticeRole, isTrustRole } from '../lib/roles.js';
+import { isPractice, isTrust } from '../lib/roles.js';
 import { DIMENSIONS } from '../lib/rtt.js';
 
 const main = document.getElementById('maincontent');
@@ -25,9 +25,9 @@ const NONE = raw('<span aria-hidden="true">–</span><span class="nhsuk-u-visual
 function scopesFor(services, practices) {
   const org = me.organisation || {};
   const out = [];
-  if (isPracticeRole(me.role)) {
+  if (isPractice(me)) {
     out.push({ kind: 'practice', code: org.code, label: `${org.name} (your practice)`, group: 'Practice' });
-  } else if (isTrustRole(me.role)) {
+  } else if (isTrust(me)) {
     out.push({ kind: 'trust', code: org.code, label: `${org.name} (whole trust)`, group: 'Trust' });
     for (const s of services.filter((x) => x.trust && x.trust.code === org.code)) {
       out.push({ kind: 'service', code: String(s.id), label: s.name, group: 'Services' });

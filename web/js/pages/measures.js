@@ -145,7 +145,7 @@ const CARE_NOTES = html`
 async function load() {
   me = await startPage('measures.html');
   setTitle('Interface measures');
-  if (!seesMeasures(me.role)) {
+  if (!seesMeasures(me)) {
     render(main, html`
       <h1>Interface measures</h1>
       <p>Only interface leads, ICB analysts and administrators can see the interface measures.</p>

@@ -6,7 +6,7 @@ import { api, newIdempotencyKey } from '../lib/api.js';
 import { focusHeading } from '../lib/dom.js';
 import { clearErrors, showApiError, showErrorSummary } from '../lib/error-summary.js';
 import { html, render } from '../lib/html.js';
-import { isPracticeRole } from '../lib/roles.js';
+import { isPractice } from '../lib/roles.js';
 import { estimatedWait, estimatedWaitSentence } from '../lib/rtt.js';
 
 const errors = document.getElementById('errors');
@@ -133,7 +133,7 @@ async function submitReferral(ev) {
 
 async function main() {
   const me = await startPage('refer.html');
-  if (!isPracticeRole(me.role)) {
+  if (!isPractice(me)) {
     render(document.getElementById('maincontent'), html`
       <h1>Refer a patient</h1>
       <p>Only GPs and practice staff can make referrals. You are signed in as ${me.display_name} (${me.role}).</p>

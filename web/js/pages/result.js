@@ -5,39 +5,31 @@
 // reviews a result handed over.
 
 import { actionDetails, sendForm } from '../components/action-form.js';
-import { startPage } from '../components/header.js';
 import { holderCard, holderEnded } from '../components/holder.js';
+import { loadObject, objectHeading, pageParts, startObjectPage } from '../components/object-page.js';
 import { overdueTags, RESULT_STATUS, tagFrom } from '../components/status-tags.js';
-import {
-  banner, patientRow, personName, pre, row, serviceText, setCurrentUser,
-} from '../components/summary.js';
-import { api } from '../lib/api.js';
-import { focusHeading, param, setTitle } from '../lib/dom.js';
-import { showErrorSummary, showMissing } from '../lib/error-summary.js';
+import { banner, patientRow, personName, pre, row, serviceText } from '../components/summary.js';
+import { focusHeading, setTitle } from '../lib/dom.js';
 import { patientName, timeEl } from '../lib/format.js';
 import { checked, textarea, val, yesNo } from '../lib/forms.js';
 import { html, render } from '../lib/html.js';
-import { homeFor, isPracticeRole, roleLabel } from '../lib/roles.js';
+import {
+  atPracticeOf, atTrustOf, homeFor, isClinical, isPractice, roleLabel,
+} from '../lib/roles.js';
 
-const notice = document.getElementById('notice');
-const errors = document.getElementById('errors');
-const view = document.getElementById('view');
-const breadcrumb = document.getElementById('breadcrumb');
+const parts = pageParts();
+const { notice, errors, view } = parts;
 
-const id = param('id');
+let id = null;
 let me = null;
 let result = null;
 
 function isStaff(r) {
-  const trust = r.service && r.service.trust && r.service.trust.code;
-  const org = me.organisation && me.organisation.code;
-  return ['clinician', 'triager'].includes(me.role) && (!trust || !org || trust === org);
+  return isClinical(me) && atTrustOf(me, r);
 }
 
 function isGp(r) {
-  const practice = r.patient && r.patient.practice && r.patient.practice.code;
-  const org = me.organisation && me.organisation.code;
-  return me.role === 'gp' && (!practice || !org || practice === org);
+  return me.role === 'gp' && atPracticeOf(me, r);
 }
 
 function abnormalTag(r) {
@@ -167,9 +159,9 @@ function renderResult(r) {
   render(view, html`
     <div class="nhsuk-grid-row">
       <div class="nhsuk-grid-column-two-thirds">
-        <span class="nhsuk-caption-l">Result ${r.id}${r.service && r.service.name ? ` · ${r.service.name}` : ''}</span>
-        <h1 class="nhsuk-u-margin-bottom-3">${r.test || 'Result'} for ${patientName(p)}</h1>
-        <p class="seam-tags" id="status-line">${tagFrom(RESULT_STATUS, r.status)} ${abnormalTag(r)} ${overdueTags(r)}</p>
+        ${objectHeading(`Result ${r.id}${r.service && r.service.name ? ` · ${r.service.name}` : ''}`,
+          `${r.test || 'Result'} for ${patientName(p)}`,
+          html`${tagFrom(RESULT_STATUS, r.status)} ${abnormalTag(r)} ${overdueTags(r)}`)}
         ${holderPanel(r)}
         ${details(r)}
         ${handoverBlock(r)}
@@ -180,13 +172,9 @@ function renderResult(r) {
 }
 
 async function load() {
-  try {
-    result = await api(`/results/${encodeURIComponent(id)}`);
-  } catch (e) {
-    render(view, html`<h1>Result ${id || ''}</h1>`);
-    showErrorSummary(errors, [{ text: e.status === 404 ? 'There is no such result, or you cannot see it.' : e.message }]);
-    return false;
-  }
+  const r = await loadObject(`/results/${encodeURIComponent(id)}`, { parts, what: 'Result', noun: 'result', id });
+  if (!r) return false;
+  result = r;
   renderResult(result);
   return true;
 }
@@ -236,27 +224,24 @@ async function onSubmit(ev) {
   }
 }
 
-function renderBreadcrumb() {
-  const practice = isPracticeRole(me.role);
+function crumbs(m) {
+  const practice = isPractice(m);
   const back = practice ? { href: 'inbox.html', text: 'Inbox' } : { href: 'results.html', text: 'Results' };
-  breadcrumb.innerHTML = html`
-    <nav class="nhsuk-breadcrumb" aria-label="Breadcrumb">
-      <ol class="nhsuk-breadcrumb__list">
-        <li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href="${homeFor(me.role)}">${practice ? 'Inbox' : 'Worklist'}</a></li>
-        ${practice ? '' : html`<li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href="results.html">Results</a></li>`}
-      </ol>
-      <a class="nhsuk-back-link" href="${back.href}"><span class="nhsuk-u-visually-hidden">Back to </span>${back.text}</a>
-    </nav>`.s;
+  const links = [{ href: homeFor(m), text: practice ? 'Inbox' : 'Worklist' }];
+  if (!practice) links.push({ href: 'results.html', text: 'Results' });
+  return { links, back };
 }
 
 async function main() {
-  me = await startPage('results.html');
-  setCurrentUser(me);
-  renderBreadcrumb();
-  if (!id) {
-    showMissing(view, errors, 'Result', 'No result was given. Open a result from the Results page or your worklist.');
-    return;
-  }
+  const started = await startObjectPage({
+    nav: 'results.html',
+    parts,
+    crumbs,
+    what: 'Result',
+    missing: 'No result was given. Open a result from the Results page or your worklist.',
+  });
+  if (!started) return;
+  ({ me, id } = started);
   view.addEventListener('submit', onSubmit);
   const ok = await load();
   if (ok) focusHeading(view);
