@@ -39,6 +39,7 @@ export function isSending() {
  *   spec.fields         API field name -> control id, for the API's field errors
  *   spec.key            what identifies this form for its idempotency key (default form.id)
  *   spec.failed(e, summary)  called after the API's error is shown (optional)
+ *   spec.busyText       the submit button's text while it is sent (optional)
  * Returns {out} (the API's answer) when it was sent, or null when nothing
  * was sent or it failed (the errors are then shown in `errors` and against
  * the fields).  After a success every form starts again with a new key.
@@ -54,7 +55,9 @@ export async function postForm(form, spec, errors, scope) {
   }
   const k = spec.key || form.id;
   const button = form.querySelector('button[type="submit"]');
+  const idleText = button && spec.busyText ? button.textContent : null;
   setBusy(button, true);
+  if (idleText !== null) button.textContent = spec.busyText;
   try {
     const out = spec.send
       ? await spec.send(keyFor(k))
@@ -68,6 +71,7 @@ export async function postForm(form, spec, errors, scope) {
     return null;
   } finally {
     setBusy(button, false);
+    if (idleText !== null && button.isConnected) button.textContent = idleText;
   }
 }
 
@@ -137,4 +141,16 @@ export async function submitAction(form, spec, { parts, url, version, noun, href
   const ok = await reload();
   if (ok) banner(parts.notice, message);
   else banner(parts.notice, html`${message} You can no longer see this ${noun}.`);
+}
+
+// An action in its own section: a heading (name-heading), then the form
+// (name-form) holding content.
+export function actionSection(name, heading, content) {
+  return html`
+    <section class="seam-action" aria-labelledby="${name}-heading">
+      <h2 class="nhsuk-heading-m" id="${name}-heading">${heading}</h2>
+      <form id="${name}-form" novalidate>
+        ${content}
+      </form>
+    </section>`;
 }

@@ -141,3 +141,12 @@ function finishStart() {
   // Header (navigation "More" menu), skip link and anything static.
   initNhsuk(document);
 }
+
+// A page the signed-in user's side does not use: says so in the page (its
+// heading, why), with a link on ({href, text}) if given.
+export function notForYou(heading, why, link) {
+  render(document.getElementById('maincontent'), html`
+      <h1>${heading}</h1>
+      <p>${why}</p>
+      ${link ? html`<p><a href="${link.href}">${link.text}</a></p>` : ''}`);
+}

@@ -4,7 +4,7 @@
 // errors shown, and the heading every such page opens with.
 
 import { api } from '../lib/api.js';
-import { param } from '../lib/dom.js';
+import { focusHeading, param } from '../lib/dom.js';
 import { showErrorSummary, showMissing } from '../lib/error-summary.js';
 import { html, render } from '../lib/html.js';
 import { startPage } from './header.js';
@@ -33,14 +33,21 @@ export function renderBreadcrumb(el, links, back) {
 }
 
 /**
- * Starts a page about one object.
+ * Starts a page about one object and loads it.
  *   nav          the navigation item to mark current ('' for none)
+ *   parts        pageParts()
  *   crumbs(me)   {links, back} for the breadcrumb
  *   what         the object's name as a heading ("Referral")
  *   missing      what to say when no ?id= was given
- * Returns {me, id}, or null when no id was given (that is then shown).
+ *   started({me, id})  called once both are known, before anything loads
+ *   on           {submit, click, ...}: listeners on the view
+ *   load()       loads and draws the object, answering whether it could
+ * Answers what load() did (false when no id was given: that is then
+ * shown).  The page's heading gets the focus unless focus is false.
  */
-export async function startObjectPage({ nav, crumbs, what, missing, parts }) {
+export async function startObjectPage({
+  nav, parts, crumbs, what, missing, started, on = {}, load, focus = true,
+}) {
   const me = await startPage(nav);
   setCurrentUser(me);
   const c = crumbs(me);
@@ -48,9 +55,13 @@ export async function startObjectPage({ nav, crumbs, what, missing, parts }) {
   const id = param('id');
   if (!id) {
     showMissing(parts.view, parts.errors, what, missing);
-    return null;
+    return false;
   }
-  return { me, id };
+  started({ me, id });
+  for (const [type, fn] of Object.entries(on)) parts.view.addEventListener(type, fn);
+  const ok = await load();
+  if (ok && focus) focusHeading(parts.view);
+  return ok;
 }
 
 /**

@@ -71,6 +71,17 @@ export function atPracticeOf(me, x) {
   return !practice || !org || practice === org;
 }
 
+// A triager or clinician at x's trust (the specialist of an advice request,
+// the hospital's side of a result or letter).
+export function isClinicianOf(me, x) {
+  return isClinical(me) && atTrustOf(me, x);
+}
+
+// A GP at x's patient's practice.
+export function isGpOf(me, x) {
+  return me.role === 'gp' && atPracticeOf(me, x);
+}
+
 // Where a user starts: the practice's inbox, a patient's referrals, everyone
 // else's worklist.
 export function homeFor(me) {

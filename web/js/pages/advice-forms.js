@@ -3,7 +3,7 @@
 // GP replies, closes, refers instead or withdraws; either attaches a file),
 // and what each sends.
 
-import { actionDetails } from '../components/action-form.js';
+import { actionDetails, actionSection } from '../components/action-form.js';
 import { serviceText } from '../components/summary.js';
 import { formatDate } from '../lib/format.js';
 import { textarea, val } from '../lib/forms.js';
@@ -18,48 +18,42 @@ function adviceFields(prefix) {
 
 function respondForm() {
   return html`
-    <section class="seam-action" aria-labelledby="respond-heading">
-      <h2 class="nhsuk-heading-m" id="respond-heading">Write back to the GP</h2>
-      <form id="respond-form" novalidate>
-        <div class="nhsuk-form-group">
-          <fieldset class="nhsuk-fieldset">
-            <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">What are you sending?</legend>
-            <div class="nhsuk-radios nhsuk-radios--conditional" data-module="nhsuk-radios">
-              <div class="nhsuk-radios__item">
-                <input class="nhsuk-radios__input" id="respond-kind-question" name="respond-kind" type="radio" value="question" data-aria-controls="conditional-respond-question">
-                <label class="nhsuk-label nhsuk-radios__label" for="respond-kind-question">A question for the GP</label>
-                <div class="nhsuk-hint nhsuk-radios__hint">For example, a result or detail you need before you can advise.</div>
-              </div>
-              <div class="nhsuk-radios__conditional nhsuk-radios__conditional--hidden" id="conditional-respond-question">
-                ${textarea('respond-text', 'Your question for the GP', null, { rows: 4 })}
-              </div>
-              <div class="nhsuk-radios__item">
-                <input class="nhsuk-radios__input" id="respond-kind-advice" name="respond-kind" type="radio" value="advice" data-aria-controls="conditional-respond-advice">
-                <label class="nhsuk-label nhsuk-radios__label" for="respond-kind-advice">Advice, and the GP may reply</label>
-                <div class="nhsuk-hint nhsuk-radios__hint">The request stays open for the GP's answer.</div>
-              </div>
-              <div class="nhsuk-radios__conditional nhsuk-radios__conditional--hidden" id="conditional-respond-advice">
-                ${adviceFields('respond')}
-              </div>
+    ${actionSection('respond', 'Write back to the GP', html`
+      <div class="nhsuk-form-group">
+        <fieldset class="nhsuk-fieldset">
+          <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">What are you sending?</legend>
+          <div class="nhsuk-radios nhsuk-radios--conditional" data-module="nhsuk-radios">
+            <div class="nhsuk-radios__item">
+              <input class="nhsuk-radios__input" id="respond-kind-question" name="respond-kind" type="radio" value="question" data-aria-controls="conditional-respond-question">
+              <label class="nhsuk-label nhsuk-radios__label" for="respond-kind-question">A question for the GP</label>
+              <div class="nhsuk-hint nhsuk-radios__hint">For example, a result or detail you need before you can advise.</div>
             </div>
-          </fieldset>
-        </div>
-        <p class="nhsuk-body-s">The GP practice then holds the request until the GP replies.</p>
-        <button class="nhsuk-button" type="submit">Send to the GP</button>
-      </form>
-    </section>`;
+            <div class="nhsuk-radios__conditional nhsuk-radios__conditional--hidden" id="conditional-respond-question">
+              ${textarea('respond-text', 'Your question for the GP', null, { rows: 4 })}
+            </div>
+            <div class="nhsuk-radios__item">
+              <input class="nhsuk-radios__input" id="respond-kind-advice" name="respond-kind" type="radio" value="advice" data-aria-controls="conditional-respond-advice">
+              <label class="nhsuk-label nhsuk-radios__label" for="respond-kind-advice">Advice, and the GP may reply</label>
+              <div class="nhsuk-hint nhsuk-radios__hint">The request stays open for the GP's answer.</div>
+            </div>
+            <div class="nhsuk-radios__conditional nhsuk-radios__conditional--hidden" id="conditional-respond-advice">
+              ${adviceFields('respond')}
+            </div>
+          </div>
+        </fieldset>
+      </div>
+      <p class="nhsuk-body-s">The GP practice then holds the request until the GP replies.</p>
+      <button class="nhsuk-button" type="submit">Send to the GP</button>
+    `)}`;
 }
 
 function closeWithAdviceForm() {
   return html`
-    <section class="seam-action" aria-labelledby="close-advice-heading">
-      <h2 class="nhsuk-heading-m" id="close-advice-heading">Close with advice</h2>
-      <form id="close-advice-form" novalidate>
-        <p>Give your final advice. It is signed with your name, and the GP practice must read it. All three parts are needed.</p>
-        ${adviceFields('close')}
-        <button class="nhsuk-button" type="submit">Close with advice</button>
-      </form>
-    </section>`;
+    ${actionSection('close-advice', 'Close with advice', html`
+      <p>Give your final advice. It is signed with your name, and the GP practice must read it. All three parts are needed.</p>
+      ${adviceFields('close')}
+      <button class="nhsuk-button" type="submit">Close with advice</button>
+    `)}`;
 }
 
 function convertForm(a) {
@@ -74,49 +68,37 @@ function convertForm(a) {
       </section>`;
   }
   return html`
-    <section class="seam-action" aria-labelledby="convert-heading">
-      <h2 class="nhsuk-heading-m" id="convert-heading">Convert to a referral</h2>
-      <form id="convert-form" novalidate>
-        <p>If the patient needs to be seen, make this request a referral to ${serviceText(a.service)}. It is accepted at once and goes to the booking team. The GP agreed to this when they asked.</p>
-        ${textarea('convert-comment', 'Comment for the booking team and the GP (optional)', null, { rows: 3 })}
-        <button class="nhsuk-button nhsuk-button--secondary" type="submit">Convert to a referral</button>
-      </form>
-    </section>`;
+    ${actionSection('convert', 'Convert to a referral', html`
+      <p>If the patient needs to be seen, make this request a referral to ${serviceText(a.service)}. It is accepted at once and goes to the booking team. The GP agreed to this when they asked.</p>
+      ${textarea('convert-comment', 'Comment for the booking team and the GP (optional)', null, { rows: 3 })}
+      <button class="nhsuk-button nhsuk-button--secondary" type="submit">Convert to a referral</button>
+    `)}`;
 }
 
 function replyForm() {
   return html`
-    <section class="seam-action" aria-labelledby="reply-heading">
-      <h2 class="nhsuk-heading-m" id="reply-heading">Reply to the specialist</h2>
-      <form id="reply-form" novalidate>
-        ${textarea('reply-text', 'Your reply', 'Answer the specialist\'s question, or ask a follow-up question. The request goes back to the specialist.', { rows: 5 })}
-        <button class="nhsuk-button" type="submit">Send reply</button>
-      </form>
-    </section>`;
+    ${actionSection('reply', 'Reply to the specialist', html`
+      ${textarea('reply-text', 'Your reply', 'Answer the specialist\'s question, or ask a follow-up question. The request goes back to the specialist.', { rows: 5 })}
+      <button class="nhsuk-button" type="submit">Send reply</button>
+    `)}`;
 }
 
 function gpCloseForm() {
   return html`
-    <section class="seam-action" aria-labelledby="gp-close-heading">
-      <h2 class="nhsuk-heading-m" id="gp-close-heading">Mark as read and close</h2>
-      <form id="gp-close-form" novalidate>
-        <p>Close the request once you have read the advice and need nothing more from the specialist.</p>
-        <button class="nhsuk-button nhsuk-button--secondary" type="submit">Mark as read and close</button>
-      </form>
-    </section>`;
+    ${actionSection('gp-close', 'Mark as read and close', html`
+      <p>Close the request once you have read the advice and need nothing more from the specialist.</p>
+      <button class="nhsuk-button nhsuk-button--secondary" type="submit">Mark as read and close</button>
+    `)}`;
 }
 
 function gpConvertForm(a) {
   return html`
-    <section class="seam-action" aria-labelledby="gp-convert-heading">
-      <h2 class="nhsuk-heading-m" id="gp-convert-heading">Refer instead</h2>
-      <form id="gp-convert-form" novalidate>
-        <p>If you think the patient needs to be seen, turn this request into a referral to ${serviceText(a.service)}. The service triages it as usual.</p>
-        <p id="gp-convert-clock">The original request date${a.requested_at ? html`, ${formatDate(a.requested_at)},` : ''} is kept: the patient keeps their place in the queue and their waiting time counts from then.</p>
-        ${textarea('gp-convert-reason', 'Why does the patient need to be seen? (optional)', null, { rows: 3 })}
-        <button class="nhsuk-button nhsuk-button--secondary" type="submit">Refer instead</button>
-      </form>
-    </section>`;
+    ${actionSection('gp-convert', 'Refer instead', html`
+      <p>If you think the patient needs to be seen, turn this request into a referral to ${serviceText(a.service)}. The service triages it as usual.</p>
+      <p id="gp-convert-clock">The original request date${a.requested_at ? html`, ${formatDate(a.requested_at)},` : ''} is kept: the patient keeps their place in the queue and their waiting time counts from then.</p>
+      ${textarea('gp-convert-reason', 'Why does the patient need to be seen? (optional)', null, { rows: 3 })}
+      <button class="nhsuk-button nhsuk-button--secondary" type="submit">Refer instead</button>
+    `)}`;
 }
 
 function withdrawForm() {
@@ -130,17 +112,14 @@ function withdrawForm() {
 
 function attachForm() {
   return html`
-    <section class="seam-action" aria-labelledby="attach-heading">
-      <h2 class="nhsuk-heading-m" id="attach-heading">Attach a file</h2>
-      <form id="attach-form" novalidate>
-        <div class="nhsuk-form-group nhsuk-file-upload">
-          <label class="nhsuk-label" for="attach-file">File</label>
-          <div class="nhsuk-hint" id="attach-file-hint">A PDF, JPEG, PNG or text file up to 5 MB.</div>
-          <input class="nhsuk-file-upload__input" id="attach-file" name="attach-file" type="file" accept="application/pdf,image/jpeg,image/png,text/plain,.pdf,.jpg,.jpeg,.png,.txt" aria-describedby="attach-file-hint">
-        </div>
-        <button class="nhsuk-button nhsuk-button--secondary" type="submit">Attach file</button>
-      </form>
-    </section>`;
+    ${actionSection('attach', 'Attach a file', html`
+      <div class="nhsuk-form-group nhsuk-file-upload">
+        <label class="nhsuk-label" for="attach-file">File</label>
+        <div class="nhsuk-hint" id="attach-file-hint">A PDF, JPEG, PNG or text file up to 5 MB.</div>
+        <input class="nhsuk-file-upload__input" id="attach-file" name="attach-file" type="file" accept="application/pdf,image/jpeg,image/png,text/plain,.pdf,.jpg,.jpeg,.png,.txt" aria-describedby="attach-file-hint">
+      </div>
+      <button class="nhsuk-button nhsuk-button--secondary" type="submit">Attach file</button>
+    `)}`;
 }
 
 // The forms of the actions in list (availableActions in advice.js) for a.

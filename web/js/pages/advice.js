@@ -14,13 +14,11 @@ import {
   ADVICE_OPEN_STATUSES, adviceStatusLabel, adviceStatusTag, overdueTags, priorityTag, taskKindLabel,
 } from '../components/status-tags.js';
 import { banner as showBanner, patientRow, pre, row, serviceText } from '../components/summary.js';
-import { focusHeading, param, setTitle } from '../lib/dom.js';
+import { param, setTitle } from '../lib/dom.js';
 import { clearErrors, showErrorSummary } from '../lib/error-summary.js';
 import { formatDateTime, formatNhsNumber, patientName, timeEl } from '../lib/format.js';
 import { html, render } from '../lib/html.js';
-import {
-  atPracticeOf, atTrustOf, homeFor, isClinical, roleLabel,
-} from '../lib/roles.js';
+import { homeFor, isClinicianOf, isGpOf, roleLabel } from '../lib/roles.js';
 import { actionForms, FORMS } from './advice-forms.js';
 
 const parts = pageParts('advice');
@@ -36,14 +34,6 @@ const objectUrls = new Map(); // attachment id -> object URL
 
 function banner(content, title) {
   showBanner(notice, content, title);
-}
-
-function isSpecialist(a) {
-  return isClinical(me) && atTrustOf(me, a);
-}
-
-function isRequestingGp(a) {
-  return me.role === 'gp' && atPracticeOf(me, a);
 }
 
 // ---------------------------------------------------------------------------
@@ -195,8 +185,8 @@ function attachmentsList(a) {
 
 function availableActions(a) {
   const out = [];
-  const specialist = isSpecialist(a);
-  const gp = isRequestingGp(a);
+  const specialist = isClinicianOf(me, a);
+  const gp = isGpOf(me, a);
   if (a.status === 'awaiting_response' && specialist) out.push('respond', 'close-advice', 'convert');
   if ((a.status === 'awaiting_gp' || a.status === 'advice_given') && gp) out.push('reply', 'gp-close', 'gp-convert');
   if (ADVICE_OPEN_STATUSES.includes(a.status) && (gp || specialist)) out.push('attach');
@@ -317,18 +307,17 @@ async function load({ quiet = false } = {}) {
 }
 
 async function main() {
-  const started = await startObjectPage({
+  const ok = await startObjectPage({
     nav: 'advice-list.html',
     parts,
     crumbs,
     what: 'Advice request',
     missing: 'No advice request was given. Open one from your worklist or the advice and guidance list.',
+    started: (s) => { ({ me, id } = s); },
+    on: { submit: onSubmit, click: onClick },
+    load,
+    focus: !param('created'),
   });
-  if (!started) return;
-  ({ me, id } = started);
-  view.addEventListener('submit', onSubmit);
-  view.addEventListener('click', onClick);
-  const ok = await load();
   if (ok && param('created')) {
     const attachFailed = param('attach_failed');
     window.history.replaceState(null, '', `advice.html?id=${encodeURIComponent(id)}`);
@@ -336,7 +325,7 @@ async function main() {
     if (attachFailed) {
       showErrorSummary(errors, [{ text: 'Your request was sent, but the file could not be attached. Attach it again below.', href: '#attach-file' }], { focus: false });
     }
-  } else if (ok) focusHeading(view);
+  }
 }
 
 main();

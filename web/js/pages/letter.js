@@ -6,20 +6,18 @@
 // each action, and marks it read; an action the GP declines stays with the
 // hospital until a clinician of the service records what was done.
 
-import { actionDetails, sendForm } from '../components/action-form.js';
+import { actionDetails, actionSection, sendForm } from '../components/action-form.js';
 import { gpActionList, handleGpActionSubmit } from '../components/gp-actions.js';
 import { holderCard } from '../components/holder.js';
 import { loadObject, objectHeading, pageParts, startObjectPage } from '../components/object-page.js';
 import { LETTER_KINDS, LETTER_STATUS, overdueTags, tagFrom } from '../components/status-tags.js';
 import { banner, patientRow, personName, pre, row, serviceText } from '../components/summary.js';
-import { focusHeading, setTitle } from '../lib/dom.js';
+import { setTitle } from '../lib/dom.js';
 import { clearErrors } from '../lib/error-summary.js';
 import { formatDate, patientName, timeEl } from '../lib/format.js';
 import { textarea, val } from '../lib/forms.js';
 import { html, render } from '../lib/html.js';
-import {
-  atPracticeOf, atTrustOf, homeFor, isClinical, isPractice, roleLabel,
-} from '../lib/roles.js';
+import { atPracticeOf, homeFor, isClinicianOf, isPractice, roleLabel } from '../lib/roles.js';
 
 const parts = pageParts();
 const { notice, errors, view } = parts;
@@ -30,10 +28,6 @@ let letter = null;
 
 function kindText(l) {
   return LETTER_KINDS[l.kind] || 'Letter';
-}
-
-function isStaff(l) {
-  return isClinical(me) && atTrustOf(me, l);
 }
 
 function atPractice(l) {
@@ -86,7 +80,7 @@ function content(l) {
   if (l.status === 'due') return '';
   const actions = l.gp_actions || [];
   const canDecide = me.role === 'gp' && atPractice(l);
-  const canResolve = me.role === 'clinician' && isStaff(l);
+  const canResolve = me.role === 'clinician' && isClinicianOf(me, l);
   const pending = actions.filter((a) => a.status === 'pending').length;
   const withHospital = actions.filter((a) => a.status === 'declined').length;
   return html`
@@ -108,13 +102,10 @@ function content(l) {
       ${gpActionList(l.id, actions, { canDecide, canResolve })}`
     : html`<p class="nhsuk-body" id="no-gp-actions">None. The hospital does not ask the practice to do anything.</p>`}
     ${atPractice(l) && l.status === 'sent' ? html`
-      <section class="seam-action" aria-labelledby="read-heading">
-        <h2 class="nhsuk-heading-m" id="read-heading">Mark as read</h2>
-        <form id="read-form" novalidate>
-          <p>Marking it read takes it out of the practice's inbox.${pending ? ' Actions still waiting for a decision stay in the inbox.' : ''}</p>
-          <button class="nhsuk-button nhsuk-button--secondary" type="submit">Mark as read</button>
-        </form>
-      </section>` : ''}`;
+      ${actionSection('read', 'Mark as read', html`
+        <p>Marking it read takes it out of the practice's inbox.${pending ? ' Actions still waiting for a decision stay in the inbox.' : ''}</p>
+        <button class="nhsuk-button nhsuk-button--secondary" type="submit">Mark as read</button>
+    `)}` : ''}`;
 }
 
 // ---------------------------------------------------------------------------
@@ -271,7 +262,7 @@ function crumbs(m) {
 function renderLetter(l) {
   const p = l.patient || {};
   setTitle(`${kindText(l)}: ${patientName(p)}`);
-  const writing = l.status === 'due' && isStaff(l);
+  const writing = l.status === 'due' && isClinicianOf(me, l);
   render(view, html`
     <div class="nhsuk-grid-row">
       <div class="nhsuk-grid-column-two-thirds">
@@ -283,7 +274,7 @@ function renderLetter(l) {
         ${l.status === 'due' && !writing ? html`<p class="nhsuk-body">This ${l.kind === 'discharge' ? 'discharge summary' : 'letter'} has not been written yet.</p>` : ''}
         ${content(l)}
         ${writing ? html`${fitNoteBlock(l.fit_note)}${sendForm_(l)}` : ''}
-        ${isStaff(l) ? fitNoteForm(l) : ''}
+        ${isClinicianOf(me, l) ? fitNoteForm(l) : ''}
       </div>
     </div>`);
   if (writing) addActionRow();
@@ -370,19 +361,16 @@ function onClick(ev) {
 }
 
 async function main() {
-  const started = await startObjectPage({
+  await startObjectPage({
     nav: 'letters.html',
     parts,
     crumbs,
     what: 'Letter',
     missing: 'No letter was given. Open a letter from the Letters page or your inbox.',
+    started: (s) => { ({ me, id } = s); },
+    on: { submit: onSubmit, click: onClick },
+    load,
   });
-  if (!started) return;
-  ({ me, id } = started);
-  view.addEventListener('submit', onSubmit);
-  view.addEventListener('click', onClick);
-  const ok = await load();
-  if (ok) focusHeading(view);
 }
 
 main();

@@ -9,7 +9,7 @@ import { loadObject, pageParts, startObjectPage } from '../components/object-pag
 import { priorityTag } from '../components/status-tags.js';
 import { banner, patientRow, pre, row } from '../components/summary.js';
 import { api } from '../lib/api.js';
-import { focusHeading, setTitle } from '../lib/dom.js';
+import { setTitle } from '../lib/dom.js';
 import { showApiError } from '../lib/error-summary.js';
 import { formatDate, formatNhsNumber, patientName, timeEl } from '../lib/format.js';
 import { html, render } from '../lib/html.js';
@@ -301,18 +301,16 @@ async function load({ quiet = false } = {}) {
 }
 
 async function main() {
-  const started = await startObjectPage({
+  await startObjectPage({
     nav: '',
     parts,
     crumbs,
     what: 'Pathway',
     missing: 'No pathway was given. Open one from the waiting list.',
+    started: (s) => { ({ me, id } = s); },
+    on: { submit: onSubmit },
+    load,
   });
-  if (!started) return;
-  ({ me, id } = started);
-  view.addEventListener('submit', onSubmit);
-  const ok = await load();
-  if (ok) focusHeading(view);
 }
 
 main();

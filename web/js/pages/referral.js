@@ -13,7 +13,7 @@ import {
   banner as showBanner, patientRow, personText, pre, row, serviceText,
 } from '../components/summary.js';
 import { api } from '../lib/api.js';
-import { focusHeading, param, setTitle } from '../lib/dom.js';
+import { param, setTitle } from '../lib/dom.js';
 import { formatDate, formatDateTime, formatNhsNumber, patientName, timeEl } from '../lib/format.js';
 import { html, render } from '../lib/html.js';
 import { atPracticeOf, atTrustOf, homeFor, isClinical, isPractice, roleLabel } from '../lib/roles.js';
@@ -206,22 +206,22 @@ async function load({ quiet = false } = {}) {
 }
 
 async function main() {
-  const started = await startObjectPage({
+  const ok = await startObjectPage({
     nav: '',
     parts,
     crumbs,
     what: 'Referral',
     missing: 'No referral was given. Open a referral from your worklist or referrals list.',
+    started: (s) => { ({ me, id } = s); },
+    on: { submit: onSubmit },
+    load,
+    focus: !param('created'),
   });
-  if (!started) return;
-  ({ me, id } = started);
-  view.addEventListener('submit', onSubmit);
-  const ok = await load();
   if (ok && param('created')) {
     // Say it once: a reload should not announce it again.
     window.history.replaceState(null, '', `referral.html?id=${encodeURIComponent(id)}`);
     banner(`Referral sent to ${serviceText(referral.service)}.`);
-  } else if (ok) focusHeading(view);
+  }
 }
 
 main();

@@ -4,18 +4,16 @@
 // hospital keeping it until they accept.  The GP answers the request and
 // reviews a result handed over.
 
-import { actionDetails, sendForm } from '../components/action-form.js';
+import { actionDetails, actionSection, sendForm } from '../components/action-form.js';
 import { holderCard, holderEnded } from '../components/holder.js';
 import { loadObject, objectHeading, pageParts, startObjectPage } from '../components/object-page.js';
 import { overdueTags, RESULT_STATUS, tagFrom } from '../components/status-tags.js';
 import { banner, patientRow, personName, pre, row, serviceText } from '../components/summary.js';
-import { focusHeading, setTitle } from '../lib/dom.js';
+import { setTitle } from '../lib/dom.js';
 import { patientName, timeEl } from '../lib/format.js';
 import { checked, textarea, val, yesNo } from '../lib/forms.js';
 import { html, render } from '../lib/html.js';
-import {
-  atPracticeOf, atTrustOf, homeFor, isClinical, isPractice, roleLabel,
-} from '../lib/roles.js';
+import { homeFor, isClinicianOf, isGpOf, isPractice, roleLabel } from '../lib/roles.js';
 
 const parts = pageParts();
 const { notice, errors, view } = parts;
@@ -23,14 +21,6 @@ const { notice, errors, view } = parts;
 let id = null;
 let me = null;
 let result = null;
-
-function isStaff(r) {
-  return isClinical(me) && atTrustOf(me, r);
-}
-
-function isGp(r) {
-  return me.role === 'gp' && atPracticeOf(me, r);
-}
 
 function abnormalTag(r) {
   return r.abnormal
@@ -107,14 +97,11 @@ function reviewBlock(r) {
 
 function reviewForm() {
   return html`
-    <section class="seam-action" aria-labelledby="review-heading">
-      <h2 class="nhsuk-heading-m" id="review-heading">Review the result</h2>
-      <form id="review-form" novalidate>
-        ${textarea('action_taken', 'Action taken', 'What you did about it: for example no action needed, treatment changed, repeat test booked.', { rows: 3 })}
-        ${yesNo('patient_told', 'Has the patient been told the result?', null)}
-        <button class="nhsuk-button" type="submit">Record review</button>
-      </form>
-    </section>`;
+    ${actionSection('review', 'Review the result', html`
+      ${textarea('action_taken', 'Action taken', 'What you did about it: for example no action needed, treatment changed, repeat test booked.', { rows: 3 })}
+      ${yesNo('patient_told', 'Has the patient been told the result?', null)}
+      <button class="nhsuk-button" type="submit">Record review</button>
+    `)}`;
 }
 
 function handoverForm() {
@@ -147,9 +134,9 @@ function handoverDecisionForms(r) {
 
 function forms(r) {
   const out = [];
-  if (r.status === 'to_review' && isStaff(r)) out.push(reviewForm(), handoverForm());
-  if (r.status === 'gp_to_review' && isGp(r)) out.push(reviewForm());
-  if (r.status === 'handover_requested' && isGp(r)) out.push(handoverDecisionForms(r));
+  if (r.status === 'to_review' && isClinicianOf(me, r)) out.push(reviewForm(), handoverForm());
+  if (r.status === 'gp_to_review' && isGpOf(me, r)) out.push(reviewForm());
+  if (r.status === 'handover_requested' && isGpOf(me, r)) out.push(handoverDecisionForms(r));
   return out;
 }
 
@@ -233,18 +220,16 @@ function crumbs(m) {
 }
 
 async function main() {
-  const started = await startObjectPage({
+  await startObjectPage({
     nav: 'results.html',
     parts,
     crumbs,
     what: 'Result',
     missing: 'No result was given. Open a result from the Results page or your worklist.',
+    started: (s) => { ({ me, id } = s); },
+    on: { submit: onSubmit },
+    load,
   });
-  if (!started) return;
-  ({ me, id } = started);
-  view.addEventListener('submit', onSubmit);
-  const ok = await load();
-  if (ok) focusHeading(view);
 }
 
 main();

@@ -9,6 +9,7 @@ import { listUrl, pagination } from '../components/paging.js';
 import { cellHeading } from '../components/summary.js';
 import { responsiveTable } from '../components/table.js';
 import { api } from '../lib/api.js';
+import { icbPractices } from '../lib/directory.js';
 import { param, setTitle } from '../lib/dom.js';
 import {
   clearErrors, setFieldError, showApiError, showErrorSummary,
@@ -200,14 +201,7 @@ async function load() {
   const f = readFilters();
   const { services, trusts } = await loadServices();
   // The ICB's practices, for an analyst looking at one practice's population.
-  let practices = [];
-  if (me.role === 'icb_analyst' || me.role === 'admin') {
-    try {
-      practices = ((await api('/organisations?kind=practice')) || {}).organisations || [];
-    } catch {
-      practices = [];
-    }
-  }
+  const practices = await icbPractices(me);
   const head = html`
     <h1 class="nhsuk-u-margin-bottom-3">${title}</h1>
     <p class="nhsuk-body-l">${introFor()}</p>
