@@ -4,7 +4,7 @@
 import { api, clearSession, getToken, signInUrl } from '../lib/api.js';
 import { html, initNhsuk, raw, render } from '../lib/html.js';
 import {
-  homeFor, isClinical, isPractice, isTrust, roleLabel, seesMeasures, seesWaitingList,
+  homeFor, isCareTeam, isClinical, isPractice, isTrust, roleLabel, seesMeasures, seesWaitingList,
   seesWaitingMeasures,
 } from '../lib/roles.js';
 
@@ -33,7 +33,7 @@ function navItems(me, current) {
     items.push({ href: 'results.html', text: 'Results' });
     items.push({ href: 'letters.html', text: 'Letters' });
   }
-  if (isClinical(me) || me.role === 'booking') {
+  if (isCareTeam(me)) {
     items.push({ href: 'follow-ups.html', text: 'Follow-ups' });
   }
   if (seesWaitingList(me)) items.push({ href: 'waiting-list.html', text: 'Waiting list' });

@@ -56,6 +56,12 @@ export function isClinical(me) {
   return me.role === 'clinician' || me.role === 'triager';
 }
 
+// The hospital staff who take patients through their care: clinical staff
+// and the booking team (not the interface lead).
+export function isCareTeam(me) {
+  return isClinical(me) || me.role === 'booking';
+}
+
 // Whether the user works at the trust of x's service (x.service.trust), or
 // at x's patient's practice (x.patient.practice).  What the page does not
 // know counts as yes: the API has the last word.

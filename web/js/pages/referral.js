@@ -16,7 +16,9 @@ import { api } from '../lib/api.js';
 import { param, setTitle } from '../lib/dom.js';
 import { formatDate, formatDateTime, formatNhsNumber, patientName, timeEl } from '../lib/format.js';
 import { html, render } from '../lib/html.js';
-import { atPracticeOf, atTrustOf, homeFor, isClinical, isPractice, roleLabel } from '../lib/roles.js';
+import {
+  atPracticeOf, atTrustOf, homeFor, isCareTeam, isClinical, isPractice, roleLabel,
+} from '../lib/roles.js';
 import { FORMS } from './referral-actions.js';
 import { actionForms } from './referral-forms.js';
 import { timeline } from './referral-history.js';
@@ -112,7 +114,7 @@ function details(r) {
 // Actions.
 
 function availableActions(r) {
-  const staff = (isClinical(me) || me.role === 'booking') && atTrustOf(me, r);
+  const staff = isCareTeam(me) && atTrustOf(me, r);
   const clinical = staff && isClinical(me);
   const gp = isPractice(me) && atPracticeOf(me, r);
   const out = [];
