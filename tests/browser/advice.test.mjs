@@ -12,10 +12,8 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSeam } from './lib/server.mjs';
-import {
-  escapeRegExp, launchChromium, newPage, nhs334, shot, signIn, signOut, stepper,
-} from './lib/browser.mjs';
+import { patientsOf, startBrowserTest, stopBrowserTest, trustService } from './lib/setup.mjs';
+import { escapeRegExp, nhs334, shot, signIn, signOut, stepper } from './lib/browser.mjs';
 
 const QUESTION = 'Palpitations for 3 weeks, 24-hour tape shows paroxysmal AF, CHA2DS2-VASc 2.\n'
   + 'Should I start anticoagulation now, and does he need to be seen?';
@@ -36,26 +34,17 @@ describe('advice and guidance: ask, write back, reply, convert to a referral', {
   const step = stepper(it, () => page, () => server);
 
   before(async () => {
-    server = await startSeam();
-    browser = await launchChromium();
-    page = await newPage(browser);
+    ({ server, browser, page } = await startBrowserTest());
 
     const gpToken = await server.token('gp.patel');
-    const pts = await server.api('/patients', { token: gpToken });
-    assert.equal(pts.status, 200, `GET /patients as gp.patel: ${JSON.stringify(pts.body)}`);
-    patient = pts.body.patients[2] || pts.body.patients[0];
+    const patients = await patientsOf(server, gpToken);
+    patient = patients[2] || patients[0];
 
-    const svcs = await server.api('/services', { token: gpToken });
-    assert.equal(svcs.status, 200);
-    cardiology = svcs.body.services.find((s) => s.trust && s.trust.code === 'RZA' && s.specialty === 'Cardiology');
-    assert.ok(cardiology, 'Cardiology at RZA exists');
+    cardiology = await trustService(server, gpToken, 'RZA', 'Cardiology');
     assert.notEqual(cardiology.accepts_advice, false, 'Cardiology at RZA gives advice');
   });
 
-  after(async () => {
-    if (browser) await browser.close().catch(() => {});
-    if (server) await server.stop();
-  });
+  after(() => stopBrowserTest(server, browser));
 
   step('gp.patel finds "Ask for advice" from the Advice page', async () => {
     await signIn(page, server.url, 'gp.patel', /\/inbox\.html/);

@@ -12,10 +12,10 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSeam } from './lib/server.mjs';
 import {
-  escapeRegExp, launchChromium, newPage, shot, signIn, signOut, stepper,
-} from './lib/browser.mjs';
+  actOn, isoNow, patientsOf, refer, startBrowserTest, stopBrowserTest, trustService,
+} from './lib/setup.mjs';
+import { escapeRegExp, shot, signIn, signOut, stepper } from './lib/browser.mjs';
 
 const DIAGNOSIS = 'Paroxysmal atrial fibrillation, rate controlled. Normal echocardiogram.';
 const MEDICATION = 'Started apixaban 5 mg twice daily. Bisoprolol increased to 5 mg once daily.';
@@ -39,47 +39,32 @@ describe('complete care: discharge summary, GP action declined with a reason, le
   const step = stepper(it, () => page, () => server);
 
   before(async () => {
-    server = await startSeam();
-    browser = await launchChromium();
-    page = await newPage(browser);
+    ({ server, browser, page } = await startBrowserTest());
 
     // Referred, accepted, booked and seen, then discharged: all through the API.
     const gp = await server.token('gp.patel');
     const triager = await server.token('triage.cardio');
     const booking = await server.token('booking.rza');
     const clinician = await server.token('clinician.cardio');
-    const pts = await server.api('/patients', { token: gp });
-    assert.equal(pts.status, 200, JSON.stringify(pts.body));
-    patient = pts.body.patients[7] || pts.body.patients[0];
-    const svcs = await server.api('/services?accepts_referrals=true', { token: gp });
-    const cardiology = svcs.body.services.find((s) => s.trust.code === 'RZA' && s.specialty === 'Cardiology');
-    assert.ok(cardiology, 'Cardiology at RZA exists');
+    const patients = await patientsOf(server, gp);
+    patient = patients[7] || patients[0];
+    const cardiology = await trustService(server, gp, 'RZA', 'Cardiology', { accepting: true });
 
-    const created = await server.api('/referrals', {
-      method: 'POST',
-      token: gp,
-      body: {
-        patient_nhs_number: patient.nhs_number, service_id: cardiology.id, priority: 'urgent',
-        reason: 'Palpitations, irregular pulse', clinical_summary: 'Irregularly irregular pulse at 110; ECG shows AF.',
-      },
-    });
-    assert.equal(created.status, 201, JSON.stringify(created.body));
-    referralId = created.body.id;
-    const steps = [
+    referralId = (await refer(server, gp, {
+      patient, service: cardiology, priority: 'urgent',
+      reason: 'Palpitations, irregular pulse', clinical_summary: 'Irregularly irregular pulse at 110; ECG shows AF.',
+    })).id;
+    await actOn(server, referralId, [
       [triager, 'triage', { decision: 'accept' }],
-      [booking, 'book', { appointment_at: new Date(Date.now() - 60000).toISOString().replace(/\.\d{3}Z$/, 'Z') }], // booked for now: seen now
+      [booking, 'book', { appointment_at: isoNow(-60000) }], // booked for now: seen now
       [clinician, 'attend', {}],
-    ];
-    for (const [token, action, body] of steps) {
-      const r = await server.api(`/referrals/${referralId}/${action}`, { method: 'POST', token, body });
-      assert.equal(r.status, 200, `${action}: ${JSON.stringify(r.body)}`);
-    }
+    ]);
     const discharged = await server.api('/discharges', {
       method: 'POST',
       token: clinician,
       body: {
         patient_nhs_number: patient.nhs_number, service_id: cardiology.id, referral_id: referralId,
-        discharged_at: new Date(Date.now() - 3600000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        discharged_at: isoNow(-3600000),
       },
     });
     assert.equal(discharged.status, 201, `POST /discharges: ${JSON.stringify(discharged.body)}`);
@@ -88,10 +73,7 @@ describe('complete care: discharge summary, GP action declined with a reason, le
     letterId = discharged.body.id;
   });
 
-  after(async () => {
-    if (browser) await browser.close().catch(() => {});
-    if (server) await server.stop();
-  });
+  after(() => stopBrowserTest(server, browser));
 
   step('clinician.cardio has the discharge summary to write on the worklist', async () => {
     await signIn(page, server.url, 'clinician.cardio', /\/worklist\.html/);

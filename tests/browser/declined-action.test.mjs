@@ -15,10 +15,10 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSeam } from './lib/server.mjs';
 import {
-  escapeRegExp, launchChromium, newPage, shot, signIn, signOut, stepper,
-} from './lib/browser.mjs';
+  actOn, isoNow, patientsOf, refer, startBrowserTest, stopBrowserTest, trustService,
+} from './lib/setup.mjs';
+import { escapeRegExp, shot, signIn, signOut, stepper } from './lib/browser.mjs';
 
 const ECG = 'Arrange a 24-hour ECG';
 const ECG_REASON = 'Capture the rhythm during the palpitations';
@@ -26,8 +26,6 @@ const TFT = 'Check thyroid function';
 const DECLINE = '24-hour ECG is not commissioned in primary care; please arrange it from clinic';
 const NOTE = '24-hour ECG booked in the cardiac physiology department for next week';
 const CONDITION = 'Palpitations under investigation';
-
-const isoNow = (ms = 0) => new Date(Date.now() + ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 describe('a declined GP action reaches the hospital worklist and is resolved; the GP sees its state', { timeout: 300000 }, () => {
   let server;
@@ -40,41 +38,25 @@ describe('a declined GP action reaches the hospital worklist and is resolved; th
   const step = stepper(it, () => page, () => server);
 
   before(async () => {
-    server = await startSeam();
-    browser = await launchChromium();
-    page = await newPage(browser);
+    ({ server, browser, page } = await startBrowserTest());
     const gp = await server.token('gp.patel');
     const triager = await server.token('triage.cardio');
     const booking = await server.token('booking.rza');
     clinician = await server.token('clinician.cardio');
-    const pts = await server.api('/patients', { token: gp });
-    assert.equal(pts.status, 200, JSON.stringify(pts.body));
-    patient = pts.body.patients[5] || pts.body.patients[0];
-    const svcs = await server.api('/services?accepts_referrals=true', { token: gp });
-    const cardiology = svcs.body.services.find((s) => s.trust.code === 'RZA' && s.specialty === 'Cardiology');
-    const created = await server.api('/referrals', {
-      method: 'POST',
-      token: gp,
-      body: {
-        patient_nhs_number: patient.nhs_number, service_id: cardiology.id, priority: 'routine',
-        reason: 'Palpitations', clinical_summary: 'Intermittent palpitations for three months; normal resting ECG.',
-      },
-    });
-    assert.equal(created.status, 201, JSON.stringify(created.body));
-    referralId = created.body.id;
-    for (const [token, action, body] of [
+    const patients = await patientsOf(server, gp);
+    patient = patients[5] || patients[0];
+    const cardiology = await trustService(server, gp, 'RZA', 'Cardiology', { accepting: true });
+    referralId = (await refer(server, gp, {
+      patient, service: cardiology,
+      reason: 'Palpitations', clinical_summary: 'Intermittent palpitations for three months; normal resting ECG.',
+    })).id;
+    await actOn(server, referralId, [
       [triager, 'triage', { decision: 'accept' }],
       [booking, 'book', { appointment_at: isoNow(-60000) }], // the clinic is now
-    ]) {
-      const r = await server.api(`/referrals/${referralId}/${action}`, { method: 'POST', token, body });
-      assert.equal(r.status, 200, `${action}: ${JSON.stringify(r.body)}`);
-    }
+    ]);
   });
 
-  after(async () => {
-    if (browser) await browser.close().catch(() => {});
-    if (server) await server.stop();
-  });
+  after(() => stopBrowserTest(server, browser));
 
   step('the clinician records when the patient was seen; a future time is refused', async () => {
     await signIn(page, server.url, 'clinician.cardio', /\/worklist\.html/);

@@ -9,6 +9,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { startSeam } from './lib/server.mjs';
+import {
+  actOn, patientsOf, refer, startBrowserTest, stopBrowserTest, trustService,
+} from './lib/setup.mjs';
 import { launchChromium, newPage, shot, signIn, signOut, stepper } from './lib/browser.mjs';
 
 const ANSWER = 'Lipids and HbA1c normal; on atorvastatin for 4 weeks; still has angina on minimal exertion.';
@@ -22,33 +25,22 @@ describe('resubmit, accept, book, attend, discharge', { timeout: 300000 }, () =>
   const step = stepper(it, () => page, () => server);
 
   before(async () => {
-    server = await startSeam();
-    browser = await launchChromium();
-    page = await newPage(browser);
+    ({ server, browser, page } = await startBrowserTest());
 
     // A referral returned with advice, made through the API.
     const gp = await server.token('gp.patel');
     const triager = await server.token('triage.cardio');
-    const pts = await server.api('/patients', { token: gp });
-    const patient = pts.body.patients[1] || pts.body.patients[0];
-    const svcs = await server.api('/services?accepts_referrals=true', { token: gp });
-    const cardiology = svcs.body.services.find((s) => s.trust.code === 'RZA' && s.specialty === 'Cardiology');
-    const created = await server.api('/referrals', {
-      method: 'POST',
-      token: gp,
-      body: {
-        patient_nhs_number: patient.nhs_number, service_id: cardiology.id, priority: 'routine',
-        reason: 'Chest pain on exertion', clinical_summary: 'Three months of exertional chest pain.',
-      },
+    const patients = await patientsOf(server, gp);
+    const patient = patients[1] || patients[0];
+    const cardiology = await trustService(server, gp, 'RZA', 'Cardiology', { accepting: true });
+    const created = await refer(server, gp, {
+      patient, service: cardiology,
+      reason: 'Chest pain on exertion', clinical_summary: 'Three months of exertional chest pain.',
     });
-    assert.equal(created.status, 201, JSON.stringify(created.body));
-    referralId = created.body.id;
-    const returned = await server.api(`/referrals/${referralId}/triage`, {
-      method: 'POST',
-      token: triager,
-      body: { decision: 'return', comment: 'Needs primary care work-up first.', advice: 'Check lipids and HbA1c; start a statin.', version: created.body.version },
-    });
-    assert.equal(returned.status, 200, JSON.stringify(returned.body));
+    referralId = created.id;
+    await actOn(server, referralId, [
+      [triager, 'triage', { decision: 'return', comment: 'Needs primary care work-up first.', advice: 'Check lipids and HbA1c; start a statin.', version: created.version }],
+    ]);
     // The registrar works in Cardiology only here (the demo also gives them Respiratory Medicine,
     // whose tasks would push this referral's attendance off the first page of their worklist).
     const only = await server.api('/users/clinician.cardio/services', {
@@ -57,10 +49,7 @@ describe('resubmit, accept, book, attend, discharge', { timeout: 300000 }, () =>
     assert.equal(only.status, 200, JSON.stringify(only.body));
   });
 
-  after(async () => {
-    if (browser) await browser.close().catch(() => {});
-    if (server) await server.stop();
-  });
+  after(() => stopBrowserTest(server, browser));
 
   async function openReferral() {
     await page.goto(`${server.url}/referral.html?id=${referralId}`);
@@ -202,10 +191,7 @@ describe('a server without --dev', { timeout: 120000 }, () => {
     browser = await launchChromium();
   });
 
-  after(async () => {
-    if (browser) await browser.close().catch(() => {});
-    if (server) await server.stop();
-  });
+  after(() => stopBrowserTest(server, browser));
 
   it('says development sign-in is not enabled, and lists nobody', async () => {
     const page = await newPage(browser);

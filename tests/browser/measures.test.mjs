@@ -10,8 +10,8 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSeam } from './lib/server.mjs';
-import { launchChromium, newPage, shot, signIn, signOut, stepper } from './lib/browser.mjs';
+import { startBrowserTest, stopBrowserTest, trustService } from './lib/setup.mjs';
+import { shot, signIn, signOut, stepper } from './lib/browser.mjs';
 
 const number = (text) => Number(String(text).replace(/[^\d.]/g, ''));
 
@@ -23,20 +23,12 @@ describe('measures: interface and complete-care tables', { timeout: 300000 }, ()
   const step = stepper(it, () => page, () => server);
 
   before(async () => {
-    server = await startSeam();
-    browser = await launchChromium();
-    page = await newPage(browser);
+    ({ server, browser, page } = await startBrowserTest());
     const lead = await server.token('lead.rza');
-    const svcs = await server.api('/services', { token: lead });
-    assert.equal(svcs.status, 200, JSON.stringify(svcs.body));
-    cardiology = svcs.body.services.find((s) => s.trust.code === 'RZA' && s.specialty === 'Cardiology');
-    assert.ok(cardiology, 'Cardiology at RZA exists');
+    cardiology = await trustService(server, lead, 'RZA', 'Cardiology');
   });
 
-  after(async () => {
-    if (browser) await browser.close().catch(() => {});
-    if (server) await server.stop();
-  });
+  after(() => stopBrowserTest(server, browser));
 
   step('lead.rza sees both tables, each with Cardiology and an "All services" total', async () => {
     await signIn(page, server.url, 'lead.rza', /\/worklist\.html/);

@@ -8,10 +8,8 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSeam } from './lib/server.mjs';
-import {
-  escapeRegExp, launchChromium, newPage, nhs334, shot, signIn, signOut, stepper,
-} from './lib/browser.mjs';
+import { patientsOf, servicesList, startBrowserTest, stopBrowserTest } from './lib/setup.mjs';
+import { escapeRegExp, nhs334, shot, signIn, signOut, stepper } from './lib/browser.mjs';
 
 const REASON = 'Exertional chest pain for 6 weeks, ?stable angina';
 const SUMMARY = 'Central chest tightness on walking uphill, eases with rest within 5 minutes.\n'
@@ -30,28 +28,20 @@ describe('refer, return with advice, GP review', { timeout: 300000 }, () => {
   const step = stepper(it, () => page, () => server);
 
   before(async () => {
-    server = await startSeam();
-    browser = await launchChromium();
-    page = await newPage(browser);
+    ({ server, browser, page } = await startBrowserTest());
 
     // What the demo data holds, from the API, so the UI steps use real names.
     const gpToken = await server.token('gp.patel');
-    const pts = await server.api('/patients', { token: gpToken });
-    assert.equal(pts.status, 200, `GET /patients as gp.patel: ${JSON.stringify(pts.body)}`);
-    assert.ok(pts.body.patients.length > 0, 'gp.patel has registered patients');
-    patient = pts.body.patients[0];
+    const patients = await patientsOf(server, gpToken);
+    assert.ok(patients.length > 0, 'gp.patel has registered patients');
+    patient = patients[0];
 
-    const svcs = await server.api('/services?accepts_referrals=true', { token: gpToken });
-    assert.equal(svcs.status, 200);
-    cardiology = svcs.body.services.find((s) => s.trust && s.trust.code === 'RZA'
+    cardiology = (await servicesList(server, gpToken, { accepting: true })).find((s) => s.trust && s.trust.code === 'RZA'
       && (s.specialty === 'Cardiology' || s.name === 'Cardiology'));
     assert.ok(cardiology, 'Cardiology at RZA accepts referrals');
   });
 
-  after(async () => {
-    if (browser) await browser.close().catch(() => {});
-    if (server) await server.stop();
-  });
+  after(() => stopBrowserTest(server, browser));
 
   step('the sign-in page lists demo personas under a clear development warning', async () => {
     await page.goto(`${server.url}/`);

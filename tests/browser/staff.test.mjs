@@ -5,8 +5,10 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSeam } from './lib/server.mjs';
-import { launchChromium, newPage, shot, signIn, stepper } from './lib/browser.mjs';
+import {
+  patientsOf, refer, servicesList, startBrowserTest, stopBrowserTest,
+} from './lib/setup.mjs';
+import { shot, signIn, stepper } from './lib/browser.mjs';
 
 describe('the administrator changes a triager\'s services', { timeout: 300000 }, () => {
   let server;
@@ -18,31 +20,19 @@ describe('the administrator changes a triager\'s services', { timeout: 300000 },
   const step = stepper(it, () => page, () => server);
 
   before(async () => {
-    server = await startSeam();
-    browser = await launchChromium();
-    page = await newPage(browser);
+    ({ server, browser, page } = await startBrowserTest());
     const gp = await server.token('gp.patel');
-    const svcs = await server.api('/services', { token: gp });
-    assert.equal(svcs.status, 200);
-    rheum = svcs.body.services.find((s) => s.trust.code === 'RZA' && s.name === 'Rheumatology');
-    cardio = svcs.body.services.find((s) => s.trust.code === 'RZA' && s.name === 'Cardiology');
+    const services = await servicesList(server, gp);
+    rheum = services.find((s) => s.trust.code === 'RZA' && s.name === 'Rheumatology');
+    cardio = services.find((s) => s.trust.code === 'RZA' && s.name === 'Cardiology');
     assert.ok(rheum && cardio, 'RZA has Cardiology and Rheumatology');
-    const pts = await server.api('/patients', { token: gp });
-    const r = await server.api('/referrals', {
-      method: 'POST', token: gp,
-      body: {
-        patient_nhs_number: pts.body.patients[0].nhs_number, service_id: rheum.id, priority: 'routine',
-        reason: 'Morning stiffness and swollen MCP joints', clinical_summary: 'CRP 38. RF positive.',
-      },
+    referral = await refer(server, gp, {
+      patient: (await patientsOf(server, gp))[0], service: rheum,
+      reason: 'Morning stiffness and swollen MCP joints', clinical_summary: 'CRP 38. RF positive.',
     });
-    assert.equal(r.status, 201, JSON.stringify(r.body));
-    referral = r.body;
   });
 
-  after(async () => {
-    if (browser) await browser.close().catch(() => {});
-    if (server) await server.stop();
-  });
+  after(() => stopBrowserTest(server, browser));
 
   step('a cardiology triager cannot see a rheumatology referral', async () => {
     const t = await server.token('triage.cardio');

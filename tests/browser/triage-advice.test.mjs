@@ -9,8 +9,10 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSeam } from './lib/server.mjs';
-import { launchChromium, newPage, shot, signIn, signOut, stepper } from './lib/browser.mjs';
+import {
+  actOn, patientsOf, refer, servicesList, startBrowserTest, stopBrowserTest,
+} from './lib/setup.mjs';
+import { shot, signIn, signOut, stepper } from './lib/browser.mjs';
 
 const GP_QUESTION = 'Lipids and HbA1c are normal. Is a CT coronary angiogram needed, or can I manage him here?';
 
@@ -29,40 +31,25 @@ describe('return reason codes, convert to advice, onward referral', { timeout: 3
   }
 
   before(async () => {
-    server = await startSeam();
-    browser = await launchChromium();
-    page = await newPage(browser);
+    ({ server, browser, page } = await startBrowserTest());
 
     const gp = await server.token('gp.patel');
     const triager = await server.token('triage.cardio');
-    const pts = await server.api('/patients', { token: gp });
-    const svcs = await server.api('/services?accepts_referrals=true', { token: gp });
-    cardiology = svcs.body.services.find((s) => s.trust.code === 'RZA' && s.specialty === 'Cardiology');
-    dermatology = svcs.body.services.find((s) => s.trust.code === 'RZA' && s.specialty === 'Dermatology');
+    const patients = await patientsOf(server, gp);
+    const services = await servicesList(server, gp, { accepting: true });
+    cardiology = services.find((s) => s.trust.code === 'RZA' && s.specialty === 'Cardiology');
+    dermatology = services.find((s) => s.trust.code === 'RZA' && s.specialty === 'Dermatology');
     assert.ok(cardiology && dermatology);
     for (const [i, name] of ['ret', 'conv', 'onward'].entries()) {
-      const created = await server.api('/referrals', {
-        method: 'POST',
-        token: gp,
-        body: {
-          patient_nhs_number: pts.body.patients[3 + i].nhs_number, service_id: cardiology.id, priority: 'routine',
-          reason: `Chest pain (${name})`, clinical_summary: 'Exertional chest pain for two months.',
-        },
+      refs[name] = await refer(server, gp, {
+        patient: patients[3 + i], service: cardiology,
+        reason: `Chest pain (${name})`, clinical_summary: 'Exertional chest pain for two months.',
       });
-      assert.equal(created.status, 201, JSON.stringify(created.body));
-      refs[name] = created.body;
     }
-    const accepted = await server.api(`/referrals/${refs.onward.id}/triage`, {
-      method: 'POST', token: triager, body: { decision: 'accept' },
-    });
-    assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
-    refs.onward = accepted.body;
+    refs.onward = await actOn(server, refs.onward.id, [[triager, 'triage', { decision: 'accept' }]]);
   });
 
-  after(async () => {
-    if (browser) await browser.close().catch(() => {});
-    if (server) await server.stop();
-  });
+  after(() => stopBrowserTest(server, browser));
 
   step('the triager returns a referral with a reason code', async () => {
     await signIn(page, server.url, 'triage.cardio', /\/worklist\.html/);

@@ -16,10 +16,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startSeam } from './lib/server.mjs';
 import {
-  launchChromium, newPage, nhs334, signIn, signOut, stepper,
-} from './lib/browser.mjs';
+  patientsOf, refer, startBrowserTest, stopBrowserTest, trustService,
+} from './lib/setup.mjs';
+import { nhs334, signIn, signOut, stepper } from './lib/browser.mjs';
 
 const SHOTS_DIR = process.env.SHOTS_DIR || '/tmp/shots';
 const REVIEW_REASON = 'Chest pain now comes on at rest, twice this week. ECG unchanged. Please review her priority.';
@@ -47,39 +47,27 @@ describe('waiting list: GP asks for a priority review, the clinician answers', {
     assert.equal(wl.status, 200, JSON.stringify(wl.body));
     const found = wl.body.items.find((p) => p.open && !p.open_review && !skip.includes(p.id));
     if (found) return found;
-    const pts = await server.api('/patients', { token: gp });
-    const patient = pts.body.patients.find((p) => !skip.length || p.nhs_number !== target.patient.nhs_number) || pts.body.patients[0];
-    const ref = await server.api('/referrals', {
-      method: 'POST',
-      token: gp,
-      body: {
-        patient_nhs_number: patient.nhs_number, service_id: cardiology.id, priority: 'routine',
-        reason: 'Exertional chest pain', clinical_summary: 'Two months of exertional chest tightness.',
-      },
+    const patients = await patientsOf(server, gp);
+    const patient = patients.find((p) => !skip.length || p.nhs_number !== target.patient.nhs_number) || patients[0];
+    const ref = await refer(server, gp, {
+      patient, service: cardiology,
+      reason: 'Exertional chest pain', clinical_summary: 'Two months of exertional chest tightness.',
     });
-    assert.equal(ref.status, 201, JSON.stringify(ref.body));
     const again = await server.api(`/waiting-list?patient=${patient.nhs_number}&service=${cardiology.id}`, { token: gp });
-    const made = again.body.items.find((p) => p.referral_id === ref.body.id);
-    assert.ok(made, `a pathway for referral ${ref.body.id}: ${JSON.stringify(again.body)}`);
+    const made = again.body.items.find((p) => p.referral_id === ref.id);
+    assert.ok(made, `a pathway for referral ${ref.id}: ${JSON.stringify(again.body)}`);
     return made;
   }
 
   before(async () => {
-    server = await startSeam();
-    browser = await launchChromium();
-    page = await newPage(browser);
+    ({ server, browser, page } = await startBrowserTest());
     gp = await server.token('gp.patel');
-    const svcs = await server.api('/services', { token: gp });
-    cardiology = svcs.body.services.find((s) => s.trust.code === 'RZA' && s.specialty === 'Cardiology');
-    assert.ok(cardiology, 'Cardiology at RZA exists');
+    cardiology = await trustService(server, gp, 'RZA', 'Cardiology');
     target = await findPathway();
     second = await findPathway([target.id]);
   });
 
-  after(async () => {
-    if (browser) await browser.close().catch(() => {});
-    if (server) await server.stop();
-  });
+  after(() => stopBrowserTest(server, browser));
 
   step('gp.patel sees only their practice\'s patients, with weeks waited', async () => {
     await signIn(page, server.url, 'gp.patel', /\/inbox\.html/);

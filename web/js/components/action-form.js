@@ -7,6 +7,7 @@
 import { api, newIdempotencyKey } from '../lib/api.js';
 import { clearErrors, setFieldError, showApiError, showErrorSummary } from '../lib/error-summary.js';
 import { html } from '../lib/html.js';
+import { banner } from './summary.js';
 
 const keys = new Map(); // form key -> idempotency key
 let busy = false;
@@ -38,6 +39,7 @@ export function isSending() {
  *   spec.fields         API field name -> control id, for the API's field errors
  *   spec.key            what identifies this form for its idempotency key (default form.id)
  *   spec.failed(e, summary)  called after the API's error is shown (optional)
+ *   spec.busyText       the submit button's text while it is sent (optional)
  * Returns {out} (the API's answer) when it was sent, or null when nothing
  * was sent or it failed (the errors are then shown in `errors` and against
  * the fields).  After a success every form starts again with a new key.
@@ -53,7 +55,9 @@ export async function postForm(form, spec, errors, scope) {
   }
   const k = spec.key || form.id;
   const button = form.querySelector('button[type="submit"]');
+  const idleText = button && spec.busyText ? button.textContent : null;
   setBusy(button, true);
+  if (idleText !== null) button.textContent = spec.busyText;
   try {
     const out = spec.send
       ? await spec.send(keyFor(k))
@@ -67,6 +71,7 @@ export async function postForm(form, spec, errors, scope) {
     return null;
   } finally {
     setBusy(button, false);
+    if (idleText !== null && button.isConnected) button.textContent = idleText;
   }
 }
 
@@ -103,4 +108,49 @@ export function actionDetails(id, summary, formId, content) {
         </form>
       </div>
     </details>`;
+}
+
+/**
+ * Sends one of a page's action forms on an object that carries a version (a
+ * referral, an advice request), then reloads the page and says what happened.
+ *   spec      {check, fields, body(form), success(body, answer), versioned}
+ *             (versioned: false sends no version: a new object is made)
+ *   url       where to POST;  version: the object's version as shown
+ *   noun      "referral": for "Someone else may have changed this referral"
+ *             and "You can no longer see this referral"; href: its page
+ *   reload()  redraws the page, answering whether the object is still seen
+ *   answer(out)  what success() is given (default: the API's answer)
+ */
+export async function submitAction(form, spec, { parts, url, version, noun, href, reload, answer = (out) => out }) {
+  if (isSending()) return;
+  parts.notice.innerHTML = '';
+  let body = null;
+  const sent = await postForm(form, {
+    check: spec.check,
+    fields: spec.fields,
+    send: (key) => {
+      body = spec.versioned === false ? spec.body(form) : { ...spec.body(form), version };
+      return api(url, { method: 'POST', body, idempotencyKey: key });
+    },
+    failed: (e, summary) => {
+      if (e.code === 'stale_version' || e.code === 'illegal_transition') staleNote(summary, noun, href);
+    },
+  }, parts.errors, parts.view);
+  if (!sent) return;
+  const message = spec.success(body, answer(sent.out));
+  const ok = await reload();
+  if (ok) banner(parts.notice, message);
+  else banner(parts.notice, html`${message} You can no longer see this ${noun}.`);
+}
+
+// An action in its own section: a heading (name-heading), then the form
+// (name-form) holding content.
+export function actionSection(name, heading, content) {
+  return html`
+    <section class="seam-action" aria-labelledby="${name}-heading">
+      <h2 class="nhsuk-heading-m" id="${name}-heading">${heading}</h2>
+      <form id="${name}-form" novalidate>
+        ${content}
+      </form>
+    </section>`;
 }

@@ -4,7 +4,7 @@
 import { api, clearSession, getToken, signInUrl } from '../lib/api.js';
 import { html, initNhsuk, raw, render } from '../lib/html.js';
 import {
-  homeFor, isPracticeRole, isTrustRole, roleLabel, seesMeasures, seesWaitingList,
+  homeFor, isCareTeam, isClinical, isPractice, isTrust, roleLabel, seesMeasures, seesWaitingList,
   seesWaitingMeasures,
 } from '../lib/roles.js';
 
@@ -24,22 +24,22 @@ const USER_ICON = raw('<svg class="nhsuk-icon nhsuk-icon--user" xmlns="http://ww
 
 function navItems(me, current) {
   const items = [];
-  if (isPracticeRole(me.role)) items.push({ href: 'inbox.html', text: 'Inbox' });
+  if (isPractice(me)) items.push({ href: 'inbox.html', text: 'Inbox' });
   if (me.role !== 'patient') items.push({ href: 'worklist.html', text: 'Worklist' });
   items.push({ href: 'referrals.html', text: me.role === 'patient' ? 'My referrals' : 'Referrals' });
-  if (isPracticeRole(me.role)) items.push({ href: 'refer.html', text: 'Refer a patient' });
-  if (isPracticeRole(me.role) || isTrustRole(me.role)) items.push({ href: 'advice-list.html', text: 'Advice' });
-  if (me.role === 'clinician' || me.role === 'triager') {
+  if (isPractice(me)) items.push({ href: 'refer.html', text: 'Refer a patient' });
+  if (isPractice(me) || isTrust(me)) items.push({ href: 'advice-list.html', text: 'Advice' });
+  if (isClinical(me)) {
     items.push({ href: 'results.html', text: 'Results' });
     items.push({ href: 'letters.html', text: 'Letters' });
   }
-  if (me.role === 'clinician' || me.role === 'triager' || me.role === 'booking') {
+  if (isCareTeam(me)) {
     items.push({ href: 'follow-ups.html', text: 'Follow-ups' });
   }
-  if (seesWaitingList(me.role)) items.push({ href: 'waiting-list.html', text: 'Waiting list' });
+  if (seesWaitingList(me)) items.push({ href: 'waiting-list.html', text: 'Waiting list' });
   if (me.role === 'patient') items.push({ href: 'my-waits.html', text: 'My waiting times' });
-  if (seesMeasures(me.role)) items.push({ href: 'measures.html', text: 'Measures' });
-  if (seesWaitingMeasures(me.role)) items.push({ href: 'inequalities.html', text: 'Inequalities' });
+  if (seesMeasures(me)) items.push({ href: 'measures.html', text: 'Measures' });
+  if (seesWaitingMeasures(me)) items.push({ href: 'inequalities.html', text: 'Inequalities' });
   if (me.role === 'admin') items.push({ href: 'staff.html', text: 'Staff' });
   return items.map((it) => ({ ...it, current: it.href === current }));
 }
@@ -48,7 +48,7 @@ export function renderHeader(me, current) {
   const header = document.querySelector('header.nhsuk-header');
   if (!header) return;
   const logo = header.querySelector('.nhsuk-header__service-logo');
-  if (logo) logo.setAttribute('href', homeFor(me.role));
+  if (logo) logo.setAttribute('href', homeFor(me));
 
   const container = header.querySelector('.nhsuk-header__container');
   let account = header.querySelector('.nhsuk-header__account');
@@ -140,4 +140,13 @@ function finishStart() {
   nhsukHeaderDone = true;
   // Header (navigation "More" menu), skip link and anything static.
   initNhsuk(document);
+}
+
+// A page the signed-in user's side does not use: says so in the page (its
+// heading, why), with a link on ({href, text}) if given.
+export function notForYou(heading, why, link) {
+  render(document.getElementById('maincontent'), html`
+      <h1>${heading}</h1>
+      <p>${why}</p>
+      ${link ? html`<p><a href="${link.href}">${link.text}</a></p>` : ''}`);
 }

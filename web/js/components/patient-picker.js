@@ -1,16 +1,16 @@
-// patient-picker.js - the pieces a GP's "new referral" and "new advice
-// request" forms share: finding one of the practice's patients (search by
-// NHS number or surname, a table of matches, the chosen patient's card,
-// ?patient=NHSNUMBER to start with one chosen) and the service chooser
-// grouped by trust.  The page keeps its own form, fields and submit.
+// patient-picker.js - finding one of the practice's patients, as a GP's
+// "new referral" and "new advice request" forms do (web/partials/patient.html):
+// search by NHS number or surname, a table of matches, the chosen patient's
+// card, ?patient=NHSNUMBER to start with one chosen.  The service chooser:
+// service-choice.js.  The page keeps its own form, fields and submit.
 
 import { api } from '../lib/api.js';
 import { clearErrors, showApiError } from '../lib/error-summary.js';
 import { formatDate, formatNhsNumber, patientName } from '../lib/format.js';
 import { html, render } from '../lib/html.js';
 
-// A summary-list row, or nothing when there is no value.
-function row(key, value, id) {
+// A summary-list row, or nothing when there is no value; id: the value's.
+export function infoRow(key, value, id) {
   if (!value) return '';
   return html`
     <div class="nhsuk-summary-list__row">
@@ -25,10 +25,10 @@ function chosenCard(p) {
       <div class="nhsuk-card__content">
         <h3 class="nhsuk-card__heading nhsuk-heading-s" id="chosen-heading" tabindex="-1">Patient: ${patientName(p)}</h3>
         <dl class="nhsuk-summary-list nhsuk-summary-list--no-border nhsuk-u-margin-bottom-2">
-          ${row('NHS number', formatNhsNumber(p.nhs_number), 'chosen-nhs-number')}
-          ${row('Date of birth', formatDate(p.birth_date))}
-          ${row('Postcode', p.postcode)}
-          ${row('Registered practice', p.practice && p.practice.name)}
+          ${infoRow('NHS number', formatNhsNumber(p.nhs_number), 'chosen-nhs-number')}
+          ${infoRow('Date of birth', formatDate(p.birth_date))}
+          ${infoRow('Postcode', p.postcode)}
+          ${infoRow('Registered practice', p.practice && p.practice.name)}
         </dl>
         <button type="button" class="nhsuk-button nhsuk-button--secondary nhsuk-button--small nhsuk-u-margin-bottom-0" id="change-patient">
           Choose a different patient
@@ -153,24 +153,4 @@ export function patientPicker(errors, fields) {
     });
   }
   return { patient: () => patient };
-}
-
-/** Fills a <select> with services grouped by trust, each group and its services in name order. */
-export function fillServiceSelect(select, services) {
-  const byTrust = new Map();
-  for (const s of services) {
-    const t = s.trust || {};
-    const key = t.code || '';
-    if (!byTrust.has(key)) byTrust.set(key, { trust: t, items: [] });
-    byTrust.get(key).items.push(s);
-  }
-  const groups = [...byTrust.values()].sort((a, b) => String(a.trust.name).localeCompare(String(b.trust.name)));
-  for (const g of groups) g.items.sort((a, b) => String(a.name).localeCompare(String(b.name)));
-  select.innerHTML = html`
-    <option value="">Choose a service</option>
-    ${groups.map((g) => html`
-      <optgroup label="${g.trust.name || 'Other'}${g.trust.code ? ` (${g.trust.code})` : ''}">
-        ${g.items.map((s) => html`<option value="${s.id}" data-trust="${(s.trust && s.trust.code) || ''}">${s.name}${s.specialty && s.specialty !== s.name ? ` (${s.specialty})` : ''} – ${(s.trust && s.trust.name) || ''}</option>`)}
-      </optgroup>`)}`.s;
-  select.disabled = false;
 }

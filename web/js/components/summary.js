@@ -3,6 +3,7 @@
 
 import { formatDate, formatNhsNumber, patientName } from '../lib/format.js';
 import { html, render } from '../lib/html.js';
+import { roleNoun } from '../lib/roles.js';
 
 export function row(key, value, attrs = '') {
   if (value === null || value === undefined || value === '' || (value && value.s === '')) return '';
@@ -38,6 +39,22 @@ export function personName(p) {
     return currentUser && p === currentUser.username && currentUser.display_name ? currentUser.display_name : p;
   }
   return p.display_name || p.username || '';
+}
+
+export function orgName(o) {
+  if (!o) return '';
+  if (typeof o === 'string') return o;
+  return o.name || o.code || '';
+}
+
+// "Dr Amelia Hart, triager at Northgate Hospitals NHS Foundation Trust"
+export function personText(p) {
+  if (!p) return '';
+  if (typeof p === 'string') return p;
+  const org = orgName(p.organisation);
+  const role = p.role ? roleNoun(p.role) : '';
+  const where = role && org ? `${role} at ${org}` : role || org;
+  return `${p.display_name || p.username || ''}${where ? `, ${where}` : ''}`;
 }
 
 // "SMITH, John · 943 476 5919"

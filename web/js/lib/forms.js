@@ -25,23 +25,34 @@ export function checked(form, name) {
   return el ? el.value : null;
 }
 
-// A yes/no radio pair.
-export function yesNo(idAttr, legend, hint, { inline = true } = {}) {
+// A radio group: its legend, an optional hint (idAttr-hint), and options
+// [{value, label, id, hint, checked}] (id: the input's, default
+// idAttr-value; name: the inputs' name, default idAttr).
+export function radios(idAttr, legend, options, { hint, inline = false, name = idAttr } = {}) {
   return html`
     <div class="nhsuk-form-group">
       <fieldset class="nhsuk-fieldset"${hint ? html` aria-describedby="${idAttr}-hint"` : ''}>
         <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">${legend}</legend>
         ${hint ? html`<div class="nhsuk-hint" id="${idAttr}-hint">${hint}</div>` : ''}
         <div class="nhsuk-radios${inline ? ' nhsuk-radios--inline' : ''}" data-module="nhsuk-radios">
+          ${options.map((o) => {
+            const id = o.id || `${idAttr}-${o.value}`;
+            return html`
           <div class="nhsuk-radios__item">
-            <input class="nhsuk-radios__input" id="${idAttr}-yes" name="${idAttr}" type="radio" value="true">
-            <label class="nhsuk-label nhsuk-radios__label" for="${idAttr}-yes">Yes</label>
-          </div>
-          <div class="nhsuk-radios__item">
-            <input class="nhsuk-radios__input" id="${idAttr}-no" name="${idAttr}" type="radio" value="false">
-            <label class="nhsuk-label nhsuk-radios__label" for="${idAttr}-no">No</label>
-          </div>
+            <input class="nhsuk-radios__input" id="${id}" name="${name}" type="radio" value="${o.value}"${o.checked ? html` checked` : ''}>
+            <label class="nhsuk-label nhsuk-radios__label" for="${id}">${o.label}</label>
+            ${o.hint ? html`<div class="nhsuk-hint nhsuk-radios__hint">${o.hint}</div>` : ''}
+          </div>`;
+          })}
         </div>
       </fieldset>
     </div>`;
+}
+
+// A yes/no radio pair.
+export function yesNo(idAttr, legend, hint, { inline = true } = {}) {
+  return radios(idAttr, legend, [
+    { value: 'true', label: 'Yes', id: `${idAttr}-yes` },
+    { value: 'false', label: 'No', id: `${idAttr}-no` },
+  ], { hint, inline });
 }

@@ -14,7 +14,7 @@ import { param, setTitle } from '../lib/dom.js';
 import { showErrorSummary } from '../lib/error-summary.js';
 import { formatNhsNumber, patientName, timeEl } from '../lib/format.js';
 import { html, render } from '../lib/html.js';
-import { isPracticeRole } from '../lib/roles.js';
+import { isPractice } from '../lib/roles.js';
 
 const PAGE_SIZE = 25;
 
@@ -23,7 +23,7 @@ let me = null;
 
 function introFor() {
   const org = (me.organisation && me.organisation.name) || '';
-  if (isPracticeRole(me.role)) {
+  if (isPractice(me)) {
     return `Questions ${org} has asked hospital specialists, most urgent first. Ask for advice when you are not sure the patient needs to be seen.`;
   }
   return `Advice requests from GPs to services at ${org}, most urgent first.`;

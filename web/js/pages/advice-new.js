@@ -1,15 +1,14 @@
 // advice-new.js - a GP asks a hospital specialist for advice and guidance
 // about a patient (POST /advice), optionally with a file attached.
 
+import { postForm } from '../components/action-form.js';
 import { attachmentProblem, uploadAttachment } from '../components/attachments.js';
-import { startPage } from '../components/header.js';
-import { fillServiceSelect, patientPicker } from '../components/patient-picker.js';
+import { notForYou, startPage } from '../components/header.js';
+import { infoRow, patientPicker } from '../components/patient-picker.js';
+import { loadServices, showServiceInfo, trustText } from '../components/service-choice.js';
 import { api, newIdempotencyKey } from '../lib/api.js';
 import { focusHeading } from '../lib/dom.js';
-import {
-  clearErrors, setFieldError, showApiError, showErrorSummary,
-} from '../lib/error-summary.js';
-import { html, render } from '../lib/html.js';
+import { html } from '../lib/html.js';
 
 const errors = document.getElementById('errors');
 const form = document.getElementById('advice-form');
@@ -28,12 +27,12 @@ const FIELDS = {
   attachment: 'attachment',
 };
 
-// One key per form load (see refer.js): a double click or a retry never
-// creates two requests.  Replaced once the server has refused the request.
-let idempotencyKey = newIdempotencyKey();
+// The request's idempotency key is the form's (postForm): a double click or
+// a retry never creates two requests.  The file has its own, replaced once
+// the server has refused it.
 let uploadKey = newIdempotencyKey();
 let services = [];
-let submitting = false;
+let attaching = false;
 let picker = null;
 
 function servicesById() {
@@ -46,92 +45,57 @@ function selectedValue(name) {
 }
 
 function renderServiceInfo() {
-  const s = servicesById().get(serviceSelect.value);
-  if (!s) {
-    serviceInfo.hidden = true;
-    serviceInfo.innerHTML = '';
-    return;
-  }
-  render(serviceInfo, html`
-    <dl class="nhsuk-summary-list nhsuk-summary-list--no-border nhsuk-u-margin-bottom-0">
-      <div class="nhsuk-summary-list__row">
-        <dt class="nhsuk-summary-list__key">Service</dt>
-        <dd class="nhsuk-summary-list__value">${s.name}</dd>
-      </div>
-      <div class="nhsuk-summary-list__row">
-        <dt class="nhsuk-summary-list__key">Trust</dt>
-        <dd class="nhsuk-summary-list__value">${(s.trust && s.trust.name) || ''}${s.trust && s.trust.code ? ` (${s.trust.code})` : ''}</dd>
-      </div>
-      ${s.accepts_referrals === false ? html`
-      <div class="nhsuk-summary-list__row">
-        <dt class="nhsuk-summary-list__key">Referrals</dt>
-        <dd class="nhsuk-summary-list__value">This service takes advice requests only, not referrals.</dd>
-      </div>` : ''}
-      ${s.gp_contact ? html`
-      <div class="nhsuk-summary-list__row">
-        <dt class="nhsuk-summary-list__key">Contact for GPs</dt>
-        <dd class="nhsuk-summary-list__value">${s.gp_contact}</dd>
-      </div>` : ''}
-    </dl>`);
-  serviceInfo.hidden = false;
+  showServiceInfo(serviceInfo, servicesById().get(serviceSelect.value), (s) => html`
+      ${infoRow('Trust', trustText(s))}
+      ${infoRow('Referrals', s.accepts_referrals === false ? 'This service takes advice requests only, not referrals.' : '')}`);
 }
 
-function setBusy(on, text) {
-  submitting = on;
-  submit.disabled = on;
-  if (on) submit.setAttribute('aria-disabled', 'true');
-  else submit.removeAttribute('aria-disabled');
-  submit.textContent = text;
+function body() {
+  const b = {};
+  if (picker.patient()) b.patient_nhs_number = picker.patient().nhs_number;
+  if (serviceSelect.value) b.service_id = Number(serviceSelect.value);
+  const pr = selectedValue('priority');
+  if (pr) b.priority = pr;
+  const question = form.elements.question.value.trim();
+  if (question) b.question = question;
+  const consent = selectedValue('consent_to_convert');
+  if (consent !== null) b.consent_to_convert = consent === 'true';
+  return b;
 }
 
 async function submitAdvice(ev) {
   ev.preventDefault();
-  if (submitting) return;
-  clearErrors(errors);
+  if (attaching) return;
 
   // A file Seam would refuse is caught before anything is sent, so the
   // request is not created without it.
   const file = fileInput.files && fileInput.files[0];
   const fileProblem = file ? attachmentProblem(file) : null;
-  if (fileProblem) {
-    setFieldError('attachment', fileProblem);
-    showErrorSummary(errors, [{ text: fileProblem, href: '#attachment' }]);
-    return;
-  }
+  const sent = await postForm(form, {
+    check: () => (fileProblem ? [{ id: 'attachment', text: fileProblem }] : []),
+    send: (key) => api('/advice', { method: 'POST', body: body(), idempotencyKey: key }).catch((e) => {
+      // Say what the consent question needs in the page's own words.
+      if (e.field === 'consent_to_convert' && e.status === 422) {
+        e.message = 'Select yes if the specialist may turn this into a referral, or no if not';
+      }
+      throw e;
+    }),
+    fields: FIELDS,
+    busyText: 'Sending advice request…',
+  }, errors);
+  if (!sent) return;
 
-  const body = {};
-  if (picker.patient()) body.patient_nhs_number = picker.patient().nhs_number;
-  if (serviceSelect.value) body.service_id = Number(serviceSelect.value);
-  const pr = selectedValue('priority');
-  if (pr) body.priority = pr;
-  const question = form.elements.question.value.trim();
-  if (question) body.question = question;
-  const consent = selectedValue('consent_to_convert');
-  if (consent !== null) body.consent_to_convert = consent === 'true';
-
-  setBusy(true, 'Sending advice request…');
-  let advice;
-  try {
-    advice = await api('/advice', { method: 'POST', body, idempotencyKey });
-  } catch (e) {
-    if (e.status >= 400 && e.status < 500) idempotencyKey = newIdempotencyKey();
-    // Say what the consent question needs in the page's own words.
-    if (e.field === 'consent_to_convert' && e.status === 422) {
-      e.message = 'Select yes if the specialist may turn this into a referral, or no if not';
-    }
-    showApiError(errors, e, FIELDS);
-    setBusy(false, 'Send advice request');
-    return;
-  }
-
-  const next = `advice.html?id=${encodeURIComponent(advice.id)}&created=1`;
+  const next = `advice.html?id=${encodeURIComponent(sent.out.id)}&created=1`;
   if (!file) {
     window.location.assign(next);
     return;
   }
-  setBusy(true, 'Attaching the file…');
+  attaching = true;
+  submit.disabled = true;
+  submit.setAttribute('aria-disabled', 'true');
+  submit.textContent = 'Attaching the file…';
   try {
-    await uploadAttachment(advice.id, file, uploadKey);
+    await uploadAttachment(sent.out.id, file, uploadKey);
     window.location.assign(next);
   } catch (e) {
     if (e.status >= 400 && e.status < 500) uploadKey = newIdempotencyKey();
@@ -143,10 +107,8 @@ async function submitAdvice(ev) {
 async function main() {
   const me = await startPage('advice-list.html');
   if (me.role !== 'gp') {
-    render(document.getElementById('maincontent'), html`
-      <h1>Ask a specialist for advice</h1>
-      <p>Only GPs can ask for advice and guidance. You are signed in as ${me.display_name} (${me.role}).</p>
-      <p><a href="advice-list.html">Go to advice and guidance</a></p>`);
+    notForYou('Ask a specialist for advice', `Only GPs can ask for advice and guidance. You are signed in as ${me.display_name} (${me.role}).`,
+      { href: 'advice-list.html', text: 'Go to advice and guidance' });
     return;
   }
   focusHeading();
@@ -155,14 +117,8 @@ async function main() {
   serviceSelect.addEventListener('change', renderServiceInfo);
   form.addEventListener('submit', submitAdvice);
 
-  try {
-    // Every service that gives advice, including advice-only ones.
-    const data = await api('/services');
-    services = ((data && data.services) || []).filter((s) => s.accepts_advice !== false);
-    fillServiceSelect(serviceSelect, services);
-  } catch (e) {
-    showErrorSummary(errors, [{ text: `Services could not be loaded: ${e.message}` }]);
-  }
+  // Every service that gives advice, including advice-only ones.
+  services = await loadServices(serviceSelect, errors, { keep: (s) => s.accepts_advice !== false });
 }
 
 main();

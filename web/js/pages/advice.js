@@ -2,30 +2,29 @@
 // conversation between the GP and the specialist, attachments, and the
 // actions the signed-in role may take in its current state.
 
-import { actionDetails, isSending, postForm, staleNote } from '../components/action-form.js';
+import { isSending, postForm, submitAction } from '../components/action-form.js';
 import {
   attachmentProblem, attachmentUrl, formatBytes, typeLabel, uploadAttachment,
 } from '../components/attachments.js';
-import { startPage } from '../components/header.js';
 import { holderCard, holderEnded } from '../components/holder.js';
+import {
+  loadObject, objectHeading, pageParts, startObjectPage,
+} from '../components/object-page.js';
 import {
   ADVICE_OPEN_STATUSES, adviceStatusLabel, adviceStatusTag, overdueTags, priorityTag, taskKindLabel,
 } from '../components/status-tags.js';
 import { banner as showBanner, patientRow, pre, row, serviceText } from '../components/summary.js';
-import { api } from '../lib/api.js';
-import { focusHeading, param, setTitle } from '../lib/dom.js';
-import { clearErrors, showErrorSummary, showMissing } from '../lib/error-summary.js';
-import { formatDate, formatDateTime, formatNhsNumber, patientName, timeEl } from '../lib/format.js';
-import { textarea } from '../lib/forms.js';
+import { param, setTitle } from '../lib/dom.js';
+import { clearErrors, showErrorSummary } from '../lib/error-summary.js';
+import { formatDateTime, formatNhsNumber, patientName, timeEl } from '../lib/format.js';
 import { html, render } from '../lib/html.js';
-import { homeFor, isPracticeRole, roleLabel } from '../lib/roles.js';
+import { homeFor, isClinicianOf, isGpOf, roleLabel } from '../lib/roles.js';
+import { actionForms, FORMS } from './advice-forms.js';
 
-const notice = document.getElementById('notice');
-const errors = document.getElementById('errors');
-const view = document.getElementById('advice');
-const breadcrumb = document.getElementById('breadcrumb');
+const parts = pageParts('advice');
+const { notice, errors, view } = parts;
 
-const id = param('id');
+let id = null;
 let me = null;
 let advice = null;
 const objectUrls = new Map(); // attachment id -> object URL
@@ -35,18 +34,6 @@ const objectUrls = new Map(); // attachment id -> object URL
 
 function banner(content, title) {
   showBanner(notice, content, title);
-}
-
-function isSpecialist(a) {
-  const trust = a.service && a.service.trust && a.service.trust.code;
-  const org = me.organisation && me.organisation.code;
-  return ['triager', 'clinician'].includes(me.role) && (!trust || !org || trust === org);
-}
-
-function isRequestingGp(a) {
-  const practice = a.patient && a.patient.practice && a.patient.practice.code;
-  const org = me.organisation && me.organisation.code;
-  return me.role === 'gp' && (!practice || !org || practice === org);
 }
 
 // ---------------------------------------------------------------------------
@@ -145,7 +132,8 @@ const KIND_LABELS = {
 
 function messageItem(m) {
   const au = m.author || {};
-  const practice = isPracticeRole(au.role);
+  // The GP asks and replies; the specialist writes back and advises.
+  const practice = m.kind === 'question' || m.kind === 'reply';
   const org = au.organisation && (au.organisation.name || au.organisation.code);
   const isStructured = m.answer || m.what_to_do || m.if_worse;
   return html`
@@ -195,147 +183,10 @@ function attachmentsList(a) {
     </ul>` : html`<p class="nhsuk-body" id="attachments">No files attached.</p>`}`;
 }
 
-// ---------------------------------------------------------------------------
-// Actions.
-
-function adviceFields(prefix) {
-  return html`
-    ${textarea(`${prefix}-answer`, 'Answer', 'Your answer to the GP\'s question.', { rows: 5 })}
-    ${textarea(`${prefix}-what`, 'What to do', 'What the GP should do now: tests, treatment, when to refer.', { rows: 4 })}
-    ${textarea(`${prefix}-worse`, 'If it gets worse', 'What the GP or the patient should do if symptoms change or get worse.', { rows: 3 })}`;
-}
-
-function respondForm() {
-  return html`
-    <section class="seam-action" aria-labelledby="respond-heading">
-      <h2 class="nhsuk-heading-m" id="respond-heading">Write back to the GP</h2>
-      <form id="respond-form" novalidate>
-        <div class="nhsuk-form-group">
-          <fieldset class="nhsuk-fieldset">
-            <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">What are you sending?</legend>
-            <div class="nhsuk-radios nhsuk-radios--conditional" data-module="nhsuk-radios">
-              <div class="nhsuk-radios__item">
-                <input class="nhsuk-radios__input" id="respond-kind-question" name="respond-kind" type="radio" value="question" data-aria-controls="conditional-respond-question">
-                <label class="nhsuk-label nhsuk-radios__label" for="respond-kind-question">A question for the GP</label>
-                <div class="nhsuk-hint nhsuk-radios__hint">For example, a result or detail you need before you can advise.</div>
-              </div>
-              <div class="nhsuk-radios__conditional nhsuk-radios__conditional--hidden" id="conditional-respond-question">
-                ${textarea('respond-text', 'Your question for the GP', null, { rows: 4 })}
-              </div>
-              <div class="nhsuk-radios__item">
-                <input class="nhsuk-radios__input" id="respond-kind-advice" name="respond-kind" type="radio" value="advice" data-aria-controls="conditional-respond-advice">
-                <label class="nhsuk-label nhsuk-radios__label" for="respond-kind-advice">Advice, and the GP may reply</label>
-                <div class="nhsuk-hint nhsuk-radios__hint">The request stays open for the GP's answer.</div>
-              </div>
-              <div class="nhsuk-radios__conditional nhsuk-radios__conditional--hidden" id="conditional-respond-advice">
-                ${adviceFields('respond')}
-              </div>
-            </div>
-          </fieldset>
-        </div>
-        <p class="nhsuk-body-s">The GP practice then holds the request until the GP replies.</p>
-        <button class="nhsuk-button" type="submit">Send to the GP</button>
-      </form>
-    </section>`;
-}
-
-function closeWithAdviceForm() {
-  return html`
-    <section class="seam-action" aria-labelledby="close-advice-heading">
-      <h2 class="nhsuk-heading-m" id="close-advice-heading">Close with advice</h2>
-      <form id="close-advice-form" novalidate>
-        <p>Give your final advice. It is signed with your name, and the GP practice must read it. All three parts are needed.</p>
-        ${adviceFields('close')}
-        <button class="nhsuk-button" type="submit">Close with advice</button>
-      </form>
-    </section>`;
-}
-
-function convertForm(a) {
-  if (!a.consent_to_convert) {
-    return html`
-      <section class="seam-action" aria-labelledby="convert-heading">
-        <h2 class="nhsuk-heading-m" id="convert-heading">Convert to a referral</h2>
-        <div class="nhsuk-inset-text" id="no-consent">
-          <span class="nhsuk-u-visually-hidden">Information: </span>
-          <p>The GP did not agree to this request being turned into a referral. If you think the patient needs to be seen, say so in your advice: the GP can then refer.</p>
-        </div>
-      </section>`;
-  }
-  return html`
-    <section class="seam-action" aria-labelledby="convert-heading">
-      <h2 class="nhsuk-heading-m" id="convert-heading">Convert to a referral</h2>
-      <form id="convert-form" novalidate>
-        <p>If the patient needs to be seen, make this request a referral to ${serviceText(a.service)}. It is accepted at once and goes to the booking team. The GP agreed to this when they asked.</p>
-        ${textarea('convert-comment', 'Comment for the booking team and the GP (optional)', null, { rows: 3 })}
-        <button class="nhsuk-button nhsuk-button--secondary" type="submit">Convert to a referral</button>
-      </form>
-    </section>`;
-}
-
-function replyForm() {
-  return html`
-    <section class="seam-action" aria-labelledby="reply-heading">
-      <h2 class="nhsuk-heading-m" id="reply-heading">Reply to the specialist</h2>
-      <form id="reply-form" novalidate>
-        ${textarea('reply-text', 'Your reply', 'Answer the specialist\'s question, or ask a follow-up question. The request goes back to the specialist.', { rows: 5 })}
-        <button class="nhsuk-button" type="submit">Send reply</button>
-      </form>
-    </section>`;
-}
-
-function gpCloseForm() {
-  return html`
-    <section class="seam-action" aria-labelledby="gp-close-heading">
-      <h2 class="nhsuk-heading-m" id="gp-close-heading">Mark as read and close</h2>
-      <form id="gp-close-form" novalidate>
-        <p>Close the request once you have read the advice and need nothing more from the specialist.</p>
-        <button class="nhsuk-button nhsuk-button--secondary" type="submit">Mark as read and close</button>
-      </form>
-    </section>`;
-}
-
-function gpConvertForm(a) {
-  return html`
-    <section class="seam-action" aria-labelledby="gp-convert-heading">
-      <h2 class="nhsuk-heading-m" id="gp-convert-heading">Refer instead</h2>
-      <form id="gp-convert-form" novalidate>
-        <p>If you think the patient needs to be seen, turn this request into a referral to ${serviceText(a.service)}. The service triages it as usual.</p>
-        <p id="gp-convert-clock">The original request date${a.requested_at ? html`, ${formatDate(a.requested_at)},` : ''} is kept: the patient keeps their place in the queue and their waiting time counts from then.</p>
-        ${textarea('gp-convert-reason', 'Why does the patient need to be seen? (optional)', null, { rows: 3 })}
-        <button class="nhsuk-button nhsuk-button--secondary" type="submit">Refer instead</button>
-      </form>
-    </section>`;
-}
-
-function withdrawForm() {
-  return html`
-    ${actionDetails('withdraw-details', 'Withdraw this request', 'withdraw-form', html`
-          <p>Withdraw it if you no longer need the advice. This ends the request for everyone.</p>
-          ${textarea('withdraw-reason', 'Reason for withdrawing', null, { rows: 3 })}
-          <button class="nhsuk-button nhsuk-button--warning" type="submit">Withdraw request</button>
-    `)}`;
-}
-
-function attachForm() {
-  return html`
-    <section class="seam-action" aria-labelledby="attach-heading">
-      <h2 class="nhsuk-heading-m" id="attach-heading">Attach a file</h2>
-      <form id="attach-form" novalidate>
-        <div class="nhsuk-form-group nhsuk-file-upload">
-          <label class="nhsuk-label" for="attach-file">File</label>
-          <div class="nhsuk-hint" id="attach-file-hint">A PDF, JPEG, PNG or text file up to 5 MB.</div>
-          <input class="nhsuk-file-upload__input" id="attach-file" name="attach-file" type="file" accept="application/pdf,image/jpeg,image/png,text/plain,.pdf,.jpg,.jpeg,.png,.txt" aria-describedby="attach-file-hint">
-        </div>
-        <button class="nhsuk-button nhsuk-button--secondary" type="submit">Attach file</button>
-      </form>
-    </section>`;
-}
-
 function availableActions(a) {
   const out = [];
-  const specialist = isSpecialist(a);
-  const gp = isRequestingGp(a);
+  const specialist = isClinicianOf(me, a);
+  const gp = isGpOf(me, a);
   if (a.status === 'awaiting_response' && specialist) out.push('respond', 'close-advice', 'convert');
   if ((a.status === 'awaiting_gp' || a.status === 'advice_given') && gp) out.push('reply', 'gp-close', 'gp-convert');
   if (ADVICE_OPEN_STATUSES.includes(a.status) && (gp || specialist)) out.push('attach');
@@ -345,121 +196,7 @@ function availableActions(a) {
 
 function actions(a) {
   const list = availableActions(a);
-  if (!list.length) return '';
-  return html`
-    <div id="actions">
-      ${list.map((x) => {
-        switch (x) {
-          case 'respond': return respondForm(a);
-          case 'close-advice': return closeWithAdviceForm(a);
-          case 'convert': return convertForm(a);
-          case 'reply': return replyForm(a);
-          case 'gp-close': return gpCloseForm(a);
-          case 'gp-convert': return gpConvertForm(a);
-          case 'attach': return attachForm(a);
-          case 'withdraw': return withdrawForm(a);
-          default: return '';
-        }
-      })}
-    </div>`;
-}
-
-function val(f, name) {
-  const el = f.elements[name];
-  return el ? el.value.trim() : '';
-}
-
-function adviceBody(f, prefix) {
-  const b = {};
-  const answer = val(f, `${prefix}-answer`);
-  const what = val(f, `${prefix}-what`);
-  const worse = val(f, `${prefix}-worse`);
-  if (answer) b.answer = answer;
-  if (what) b.what_to_do = what;
-  if (worse) b.if_worse = worse;
-  return b;
-}
-
-// What each form sends, and where its fields' errors go.  check() returns
-// [{id, text}] for problems found before sending.
-const FORMS = {
-  'respond-form': {
-    path: 'messages',
-    fields: { text: 'respond-text', answer: 'respond-answer', what_to_do: 'respond-what', if_worse: 'respond-worse' },
-    check(f) {
-      return f.querySelector('input[name="respond-kind"]:checked')
-        ? [] : [{ id: 'respond-kind-question', text: 'Choose whether you are sending a question or advice' }];
-    },
-    body(f) {
-      const kind = f.querySelector('input[name="respond-kind"]:checked');
-      if (kind && kind.value === 'advice') return adviceBody(f, 'respond');
-      const text = val(f, 'respond-text');
-      return text ? { text } : {};
-    },
-    success: () => 'Sent to the GP. The GP practice now holds the request.',
-  },
-  'close-advice-form': {
-    path: 'close',
-    fields: { answer: 'close-answer', what_to_do: 'close-what', if_worse: 'close-worse' },
-    // All three parts are required: say which are missing at once.
-    check(f) {
-      return [
-        ['close-answer', 'Enter your answer'],
-        ['close-what', 'Enter what the GP should do'],
-        ['close-worse', 'Enter what to do if it gets worse'],
-      ].filter(([name]) => !val(f, name)).map(([fid, text]) => ({ id: fid, text }));
-    },
-    body: (f) => adviceBody(f, 'close'),
-    success: () => 'Request closed with your advice. The GP practice must now read it.',
-  },
-  'convert-form': {
-    path: 'convert',
-    fields: { comment: 'convert-comment' },
-    body(f) {
-      const c = val(f, 'convert-comment');
-      return c ? { comment: c } : {};
-    },
-    success: (b, res) => convertedMessage(res, 'It is accepted and with the booking team.'),
-  },
-  'reply-form': {
-    path: 'messages',
-    fields: { text: 'reply-text' },
-    body(f) {
-      const text = val(f, 'reply-text');
-      return text ? { text } : {};
-    },
-    success: () => 'Reply sent. The specialist now holds the request.',
-  },
-  'gp-close-form': {
-    path: 'close',
-    fields: {},
-    body: () => ({}),
-    success: () => 'Advice read and the request closed.',
-  },
-  'gp-convert-form': {
-    path: 'convert',
-    fields: { reason: 'gp-convert-reason' },
-    body(f) {
-      const r = val(f, 'gp-convert-reason');
-      return r ? { reason: r } : {};
-    },
-    success: (b, res) => convertedMessage(res, 'It is waiting for triage, with its waiting time counted from your original request.'),
-  },
-  'withdraw-form': {
-    path: 'withdraw',
-    fields: { reason: 'withdraw-reason' },
-    body(f) {
-      const r = val(f, 'withdraw-reason');
-      return r ? { reason: r } : {};
-    },
-    success: () => 'Request withdrawn.',
-  },
-};
-
-function convertedMessage(res, tail) {
-  const ref = res && res.referral;
-  if (!ref || !ref.id) return `Converted to a referral. ${tail}`;
-  return html`Converted to <a href="referral.html?id=${encodeURIComponent(ref.id)}" id="new-referral-link">referral ${ref.id}</a>. ${tail}`;
+  return list.length ? actionForms(list, a) : '';
 }
 
 // The attach form sends a file, not JSON.
@@ -483,32 +220,24 @@ async function onAttach(form) {
 async function onSubmit(ev) {
   const form = ev.target.closest('form');
   if (!form) return;
-  const spec = form.id === 'attach-form' ? ATTACH : FORMS[form.id];
-  if (!spec) return;
-  ev.preventDefault();
-  if (isSending()) return;
-  notice.innerHTML = '';
   if (form.id === 'attach-form') {
+    ev.preventDefault();
+    if (isSending()) return;
+    notice.innerHTML = '';
     await onAttach(form);
     return;
   }
-  let body = null;
-  const sent = await postForm(form, {
-    check: spec.check,
-    fields: spec.fields,
-    send: (key) => {
-      body = { ...spec.body(form), version: advice.version };
-      return api(`/advice/${encodeURIComponent(id)}/${spec.path}`, { method: 'POST', body, idempotencyKey: key });
-    },
-    failed: (e, summary) => {
-      if (e.code === 'stale_version' || e.code === 'illegal_transition') staleNote(summary, 'request', `advice.html?id=${id}`);
-    },
-  }, errors, view);
-  if (!sent) return;
-  const message = spec.success(body, sent.out);
-  const ok = await load({ quiet: true });
-  if (ok) banner(message);
-  else banner(html`${message} You can no longer see this request.`);
+  const spec = FORMS[form.id];
+  if (!spec) return;
+  ev.preventDefault();
+  await submitAction(form, spec, {
+    parts,
+    url: `/advice/${encodeURIComponent(id)}/${spec.path}`,
+    version: advice.version,
+    noun: 'request',
+    href: `advice.html?id=${id}`,
+    reload: () => load({ quiet: true }),
+  });
 }
 
 // Attachments need the bearer token, so a plain link cannot fetch them:
@@ -537,17 +266,11 @@ async function onClick(ev) {
 // ---------------------------------------------------------------------------
 // Page.
 
-function renderBreadcrumb() {
-  const home = homeFor(me.role);
-  const label = home === 'worklist.html' ? 'Worklist' : me.role === 'patient' ? 'My referrals' : 'Referrals';
-  breadcrumb.innerHTML = html`
-    <nav class="nhsuk-breadcrumb" aria-label="Breadcrumb">
-      <ol class="nhsuk-breadcrumb__list">
-        <li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href="${home}">${label}</a></li>
-        <li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href="advice-list.html">Advice and guidance</a></li>
-      </ol>
-      <a class="nhsuk-back-link" href="advice-list.html"><span class="nhsuk-u-visually-hidden">Back to </span>Advice and guidance</a>
-    </nav>`.s;
+function crumbs(m) {
+  const home = homeFor(m);
+  const label = home === 'worklist.html' ? 'Worklist' : m.role === 'patient' ? 'My referrals' : 'Referrals';
+  const list = { href: 'advice-list.html', text: 'Advice and guidance' };
+  return { links: [{ href: home, text: label }, list], back: list };
 }
 
 function renderAdvice(a) {
@@ -559,9 +282,9 @@ function renderAdvice(a) {
   render(view, html`
     <div class="nhsuk-grid-row">
       <div class="nhsuk-grid-column-two-thirds">
-        <span class="nhsuk-caption-l">Advice request ${a.id} · <span class="nhsuk-u-nowrap">NHS number ${formatNhsNumber(p.nhs_number)}</span></span>
-        <h1 class="nhsuk-u-margin-bottom-3">${svc.name || 'Advice'} advice for ${patientName(p)}</h1>
-        <p class="seam-tags" id="status-line">${adviceStatusTag(a.status)} ${priorityTag(a.priority)} ${overdueTags(a)}</p>
+        ${objectHeading(html`Advice request ${a.id} · <span class="nhsuk-u-nowrap">NHS number ${formatNhsNumber(p.nhs_number)}</span>`,
+          `${svc.name || 'Advice'} advice for ${patientName(p)}`,
+          html`${adviceStatusTag(a.status)} ${priorityTag(a.priority)} ${overdueTags(a)}`)}
         ${links(a)}
         ${holderPanel(a)}
         ${outcomePanel(a)}
@@ -574,33 +297,27 @@ function renderAdvice(a) {
 }
 
 async function load({ quiet = false } = {}) {
-  let a;
-  try {
-    a = await api(`/advice/${encodeURIComponent(id)}`);
-  } catch (e) {
-    if (quiet && e.status === 404) {
-      view.innerHTML = '';
-      return false;
-    }
-    render(view, html`<h1>Advice request ${id || ''}</h1>`);
-    showErrorSummary(errors, [{ text: e.status === 404 ? 'There is no such advice request, or you cannot see it.' : e.message }]);
-    return false;
-  }
+  const a = await loadObject(`/advice/${encodeURIComponent(id)}`, {
+    parts, what: 'Advice request', noun: 'advice request', id, quiet,
+  });
+  if (!a) return false;
   advice = a;
   renderAdvice(a);
   return true;
 }
 
 async function main() {
-  me = await startPage('advice-list.html');
-  renderBreadcrumb();
-  if (!id) {
-    showMissing(view, errors, 'Advice request', 'No advice request was given. Open one from your worklist or the advice and guidance list.');
-    return;
-  }
-  view.addEventListener('submit', onSubmit);
-  view.addEventListener('click', onClick);
-  const ok = await load();
+  const ok = await startObjectPage({
+    nav: 'advice-list.html',
+    parts,
+    crumbs,
+    what: 'Advice request',
+    missing: 'No advice request was given. Open one from your worklist or the advice and guidance list.',
+    started: (s) => { ({ me, id } = s); },
+    on: { submit: onSubmit, click: onClick },
+    load,
+    focus: !param('created'),
+  });
   if (ok && param('created')) {
     const attachFailed = param('attach_failed');
     window.history.replaceState(null, '', `advice.html?id=${encodeURIComponent(id)}`);
@@ -608,7 +325,7 @@ async function main() {
     if (attachFailed) {
       showErrorSummary(errors, [{ text: 'Your request was sent, but the file could not be attached. Attach it again below.', href: '#attach-file' }], { focus: false });
     }
-  } else if (ok) focusHeading(view);
+  }
 }
 
 main();

@@ -16,6 +16,7 @@ import {
 } from '../lib/format.js';
 import { val } from '../lib/forms.js';
 import { html, render } from '../lib/html.js';
+import { isCareTeam, isClinical } from '../lib/roles.js';
 
 const notice = document.getElementById('notice');
 const errors = document.getElementById('errors');
@@ -35,11 +36,11 @@ function windowText(f) {
 }
 
 function canBook() {
-  return ['booking', 'clinician', 'triager'].includes(me.role);
+  return isCareTeam(me);
 }
 
 function canDischarge() {
-  return ['clinician', 'triager'].includes(me.role);
+  return isClinical(me);
 }
 
 function openCard(f) {

@@ -8,11 +8,12 @@ import { startPage } from '../components/header.js';
 import { cellHeading } from '../components/summary.js';
 import { responsiveTable } from '../components/table.js';
 import { api, apiBlob } from '../lib/api.js';
+import { icbPractices } from '../lib/directory.js';
 import { param, setTitle } from '../lib/dom.js';
 import { showApiError, showErrorSummary } from '../lib/error-summary.js';
 import { formatDate } from '../lib/format.js';
 import { html, raw, render } from '../lib/html.js';
-import { isPracticeRole, isTrustRole } from '../lib/roles.js';
+import { isIcb, isPractice, isTrust } from '../lib/roles.js';
 import { DIMENSIONS } from '../lib/rtt.js';
 
 const main = document.getElementById('maincontent');
@@ -25,14 +26,14 @@ const NONE = raw('<span aria-hidden="true">–</span><span class="nhsuk-u-visual
 function scopesFor(services, practices) {
   const org = me.organisation || {};
   const out = [];
-  if (isPracticeRole(me.role)) {
+  if (isPractice(me)) {
     out.push({ kind: 'practice', code: org.code, label: `${org.name} (your practice)`, group: 'Practice' });
-  } else if (isTrustRole(me.role)) {
+  } else if (isTrust(me)) {
     out.push({ kind: 'trust', code: org.code, label: `${org.name} (whole trust)`, group: 'Trust' });
     for (const s of services.filter((x) => x.trust && x.trust.code === org.code)) {
       out.push({ kind: 'service', code: String(s.id), label: s.name, group: 'Services' });
     }
-  } else if (me.role === 'icb_analyst' || me.role === 'admin') {
+  } else if (isIcb(me)) {
     if (me.role === 'icb_analyst') out.push({ kind: 'icb', code: org.code, label: `${org.name} (patients living in the ICB)`, group: 'ICB' });
     out.push({ kind: 'national', code: '', label: 'England (everyone in Seam)', group: 'National' });
     const trusts = new Map();
@@ -260,14 +261,7 @@ async function load() {
   } catch {
     services = [];
   }
-  let practices = [];
-  if (me.role === 'icb_analyst' || me.role === 'admin') {
-    try {
-      practices = ((await api('/organisations?kind=practice')) || {}).organisations || [];
-    } catch {
-      practices = [];
-    }
-  }
+  const practices = await icbPractices(me);
   const scopes = scopesFor(services, practices);
   const intro = html`
     <h1 class="nhsuk-u-margin-bottom-3">Waiting time inequalities</h1>

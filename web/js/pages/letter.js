@@ -6,28 +6,23 @@
 // each action, and marks it read; an action the GP declines stays with the
 // hospital until a clinician of the service records what was done.
 
-import { actionDetails, sendForm } from '../components/action-form.js';
+import { actionDetails, actionSection, sendForm } from '../components/action-form.js';
 import { gpActionList, handleGpActionSubmit } from '../components/gp-actions.js';
-import { startPage } from '../components/header.js';
 import { holderCard } from '../components/holder.js';
+import { loadObject, objectHeading, pageParts, startObjectPage } from '../components/object-page.js';
 import { LETTER_KINDS, LETTER_STATUS, overdueTags, tagFrom } from '../components/status-tags.js';
-import {
-  banner, patientRow, personName, pre, row, serviceText, setCurrentUser,
-} from '../components/summary.js';
-import { api } from '../lib/api.js';
-import { focusHeading, param, setTitle } from '../lib/dom.js';
-import { clearErrors, showErrorSummary, showMissing } from '../lib/error-summary.js';
+import { banner, patientRow, personName, pre, row, serviceText } from '../components/summary.js';
+import { setTitle } from '../lib/dom.js';
+import { clearErrors } from '../lib/error-summary.js';
 import { formatDate, patientName, timeEl } from '../lib/format.js';
 import { textarea, val } from '../lib/forms.js';
 import { html, render } from '../lib/html.js';
-import { homeFor, isPracticeRole, roleLabel } from '../lib/roles.js';
+import { atPracticeOf, homeFor, isClinicianOf, isPractice, roleLabel } from '../lib/roles.js';
 
-const notice = document.getElementById('notice');
-const errors = document.getElementById('errors');
-const view = document.getElementById('view');
-const breadcrumb = document.getElementById('breadcrumb');
+const parts = pageParts();
+const { notice, errors, view } = parts;
 
-const id = param('id');
+let id = null;
 let me = null;
 let letter = null;
 
@@ -35,16 +30,8 @@ function kindText(l) {
   return LETTER_KINDS[l.kind] || 'Letter';
 }
 
-function isStaff(l) {
-  const trust = l.service && l.service.trust && l.service.trust.code;
-  const org = me.organisation && me.organisation.code;
-  return ['clinician', 'triager'].includes(me.role) && (!trust || !org || trust === org);
-}
-
-function isPractice(l) {
-  const practice = l.patient && l.patient.practice && l.patient.practice.code;
-  const org = me.organisation && me.organisation.code;
-  return isPracticeRole(me.role) && (!practice || !org || practice === org);
+function atPractice(l) {
+  return isPractice(me) && atPracticeOf(me, l);
 }
 
 // ---------------------------------------------------------------------------
@@ -92,8 +79,8 @@ function fitNoteBlock(fn) {
 function content(l) {
   if (l.status === 'due') return '';
   const actions = l.gp_actions || [];
-  const canDecide = me.role === 'gp' && isPractice(l);
-  const canResolve = me.role === 'clinician' && isStaff(l);
+  const canDecide = me.role === 'gp' && atPractice(l);
+  const canResolve = me.role === 'clinician' && isClinicianOf(me, l);
   const pending = actions.filter((a) => a.status === 'pending').length;
   const withHospital = actions.filter((a) => a.status === 'declined').length;
   return html`
@@ -114,14 +101,11 @@ function content(l) {
       ${canResolve && withHospital ? html`<p class="nhsuk-body" id="resolve-intro"><strong>${withHospital === 1 ? 'One action was' : `${withHospital} actions were`} declined by the GP.</strong> The clinic keeps ${withHospital === 1 ? 'it' : 'them'}: arrange ${withHospital === 1 ? 'it' : 'them'}, or agree another way, and record what was done.</p>` : ''}
       ${gpActionList(l.id, actions, { canDecide, canResolve })}`
     : html`<p class="nhsuk-body" id="no-gp-actions">None. The hospital does not ask the practice to do anything.</p>`}
-    ${isPractice(l) && l.status === 'sent' ? html`
-      <section class="seam-action" aria-labelledby="read-heading">
-        <h2 class="nhsuk-heading-m" id="read-heading">Mark as read</h2>
-        <form id="read-form" novalidate>
-          <p>Marking it read takes it out of the practice's inbox.${pending ? ' Actions still waiting for a decision stay in the inbox.' : ''}</p>
-          <button class="nhsuk-button nhsuk-button--secondary" type="submit">Mark as read</button>
-        </form>
-      </section>` : ''}`;
+    ${atPractice(l) && l.status === 'sent' ? html`
+      ${actionSection('read', 'Mark as read', html`
+        <p>Marking it read takes it out of the practice's inbox.${pending ? ' Actions still waiting for a decision stay in the inbox.' : ''}</p>
+        <button class="nhsuk-button nhsuk-button--secondary" type="submit">Mark as read</button>
+    `)}` : ''}`;
 }
 
 // ---------------------------------------------------------------------------
@@ -267,48 +251,39 @@ const SEND = {
 // ---------------------------------------------------------------------------
 // Page.
 
-function renderBreadcrumb() {
-  const practice = isPracticeRole(me.role);
-  const back = practice ? { href: 'inbox.html', text: 'Inbox' } : { href: 'letters.html', text: 'Letters' };
-  breadcrumb.innerHTML = html`
-    <nav class="nhsuk-breadcrumb" aria-label="Breadcrumb">
-      <ol class="nhsuk-breadcrumb__list">
-        <li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href="${homeFor(me.role)}">${homeFor(me.role) === 'inbox.html' ? 'Inbox' : 'Worklist'}</a></li>
-        ${back.href !== homeFor(me.role) ? html`<li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href="${back.href}">${back.text}</a></li>` : ''}
-      </ol>
-      <a class="nhsuk-back-link" href="${back.href}"><span class="nhsuk-u-visually-hidden">Back to </span>${back.text}</a>
-    </nav>`.s;
+function crumbs(m) {
+  const home = homeFor(m);
+  const back = isPractice(m) ? { href: 'inbox.html', text: 'Inbox' } : { href: 'letters.html', text: 'Letters' };
+  const links = [{ href: home, text: home === 'inbox.html' ? 'Inbox' : 'Worklist' }];
+  if (back.href !== home) links.push(back);
+  return { links, back };
 }
 
 function renderLetter(l) {
   const p = l.patient || {};
   setTitle(`${kindText(l)}: ${patientName(p)}`);
-  const writing = l.status === 'due' && isStaff(l);
+  const writing = l.status === 'due' && isClinicianOf(me, l);
   render(view, html`
     <div class="nhsuk-grid-row">
       <div class="nhsuk-grid-column-two-thirds">
-        <span class="nhsuk-caption-l">${kindText(l)} ${l.id}${l.service && l.service.name ? ` · ${l.service.name}` : ''}</span>
-        <h1 class="nhsuk-u-margin-bottom-3">${kindText(l)} for ${patientName(p)}</h1>
-        <p class="seam-tags" id="status-line">${tagFrom(LETTER_STATUS, l.status)}${l.late ? html` <strong class="nhsuk-tag nhsuk-tag--red">Sent late</strong>` : ''} ${l.status === 'due' ? overdueTags(l) : ''}</p>
+        ${objectHeading(`${kindText(l)} ${l.id}${l.service && l.service.name ? ` · ${l.service.name}` : ''}`,
+          `${kindText(l)} for ${patientName(p)}`,
+          html`${tagFrom(LETTER_STATUS, l.status)}${l.late ? html` <strong class="nhsuk-tag nhsuk-tag--red">Sent late</strong>` : ''} ${l.status === 'due' ? overdueTags(l) : ''}`)}
         ${holderPanel(l)}
         ${details(l)}
         ${l.status === 'due' && !writing ? html`<p class="nhsuk-body">This ${l.kind === 'discharge' ? 'discharge summary' : 'letter'} has not been written yet.</p>` : ''}
         ${content(l)}
         ${writing ? html`${fitNoteBlock(l.fit_note)}${sendForm_(l)}` : ''}
-        ${isStaff(l) ? fitNoteForm(l) : ''}
+        ${isClinicianOf(me, l) ? fitNoteForm(l) : ''}
       </div>
     </div>`);
   if (writing) addActionRow();
 }
 
 async function load() {
-  try {
-    letter = await api(`/letters/${encodeURIComponent(id)}`);
-  } catch (e) {
-    render(view, html`<h1>Letter ${id || ''}</h1>`);
-    showErrorSummary(errors, [{ text: e.status === 404 ? 'There is no such letter, or you cannot see it.' : e.message }]);
-    return false;
-  }
+  const l = await loadObject(`/letters/${encodeURIComponent(id)}`, { parts, what: 'Letter', noun: 'letter', id });
+  if (!l) return false;
+  letter = l;
   renderLetter(letter);
   return true;
 }
@@ -386,17 +361,16 @@ function onClick(ev) {
 }
 
 async function main() {
-  me = await startPage('letters.html');
-  setCurrentUser(me);
-  renderBreadcrumb();
-  if (!id) {
-    showMissing(view, errors, 'Letter', 'No letter was given. Open a letter from the Letters page or your inbox.');
-    return;
-  }
-  view.addEventListener('submit', onSubmit);
-  view.addEventListener('click', onClick);
-  const ok = await load();
-  if (ok) focusHeading(view);
+  await startObjectPage({
+    nav: 'letters.html',
+    parts,
+    crumbs,
+    what: 'Letter',
+    missing: 'No letter was given. Open a letter from the Letters page or your inbox.',
+    started: (s) => { ({ me, id } = s); },
+    on: { submit: onSubmit, click: onClick },
+    load,
+  });
 }
 
 main();

@@ -11,7 +11,7 @@ import { param, setTitle } from '../lib/dom.js';
 import { showErrorSummary } from '../lib/error-summary.js';
 import { patientName, timeEl } from '../lib/format.js';
 import { html, render } from '../lib/html.js';
-import { isPracticeRole } from '../lib/roles.js';
+import { isPractice } from '../lib/roles.js';
 
 const view = document.getElementById('view');
 const errors = document.getElementById('errors');
@@ -115,7 +115,7 @@ function sentUrl(which, page) {
 async function load() {
   const me = await startPage('letters.html');
   const referralId = param('referral');
-  const practice = isPracticeRole(me.role);
+  const practice = isPractice(me);
   const which = param('sent') === 'read' ? 'read' : 'sent';
   const page = Math.max(1, parseInt(param('page') || '1', 10) || 1);
   setTitle(referralId ? `Letters for referral ${referralId}` : 'Letters');

@@ -5,7 +5,7 @@
 // /measures/complete-care: letters, results, hand-overs to the GP,
 // follow-ups and missed appointments).
 
-import { startPage } from '../components/header.js';
+import { notForYou, startPage } from '../components/header.js';
 import { cellHeading } from '../components/summary.js';
 import { responsiveTable } from '../components/table.js';
 import { api } from '../lib/api.js';
@@ -13,7 +13,7 @@ import { param, setTitle } from '../lib/dom.js';
 import { showApiError, showErrorSummary } from '../lib/error-summary.js';
 import { formatDate } from '../lib/format.js';
 import { html, raw, render } from '../lib/html.js';
-import { seesMeasures } from '../lib/roles.js';
+import { isIcb, seesMeasures } from '../lib/roles.js';
 
 const main = document.getElementById('maincontent');
 let me = null;
@@ -145,14 +145,12 @@ const CARE_NOTES = html`
 async function load() {
   me = await startPage('measures.html');
   setTitle('Interface measures');
-  if (!seesMeasures(me.role)) {
-    render(main, html`
-      <h1>Interface measures</h1>
-      <p>Only interface leads, ICB analysts and administrators can see the interface measures.</p>
-      <p><a href="worklist.html">Go to your worklist</a></p>`);
+  if (!seesMeasures(me)) {
+    notForYou('Interface measures', 'Only interface leads, ICB analysts and administrators can see the interface measures.',
+      { href: 'worklist.html', text: 'Go to your worklist' });
     return;
   }
-  const pickTrust = me.role === 'icb_analyst' || me.role === 'admin';
+  const pickTrust = isIcb(me);
   let trust = param('trust') || '';
   const from = param('from') || '';
   const to = param('to') || '';

@@ -5,27 +5,27 @@
 // review; the trust's clinicians and triagers answer it and set the priority.
 
 import { isSending, postForm } from '../components/action-form.js';
-import { startPage } from '../components/header.js';
+import { loadObject, pageParts, startObjectPage } from '../components/object-page.js';
 import { priorityTag } from '../components/status-tags.js';
-import { banner, patientRow, pre, row, setCurrentUser } from '../components/summary.js';
+import { banner, patientRow, pre, row } from '../components/summary.js';
 import { api } from '../lib/api.js';
-import { focusHeading, param, setTitle } from '../lib/dom.js';
-import { showApiError, showErrorSummary, showMissing } from '../lib/error-summary.js';
+import { setTitle } from '../lib/dom.js';
+import { showApiError } from '../lib/error-summary.js';
 import { formatDate, formatNhsNumber, patientName, timeEl } from '../lib/format.js';
-import { checked, textarea, val } from '../lib/forms.js';
 import { html, render } from '../lib/html.js';
-import { homeFor, isPracticeRole } from '../lib/roles.js';
+import { homeFor, isClinical, isPractice } from '../lib/roles.js';
 import {
-  clinicalPriorityTag, dateOrDash, estimatedWaitSentence, outcomeText, PRIORITIES, priorityText,
+  clinicalPriorityTag, dateOrDash, estimatedWaitSentence, outcomeText, priorityText,
   rttStatusText, shortDate, weeksNumber, weeksTag, weeksText,
 } from '../lib/rtt.js';
+import {
+  answerForm, FORMS, priorityForm, requestForm,
+} from './pathway-forms.js';
 
-const notice = document.getElementById('notice');
-const errors = document.getElementById('errors');
-const view = document.getElementById('view');
-const breadcrumb = document.getElementById('breadcrumb');
+const parts = pageParts();
+const { notice, errors, view } = parts;
 
-const id = param('id');
+let id = null;
 let me = null;
 let pathway = null;
 
@@ -39,17 +39,21 @@ function person(p) {
 // ---------------------------------------------------------------------------
 // Who may do what here (the API has the last word).
 
-function isPractice(pw) {
+function atPractice(pw) {
   const practice = pw.patient && pw.patient.practice && pw.patient.practice.code;
-  return isPracticeRole(me.role) && (!practice || practice === me.organisation.code);
+  return isPractice(me) && (!practice || practice === me.organisation.code);
 }
 
 function isTrustClinical(pw) {
-  return ['clinician', 'triager'].includes(me.role) && pw.trust && me.organisation.code === pw.trust.code;
+  return isClinical(me) && pw.trust && me.organisation.code === pw.trust.code;
 }
 
 function mayAnswer(pw) {
   return isTrustClinical(pw) && (!me.service || !pw.service || String(me.service.id) === String(pw.service.id));
+}
+
+function may(pw) {
+  return { request: atPractice(pw), answer: mayAnswer(pw), setPriority: isTrustClinical(pw) };
 }
 
 // ---------------------------------------------------------------------------
@@ -186,7 +190,7 @@ function reviewCard(rv) {
           ${open ? html`<strong class="nhsuk-tag nhsuk-tag--orange">Waiting for the hospital</strong>` : html`<strong class="nhsuk-tag nhsuk-tag--green">Answered</strong>`}
           Priority review requested ${timeEl(rv.requested_at)}
         </h3>
-        <p class="nhsuk-body-s nhsuk-u-secondary-text-colour">By ${person(rv.requested_by)}${rv.requested_org && rv.requested_org.name ? `, ${rv.requested_org.name}` : ''}${open && rv.due_at ? html`. The hospital should answer by ${timeEl(rv.due_at, { weekday: true })}` : ''}.${open && isPractice(pathway) ? ' Its answer will appear here and in your inbox.' : ''}</p>
+        <p class="nhsuk-body-s nhsuk-u-secondary-text-colour">By ${person(rv.requested_by)}${rv.requested_org && rv.requested_org.name ? `, ${rv.requested_org.name}` : ''}${open && rv.due_at ? html`. The hospital should answer by ${timeEl(rv.due_at, { weekday: true })}` : ''}.${open && atPractice(pathway) ? ' Its answer will appear here and in your inbox.' : ''}</p>
         <h4 class="nhsuk-heading-xs nhsuk-u-margin-bottom-1">Why the practice asked</h4>
         ${pre(rv.reason || '')}
         ${open ? '' : html`
@@ -208,168 +212,12 @@ function latestAnswered(pw) {
 
 function reviewsPanel(pw) {
   const list = (pw.reviews || []).slice().sort((a, b) => String(b.requested_at).localeCompare(String(a.requested_at)));
-  if (!list.length && !isPractice(pw) && !isTrustClinical(pw)) return '';
+  if (!list.length && !atPractice(pw) && !isTrustClinical(pw)) return '';
   return html`
     <h2 class="nhsuk-heading-m" id="reviews-heading">Priority reviews</h2>
     ${list.length ? html`<div id="reviews">${list.map(reviewCard)}</div>`
       : html`<p class="nhsuk-body" id="no-reviews">No one has asked for a review of this patient's priority.</p>`}`;
 }
-
-// ---------------------------------------------------------------------------
-// Forms.
-
-function priorityRadios(name, current, { exclude = false } = {}) {
-  return html`
-    <div class="nhsuk-radios" data-module="nhsuk-radios">
-      ${PRIORITIES.filter((p) => !(exclude && current && p.code === current)).map((p) => html`
-      <div class="nhsuk-radios__item">
-        <input class="nhsuk-radios__input" id="${name}-${p.code}" name="${name}" type="radio" value="${p.code}"${!exclude && current === p.code ? html` checked` : ''}>
-        <label class="nhsuk-label nhsuk-radios__label" for="${name}-${p.code}"><strong>${p.code}</strong> – ${p.label}</label>
-      </div>`)}
-    </div>`;
-}
-
-function requestForm(pw) {
-  if (!isPractice(pw) || !pw.open) return '';
-  if (pw.open_review) return ''; // shown under "Priority reviews"
-  return html`
-    <section class="seam-action" aria-labelledby="request-heading">
-      <h2 class="nhsuk-heading-m" id="request-heading">Ask for a priority review</h2>
-      <p class="nhsuk-body">If the patient's condition has changed, ask the hospital to look at their clinical priority again. A clinician of ${(pw.service && pw.service.name) || 'the service'} answers within 2 working days.</p>
-      <form id="request-form" novalidate>
-        ${textarea('review-reason', 'Why should the priority be reviewed?', 'What has changed: symptoms, test results, how the wait affects the patient.', { rows: 5 })}
-        <button class="nhsuk-button" type="submit">Ask for a priority review</button>
-      </form>
-    </section>`;
-}
-
-function answerForm(pw) {
-  if (!pw.open_review || !mayAnswer(pw)) return '';
-  const cur = pw.priority && pw.priority.code;
-  const rv = pw.open_review;
-  return html`
-    <section class="seam-action" aria-labelledby="answer-heading">
-      <h2 class="nhsuk-heading-m" id="answer-heading">Answer priority review</h2>
-      <div class="nhsuk-inset-text nhsuk-u-margin-top-0">
-        <p class="nhsuk-body-s nhsuk-u-margin-bottom-1">The GP practice asked${rv.requested_at ? html` ${timeEl(rv.requested_at)}` : ''}${rv.due_at ? html`; answer by ${timeEl(rv.due_at, { weekday: true })}` : ''}:</p>
-        ${pre(rv.reason || '')}
-      </div>
-      <form id="answer-form" novalidate data-review-id="${rv.id}">
-        <div class="nhsuk-form-group">
-          <fieldset class="nhsuk-fieldset">
-            <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">Outcome</legend>
-            <div class="nhsuk-radios nhsuk-radios--conditional" data-module="nhsuk-radios">
-              <div class="nhsuk-radios__item">
-                <input class="nhsuk-radios__input" id="outcome-reprioritised" name="outcome" type="radio" value="reprioritised" data-aria-controls="conditional-reprioritised">
-                <label class="nhsuk-label nhsuk-radios__label" for="outcome-reprioritised">Change the priority</label>
-              </div>
-              <div class="nhsuk-radios__conditional nhsuk-radios__conditional--hidden" id="conditional-reprioritised">
-                <div class="nhsuk-form-group">
-                  <fieldset class="nhsuk-fieldset" aria-describedby="answer-priority-hint">
-                    <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">New priority</legend>
-                    <div class="nhsuk-hint" id="answer-priority-hint">Now ${priorityText(pw.priority)}.</div>
-                    ${priorityRadios('answer-priority', cur, { exclude: true })}
-                  </fieldset>
-                </div>
-              </div>
-              <div class="nhsuk-radios__item">
-                <input class="nhsuk-radios__input" id="outcome-unchanged" name="outcome" type="radio" value="unchanged">
-                <label class="nhsuk-label nhsuk-radios__label" for="outcome-unchanged">Keep the priority as it is</label>
-                <div class="nhsuk-hint nhsuk-radios__hint">${priorityText(pw.priority)}</div>
-              </div>
-            </div>
-          </fieldset>
-        </div>
-        ${textarea('answer-reason', 'Your answer to the GP', 'The GP sees this. Say why, and what happens next for the patient.', { rows: 5 })}
-        <button class="nhsuk-button" type="submit">Send answer</button>
-      </form>
-    </section>`;
-}
-
-function priorityForm(pw) {
-  if (!isTrustClinical(pw) || !pw.open) return '';
-  const cur = pw.priority && pw.priority.code;
-  const inner = html`
-      <form id="priority-form" novalidate>
-        <div class="nhsuk-form-group">
-          <fieldset class="nhsuk-fieldset" aria-describedby="set-priority-hint">
-            <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">Clinical priority</legend>
-            <div class="nhsuk-hint" id="set-priority-hint">The treat-by and review dates follow from the priority and today's date.</div>
-            ${priorityRadios('set-priority', cur)}
-          </fieldset>
-        </div>
-        ${textarea('priority-reason', 'Reason', 'Why this priority: the clinical picture now.', { rows: 4 })}
-        <div class="nhsuk-form-group">
-          <label class="nhsuk-label" for="priority-review-date">Review date (optional)</label>
-          <div class="nhsuk-hint" id="priority-review-date-hint">Leave it empty to use the usual review interval for the priority.</div>
-          <input class="nhsuk-input nhsuk-input--width-10" id="priority-review-date" name="priority-review-date" type="date" aria-describedby="priority-review-date-hint">
-        </div>
-        <button class="nhsuk-button${pw.open_review ? ' nhsuk-button--secondary' : ''}" type="submit">Change clinical priority</button>
-      </form>`;
-  if (pw.open_review && mayAnswer(pw)) {
-    // Answering the review is the thing to do; this stays out of the way.
-    return html`
-      <details class="nhsuk-details seam-action" id="priority-details-toggle">
-        <summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">Change clinical priority without answering the review</span></summary>
-        <div class="nhsuk-details__text">${inner}</div>
-      </details>`;
-  }
-  return html`
-    <section class="seam-action" aria-labelledby="set-priority-heading">
-      <h2 class="nhsuk-heading-m" id="set-priority-heading">Change clinical priority</h2>
-      ${inner}
-    </section>`;
-}
-
-const FORMS = {
-  'request-form': {
-    url: () => `/pathways/${encodeURIComponent(id)}/priority-review`,
-    fields: { reason: 'review-reason' },
-    check: (f) => (val(f, 'review-reason') ? [] : [{ id: 'review-reason', text: 'Enter why the priority should be reviewed' }]),
-    body: (f) => ({ reason: val(f, 'review-reason') }),
-    success: () => 'Priority review requested. The hospital should answer within 2 working days; the answer will appear here and in your inbox.',
-  },
-  'answer-form': {
-    url: (f) => `/priority-reviews/${encodeURIComponent(f.dataset.reviewId)}/answer`,
-    fields: { outcome: 'outcome-reprioritised', priority: 'answer-priority-P1a', reason: 'answer-reason', answer: 'answer-reason' },
-    check(f) {
-      const out = [];
-      const o = checked(f, 'outcome');
-      if (!o) out.push({ id: 'outcome-reprioritised', text: 'Select whether to change the priority' });
-      if (o === 'reprioritised' && !checked(f, 'answer-priority')) {
-        const first = f.querySelector('input[name="answer-priority"]');
-        out.push({ id: first ? first.id : 'outcome-reprioritised', text: 'Select the new priority' });
-      }
-      if (!val(f, 'answer-reason')) out.push({ id: 'answer-reason', text: 'Enter your answer to the GP' });
-      return out;
-    },
-    body(f) {
-      const b = { outcome: checked(f, 'outcome'), reason: val(f, 'answer-reason') };
-      if (b.outcome === 'reprioritised') b.priority = checked(f, 'answer-priority');
-      return b;
-    },
-    success: (b) => (b.outcome === 'reprioritised'
-      ? `Answer sent to the GP practice. The priority is now ${priorityText(b.priority)}.`
-      : 'Answer sent to the GP practice. The priority is unchanged.'),
-  },
-  'priority-form': {
-    url: () => `/pathways/${encodeURIComponent(id)}/priority`,
-    fields: { priority: 'set-priority-P1a', reason: 'priority-reason', review_date: 'priority-review-date' },
-    check(f) {
-      const out = [];
-      if (!checked(f, 'set-priority')) out.push({ id: 'set-priority-P1a', text: 'Select a clinical priority' });
-      if (!val(f, 'priority-reason')) out.push({ id: 'priority-reason', text: 'Enter the reason for the priority' });
-      return out;
-    },
-    body(f) {
-      const b = { priority: checked(f, 'set-priority'), reason: val(f, 'priority-reason') };
-      const d = val(f, 'priority-review-date');
-      if (d) b.review_date = d;
-      return b;
-    },
-    success: (b) => `Clinical priority set to ${priorityText(b.priority)}.`,
-  },
-};
 
 async function onSubmit(ev) {
   const form = ev.target.closest('form');
@@ -384,7 +232,7 @@ async function onSubmit(ev) {
     fields: spec.fields,
     send: (key) => {
       body = spec.body(form);
-      return api(spec.url(form), { method: 'POST', body, idempotencyKey: key });
+      return api(spec.url(form, id), { method: 'POST', body, idempotencyKey: key });
     },
     failed: async (e) => {
       if (e.status !== 409) return;
@@ -405,17 +253,11 @@ async function onSubmit(ev) {
 // ---------------------------------------------------------------------------
 // Page.
 
-function renderBreadcrumb() {
-  const home = homeFor(me.role);
-  const wl = me.role === 'patient' ? { href: 'my-waits.html', text: 'My waiting times' } : { href: 'waiting-list.html', text: 'Waiting list' };
-  breadcrumb.innerHTML = html`
-    <nav class="nhsuk-breadcrumb" aria-label="Breadcrumb">
-      <ol class="nhsuk-breadcrumb__list">
-        ${home !== wl.href ? html`<li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href="${home}">Home</a></li>` : ''}
-        <li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href="${wl.href}">${wl.text}</a></li>
-      </ol>
-      <a class="nhsuk-back-link" href="${wl.href}"><span class="nhsuk-u-visually-hidden">Back to </span>${wl.text}</a>
-    </nav>`.s;
+function crumbs(m) {
+  const home = homeFor(m);
+  const wl = m.role === 'patient' ? { href: 'my-waits.html', text: 'My waiting times' } : { href: 'waiting-list.html', text: 'Waiting list' };
+  const links = home !== wl.href ? [{ href: home, text: 'Home' }, wl] : [wl];
+  return { links, back: wl };
 }
 
 function renderPathway(pw) {
@@ -435,12 +277,12 @@ function renderPathway(pw) {
           ${pw.open_review ? html`<strong class="nhsuk-tag nhsuk-tag--purple">Priority review requested</strong>` : latestAnswered(pw) ? html`<a href="#review-${latestAnswered(pw).id}" class="nhsuk-link"><strong class="nhsuk-tag nhsuk-tag--green">Priority review answered</strong></a>` : ''}
         </p>
         ${waitPanel(pw)}
-        ${answerForm(pw)}
+        ${answerForm(pw, may(pw))}
         ${priorityPanel(pw)}
         ${historyTable(pw.priority_history)}
         ${reviewsPanel(pw)}
-        ${requestForm(pw)}
-        ${priorityForm(pw)}
+        ${requestForm(pw, may(pw))}
+        ${priorityForm(pw, may(pw))}
         ${estimatePanel(pw)}
         ${breaches(pw)}
         ${details(pw)}
@@ -449,32 +291,26 @@ function renderPathway(pw) {
 }
 
 async function load({ quiet = false } = {}) {
-  try {
-    pathway = await api(`/pathways/${encodeURIComponent(id)}`);
-  } catch (e) {
-    if (quiet && e.status === 404) {
-      view.innerHTML = '';
-      return false;
-    }
-    render(view, html`<h1>Pathway ${id || ''}</h1>`);
-    showErrorSummary(errors, [{ text: e.status === 404 ? 'There is no such pathway, or you cannot see it.' : e.message }]);
-    return false;
-  }
+  const pw = await loadObject(`/pathways/${encodeURIComponent(id)}`, {
+    parts, what: 'Pathway', noun: 'pathway', id, quiet,
+  });
+  if (!pw) return false;
+  pathway = pw;
   renderPathway(pathway);
   return true;
 }
 
 async function main() {
-  me = await startPage('');
-  setCurrentUser(me);
-  renderBreadcrumb();
-  if (!id) {
-    showMissing(view, errors, 'Pathway', 'No pathway was given. Open one from the waiting list.');
-    return;
-  }
-  view.addEventListener('submit', onSubmit);
-  const ok = await load();
-  if (ok) focusHeading(view);
+  await startObjectPage({
+    nav: '',
+    parts,
+    crumbs,
+    what: 'Pathway',
+    missing: 'No pathway was given. Open one from the waiting list.',
+    started: (s) => { ({ me, id } = s); },
+    on: { submit: onSubmit },
+    load,
+  });
 }
 
 main();

@@ -13,7 +13,7 @@ import { param, setTitle } from '../lib/dom.js';
 import { showErrorSummary } from '../lib/error-summary.js';
 import { formatNhsNumber, patientName, timeEl } from '../lib/format.js';
 import { html, render } from '../lib/html.js';
-import { isPracticeRole } from '../lib/roles.js';
+import { isPractice } from '../lib/roles.js';
 
 const PAGE_SIZE = 25;
 
@@ -21,14 +21,14 @@ const main = document.getElementById('maincontent');
 let me = null;
 
 function titleFor(me) {
-  if (isPracticeRole(me.role)) return "Your practice's referrals";
+  if (isPractice(me)) return "Your practice's referrals";
   if (me.role === 'patient') return 'My referrals';
   return 'Referrals';
 }
 
 function introFor(me) {
   const org = (me.organisation && me.organisation.name) || '';
-  if (isPracticeRole(me.role)) return `Referrals from ${org}, most urgent first: overdue, then by when the next step is due.`;
+  if (isPractice(me)) return `Referrals from ${org}, most urgent first: overdue, then by when the next step is due.`;
   if (me.role === 'patient') return 'Your referrals to hospital services, and who is dealing with each one now.';
   return `Referrals visible to ${org}, most urgent first.`;
 }
@@ -101,7 +101,7 @@ async function load() {
   let data;
   let returnedCount = 0;
   try {
-    const wantReturned = isPracticeRole(me.role);
+    const wantReturned = isPractice(me);
     const [list, returned] = await Promise.all([
       api('/referrals', { query: { status, page, page_size: PAGE_SIZE } }),
       wantReturned ? api('/referrals', { query: { status: 'returned', page_size: 1 } }) : null,
@@ -125,10 +125,10 @@ async function load() {
     <div id="errors" hidden></div>
     <div class="seam-page-heading">
       <h1 class="nhsuk-u-margin-bottom-3">${title}</h1>
-      ${isPracticeRole(me.role) ? html`<a class="nhsuk-button nhsuk-u-margin-bottom-3" href="refer.html" id="refer-button" draggable="false">Refer a patient</a>` : ''}
+      ${isPractice(me) ? html`<a class="nhsuk-button nhsuk-u-margin-bottom-3" href="refer.html" id="refer-button" draggable="false">Refer a patient</a>` : ''}
     </div>
     <p class="nhsuk-body-l">${introFor(me)}</p>
-    ${isPracticeRole(me.role) ? returnedBanner(returnedCount, status) : ''}
+    ${isPractice(me) ? returnedBanner(returnedCount, status) : ''}
     ${filters(status)}
     ${refs.length ? html`
       <p class="nhsuk-body" id="result-count" role="status">

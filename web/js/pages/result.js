@@ -4,41 +4,23 @@
 // hospital keeping it until they accept.  The GP answers the request and
 // reviews a result handed over.
 
-import { actionDetails, sendForm } from '../components/action-form.js';
-import { startPage } from '../components/header.js';
+import { actionDetails, actionSection, sendForm } from '../components/action-form.js';
 import { holderCard, holderEnded } from '../components/holder.js';
+import { loadObject, objectHeading, pageParts, startObjectPage } from '../components/object-page.js';
 import { overdueTags, RESULT_STATUS, tagFrom } from '../components/status-tags.js';
-import {
-  banner, patientRow, personName, pre, row, serviceText, setCurrentUser,
-} from '../components/summary.js';
-import { api } from '../lib/api.js';
-import { focusHeading, param, setTitle } from '../lib/dom.js';
-import { showErrorSummary, showMissing } from '../lib/error-summary.js';
+import { banner, patientRow, personName, pre, row, serviceText } from '../components/summary.js';
+import { setTitle } from '../lib/dom.js';
 import { patientName, timeEl } from '../lib/format.js';
 import { checked, textarea, val, yesNo } from '../lib/forms.js';
 import { html, render } from '../lib/html.js';
-import { homeFor, isPracticeRole, roleLabel } from '../lib/roles.js';
+import { homeFor, isClinicianOf, isGpOf, isPractice, roleLabel } from '../lib/roles.js';
 
-const notice = document.getElementById('notice');
-const errors = document.getElementById('errors');
-const view = document.getElementById('view');
-const breadcrumb = document.getElementById('breadcrumb');
+const parts = pageParts();
+const { notice, errors, view } = parts;
 
-const id = param('id');
+let id = null;
 let me = null;
 let result = null;
-
-function isStaff(r) {
-  const trust = r.service && r.service.trust && r.service.trust.code;
-  const org = me.organisation && me.organisation.code;
-  return ['clinician', 'triager'].includes(me.role) && (!trust || !org || trust === org);
-}
-
-function isGp(r) {
-  const practice = r.patient && r.patient.practice && r.patient.practice.code;
-  const org = me.organisation && me.organisation.code;
-  return me.role === 'gp' && (!practice || !org || practice === org);
-}
 
 function abnormalTag(r) {
   return r.abnormal
@@ -115,14 +97,11 @@ function reviewBlock(r) {
 
 function reviewForm() {
   return html`
-    <section class="seam-action" aria-labelledby="review-heading">
-      <h2 class="nhsuk-heading-m" id="review-heading">Review the result</h2>
-      <form id="review-form" novalidate>
-        ${textarea('action_taken', 'Action taken', 'What you did about it: for example no action needed, treatment changed, repeat test booked.', { rows: 3 })}
-        ${yesNo('patient_told', 'Has the patient been told the result?', null)}
-        <button class="nhsuk-button" type="submit">Record review</button>
-      </form>
-    </section>`;
+    ${actionSection('review', 'Review the result', html`
+      ${textarea('action_taken', 'Action taken', 'What you did about it: for example no action needed, treatment changed, repeat test booked.', { rows: 3 })}
+      ${yesNo('patient_told', 'Has the patient been told the result?', null)}
+      <button class="nhsuk-button" type="submit">Record review</button>
+    `)}`;
 }
 
 function handoverForm() {
@@ -155,9 +134,9 @@ function handoverDecisionForms(r) {
 
 function forms(r) {
   const out = [];
-  if (r.status === 'to_review' && isStaff(r)) out.push(reviewForm(), handoverForm());
-  if (r.status === 'gp_to_review' && isGp(r)) out.push(reviewForm());
-  if (r.status === 'handover_requested' && isGp(r)) out.push(handoverDecisionForms(r));
+  if (r.status === 'to_review' && isClinicianOf(me, r)) out.push(reviewForm(), handoverForm());
+  if (r.status === 'gp_to_review' && isGpOf(me, r)) out.push(reviewForm());
+  if (r.status === 'handover_requested' && isGpOf(me, r)) out.push(handoverDecisionForms(r));
   return out;
 }
 
@@ -167,9 +146,9 @@ function renderResult(r) {
   render(view, html`
     <div class="nhsuk-grid-row">
       <div class="nhsuk-grid-column-two-thirds">
-        <span class="nhsuk-caption-l">Result ${r.id}${r.service && r.service.name ? ` · ${r.service.name}` : ''}</span>
-        <h1 class="nhsuk-u-margin-bottom-3">${r.test || 'Result'} for ${patientName(p)}</h1>
-        <p class="seam-tags" id="status-line">${tagFrom(RESULT_STATUS, r.status)} ${abnormalTag(r)} ${overdueTags(r)}</p>
+        ${objectHeading(`Result ${r.id}${r.service && r.service.name ? ` · ${r.service.name}` : ''}`,
+          `${r.test || 'Result'} for ${patientName(p)}`,
+          html`${tagFrom(RESULT_STATUS, r.status)} ${abnormalTag(r)} ${overdueTags(r)}`)}
         ${holderPanel(r)}
         ${details(r)}
         ${handoverBlock(r)}
@@ -180,13 +159,9 @@ function renderResult(r) {
 }
 
 async function load() {
-  try {
-    result = await api(`/results/${encodeURIComponent(id)}`);
-  } catch (e) {
-    render(view, html`<h1>Result ${id || ''}</h1>`);
-    showErrorSummary(errors, [{ text: e.status === 404 ? 'There is no such result, or you cannot see it.' : e.message }]);
-    return false;
-  }
+  const r = await loadObject(`/results/${encodeURIComponent(id)}`, { parts, what: 'Result', noun: 'result', id });
+  if (!r) return false;
+  result = r;
   renderResult(result);
   return true;
 }
@@ -236,30 +211,25 @@ async function onSubmit(ev) {
   }
 }
 
-function renderBreadcrumb() {
-  const practice = isPracticeRole(me.role);
+function crumbs(m) {
+  const practice = isPractice(m);
   const back = practice ? { href: 'inbox.html', text: 'Inbox' } : { href: 'results.html', text: 'Results' };
-  breadcrumb.innerHTML = html`
-    <nav class="nhsuk-breadcrumb" aria-label="Breadcrumb">
-      <ol class="nhsuk-breadcrumb__list">
-        <li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href="${homeFor(me.role)}">${practice ? 'Inbox' : 'Worklist'}</a></li>
-        ${practice ? '' : html`<li class="nhsuk-breadcrumb__list-item"><a class="nhsuk-breadcrumb__link" href="results.html">Results</a></li>`}
-      </ol>
-      <a class="nhsuk-back-link" href="${back.href}"><span class="nhsuk-u-visually-hidden">Back to </span>${back.text}</a>
-    </nav>`.s;
+  const links = [{ href: homeFor(m), text: practice ? 'Inbox' : 'Worklist' }];
+  if (!practice) links.push({ href: 'results.html', text: 'Results' });
+  return { links, back };
 }
 
 async function main() {
-  me = await startPage('results.html');
-  setCurrentUser(me);
-  renderBreadcrumb();
-  if (!id) {
-    showMissing(view, errors, 'Result', 'No result was given. Open a result from the Results page or your worklist.');
-    return;
-  }
-  view.addEventListener('submit', onSubmit);
-  const ok = await load();
-  if (ok) focusHeading(view);
+  await startObjectPage({
+    nav: 'results.html',
+    parts,
+    crumbs,
+    what: 'Result',
+    missing: 'No result was given. Open a result from the Results page or your worklist.',
+    started: (s) => { ({ me, id } = s); },
+    on: { submit: onSubmit },
+    load,
+  });
 }
 
 main();

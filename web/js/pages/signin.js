@@ -40,7 +40,7 @@ function showNotices() {
         <div class="nhsuk-inset-text">
           <span class="nhsuk-u-visually-hidden">Information: </span>
           <p>You are signed in as <strong>${u.display_name || u.username}</strong> (${roleLabel(u.role)}).
-            <a href="${homeFor(u.role)}">Continue as ${u.display_name || u.username}</a>, or choose another person below.</p>
+            <a href="${homeFor(u)}">Continue as ${u.display_name || u.username}</a>, or choose another person below.</p>
         </div>`);
     }
   }
@@ -97,7 +97,10 @@ async function signIn(button) {
     const t = await api('/dev/token', { method: 'POST', body: { username }, auth: false });
     const role = t.role || button.dataset.role;
     setSession(t.token, { username: t.username || username, role, display_name: button.dataset.displayName });
-    window.location.assign(homeFor(role));
+    // Where the user starts depends on their side (GET /me: the organisation's kind).
+    const me = await api('/me');
+    setSession(t.token, { username: me.username, role: me.role, display_name: me.display_name, organisation: me.organisation });
+    window.location.assign(homeFor(me));
   } catch (e) {
     document.querySelectorAll('button.seam-persona').forEach((b) => { b.disabled = false; });
     button.removeAttribute('aria-busy');

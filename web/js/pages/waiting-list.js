@@ -9,13 +9,14 @@ import { listUrl, pagination } from '../components/paging.js';
 import { cellHeading } from '../components/summary.js';
 import { responsiveTable } from '../components/table.js';
 import { api } from '../lib/api.js';
+import { icbPractices } from '../lib/directory.js';
 import { param, setTitle } from '../lib/dom.js';
 import {
   clearErrors, setFieldError, showApiError, showErrorSummary,
 } from '../lib/error-summary.js';
 import { formatDate, formatNhsNumber, patientName } from '../lib/format.js';
 import { html, raw, render } from '../lib/html.js';
-import { isPracticeRole, isTrustRole } from '../lib/roles.js';
+import { isPractice, isTrust } from '../lib/roles.js';
 import { clinicalPriorityTag, PRIORITIES, shortDate, weeksTag } from '../lib/rtt.js';
 
 const PAGE_SIZE = 50;
@@ -37,16 +38,16 @@ function pageUrl(f, page) {
 }
 
 function titleFor() {
-  if (isPracticeRole(me.role)) return "Your practice's waiting list";
-  if (isTrustRole(me.role)) return 'Patient tracking list';
+  if (isPractice(me)) return "Your practice's waiting list";
+  if (isTrust(me)) return 'Patient tracking list';
   if (me.role === 'icb_analyst') return "The ICB's waiting list";
   return 'Waiting list';
 }
 
 function introFor() {
   const org = (me.organisation && me.organisation.name) || '';
-  if (isPracticeRole(me.role)) return `Patients registered at ${org} who are waiting for hospital treatment, at every trust. Longest wait first.`;
-  if (isTrustRole(me.role)) return `Everyone waiting for treatment at ${org}, longest wait first.`;
+  if (isPractice(me)) return `Patients registered at ${org} who are waiting for hospital treatment, at every trust. Longest wait first.`;
+  if (isTrust(me)) return `Everyone waiting for treatment at ${org}, longest wait first.`;
   if (me.role === 'icb_analyst') return `Patients living in ${org}'s area who are waiting for hospital treatment, at every trust. Longest wait first.`;
   return 'Everyone waiting for hospital treatment, longest wait first.';
 }
@@ -54,7 +55,7 @@ function introFor() {
 const sel = (a, b) => (String(a) === String(b) ? raw(' selected') : '');
 
 function filterForm(f, trusts, services, practices) {
-  const pickTrust = !isTrustRole(me.role);
+  const pickTrust = !isTrust(me);
   const byTrust = new Map();
   for (const s of services) {
     const t = (s.trust && s.trust.name) || 'Other';
@@ -137,7 +138,7 @@ function row(pw) {
   const svc = pw.service || {};
   const trust = pw.trust || {};
   const href = `pathway.html?id=${encodeURIComponent(pw.id)}`;
-  const showPractice = !isPracticeRole(me.role) && p.practice && p.practice.name;
+  const showPractice = !isPractice(me) && p.practice && p.practice.name;
   return html`
     <tr class="nhsuk-table__row" role="row" data-pathway-id="${pw.id}" data-nhs-number="${p.nhs_number}">
       <td class="nhsuk-table__cell" role="cell">${cellHeading('Patient')}<span>
@@ -180,7 +181,7 @@ async function loadServices() {
   try {
     const data = await api('/services');
     let services = (data && data.services) || [];
-    if (isTrustRole(me.role)) services = services.filter((s) => s.trust && s.trust.code === me.organisation.code);
+    if (isTrust(me)) services = services.filter((s) => s.trust && s.trust.code === me.organisation.code);
     const trusts = new Map();
     for (const s of services) if (s.trust && !trusts.has(s.trust.code)) trusts.set(s.trust.code, s.trust);
     return { services, trusts: [...trusts.values()].sort((a, b) => String(a.name).localeCompare(String(b.name))) };
@@ -200,14 +201,7 @@ async function load() {
   const f = readFilters();
   const { services, trusts } = await loadServices();
   // The ICB's practices, for an analyst looking at one practice's population.
-  let practices = [];
-  if (me.role === 'icb_analyst' || me.role === 'admin') {
-    try {
-      practices = ((await api('/organisations?kind=practice')) || {}).organisations || [];
-    } catch {
-      practices = [];
-    }
-  }
+  const practices = await icbPractices(me);
   const head = html`
     <h1 class="nhsuk-u-margin-bottom-3">${title}</h1>
     <p class="nhsuk-body-l">${introFor()}</p>

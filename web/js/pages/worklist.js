@@ -13,7 +13,7 @@ import { param, setTitle } from '../lib/dom.js';
 import { showErrorSummary } from '../lib/error-summary.js';
 import { formatNhsNumber, patientName, timeEl } from '../lib/format.js';
 import { html, render } from '../lib/html.js';
-import { isPracticeRole, isTrustRole, roleLabel } from '../lib/roles.js';
+import { isPractice, isTrust, roleLabel } from '../lib/roles.js';
 
 const main = document.getElementById('maincontent');
 let me = null;
@@ -119,7 +119,7 @@ async function load() {
         <p><strong>There is nothing on your worklist.</strong></p>
         <p>A task appears here when a referral, an advice request, a result, a letter or a follow-up needs you to act, with the time it is due by. Overdue work rises to the top.</p>
       </div>`}
-    <p><a href="referrals.html">See all referrals you can view</a>${isPracticeRole(me.role) || isTrustRole(me.role) ? html` · <a href="advice-list.html">See advice and guidance requests</a>` : ''}</p>
+    <p><a href="referrals.html">See all referrals you can view</a>${isPractice(me) || isTrust(me) ? html` · <a href="advice-list.html">See advice and guidance requests</a>` : ''}</p>
   `);
 }
 
