@@ -2,6 +2,7 @@
  * gen.c - seam gen: a synthetic England (reference data and PTL files).
  */
 #include "cli/cli.h"
+#include "common/names.h"
 #include "gen/gen.h"
 #include "store/migrate.h"
 
@@ -39,17 +40,23 @@ typedef struct gen_args {
     gen_england_options o;
 } gen_args;
 
+/* The named scales and their open pathways. */
+static const struct {
+    const char *name;
+    long long open_pathways;
+} scales[] = {{"england", 7600000}, {"small", 3000}};
+
 static const char *gen_opt(int c, const char *arg, void *state)
 {
     gen_args *a = state;
     char *end;
+    int named;
     switch (c) {
     case 'd': a->url = arg; break;
     case 's':
-        if (strcmp(arg, "england") == 0)
-            a->o.open_pathways = 7600000;
-        else if (strcmp(arg, "small") == 0)
-            a->o.open_pathways = 3000;
+        named = names_find_row(scales, sizeof(scales) / sizeof(scales[0]), sizeof(scales[0]), arg);
+        if (named >= 0)
+            a->o.open_pathways = scales[named].open_pathways;
         else if (cli_number(arg, 10, 100000000, &a->o.open_pathways))
             return "--scale must be england, small or 10 to 100000000";
         break;

@@ -3,6 +3,7 @@
  * in src/cli/ (cli.h), and the usage made from that table.
  */
 #include "cli/cli.h"
+#include "common/names.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -44,9 +45,9 @@ int main(int argc, char **argv)
         usage(stdout);
         return 0;
     }
-    for (size_t i = 0; i < NCOMMANDS; i++)
-        if (strcmp(cmd, commands[i].name) == 0)
-            return commands[i].fn(argc - 1, argv + 1);
+    int i = names_find_row(commands, NCOMMANDS, sizeof(commands[0]), cmd);
+    if (i >= 0)
+        return commands[i].fn(argc - 1, argv + 1);
     fprintf(stderr, "seam: unknown command '%s'\n\n", cmd);
     usage(stderr);
     return 2;

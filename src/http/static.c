@@ -3,6 +3,7 @@
  * frontend and Chart.js, as files: plain relative names only.
  */
 #include "http/static.h"
+#include "common/names.h"
 #include "common/rc.h"
 
 #include <fcntl.h>
@@ -30,12 +31,8 @@ static const char *content_type(const char *path)
         {".map", "application/json"},
         {".webmanifest", "application/manifest+json"},
     };
-    const char *dot = strrchr(path, '.');
-    if (dot)
-        for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-            if (strcmp(dot, types[i].ext) == 0)
-                return types[i].type;
-    return "application/octet-stream";
+    int i = names_find_row(types, sizeof(types) / sizeof(types[0]), sizeof(types[0]), strrchr(path, '.'));
+    return i >= 0 ? types[i].type : "application/octet-stream";
 }
 
 /* Reads a page (fd, size bytes) and replaces each "<!--#include NAME-->"

@@ -1,6 +1,7 @@
 /*
  * handlers/advice.c - advice requests, their messages and attachments.
  */
+#include "common/names.h"
 #include "common/rc.h"
 #include "http/handlers.h"
 
@@ -37,9 +38,9 @@ int h_advice_act(route_ctx *rc, app_ctx *ctx, json_t **out)
     if (r)
         return r;
     a.body = rc->body;
-    for (size_t i = 0; i < sizeof(acts) / sizeof(acts[0]); i++)
-        if (strcmp(rc->seg[1], acts[i].name) == 0)
-            return app_run(ctx, acts[i].fn, &a, out);
+    int i = names_find_row(acts, sizeof(acts) / sizeof(acts[0]), sizeof(acts[0]), rc->seg[1]);
+    if (i >= 0)
+        return app_run(ctx, acts[i].fn, &a, out);
     return app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "There is no advice action %.40s.", rc->seg[1]);
 }
 

@@ -2,6 +2,7 @@
  * handlers/care.c - complete care: orders and results, discharges,
  * letters and their GP actions, fit notes, follow-ups and the inbox.
  */
+#include "common/names.h"
 #include "common/rc.h"
 #include "http/handlers.h"
 
@@ -56,6 +57,13 @@ int h_result_act(route_ctx *rc, app_ctx *ctx, json_t **out)
     return req_call_id_action(rc, ctx, app_result_act, out);
 }
 
+static const char *const handover_decisions[] = {"accept", "decline"};
+static const names_table handover_decision_names = NAMES_TABLE(handover_decisions);
+
+/* What a GP may do with a letter's GP action (resolve: a declined one). */
+static const char *const gp_decisions[] = {"accept", "decline", "resolve"};
+static const names_table gp_decision_names = NAMES_TABLE(gp_decisions);
+
 /* POST /results/{id}/handover/{accept|decline}. */
 int h_result_handover_decide(route_ctx *rc, app_ctx *ctx, json_t **out)
 {
@@ -63,7 +71,7 @@ int h_result_handover_decide(route_ctx *rc, app_ctx *ctx, json_t **out)
     int r = req_path_id(ctx, rc->seg[0], NULL, &a.id);
     if (r)
         return r;
-    if (strcmp(rc->seg[1], "accept") != 0 && strcmp(rc->seg[1], "decline") != 0)
+    if (names_find(&handover_decision_names, rc->seg[1]) < 0)
         return app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "Answer a hand-over with accept or decline.");
     a.action = rc->seg[1];
     a.body = rc->body;
@@ -105,7 +113,7 @@ int h_letter_gp_action(route_ctx *rc, app_ctx *ctx, json_t **out)
         r = req_path_id(ctx, rc->seg[1], NULL, &n);
     if (r)
         return r;
-    if (strcmp(rc->seg[2], "accept") != 0 && strcmp(rc->seg[2], "decline") != 0 && strcmp(rc->seg[2], "resolve") != 0)
+    if (names_find(&gp_decision_names, rc->seg[2]) < 0)
         return app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL,
                         "Answer a GP action with accept or decline; resolve a declined one.");
     if (n < 1 || n > 1000)

@@ -2,6 +2,7 @@
  * handlers/measures.c - interface, complete-care and RTT measures (the
  * RTT ones also as CSV).
  */
+#include "common/names.h"
 #include "common/rc.h"
 #include "http/handlers.h"
 
@@ -29,9 +30,11 @@ int h_measures_rtt(route_ctx *rc, app_ctx *ctx, json_t **out)
     int r = req_query_id(rc, ctx, "service", &a.service);
     if (r)
         return r;
+    static const char *const formats[] = {"json", "csv"};
+    static const names_table format_names = NAMES_TABLE(formats);
     const char *fmt = req_query(rc, "format");
     const char *accept = req_header(rc, "Accept");
-    if (fmt && *fmt && strcmp(fmt, "csv") != 0 && strcmp(fmt, "json") != 0)
+    if (fmt && *fmt && names_find(&format_names, fmt) < 0)
         return app_fail(ctx, SEAM_EBADREQ, "bad_parameter", "format", "format must be json or csv.");
     int csv = (fmt && strcmp(fmt, "csv") == 0) || (!fmt && accept && strstr(accept, "text/csv"));
     if ((r = app_run(ctx, app_measures_rtt, &a, out)) || !csv)

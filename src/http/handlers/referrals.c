@@ -1,6 +1,7 @@
 /*
  * handlers/referrals.c - referrals and the triage worklist.
  */
+#include "common/names.h"
 #include "common/rc.h"
 #include "core/referral.h"
 #include "http/handlers.h"
@@ -38,13 +39,12 @@ int h_referral_act(route_ctx *rc, app_ctx *ctx, json_t **out)
 {
     static const char *const actions[] = {
         "triage", "book", "attend", "discharge", "withdraw", "resubmit", "close", "convert_to_advice", "dna"};
+    static const names_table action_names = NAMES_TABLE(actions);
     app_id_body a = {0};
     int r = req_path_id(ctx, rc->seg[0], "referral", &a.id);
     if (r)
         return r;
-    for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
-        if (strcmp(rc->seg[1], actions[i]) == 0)
-            a.action = actions[i];
+    a.action = names_of(&action_names, names_find(&action_names, rc->seg[1]));
     if (a.action == NULL && strcmp(rc->seg[1], "history") == 0)
         return app_fail(ctx, SEAM_EMETHOD, "method_not_allowed", NULL, "Only GET is allowed on a referral's history.");
     if (a.action == NULL)
