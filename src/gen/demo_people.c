@@ -13,17 +13,6 @@
 #include <string.h>
 #include "core/equity.h"
 
-static const char *const given_f[] = {"Olivia", "Amelia", "Aisha",   "Fatima",   "Grace",    "Chloe", "Priya",
-                                      "Zainab", "Sophie", "Mary",    "Margaret", "Funmi",    "Mei",   "Hannah",
-                                      "Ewa",    "Ruth",   "Jessica", "Nadia",    "Precious", "Irene"};
-static const char *const given_m[] = {"Oliver",  "Mohammed", "George", "Arjun",   "Jack",  "Kwame", "Daniel",
-                                      "Tomasz",  "Harry",    "Yusuf",  "David",   "John",  "Wei",   "Samuel",
-                                      "Ibrahim", "Peter",    "Rahul",  "Michael", "Emeka", "Alan"};
-static const char *const family[] = {
-    "Smith",   "Jones",   "Patel", "Khan",     "Williams", "Brown",    "Taylor", "Ahmed",  "Okafor", "Nowak",
-    "Wilson",  "Evans",   "Begum", "Thomas",   "Johnson",  "Roberts",  "Ali",    "Walker", "Wright", "Chen",
-    "Mensah",  "Hussain", "Green", "Hall",     "Wood",     "Adeyemi",  "Clarke", "Singh",  "Murphy", "Hughes",
-    "Edwards", "Kaur",    "Lewis", "Campbell", "Osei",     "Kowalski", "Shah",   "Baker",  "Morgan", "Young"};
 static const char *const ethnicities[] = {"White",
                                           "Asian or Asian British",
                                           "Black, Black British, Caribbean or African",
@@ -129,12 +118,12 @@ static int add_service(db *d, int t, int s, svc_row *row)
     int persona_triager = (t == 0 && s == 0) || (t == 1 && s == 1);
     char name[160];
     if (!persona_triager) {
-        snprintf(name, sizeof(name), "Dr %s %s (%s triage)", given_m[(t * 8 + s) % 20], family[(t * 8 + s * 3) % 40],
-                 demo__services[s].name);
+        snprintf(name, sizeof(name), "Dr %s %s (%s triage)", gen__given_m[(t * 8 + s) % 20],
+                 gen__family[(t * 8 + s * 3) % 40], demo__services[s].name);
         rc = add_user(d, row->triager, name, "triager", demo__trusts[t].code, id, NULL, 0);
     }
     if (rc == 0 && !(t == 0 && s == 0)) {
-        snprintf(name, sizeof(name), "Dr %s %s", given_f[(t * 8 + s) % 20], family[(t * 8 + s * 7 + 5) % 40]);
+        snprintf(name, sizeof(name), "Dr %s %s", gen__given_f[(t * 8 + s) % 20], gen__family[(t * 8 + s * 7 + 5) % 40]);
         rc = add_user(d, row->clinician, name, "clinician", demo__trusts[t].code, id, NULL, 0);
     }
     return rc;
@@ -154,7 +143,7 @@ static int add_services_and_staff(demo_state *st)
     for (int i = 2; rc == 0 && i < N_PRACTICES; i++) {
         char u[32], name[96];
         snprintf(u, sizeof(u), "gp.z%05d", i + 1);
-        snprintf(name, sizeof(name), "Dr %s %s", given_f[i % 20], family[(i * 5) % 40]);
+        snprintf(name, sizeof(name), "Dr %s %s", gen__given_f[i % 20], gen__family[(i * 5) % 40]);
         rc = add_user(st->d, u, name, "gp", demo__practices[i].code, 0, NULL, 0);
     }
     if (rc == 0)
@@ -183,8 +172,8 @@ static int add_patient(db *d, const char *digits, int pr)
                                                                            : ethnicities[5];
     db_param p[] = {DBP_TEXT(digits),
                     DBP_TEXT(ICB),
-                    DBP_TEXT(female ? given_f[demo__rnd_int(0, 19)] : given_m[demo__rnd_int(0, 19)]),
-                    DBP_TEXT(family[demo__rnd_int(0, 39)]),
+                    DBP_TEXT(female ? gen__given_f[demo__rnd_int(0, 19)] : gen__given_m[demo__rnd_int(0, 19)]),
+                    DBP_TEXT(gen__family[demo__rnd_int(0, 39)]),
                     DBP_TEXT(birth),
                     DBP_TEXT(female ? "female" : "male"),
                     DBP_TEXT(demo__practices[pr].postcode),

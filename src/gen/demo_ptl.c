@@ -34,6 +34,71 @@ static double tfc_wait_factor(const char *tfc)
  */
 #define DEMO_PTL_OPEN 1400 /* open pathways per trust */
 
+/* Row k of trust t's PTL: a random patient of pts and service; the first
+ * DEMO_PTL_OPEN rows are open pathways, the rest clock stops. */
+static void write_row(gen_out *o, gen_rng *r, const db_rows *pts, int t, int k, int64_t today)
+{
+    int i = gen__int(r, 0, db_nrows(pts) - 1);
+    int s = gen__int(r, 0, N_SERVICES - 1);
+    gen_ptl_row p;
+    memset(&p, 0, sizeof(p));
+    snprintf(p.nhs, sizeof(p.nhs), "%s", db_get(pts, i, 0));
+    p.imd = db_isnull(pts, i, 1) ? 0 : (int)db_geti(pts, i, 1);
+    /* Known patients: the importer takes their demographics from Seam. */
+    p.given = p.family = p.ethnic_category = p.postcode = p.lsoa = "";
+    p.practice = db_get(pts, i, 5);
+    int y, m, dd;
+    if (sscanf(db_get(pts, i, 3), "%d-%d-%d", &y, &m, &dd) == 3)
+        p.birth_day = seam_days_from_civil(y, m, dd);
+    p.female = strcmp(db_get(pts, i, 4), "female") == 0;
+    p.trust = demo__trusts[t].code;
+    p.tfc = demo__services[s].tfc;
+    p.ppi_seq = k + 1;
+    p.stopped = k >= DEMO_PTL_OPEN;
+    double factor = (t == 0 ? 1.05 : 0.95) * tfc_wait_factor(p.tfc);
+    p.wait_days = p.stopped ? gen__stop_wait_days(r, factor)
+                            : gen__wait_days(r, p.imd, eq_ethnic_group_from_name(db_get(pts, i, 2)), factor);
+    gen__ptl_row(o, r, &p, today);
+}
+
+/* Writes trust t's PTL to f, rewound for reading.  0 or SEAM_EIO. */
+static int write_trust_ptl(gen_out *o, FILE *f, gen_rng *r, const db_rows *pts, int t, int64_t today)
+{
+    gen__out_init(o, f);
+    gen__out_str(o, gen__ptl_header);
+    int total = DEMO_PTL_OPEN + DEMO_PTL_OPEN * 15 / 100;
+    for (int k = 0; k < total; k++)
+        write_row(o, r, pts, t, k, today);
+    gen__out_flush(o);
+    if (o->error || fflush(f) != 0)
+        return SEAM_EIO;
+    rewind(f);
+    return 0;
+}
+
+/* Loads trust t's PTL from f through the importer; every row must load. */
+static int load_trust_ptl(db *d, const gen_options *opt, FILE *log, FILE *f, int t)
+{
+    char name[32];
+    snprintf(name, sizeof(name), "demo-ptl-%s.csv", demo__trusts[t].code);
+    ptl_options po = {.trust = demo__trusts[t].code,
+                      .filename = name,
+                      .imported_by = "seam-demo",
+                      .now = opt->now,
+                      .rejects = log ? log : stderr};
+    ptl_report rep;
+    int rc = ptl_import(d, f, &po, &rep);
+    if (rc)
+        db_set_error(d, "the demo PTL of %s did not load: %s", demo__trusts[t].code, rep.error);
+    else if (rep.rejected) {
+        db_set_error(d, "the demo PTL of %s had %lld refused rows", demo__trusts[t].code, rep.rejected);
+        rc = SEAM_EINTERNAL;
+    } else if (log)
+        fprintf(log, "seam demo: %s's PTL: %lld pathways (%d open) in %.2f s\n", demo__trusts[t].code, rep.inserted,
+                DEMO_PTL_OPEN, rep.seconds);
+    return rc;
+}
+
 int demo__ptl(db *d, const gen_options *opt, FILE *log)
 {
     db_rows *pts = NULL;
@@ -59,58 +124,9 @@ int demo__ptl(db *d, const gen_options *opt, FILE *log)
             rc = SEAM_EIO;
             break;
         }
-        gen__out_init(o, f);
-        gen__out_str(o, gen__ptl_header);
-        double trust_factor = t == 0 ? 1.05 : 0.95;
-        int total = DEMO_PTL_OPEN + DEMO_PTL_OPEN * 15 / 100;
-        for (int k = 0; k < total; k++) {
-            int i = gen__int(&r, 0, npts - 1);
-            int s = gen__int(&r, 0, N_SERVICES - 1);
-            gen_ptl_row p;
-            memset(&p, 0, sizeof(p));
-            snprintf(p.nhs, sizeof(p.nhs), "%s", db_get(pts, i, 0));
-            p.imd = db_isnull(pts, i, 1) ? 0 : (int)db_geti(pts, i, 1);
-            /* Known patients: the importer takes their demographics from Seam. */
-            p.given = p.family = p.ethnic_category = p.postcode = p.lsoa = "";
-            p.practice = db_get(pts, i, 5);
-            int y, m, dd;
-            if (sscanf(db_get(pts, i, 3), "%d-%d-%d", &y, &m, &dd) == 3)
-                p.birth_day = seam_days_from_civil(y, m, dd);
-            p.female = strcmp(db_get(pts, i, 4), "female") == 0;
-            p.trust = demo__trusts[t].code;
-            p.tfc = demo__services[s].tfc;
-            p.ppi_seq = k + 1;
-            p.stopped = k >= DEMO_PTL_OPEN;
-            double factor = trust_factor * tfc_wait_factor(p.tfc);
-            p.wait_days = p.stopped ? gen__stop_wait_days(&r, factor)
-                                    : gen__wait_days(&r, p.imd, eq_ethnic_group_from_name(db_get(pts, i, 2)), factor);
-            gen__ptl_row(o, &r, &p, today);
-        }
-        gen__out_flush(o);
-        if (o->error || fflush(f) != 0) {
-            fclose(f);
-            rc = SEAM_EIO;
-            break;
-        }
-        rewind(f);
-        char name[32];
-        snprintf(name, sizeof(name), "demo-ptl-%s.csv", demo__trusts[t].code);
-        ptl_options po = {.trust = demo__trusts[t].code,
-                          .filename = name,
-                          .imported_by = "seam-demo",
-                          .now = opt->now,
-                          .rejects = log ? log : stderr};
-        ptl_report rep;
-        rc = ptl_import(d, f, &po, &rep);
+        if ((rc = write_trust_ptl(o, f, &r, pts, t, today)) == 0)
+            rc = load_trust_ptl(d, opt, log, f, t);
         fclose(f);
-        if (rc)
-            db_set_error(d, "the demo PTL of %s did not load: %s", demo__trusts[t].code, rep.error);
-        else if (rep.rejected) {
-            db_set_error(d, "the demo PTL of %s had %lld refused rows", demo__trusts[t].code, rep.rejected);
-            rc = SEAM_EINTERNAL;
-        } else if (log)
-            fprintf(log, "seam demo: %s's PTL: %lld pathways (%d open) in %.2f s\n", demo__trusts[t].code, rep.inserted,
-                    DEMO_PTL_OPEN, rep.seconds);
     }
     free(o);
     db_rows_free(pts);

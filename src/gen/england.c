@@ -31,17 +31,6 @@ static const char *const place_a[] = {"Ash", "Bram", "Cal", "Dun",  "Elm",   "Fe
                                       "Har", "Ivy",  "Kes", "Lang", "Mar",   "Nor",  "Oak",
                                       "Pen", "Quen", "Rav", "Sal",  "Thorn", "Up",   "Wyn"};
 static const char *const place_b[] = {"mere", "ford", "wick", "dale", "ton", "bury", "field", "ham", "ley", "worth"};
-static const char *const given_f[] = {"Olivia", "Amelia", "Aisha",   "Fatima",   "Grace",    "Chloe", "Priya",
-                                      "Zainab", "Sophie", "Mary",    "Margaret", "Funmi",    "Mei",   "Hannah",
-                                      "Ewa",    "Ruth",   "Jessica", "Nadia",    "Precious", "Irene"};
-static const char *const given_m[] = {"Oliver",  "Mohammed", "George", "Arjun",   "Jack",  "Kwame", "Daniel",
-                                      "Tomasz",  "Harry",    "Yusuf",  "David",   "John",  "Wei",   "Samuel",
-                                      "Ibrahim", "Peter",    "Rahul",  "Michael", "Emeka", "Alan"};
-static const char *const family[] = {
-    "Smith",   "Jones",   "Patel", "Khan",     "Williams", "Brown",    "Taylor", "Ahmed",  "Okafor", "Nowak",
-    "Wilson",  "Evans",   "Begum", "Thomas",   "Johnson",  "Roberts",  "Ali",    "Walker", "Wright", "Chen",
-    "Mensah",  "Hussain", "Green", "Hall",     "Wood",     "Adeyemi",  "Clarke", "Singh",  "Murphy", "Hughes",
-    "Edwards", "Kaur",    "Lewis", "Campbell", "Osei",     "Kowalski", "Shah",   "Baker",  "Morgan", "Young"};
 
 /* Treatment functions with their share of the national waiting list
  * (per mille, roughly) and a wait factor. */
@@ -240,8 +229,8 @@ static void patient_of(const england *e, long long i, int64_t today, gen_ptl_row
     *practice = pr;
     nhs_of(i, p->nhs);
     p->female = gen__int(&r, 1, 100) <= 51;
-    p->given = p->female ? given_f[gen__int(&r, 0, 19)] : given_m[gen__int(&r, 0, 19)];
-    p->family = family[gen__int(&r, 0, 39)];
+    p->given = p->female ? gen__given_f[gen__int(&r, 0, 19)] : gen__given_m[gen__int(&r, 0, 19)];
+    p->family = gen__family[gen__int(&r, 0, 39)];
     /* People on waiting lists are older than the population. */
     int age = (int)(55 + 20 * gen__normal(&r));
     age = age < 0 ? gen__int(&r, 0, 17) : age > 100 ? 100 : age;
@@ -374,7 +363,7 @@ static int write_reference(db *d, const england *e)
     for (int i = 0; rc == 0 && i < e->n_practice; i++) {
         const eng_practice *p = &e->practices[i];
         char name[96];
-        snprintf(name, sizeof(name), "%s %s", family[(i * 7) % 40],
+        snprintf(name, sizeof(name), "%s %s", gen__family[(i * 7) % 40],
                  i % 3 == 0   ? "Medical Centre"
                  : i % 3 == 1 ? "Surgery"
                               : "Family Practice");

@@ -11,6 +11,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* ----------------------------------------------------------- names */
+
+const char *const gen__given_f[20] = {"Olivia", "Amelia", "Aisha",   "Fatima",   "Grace",    "Chloe", "Priya",
+                                      "Zainab", "Sophie", "Mary",    "Margaret", "Funmi",    "Mei",   "Hannah",
+                                      "Ewa",    "Ruth",   "Jessica", "Nadia",    "Precious", "Irene"};
+const char *const gen__given_m[20] = {"Oliver",  "Mohammed", "George", "Arjun",   "Jack",  "Kwame", "Daniel",
+                                      "Tomasz",  "Harry",    "Yusuf",  "David",   "John",  "Wei",   "Samuel",
+                                      "Ibrahim", "Peter",    "Rahul",  "Michael", "Emeka", "Alan"};
+const char *const gen__family[40] = {
+    "Smith",   "Jones",   "Patel", "Khan",     "Williams", "Brown",    "Taylor", "Ahmed",  "Okafor", "Nowak",
+    "Wilson",  "Evans",   "Begum", "Thomas",   "Johnson",  "Roberts",  "Ali",    "Walker", "Wright", "Chen",
+    "Mensah",  "Hussain", "Green", "Hall",     "Wood",     "Adeyemi",  "Clarke", "Singh",  "Murphy", "Hughes",
+    "Edwards", "Kaur",    "Lewis", "Campbell", "Osei",     "Kowalski", "Shah",   "Baker",  "Morgan", "Young"};
+
 /* ----------------------------------------------------------- randomness */
 
 static unsigned long long splitmix(unsigned long long x)

@@ -48,7 +48,11 @@ typedef struct gen_england_options {
  */
 int gen_england(db *d, const gen_england_options *o, FILE *log);
 
-/* Internal, shared by demo.c and england.c: randomness, waits and PTL rows. */
+/* Internal, shared by the demo and england.c: names, randomness, waits and
+ * PTL rows. */
+extern const char *const gen__given_f[20]; /* given names, female */
+extern const char *const gen__given_m[20]; /* given names, male */
+extern const char *const gen__family[40];  /* family names */
 typedef struct gen_rng {
     unsigned long long s;
 } gen_rng;

@@ -113,7 +113,12 @@ int db_analyze(db *d, const char *table)
         db_set_error(d, "not a table name: %s", table ? table : "(none)");
         return SEAM_EBADREQ;
     }
-    return d->ops->analyze(d, table);
+    char sql[160];
+    if ((size_t)snprintf(sql, sizeof(sql), "ANALYZE %s", table) >= sizeof(sql)) {
+        db_set_error(d, "not a table name: %.64s...", table);
+        return SEAM_EBADREQ;
+    }
+    return db_exec(d, sql, 0, NULL);
 }
 
 int db_set_durable(db *d, int durable)

@@ -23,11 +23,11 @@ typedef struct db_ops {
     int (*exec_script)(db *d, const char *sql);
     void (*close)(db *d);
     int (*scan)(db *d, const char *sql, int n, const db_param *p, db_scan_fn fn, void *arg);
-    /* db_bulk_begin, db_bulk_end, db_set_durable (db.h); table is already
-     * checked to be a plain name when analyze is called. */
+    /* db_bulk_begin, db_bulk_end and db_set_durable (db.h): settings of
+     * the connection, which differ by backend.  (db_analyze needs no op:
+     * "ANALYZE table" is the same on both.) */
     int (*bulk_begin)(db *d);
     int (*bulk_end)(db *d);
-    int (*analyze)(db *d, const char *table);
     int (*set_durable)(db *d, int durable);
 } db_ops;
 

@@ -120,6 +120,76 @@ static void params_used(const char *sql, int max, unsigned char *used)
     }
 }
 
+/* The values and types of n parameters: integers typed int8 (as text in
+ * ints), text untyped where the statement uses it so the server infers
+ * it, and declared text where unused so the server does not ask. */
+static void bind_params(const char *sql, int n, const db_param *p, Oid *types, const char **values, char ints[][24])
+{
+    unsigned char used[PG_MAX_PARAMS + 1];
+    params_used(sql, n, used);
+    for (int i = 0; i < n; i++) {
+        switch (p[i].type) {
+        case DB_INT:
+            snprintf(ints[i], 24, "%lld", p[i].i);
+            values[i] = ints[i];
+            types[i] = INT8OID;
+            break;
+        case DB_TEXT:
+            values[i] = p[i].s;
+            types[i] = used[i + 1] ? 0 : TEXTOID;
+            break;
+        default:
+            values[i] = NULL;
+            types[i] = used[i + 1] ? 0 : TEXTOID;
+            break;
+        }
+    }
+}
+
+/* The prepared statement for sql with these parameter types: from the
+ * cache, or prepared now in the next slot (the one there is deallocated).
+ * Returns 0 with *out, or rc with the error set. */
+static int stmt_for(db *d, const char *sql, int n, const Oid *types, pg_stmt **out)
+{
+    pg_impl *pg = d->impl;
+    char sig[PG_MAX_PARAMS + 2];
+    for (int i = 0; i < n; i++)
+        sig[i] = types[i] == INT8OID ? 'i' : types[i] == TEXTOID ? 't' : 'u';
+    sig[n] = '\n';
+    sig[n + 1] = '\0';
+    size_t klen = (size_t)n + 1 + strlen(sql);
+    for (int i = 0; i < PG_CACHE; i++) {
+        pg_stmt *c = &pg->cache[i];
+        if (c->key && strlen(c->key) == klen && memcmp(c->key, sig, (size_t)n + 1) == 0 &&
+            strcmp(c->key + n + 1, sql) == 0) {
+            *out = c;
+            return 0;
+        }
+    }
+    pg_stmt *st = &pg->cache[pg->next];
+    pg->next = (pg->next + 1) % PG_CACHE;
+    if (st->key) {
+        char dealloc[48];
+        snprintf(dealloc, sizeof(dealloc), "DEALLOCATE %s", st->name);
+        PQclear(PQexec(pg->conn, dealloc));
+        free(st->key);
+        st->key = NULL;
+    }
+    snprintf(st->name, sizeof(st->name), "s%d", ++pg->serial);
+    PGresult *prep = PQprepare(pg->conn, st->name, sql, n, types);
+    int rc = pg_result_rc(d, prep);
+    PQclear(prep);
+    if (rc)
+        return rc;
+    st->key = malloc(klen + 1);
+    if (st->key == NULL)
+        return SEAM_ENOMEM;
+    memcpy(st->key, sig, (size_t)n + 1);
+    memcpy(st->key + n + 1, sql, strlen(sql) + 1);
+    *out = st;
+    return 0;
+}
+
 static PGresult *pg_run(db *d, const char *sql, int n, const db_param *p, int *rc)
 {
     pg_impl *pg = d->impl;
@@ -134,65 +204,10 @@ static PGresult *pg_run(db *d, const char *sql, int n, const db_param *p, int *r
     Oid types[PG_MAX_PARAMS];
     const char *values[PG_MAX_PARAMS];
     char ints[PG_MAX_PARAMS][24];
-    unsigned char used[PG_MAX_PARAMS + 1];
-    params_used(sql, n, used);
-    for (int i = 0; i < n; i++) {
-        switch (p[i].type) {
-        case DB_INT:
-            snprintf(ints[i], sizeof(ints[i]), "%lld", p[i].i);
-            values[i] = ints[i];
-            types[i] = INT8OID;
-            break;
-        case DB_TEXT:
-            values[i] = p[i].s;
-            types[i] = used[i + 1] ? 0 : TEXTOID;
-            break;
-        default:
-            values[i] = NULL;
-            types[i] = used[i + 1] ? 0 : TEXTOID;
-            break;
-        }
-    }
-    /* Find or prepare the statement. */
-    char sig[PG_MAX_PARAMS + 2];
-    for (int i = 0; i < n; i++)
-        sig[i] = types[i] == INT8OID ? 'i' : types[i] == TEXTOID ? 't' : 'u';
-    sig[n] = '\n';
-    sig[n + 1] = '\0';
-    size_t klen = (size_t)n + 1 + strlen(sql);
-    pg_stmt *st = NULL;
-    for (int i = 0; i < PG_CACHE; i++) {
-        pg_stmt *c = &pg->cache[i];
-        if (c->key && strlen(c->key) == klen && memcmp(c->key, sig, (size_t)n + 1) == 0 &&
-            strcmp(c->key + n + 1, sql) == 0) {
-            st = c;
-            break;
-        }
-    }
-    if (st == NULL) {
-        st = &pg->cache[pg->next];
-        pg->next = (pg->next + 1) % PG_CACHE;
-        if (st->key) {
-            char dealloc[48];
-            snprintf(dealloc, sizeof(dealloc), "DEALLOCATE %s", st->name);
-            PQclear(PQexec(pg->conn, dealloc));
-            free(st->key);
-            st->key = NULL;
-        }
-        snprintf(st->name, sizeof(st->name), "s%d", ++pg->serial);
-        PGresult *prep = PQprepare(pg->conn, st->name, sql, n, types);
-        *rc = pg_result_rc(d, prep);
-        PQclear(prep);
-        if (*rc)
-            return NULL;
-        st->key = malloc(klen + 1);
-        if (st->key == NULL) {
-            *rc = SEAM_ENOMEM;
-            return NULL;
-        }
-        memcpy(st->key, sig, (size_t)n + 1);
-        memcpy(st->key + n + 1, sql, strlen(sql) + 1);
-    }
+    bind_params(sql, n, p, types, values, ints);
+    pg_stmt *st;
+    if ((*rc = stmt_for(d, sql, n, types, &st)))
+        return NULL;
     PGresult *res = PQexecPrepared(pg->conn, st->name, n, values, NULL, NULL, 0);
     *rc = pg_result_rc(d, res);
     if (*rc) {
@@ -307,13 +322,6 @@ static int pg_bulk(db *d)
     return 0;
 }
 
-static int pg_analyze(db *d, const char *table)
-{
-    char sql[160];
-    snprintf(sql, sizeof(sql), "ANALYZE %s", table);
-    return pg_exec(d, sql, 0, NULL);
-}
-
 static int pg_set_durable(db *d, int durable)
 {
     return pg_exec(d, durable ? "SET synchronous_commit = on" : "SET synchronous_commit = off", 0, NULL);
@@ -328,7 +336,6 @@ static const db_ops pg_ops = {
     .scan = pg_scan,
     .bulk_begin = pg_bulk,
     .bulk_end = pg_bulk,
-    .analyze = pg_analyze,
     .set_durable = pg_set_durable,
 };
 

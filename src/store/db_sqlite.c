@@ -285,13 +285,6 @@ static int sqlite_bulk_end(db *d)
     return sqlite_pragmas(d, off, 3);
 }
 
-static int sqlite_analyze(db *d, const char *table)
-{
-    char sql[160];
-    snprintf(sql, sizeof(sql), "ANALYZE %s", table);
-    return sqlite_exec(d, sql, 0, NULL);
-}
-
 static int sqlite_set_durable(db *d, int durable)
 {
     return sqlite_exec(d, durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=OFF", 0, NULL);
@@ -306,7 +299,6 @@ static const db_ops sqlite_ops = {
     .scan = sqlite_scan,
     .bulk_begin = sqlite_bulk_begin,
     .bulk_end = sqlite_bulk_end,
-    .analyze = sqlite_analyze,
     .set_durable = sqlite_set_durable,
 };
 
