@@ -397,6 +397,97 @@ static void test_subject_of(void **state)
     json_decref(empty);
 }
 
+/* An organisation as an object with a patient-less JSON, for the list
+ * and get helpers. */
+static json_t *org_row(app_ctx *ctx, const db_rows *r, int i)
+{
+    return json_pack("{s:s,s:s}", "code", db_get(r, i, 0), "name", db_get(r, i, 1));
+}
+
+static int org_load(app_ctx *ctx, long long id, json_t **out)
+{
+    sqlb b;
+    sqlb_init(&b);
+    sqlb_add(&b, "SELECT code, name FROM organisations WHERE rowid = $?");
+    sqlb_param(&b, DBP_INT(id));
+    db_rows *r;
+    int rc = app__load_one(ctx, &b, &r, "No organisation %lld is visible to you.", id);
+    if (rc)
+        return rc;
+    *out = org_row(ctx, r, 0);
+    db_rows_free(r);
+    return 0;
+}
+
+static void test_lists_and_gets_record_their_reads(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(db_exec_script(f->d, "INSERT INTO organisations (code, name, kind, icb_code)"
+                                          " VALUES ('RZA', 'Northgate', 'trust', 'QXX');"),
+                     0);
+    sqlb b;
+    sqlb_init(&b);
+    sqlb_add(&b, "SELECT code, name, rowid FROM organisations ORDER BY code");
+    json_t *list = json_array();
+    /* One row JSON and one read event per row, with the action given. */
+    assert_int_equal(app__list_rows(&f->ctx, &b, org_row, "read.organisation_list", "organisation", 2, 1, list), 0);
+    assert_int_equal(json_array_size(list), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "code")), "QXX");
+    assert_int_equal(count(f->d, "SELECT count(*) FROM events WHERE action = 'read.organisation_list'"), 2);
+    json_decref(list);
+    /* A list of loaded objects: "read.<type>_list" for each. */
+    sqlb_init(&b);
+    sqlb_add(&b, "SELECT rowid FROM organisations ORDER BY code");
+    list = json_array();
+    assert_int_equal(app__list_loaded(&f->ctx, &b, org_load, "org", list), 0);
+    assert_int_equal(json_array_size(list), 2);
+    assert_int_equal(count(f->d, "SELECT count(*) FROM events WHERE action = 'read.org_list'"), 2);
+    json_decref(list);
+    /* A get: the object and "read.<type>"; a missing one is a 404 and no event. */
+    json_t *o = NULL;
+    assert_int_equal(app__get_one(&f->ctx, org_load, "org", 1, &o), 0);
+    assert_non_null(o);
+    assert_int_equal(count(f->d, "SELECT count(*) FROM events WHERE action = 'read.org'"), 1);
+    json_decref(o);
+    assert_int_equal(app__get_one(&f->ctx, org_load, "org", 99, &o), SEAM_ENOTFOUND);
+    assert_null(o);
+    assert_string_equal(f->ctx.err_msg, "No organisation 99 is visible to you.");
+    assert_int_equal(count(f->d, "SELECT count(*) FROM events WHERE action = 'read.org'"), 1);
+    /* An overflowed query is refused before it runs. */
+    b.overflow = 1;
+    list = json_array();
+    assert_int_equal(app__list_rows(&f->ctx, &b, org_row, "read.x", "x", 0, 0, list), SEAM_EINTERNAL);
+    assert_int_equal(json_array_size(list), 0);
+    json_decref(list);
+}
+
+static void test_event_json_stores_detail_before_and_after(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(app_event_json(&f->ctx, "thing.moved", "thing", 5, "9990001219", "QXX",
+                                    json_pack("{s:s}", "status", "a"), json_pack("{s:s}", "status", "b"),
+                                    json_pack("{s:s}", "reason", "because")),
+                     0);
+    db_rows *r;
+    assert_int_equal(db_query(f->d,
+                              "SELECT object_id, patient_nhs_number, before_json, after_json, detail, actor FROM events"
+                              " WHERE action = 'thing.moved'",
+                              0, NULL, &r),
+                     0);
+    assert_int_equal(db_nrows(r), 1);
+    assert_string_equal(db_get(r, 0, 0), "5");
+    assert_string_equal(db_get(r, 0, 1), "9990001219");
+    assert_string_equal(db_get(r, 0, 2), "{\"status\":\"a\"}");
+    assert_string_equal(db_get(r, 0, 3), "{\"status\":\"b\"}");
+    assert_string_equal(db_get(r, 0, 4), "{\"reason\":\"because\"}");
+    assert_string_equal(db_get(r, 0, 5), "clinician.test");
+    db_rows_free(r);
+    /* All three may be absent. */
+    assert_int_equal(app_event_json(&f->ctx, "thing.seen", "thing", 5, NULL, NULL, NULL, NULL, NULL), 0);
+    assert_int_equal(app_event_listed(&f->ctx, "thing", 5, NULL), 0);
+    assert_int_equal(count(f->d, "SELECT count(*) FROM events WHERE action = 'read.thing_list'"), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -410,6 +501,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_load_one_is_visible_or_404, setup, teardown),
         cmocka_unit_test_setup_teardown(test_paging, setup, teardown),
         cmocka_unit_test_setup_teardown(test_change_is_guarded_by_version, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lists_and_gets_record_their_reads, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_event_json_stores_detail_before_and_after, setup, teardown),
         cmocka_unit_test(test_subject_of),
     };
     return cmocka_run_group_tests_name("app/frame", tests, NULL, NULL);
