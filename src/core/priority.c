@@ -63,6 +63,11 @@ int64_t prio_review_day(prio_code p, int64_t set_day)
     return set_day + defs[p].review_days;
 }
 
+int prio_review_overdue(int open, int64_t review_day, int64_t census)
+{
+    return open && review_day < census;
+}
+
 seam_time prio_review_request_due(seam_time requested)
 {
     return cal_add_working_days(requested, REVIEW_REQUEST_WORKING_DAYS);

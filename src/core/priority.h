@@ -36,6 +36,11 @@ int64_t prio_treat_by(prio_code p, int64_t set_day);
 /* The day the priority must next be reviewed, from the day it was set;
  * -1 if p is out of range. */
 int64_t prio_review_day(prio_code p, int64_t set_day);
+/* 1 when the priority of a pathway still on the list (open) is overdue
+ * its review on census day: the review day has passed (review_day <
+ * census; on the day itself it is not yet overdue).  A closed pathway's
+ * priority is never overdue. */
+int prio_review_overdue(int open, int64_t review_day, int64_t census);
 /* Working-day due date of a GP's priority-review request: 2 working days
  * (England and Wales) after requested, at the same clock time. */
 seam_time prio_review_request_due(seam_time requested);

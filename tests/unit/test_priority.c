@@ -144,13 +144,23 @@ static void test_review_request_due(void **state)
     assert_instant(prio_review_request_due(at(2026, 3, 2, 8, 0)), at(2026, 3, 4, 8, 0));
 }
 
+static void test_review_overdue(void **state)
+{
+    (void)state;
+    int64_t review = day(2026, 3, 2);
+    assert_false(prio_review_overdue(1, review, review - 1));
+    assert_false(prio_review_overdue(1, review, review)); /* due today: not yet overdue */
+    assert_true(prio_review_overdue(1, review, review + 1));
+    assert_false(prio_review_overdue(0, review, review + 1)); /* off the list: never */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_names),        cmocka_unit_test(test_parse_case_insensitive),
         cmocka_unit_test(test_parse_rejects),      cmocka_unit_test(test_treat_by),
         cmocka_unit_test(test_review_day),         cmocka_unit_test(test_review_invariants),
-        cmocka_unit_test(test_review_request_due),
+        cmocka_unit_test(test_review_request_due), cmocka_unit_test(test_review_overdue),
     };
     return cmocka_run_group_tests_name("core/priority", tests, NULL, NULL);
 }

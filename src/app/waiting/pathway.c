@@ -42,6 +42,26 @@ int waiting__census(app_ctx *ctx, const char *census, int64_t *out)
     return 0;
 }
 
+/* The clinical priority of row i (PW_COLUMNS) at census, or null: its
+ * review is overdue on an open pathway whose review date has passed. */
+static json_t *priority_json(const db_rows *r, int i, int open, int64_t census)
+{
+    const char *prio = db_get(r, i, C_PRIO);
+    prio_code pc;
+    if (prio == NULL || prio_parse(prio, &pc) != 0)
+        return json_null();
+    const char *review = db_get(r, i, C_REVIEW_DATE);
+    int64_t rday;
+    int overdue = review && waiting__day_parse(review, &rday) == 0 && prio_review_overdue(open, rday, census);
+    json_t *by = db_isnull(r, i, C_PRIO_BY) ? json_null()
+                                            : json_pack("{s:s,s:s?}", "username", db_get(r, i, C_PRIO_BY),
+                                                        "display_name", db_get(r, i, C_PRIO_BY_NAME));
+    return json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:b}", "code", prio_name(pc), "label", prio_label(pc), "treat_by",
+                     app__str_or_null(db_get(r, i, C_TREAT_BY)), "review_date", app__str_or_null(review), "set_at",
+                     app__str_or_null(db_get(r, i, C_PRIO_AT)), "set_by", by, "reason",
+                     app__str_or_null(db_get(r, i, C_PRIO_REASON)), "review_overdue", overdue);
+}
+
 json_t *waiting__pathway_json(const db_rows *r, int i, int64_t census)
 {
     int open = (int)db_geti(r, i, C_OPEN);
@@ -89,24 +109,7 @@ json_t *waiting__pathway_json(const db_rows *r, int i, int64_t census)
     }
     json_object_set_new(o, "breach_dates", breach);
     json_object_set_new(o, "next_breach", next);
-    const char *prio = db_get(r, i, C_PRIO);
-    prio_code pc;
-    if (prio && prio_parse(prio, &pc) == 0) {
-        const char *review = db_get(r, i, C_REVIEW_DATE);
-        int64_t rday;
-        int overdue = open && review && waiting__day_parse(review, &rday) == 0 && rday < census;
-        json_t *by = db_isnull(r, i, C_PRIO_BY) ? json_null()
-                                                : json_pack("{s:s,s:s?}", "username", db_get(r, i, C_PRIO_BY),
-                                                            "display_name", db_get(r, i, C_PRIO_BY_NAME));
-        json_object_set_new(o, "priority",
-                            json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:b}", "code", prio_name(pc), "label",
-                                      prio_label(pc), "treat_by", app__str_or_null(db_get(r, i, C_TREAT_BY)),
-                                      "review_date", app__str_or_null(review), "set_at",
-                                      app__str_or_null(db_get(r, i, C_PRIO_AT)), "set_by", by, "reason",
-                                      app__str_or_null(db_get(r, i, C_PRIO_REASON)), "review_overdue", overdue));
-    } else {
-        json_object_set_new(o, "priority", json_null());
-    }
+    json_object_set_new(o, "priority", priority_json(r, i, open, census));
     json_object_set_new(o, "last_activity", app__str_or_null(db_get(r, i, C_LAST)));
     json_object_set_new(o, "next_activity", app__str_or_null(db_get(r, i, C_NEXT)));
     json_object_set_new(o, "waiting_list_type", app__str_or_null(db_get(r, i, C_WLT)));

@@ -245,6 +245,43 @@ int app_priority_reviews_list(app_ctx *ctx, const void *arg, json_t **out)
     return 0;
 }
 
+/* The new priority of a review answered "reprioritised": prio_s, a code
+ * other than the pathway's priority now (from, "" if none), in *pc. */
+static int new_priority(app_ctx *ctx, const char *prio_s, const char *from, prio_code *pc)
+{
+    if (prio_s == NULL)
+        return app_fail(ctx, SEAM_EINVALID, "missing_field", "priority", "Select the new clinical priority.");
+    if (prio_parse(prio_s, pc) != 0)
+        return app_fail(ctx, SEAM_EINVALID, "invalid_value", "priority",
+                        "Select a clinical priority: P1a, P1b, P2, P3, P4 or P6.");
+    if (from[0] && strcmp(prio_name(*pc), from) == 0)
+        return app_fail(ctx, SEAM_EINVALID, "invalid_value", "priority",
+                        "The priority is already %s; answer \"unchanged\" to keep it.", from);
+    return 0;
+}
+
+/* Records the answer on open review id (409 when it is no longer open):
+ * the priority from and to (NULL: none). */
+static int mark_answered(app_ctx *ctx, long long id, const char *outcome, const char *reason, const char *from,
+                         const char *to)
+{
+    char now[SEAM_ISO_LEN];
+    seam_time_format(ctx->now, now);
+    db_param p[] = {DBP_TEXT(outcome), DBP_TEXT(reason), DBP_TEXT(from), DBP_TEXT(to), DBP_TEXT(ctx->user.username),
+                    DBP_TEXT(now),     DBP_INT(id)};
+    int rc = db_exec(ctx->db,
+                     "UPDATE priority_reviews SET status = 'answered', outcome = $1, answer = $2, from_priority = $3,"
+                     " to_priority = $4, answered_by = $5, answered_at = $6, version = version + 1"
+                     " WHERE id = $7 AND status = 'open'",
+                     7, p);
+    if (rc)
+        return app_db_fail(ctx, rc);
+    if (db_changes(ctx->db) != 1)
+        return app_fail(ctx, SEAM_ECONFLICT, "illegal_transition", NULL, "Priority review %lld is already answered.",
+                        id);
+    return 0;
+}
+
 int app_priority_review_answer(app_ctx *ctx, const void *arg, json_t **out)
 {
     const app_id_body *a = arg;
@@ -285,36 +322,12 @@ int app_priority_review_answer(app_ctx *ctx, const void *arg, json_t **out)
     if (!pw_open)
         return app_fail(ctx, SEAM_ECONFLICT, "illegal_transition", NULL,
                         "Pathway %lld is no longer on the waiting list.", pathway_id);
-    prio_code pc;
-    if (repri) {
-        if (prio_s == NULL)
-            return app_fail(ctx, SEAM_EINVALID, "missing_field", "priority", "Select the new clinical priority.");
-        if (prio_parse(prio_s, &pc) != 0)
-            return app_fail(ctx, SEAM_EINVALID, "invalid_value", "priority",
-                            "Select a clinical priority: P1a, P1b, P2, P3, P4 or P6.");
-        if (from[0] && strcmp(prio_name(pc), from) == 0)
-            return app_fail(ctx, SEAM_EINVALID, "invalid_value", "priority",
-                            "The priority is already %s; answer \"unchanged\" to keep it.", from);
-    }
-    char now[SEAM_ISO_LEN];
-    seam_time_format(ctx->now, now);
-    db_param p[] = {DBP_TEXT(outcome),
-                    DBP_TEXT(reason),
-                    DBP_TEXT(from[0] ? from : NULL),
-                    DBP_TEXT(repri ? prio_name(pc) : (from[0] ? from : NULL)),
-                    DBP_TEXT(ctx->user.username),
-                    DBP_TEXT(now),
-                    DBP_INT(a->id)};
-    rc = db_exec(ctx->db,
-                 "UPDATE priority_reviews SET status = 'answered', outcome = $1, answer = $2, from_priority = $3,"
-                 " to_priority = $4, answered_by = $5, answered_at = $6, version = version + 1"
-                 " WHERE id = $7 AND status = 'open'",
-                 7, p);
-    if (rc)
-        return app_db_fail(ctx, rc);
-    if (db_changes(ctx->db) != 1)
-        return app_fail(ctx, SEAM_ECONFLICT, "illegal_transition", NULL, "Priority review %lld is already answered.",
-                        a->id);
+    prio_code pc = PRIO_P4;
+    if (repri && (rc = new_priority(ctx, prio_s, from, &pc)))
+        return rc;
+    if ((rc = mark_answered(ctx, a->id, outcome, reason, from[0] ? from : NULL,
+                            repri ? prio_name(pc) : (from[0] ? from : NULL))))
+        return rc;
     if (repri && (rc = priority_set(ctx, pathway_id, icb, nhs, from[0] ? from : NULL, pc, reason, NULL, a->id)))
         return rc;
     if ((rc = app__task_move(ctx, "review_id", a->id, NULL, NULL, 0, 0, icb, NULL)))

@@ -1,9 +1,8 @@
 /*
  * waiting/rtt_measures.c - GET /measures/rtt: % over 18 weeks and median
- * wait by group (the RTT and inequality measures), and as CSV.
+ * wait by group (the RTT and inequality measures); as CSV in rtt_csv.c.
  */
 #include "app/waiting/waiting_internal.h"
-#include "app/csv.h"
 #include "app/figures.h"
 #include "app/frame/frame.h"
 #include "app/waiting/rtt_periods.h"
@@ -368,53 +367,4 @@ int app_measures_rtt(app_ctx *ctx, const void *arg, json_t **out)
     *out = json_pack("{s:o,s:s,s:s,s:o,s:o,s:o}", "scope", scope_json(&s, a->service), "census_date", cd, "by",
                      eq_dim_name(dim), "total", total, "groups", groups, "gap", gap_json(dim, groups));
     return 0;
-}
-
-static void csv_number(char *out, size_t n, json_t *v)
-{
-    if (json_is_integer(v))
-        snprintf(out, n, "%lld", (long long)json_integer_value(v));
-    else if (json_is_real(v))
-        snprintf(out, n, "%.1f", json_real_value(v));
-    else
-        out[0] = '\0';
-}
-
-/* One field of a CSV line, then a comma or the line's end. */
-static void csv_cell(FILE *f, const char *s, int last)
-{
-    csv_write_field(f, s);
-    fputs(last ? "\r\n" : ",", f);
-}
-
-char *app_measures_rtt_csv(const json_t *m)
-{
-    static const char *const cols[] = {"waiting",      "over_18_weeks", "pct_over_18_weeks",
-                                       "median_weeks", "over_52_weeks", "pct_over_52_weeks"};
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    if (f == NULL)
-        return NULL;
-    csv_cell(f, "group", 0);
-    csv_cell(f, "label", 0);
-    for (int c = 0; c < 6; c++)
-        csv_cell(f, cols[c], c == 5);
-    json_t *groups = json_object_get(m, "groups");
-    for (size_t i = 0; i <= json_array_size(groups); i++) {
-        int total = i == json_array_size(groups);
-        json_t *g = total ? json_object_get(m, "total") : json_array_get(groups, i);
-        csv_cell(f, total ? "total" : json_string_value(json_object_get(g, "group")), 0);
-        csv_cell(f, total ? "All" : json_string_value(json_object_get(g, "label")), 0);
-        for (int c = 0; c < 6; c++) {
-            char num[32];
-            csv_number(num, sizeof(num), json_object_get(g, cols[c]));
-            csv_cell(f, num, c == 5);
-        }
-    }
-    if (fclose(f) != 0) {
-        free(buf);
-        return NULL;
-    }
-    return buf;
 }
