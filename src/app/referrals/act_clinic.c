@@ -33,12 +33,7 @@ static void detail_book(const ref_act *a, json_t *detail)
 }
 
 const ref_act_def ref__act_book = {
-    .past = "booked",
-    .done = "booked",
-    .read = read_book,
-    .set = ", appointment_at = $10",
-    .detail = detail_book,
-};
+    .past = "booked", .done = "booked", .read = read_book, .set = ", appointment_at = $10", .detail = detail_book};
 
 /* An optional comment and the time the patient was seen (default now):
  * never before the booked appointment's day, never in the future. */
@@ -83,22 +78,14 @@ static int after_letter_due(app_ctx *ctx, ref_act *a)
     return app__letter_due(ctx, "clinic", a->nhs, a->icb, &a->svc, a->id, at, NULL);
 }
 
-const ref_act_def ref__act_attend = {
-    .past = "attended",
-    .done = "marked attended",
-    .read = read_attend,
-    .detail = detail_attend,
-    .after = after_letter_due,
-};
+const ref_act_def ref__act_attend = {.past = "attended",
+                                     .done = "marked attended",
+                                     .read = read_attend,
+                                     .detail = detail_attend,
+                                     .after = after_letter_due};
 
 const ref_act_def ref__act_dna_rebook = {
-    .past = "dna_rebooked",
-    .done = "rebooked after a missed appointment",
-    .set = ", appointment_at = NULL",
-};
+    .past = "dna_rebooked", .done = "rebooked after a missed appointment", .set = ", appointment_at = NULL"};
 
 const ref_act_def ref__act_dna_discharge = {
-    .past = "dna_discharged",
-    .done = "discharged after a missed appointment",
-    .after = after_letter_due,
-};
+    .past = "dna_discharged", .done = "discharged after a missed appointment", .after = after_letter_due};

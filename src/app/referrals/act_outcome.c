@@ -5,10 +5,7 @@
  */
 #include "app/referrals/referrals_internal.h"
 
-const ref_act_def ref__act_discharge = {
-    .past = "discharged",
-    .done = "discharged",
-};
+const ref_act_def ref__act_discharge = {.past = "discharged", .done = "discharged"};
 
 /* The reason for withdrawing, required. */
 static int read_withdraw(app_ctx *ctx, ref_act *a)
@@ -18,11 +15,7 @@ static int read_withdraw(app_ctx *ctx, ref_act *a)
 }
 
 const ref_act_def ref__act_withdraw = {
-    .past = "withdrawn",
-    .done = "withdrawn",
-    .read = read_withdraw,
-    .set = ", withdraw_reason = $11",
-};
+    .past = "withdrawn", .done = "withdrawn", .read = read_withdraw, .set = ", withdraw_reason = $11"};
 
 /* The GP's answer to the specialist's advice, and an optional new summary. */
 static int read_resubmit(app_ctx *ctx, ref_act *a)
@@ -32,14 +25,9 @@ static int read_resubmit(app_ctx *ctx, ref_act *a)
     return rc ? rc : app__body_str(ctx, a->body, "clinical_summary", 0, REF_SUMMARY_MAX, &a->summary);
 }
 
-const ref_act_def ref__act_resubmit = {
-    .past = "resubmitted",
-    .done = "resubmitted",
-    .read = read_resubmit,
-    .set = ", clinical_summary = COALESCE($12, clinical_summary)",
-};
+const ref_act_def ref__act_resubmit = {.past = "resubmitted",
+                                       .done = "resubmitted",
+                                       .read = read_resubmit,
+                                       .set = ", clinical_summary = COALESCE($12, clinical_summary)"};
 
-const ref_act_def ref__act_close = {
-    .past = "closed",
-    .done = "closed",
-};
+const ref_act_def ref__act_close = {.past = "closed", .done = "closed"};

@@ -18,11 +18,7 @@ static int read_accept(app_ctx *ctx, ref_act *a)
 }
 
 const ref_act_def ref__act_accept = {
-    .past = "accepted",
-    .done = "accepted",
-    .read = read_accept,
-    .set = ", priority = $5, triage_comment = $6",
-};
+    .past = "accepted", .done = "accepted", .read = read_accept, .set = ", priority = $5, triage_comment = $6"};
 
 /* The reasons a referral may be returned for (return.reason_code). */
 static int return_reason_known(const char *code)
@@ -53,13 +49,12 @@ static int read_return(app_ctx *ctx, ref_act *a)
     return 0;
 }
 
-const ref_act_def ref__act_return = {
-    .past = "returned",
-    .done = "returned",
-    .read = read_return,
-    .set = ", return_reason = $6, return_advice = $7, returned_at = $2, returned_by = $8, triage_comment = $6,"
-           " return_reason_code = $13",
-};
+/* What a return writes: the reason (comment), the advice, who and when. */
+#define RETURN_SET                                                                                                     \
+    ", return_reason = $6, return_advice = $7, returned_at = $2, returned_by = $8, triage_comment = $6,"               \
+    " return_reason_code = $13"
+
+const ref_act_def ref__act_return = {.past = "returned", .done = "returned", .read = read_return, .set = RETURN_SET};
 
 /* The other service, an optional comment and a new priority. */
 static int read_redirect(app_ctx *ctx, ref_act *a)
@@ -83,14 +78,13 @@ static void detail_redirect(const ref_act *a, json_t *detail)
         json_pack("{s:I,s:s,s:s}", "id", (json_int_t)a->svc.id, "name", a->svc.name, "trust", a->svc.trust));
 }
 
+/* What a redirect writes: the new service (the first one kept), priority, comment. */
+#define REDIRECT_SET                                                                                                   \
+    ", original_service_id = COALESCE(original_service_id, service_id), service_id = $9, priority = $5,"               \
+    " triage_comment = $6"
+
 const ref_act_def ref__act_redirect = {
-    .past = "redirected",
-    .done = "redirected",
-    .read = read_redirect,
-    .set = ", original_service_id = COALESCE(original_service_id, service_id), service_id = $9,"
-           " priority = $5, triage_comment = $6",
-    .detail = detail_redirect,
-};
+    .past = "redirected", .done = "redirected", .read = read_redirect, .set = REDIRECT_SET, .detail = detail_redirect};
 
 /* An optional comment, question and consent.  The specialist converts at
  * triage; the GP converts a returned referral. */
@@ -135,8 +129,4 @@ static int after_convert(app_ctx *ctx, ref_act *a)
 }
 
 const ref_act_def ref__act_convert = {
-    .past = "converted_to_advice",
-    .done = "converted to advice",
-    .read = read_convert,
-    .after = after_convert,
-};
+    .past = "converted_to_advice", .done = "converted to advice", .read = read_convert, .after = after_convert};

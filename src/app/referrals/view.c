@@ -97,6 +97,33 @@ enum {
     C_RET_CODE,
 };
 
+/* The referral's open task on o: owner, due_at, overdue, escalation
+ * (none: null owner, not overdue, level 0). */
+static void ref_json_owner(json_t *o, const db_rows *r, int i, const char *now)
+{
+    if (db_isnull(r, i, C_TASK_ID)) {
+        json_object_set_new(o, "owner", json_null());
+        json_object_set_new(o, "due_at", json_null());
+        json_object_set_new(o, "overdue", json_false());
+        json_object_set_new(o, "escalation_level", json_integer(0));
+        json_object_set_new(o, "escalated_to", json_null());
+    } else {
+        json_t *svc = db_isnull(r, i, C_OWNER_SVC)
+                          ? json_null()
+                          : json_pack("{s:I,s:s}", "id", (json_int_t)db_geti(r, i, C_OWNER_SVC), "name",
+                                      db_get(r, i, C_OWNER_SVC_NAME));
+        json_object_set_new(o, "owner",
+                            json_pack("{s:{s:s,s:s},s:o,s:s,s:s}", "organisation", "code", db_get(r, i, C_OWNER_ORG),
+                                      "name", db_get(r, i, C_OWNER_ORG_NAME), "service", svc, "role",
+                                      db_get(r, i, C_OWNER_ROLE), "task", db_get(r, i, C_TASK_KIND)));
+        json_object_set_new(o, "due_at", json_string(db_get(r, i, C_DUE)));
+        json_object_set_new(o, "overdue", json_boolean(strcmp(db_get(r, i, C_DUE), now) < 0));
+        int level = (int)db_geti(r, i, C_LEVEL);
+        json_object_set_new(o, "escalation_level", json_integer(level));
+        json_object_set_new(o, "escalated_to", app__str_or_null(app__escalated_to(level)));
+    }
+}
+
 static json_t *ref_json(app_ctx *ctx, const db_rows *r, int i)
 {
     char now[SEAM_ISO_LEN];
@@ -144,27 +171,7 @@ static json_t *ref_json(app_ctx *ctx, const db_rows *r, int i)
                                         "reason_code", db_get(r, i, C_RET_CODE)));
     json_object_set_new(o, "appointment_at", app__str_or_null(db_get(r, i, C_APPT)));
     json_object_set_new(o, "withdraw_reason", app__str_or_null(db_get(r, i, C_WITHDRAW)));
-    if (db_isnull(r, i, C_TASK_ID)) {
-        json_object_set_new(o, "owner", json_null());
-        json_object_set_new(o, "due_at", json_null());
-        json_object_set_new(o, "overdue", json_false());
-        json_object_set_new(o, "escalation_level", json_integer(0));
-        json_object_set_new(o, "escalated_to", json_null());
-    } else {
-        json_t *svc = db_isnull(r, i, C_OWNER_SVC)
-                          ? json_null()
-                          : json_pack("{s:I,s:s}", "id", (json_int_t)db_geti(r, i, C_OWNER_SVC), "name",
-                                      db_get(r, i, C_OWNER_SVC_NAME));
-        json_object_set_new(o, "owner",
-                            json_pack("{s:{s:s,s:s},s:o,s:s,s:s}", "organisation", "code", db_get(r, i, C_OWNER_ORG),
-                                      "name", db_get(r, i, C_OWNER_ORG_NAME), "service", svc, "role",
-                                      db_get(r, i, C_OWNER_ROLE), "task", db_get(r, i, C_TASK_KIND)));
-        json_object_set_new(o, "due_at", json_string(db_get(r, i, C_DUE)));
-        json_object_set_new(o, "overdue", json_boolean(strcmp(db_get(r, i, C_DUE), now) < 0));
-        int level = (int)db_geti(r, i, C_LEVEL);
-        json_object_set_new(o, "escalation_level", json_integer(level));
-        json_object_set_new(o, "escalated_to", app__str_or_null(app__escalated_to(level)));
-    }
+    ref_json_owner(o, r, i, now);
     json_object_set_new(o, "pathway_id", app__str_or_null(db_get(r, i, C_PATHWAY)));
     json_object_set_new(o, "same_condition",
                         db_isnull(r, i, C_SAME) ? json_null() : json_boolean(db_geti(r, i, C_SAME)));

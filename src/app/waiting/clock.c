@@ -2,30 +2,26 @@
  * waiting/clock.c - referrals made in Seam and their RTT clock: the
  * pathway follows the referral (app__pathway_on_referral), is placed on
  * the waiting list of the trust of its service, and its periods are kept
- * in rtt_periods.c.
+ * in rtt_periods.c.  What a referral or one of its actions means for the
+ * clock is core's (rtt_start_for_referral, rtt_referral_plan_for in
+ * core/rtt.c); this file loads the pathway, reads what the body adds
+ * (rtt_outcome, rebooked_on) and writes.
  */
 #include "app/waiting/waiting_internal.h"
-#include "app/frame/access.h"
-#include "app/app.h"
-#include "app/csv.h"
-#include "app/figures.h"
 #include "app/frame/frame.h"
 #include "app/waiting/waiting.h"
 #include "app/waiting/rtt_periods.h"
-#include "app/frame/sqlb.h"
 #include "common/rc.h"
 #include "core/calendar.h"
 #include "core/equity.h"
-#include "core/handoff.h"
-#include "core/priority.h"
 #include "core/rtt.h"
 
-#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+/* Writes clock c to pathway pw_id, with its last activity (NULL: kept)
+ * and, when touch_next, its next activity (NULL: none). */
 static int pw_write_clock(app_ctx *ctx, long long pw_id, const rtt_clock *c, const char *last, const char *next,
                           int touch_next)
 {
@@ -73,36 +69,11 @@ static int pw_transfer_out(app_ctx *ctx, long long pw_id)
     return app__reviews_withdraw(ctx, pw_id, "The patient's pathway moved to another provider.");
 }
 
-/*
- * Puts referral ref_id's clock c on the waiting list of the trust of its
- * current service, under PPI ppi.  A pathway is one row per (trust, PPI):
- * when the trust already runs that pathway for another referral (two
- * services, one condition) the clock is that row's and nothing changes;
- * a row that is off the list gets a new period with this clock, its
- * earlier periods kept (rtt_periods).  rule and event name the start.
- */
-static int pw_place(app_ctx *ctx, long long ref_id, const char *ppi, const rtt_clock *c, int rule, const char *event)
+/* Writes row 0 of pw_place's query as the pathway (trust, ppi) with clock
+ * c: a new row, or the one that is off the list put back on it. */
+static int pw_place_row(app_ctx *ctx, db_rows *r, long long ref_id, const char *ppi, const rtt_clock *c)
 {
-    db_rows *r;
-    db_param p[] = {DBP_INT(ref_id), DBP_TEXT(ppi)};
-    int rc = db_query(ctx->db,
-                      "SELECT r.icb_code, r.patient_nhs_number, r.service_id, s.trust_code, s.treatment_function_code,"
-                      " r.priority, r.created_at, p.imd_decile, p.ethnicity, p.sex, p.birth_date,"
-                      " (SELECT x.id FROM pathways x WHERE x.trust_code = s.trust_code AND x.ppi = $2),"
-                      " (SELECT x.open FROM pathways x WHERE x.trust_code = s.trust_code AND x.ppi = $2)"
-                      " FROM referrals r JOIN services s ON s.id = r.service_id"
-                      " JOIN patients p ON p.nhs_number = r.patient_nhs_number WHERE r.id = $1",
-                      2, p, &r);
-    if (rc)
-        return app_db_fail(ctx, rc);
-    if (db_nrows(r) == 0) {
-        db_rows_free(r);
-        return app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Referral %lld vanished.", ref_id);
-    }
-    if (!db_isnull(r, 0, 11) && db_geti(r, 0, 12) == 1) {
-        db_rows_free(r);
-        return 0;
-    }
+    int rc;
     char now[SEAM_ISO_LEN], today[SEAM_DATE_LEN], start[SEAM_DATE_LEN];
     seam_time_format(ctx->now, now);
     seam_date_format(ctx->now, today);
@@ -143,6 +114,40 @@ static int pw_place(app_ctx *ctx, long long ref_id, const char *ppi, const rtt_c
                      " next_activity = NULL, updated_at = $17, version = version + 1"
                      " WHERE id = $18",
                      18, ip);
+    return rc;
+}
+
+/*
+ * Puts referral ref_id's clock c on the waiting list of the trust of its
+ * current service, under PPI ppi.  A pathway is one row per (trust, PPI):
+ * when the trust already runs that pathway for another referral (two
+ * services, one condition) the clock is that row's and nothing changes;
+ * a row that is off the list gets a new period with this clock, its
+ * earlier periods kept (rtt_periods).  rule and event name the start.
+ */
+static int pw_place(app_ctx *ctx, long long ref_id, const char *ppi, const rtt_clock *c, int rule, const char *event)
+{
+    db_rows *r;
+    db_param p[] = {DBP_INT(ref_id), DBP_TEXT(ppi)};
+    int rc = db_query(ctx->db,
+                      "SELECT r.icb_code, r.patient_nhs_number, r.service_id, s.trust_code, s.treatment_function_code,"
+                      " r.priority, r.created_at, p.imd_decile, p.ethnicity, p.sex, p.birth_date,"
+                      " (SELECT x.id FROM pathways x WHERE x.trust_code = s.trust_code AND x.ppi = $2),"
+                      " (SELECT x.open FROM pathways x WHERE x.trust_code = s.trust_code AND x.ppi = $2)"
+                      " FROM referrals r JOIN services s ON s.id = r.service_id"
+                      " JOIN patients p ON p.nhs_number = r.patient_nhs_number WHERE r.id = $1",
+                      2, p, &r);
+    if (rc)
+        return app_db_fail(ctx, rc);
+    if (db_nrows(r) == 0) {
+        db_rows_free(r);
+        return app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Referral %lld vanished.", ref_id);
+    }
+    if (!db_isnull(r, 0, 11) && db_geti(r, 0, 12) == 1) {
+        db_rows_free(r);
+        return 0;
+    }
+    rc = pw_place_row(ctx, r, ref_id, ppi, c);
     long long pw_id = db_isnull(r, 0, 11) ? 0 : db_geti(r, 0, 11);
     char trust[16];
     snprintf(trust, sizeof(trust), "%s", db_get(r, 0, 3));
