@@ -1,6 +1,6 @@
 /*
- * frame_rows.c - a page of a list with its read audit; an open task's
- * fields from its row (frame_rows.h).
+ * frame_rows.c - a page of a list with its read audit; one visible row; an
+ * open task's fields from its row (frame_rows.h).
  */
 #include "app/frame_rows.h"
 #include "app/frame/frame.h"
@@ -49,6 +49,50 @@ int app__list(app_ctx *ctx, const app_list_query *q, const app_list_args *a, jso
     }
     *out = json_pack("{s:o,s:i,s:i,s:I}", q->key, list, "page", a->page, "page_size", a->page_size, "total",
                      (json_int_t)total);
+    return 0;
+}
+
+int app__one(app_ctx *ctx, const sqlb *b, app_row_json row_json, json_t **out)
+{
+    if (b->overflow)
+        return app_fail(ctx, SEAM_EINTERNAL, NULL, NULL, "Query too long.");
+    db_rows *r;
+    int rc = db_query(ctx->db, b->sql, b->n, b->p, &r);
+    if (rc)
+        return app_db_fail(ctx, rc);
+    if (db_nrows(r) == 0)
+        rc = SEAM_ENOTFOUND;
+    else
+        *out = row_json(ctx, r, 0);
+    db_rows_free(r);
+    return rc;
+}
+
+int app__one_by_id(app_ctx *ctx, const char *select_from, const char *id_column, long long id,
+                   app_visibility_fn visibility, app_row_json row_json, json_t **out)
+{
+    sqlb b;
+    sqlb_init(&b);
+    sqlb_add(&b, select_from);
+    sqlb_add(&b, " WHERE ");
+    sqlb_add(&b, id_column);
+    sqlb_add(&b, " = $?");
+    sqlb_param(&b, DBP_INT(id));
+    visibility(ctx, &b);
+    return app__one(ctx, &b, row_json, out);
+}
+
+int app__rows(app_ctx *ctx, const char *sql, int n, const db_param *p, app_row_json row_json, json_t **out)
+{
+    db_rows *r;
+    int rc = db_query(ctx->db, sql, n, p, &r);
+    if (rc)
+        return app_db_fail(ctx, rc);
+    json_t *list = json_array();
+    for (int i = 0; i < db_nrows(r); i++)
+        json_array_append_new(list, row_json(ctx, r, i));
+    db_rows_free(r);
+    *out = list;
     return 0;
 }
 

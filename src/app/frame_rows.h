@@ -1,7 +1,7 @@
 /*
  * frame_rows.h - reading rows into answers, shared by every list and read:
- * a page of a list with its total and its read audit, and the fields of an
- * object's open task from the task columns of its row.  Internal to
+ * a page of a list with its total and its read audit, one visible row, and
+ * the fields of an object's open task from the task columns of its row.  Internal to
  * src/app.
  *
  * Frame pieces, written by the advice room's renovation (advice/view.c,
@@ -39,6 +39,27 @@ typedef struct app_list_query {
  * longer than the builder holds is 500 "Query too long.".
  */
 int app__list(app_ctx *ctx, const app_list_query *q, const app_list_args *a, json_t **out);
+
+/*
+ * Runs b, a SELECT of the one row (at most) the caller may see, and turns
+ * that row into JSON with row_json: 0 and *out set; SEAM_ENOTFOUND, not
+ * recorded on ctx (the caller says what is not visible), when there is no
+ * row; a storage error recorded on ctx; 500 "Query too long." when b
+ * overflowed.  The one load-one-visible-or-404.
+ */
+int app__one(app_ctx *ctx, const sqlb *b, app_row_json row_json, json_t **out);
+
+/* A visibility rule: appends " AND ..." over the query's aliases. */
+typedef void (*app_visibility_fn)(app_ctx *ctx, sqlb *b);
+
+/* app__one over select_from (" SELECT ... FROM ...") + " WHERE id_column =
+ * id" + the caller's visibility.  SEAM_ENOTFOUND is not recorded. */
+int app__one_by_id(app_ctx *ctx, const char *select_from, const char *id_column, long long id,
+                   app_visibility_fn visibility, app_row_json row_json, json_t **out);
+
+/* Runs sql (n parameters p) and turns every row into JSON with row_json:
+ * 0 and *out a new array, or the storage error recorded on ctx. */
+int app__rows(app_ctx *ctx, const char *sql, int n, const db_param *p, app_row_json row_json, json_t **out);
 
 /*
  * Sets o's "owner" (organisation, service, role, task), "due_at",

@@ -16,6 +16,11 @@
  *   awaiting_response | awaiting_gp --withdraw--> withdrawn (GP)
  *
  * closed, converted and withdrawn are terminal.
+ *
+ * Two sides act: the GP (role gp: asks, replies, closes, withdraws,
+ * converts) and the specialist (triager or clinician of the service:
+ * responds, gives advice, converts with consent).  Converted, the request
+ * becomes a referral awaiting booking (specialist) or triage (GP).
  */
 #ifndef SEAM_ADVICE_H
 #define SEAM_ADVICE_H

@@ -4,6 +4,7 @@
  * back by anyone who may see the request.
  */
 #include "app/advice/advice_internal.h"
+#include "app/frame_rows.h"
 #include "common/rc.h"
 
 #include <sodium.h>
@@ -22,46 +23,38 @@ static int type_allowed(const char *ct)
     return 0;
 }
 
-int app_advice_attach(app_ctx *ctx, const void *arg, json_t **out)
+/* What a file must be: added while the request is open, not empty, at
+ * most 5 MB, of an allowed type. */
+static int attachment_check(app_ctx *ctx, const advice_cur *c, const app_attachment *a)
 {
-    const app_attachment *a = arg;
-    advice_cur c;
-    int rc = advice__begin(ctx, a->advice_id, NULL, &c);
-    if (rc)
-        goto out;
-    if (!advice_status_is_open(c.status)) {
-        rc = app_fail(ctx, SEAM_ECONFLICT, "illegal_transition", NULL,
-                      "Files can only be added while the advice request is open.");
-        goto out;
-    }
-    if (a->len == 0) {
-        rc = app_fail(ctx, SEAM_EINVALID, "missing_field", "file", "Choose a file to attach; this one is empty.");
-        goto out;
-    }
-    if (a->len > ATTACHMENT_MAX) {
-        rc = app_fail(ctx, SEAM_ETOOBIG, "too_large", "file", "Files must be 5 MB or smaller.");
-        goto out;
-    }
-    if (!type_allowed(a->content_type)) {
-        rc = app_fail(ctx, SEAM_EMEDIA, "unsupported_media_type", "file",
-                      "The file must be a PDF, JPEG, PNG or plain text file.");
-        goto out;
-    }
+    if (!advice_status_is_open(c->status))
+        return app_fail(ctx, SEAM_ECONFLICT, "illegal_transition", NULL,
+                        "Files can only be added while the advice request is open.");
+    if (a->len == 0)
+        return app_fail(ctx, SEAM_EINVALID, "missing_field", "file", "Choose a file to attach; this one is empty.");
+    if (a->len > ATTACHMENT_MAX)
+        return app_fail(ctx, SEAM_ETOOBIG, "too_large", "file", "Files must be 5 MB or smaller.");
+    if (!type_allowed(a->content_type))
+        return app_fail(ctx, SEAM_EMEDIA, "unsupported_media_type", "file",
+                        "The file must be a PDF, JPEG, PNG or plain text file.");
+    return 0;
+}
+
+/* Stores the file (base64) with its SHA-256, hex in hex (65 bytes). */
+static int attachment_store(app_ctx *ctx, const advice_cur *c, const app_attachment *a, char *hex, long long *id)
+{
     unsigned char hash[crypto_hash_sha256_BYTES];
-    char hex[crypto_hash_sha256_BYTES * 2 + 1];
     crypto_hash_sha256(hash, (const unsigned char *)a->data, a->len);
-    sodium_bin2hex(hex, sizeof(hex), hash, sizeof(hash));
+    sodium_bin2hex(hex, crypto_hash_sha256_BYTES * 2 + 1, hash, sizeof(hash));
     size_t b64len = sodium_base64_encoded_len(a->len, sodium_base64_VARIANT_ORIGINAL);
     char *b64 = malloc(b64len);
-    if (b64 == NULL) {
-        rc = app_fail(ctx, SEAM_ENOMEM, NULL, NULL, "Out of memory.");
-        goto out;
-    }
+    if (b64 == NULL)
+        return app_fail(ctx, SEAM_ENOMEM, NULL, NULL, "Out of memory.");
     sodium_bin2base64(b64, b64len, (const unsigned char *)a->data, a->len, sodium_base64_VARIANT_ORIGINAL);
     char now[SEAM_ISO_LEN];
     seam_time_format(ctx->now, now);
-    db_param p[] = {DBP_TEXT(c.icb),
-                    DBP_INT(c.id),
+    db_param p[] = {DBP_TEXT(c->icb),
+                    DBP_INT(c->id),
                     DBP_TEXT(a->filename),
                     DBP_TEXT(a->content_type),
                     DBP_INT((long long)a->len),
@@ -69,15 +62,29 @@ int app_advice_attach(app_ctx *ctx, const void *arg, json_t **out)
                     DBP_TEXT(b64),
                     DBP_TEXT(ctx->user.username),
                     DBP_TEXT(now)};
-    long long id;
-    rc = db_query_int(ctx->db,
-                      "INSERT INTO attachments (icb_code, advice_id, filename, content_type, size_bytes, sha256, data,"
-                      " uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-                      9, p, 0, &id);
+    int rc = db_query_int(ctx->db,
+                          "INSERT INTO attachments (icb_code, advice_id, filename, content_type, size_bytes, sha256,"
+                          " data, uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                          9, p, 0, id);
     free(b64);
+    return rc ? app_db_fail(ctx, rc) : 0;
+}
+
+/* Adds a file to an open request; the answer describes it (201). */
+int app_advice_attach(app_ctx *ctx, const void *arg, json_t **out)
+{
+    const app_attachment *a = arg;
+    advice_cur c;
+    char hex[crypto_hash_sha256_BYTES * 2 + 1];
+    long long id;
+    int rc = advice__begin(ctx, a->advice_id, NULL, &c);
+    if (rc == 0)
+        rc = attachment_check(ctx, &c, a);
+    if (rc == 0)
+        rc = attachment_store(ctx, &c, a, hex, &id);
     if (rc) {
-        rc = app_db_fail(ctx, rc);
-        goto out;
+        advice__end(&c);
+        return rc;
     }
     json_t *detail = json_pack("{s:I,s:s,s:s,s:I,s:s}", "attachment_id", (json_int_t)id, "filename", a->filename,
                                "content_type", a->content_type, "size", (json_int_t)a->len, "sha256", hex);
@@ -92,11 +99,18 @@ int app_advice_attach(app_ctx *ctx, const void *arg, json_t **out)
     } else {
         json_decref(detail);
     }
-out:
     advice__end(&c);
     return rc;
 }
 
+static json_t *attachment_json(app_ctx *ctx, const db_rows *r, int i)
+{
+    return json_pack("{s:s,s:s,s:I,s:s,s:s}", "filename", db_get(r, i, 0), "content_type", db_get(r, i, 1), "size",
+                     (json_int_t)db_geti(r, i, 2), "sha256", db_get(r, i, 3), "data_base64", db_get(r, i, 4));
+}
+
+/* An attachment of a request the caller may see (404 for the request
+ * first, then for the file), its read audited against the request. */
 int app_advice_attachment_get(app_ctx *ctx, const void *arg, json_t **out)
 {
     const app_attachment *a = arg;
@@ -104,26 +118,19 @@ int app_advice_attachment_get(app_ctx *ctx, const void *arg, json_t **out)
     int rc = advice__load(ctx, a->advice_id, &adv);
     if (rc)
         return rc;
-    db_rows *r;
-    db_param p[] = {DBP_INT(a->attachment_id), DBP_INT(a->advice_id)};
-    rc = db_query(ctx->db,
-                  "SELECT filename, content_type, size_bytes, sha256, data FROM attachments WHERE id = $1 AND"
-                  " advice_id = $2",
-                  2, p, &r);
-    if (rc) {
-        json_decref(adv);
-        return app_db_fail(ctx, rc);
+    sqlb b;
+    sqlb_init(&b);
+    sqlb_add(&b, "SELECT filename, content_type, size_bytes, sha256, data FROM attachments WHERE id = $?");
+    sqlb_param(&b, DBP_INT(a->attachment_id));
+    sqlb_add(&b, " AND advice_id = $?");
+    sqlb_param(&b, DBP_INT(a->advice_id));
+    rc = app__one(ctx, &b, attachment_json, out);
+    if (rc == SEAM_ENOTFOUND)
+        rc = app_fail(ctx, rc, "not_found", NULL, "There is no such attachment.");
+    if (rc == 0) {
+        const char *nhs = json_string_value(json_object_get(json_object_get(adv, "patient"), "nhs_number"));
+        rc = app_event(ctx, "read.attachment", "advice", a->advice_id, nhs, ctx->user.icb_code, NULL, NULL, NULL);
     }
-    if (db_nrows(r) == 0) {
-        db_rows_free(r);
-        json_decref(adv);
-        return app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "There is no such attachment.");
-    }
-    *out = json_pack("{s:s,s:s,s:I,s:s,s:s}", "filename", db_get(r, 0, 0), "content_type", db_get(r, 0, 1), "size",
-                     (json_int_t)db_geti(r, 0, 2), "sha256", db_get(r, 0, 3), "data_base64", db_get(r, 0, 4));
-    db_rows_free(r);
-    const char *nhs = json_string_value(json_object_get(json_object_get(adv, "patient"), "nhs_number"));
-    rc = app_event(ctx, "read.attachment", "advice", a->advice_id, nhs, ctx->user.icb_code, NULL, NULL, NULL);
     json_decref(adv);
     return rc;
 }

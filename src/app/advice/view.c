@@ -138,63 +138,48 @@ static void advice_visibility(app_ctx *ctx, sqlb *b)
 
 int advice__load(app_ctx *ctx, long long id, json_t **out)
 {
-    sqlb b;
-    sqlb_init(&b);
-    sqlb_add(&b, "SELECT" ADV_COLUMNS ADV_FROM " WHERE a.id = $?");
-    sqlb_param(&b, DBP_INT(id));
-    advice_visibility(ctx, &b);
-    db_rows *r;
-    int rc = db_query(ctx->db, b.sql, b.n, b.p, &r);
-    if (rc)
-        return app_db_fail(ctx, rc);
-    if (db_nrows(r) == 0) {
-        db_rows_free(r);
-        return app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "No advice request %lld is visible to you.", id);
-    }
-    *out = advice_json(ctx, r, 0);
-    db_rows_free(r);
-    return 0;
+    int rc = app__one_by_id(ctx, "SELECT" ADV_COLUMNS ADV_FROM, "a.id", id, advice_visibility, advice_json, out);
+    if (rc == SEAM_ENOTFOUND)
+        return app_fail(ctx, rc, "not_found", NULL, "No advice request %lld is visible to you.", id);
+    return rc;
 }
 
-/* Adds the thread and the attachment list to an advice JSON. */
+static json_t *message_json(app_ctx *ctx, const db_rows *r, int i)
+{
+    return json_pack("{s:I,s:s,s:s,s:{s:s,s:s,s:s,s:{s:s,s:o}},s:o,s:o,s:o,s:o}", "id", (json_int_t)db_geti(r, i, 0),
+                     "at", db_get(r, i, 1), "kind", db_get(r, i, 2), "author", "username", db_get(r, i, 3),
+                     "display_name", db_get(r, i, 4), "role", db_get(r, i, 5), "organisation", "code", db_get(r, i, 6),
+                     "name", app__str_or_null(db_get(r, i, 7)), "text", app__str_or_null(db_get(r, i, 8)), "answer",
+                     app__str_or_null(db_get(r, i, 9)), "what_to_do", app__str_or_null(db_get(r, i, 10)), "if_worse",
+                     app__str_or_null(db_get(r, i, 11)));
+}
+
+static json_t *attachment_brief(app_ctx *ctx, const db_rows *r, int i)
+{
+    return json_pack("{s:I,s:s,s:s,s:I,s:s,s:s,s:s}", "id", (json_int_t)db_geti(r, i, 0), "filename", db_get(r, i, 1),
+                     "content_type", db_get(r, i, 2), "size", (json_int_t)db_geti(r, i, 3), "sha256", db_get(r, i, 4),
+                     "uploaded_at", db_get(r, i, 5), "uploaded_by", db_get(r, i, 6));
+}
+
 int advice__add_thread(app_ctx *ctx, json_t *adv)
 {
-    long long id = json_integer_value(json_object_get(adv, "id"));
-    db_rows *r;
-    db_param p[] = {DBP_INT(id)};
-    int rc = db_query(ctx->db,
-                      "SELECT m.id, m.at, m.kind, m.author, COALESCE(u.display_name, m.author), m.author_role,"
-                      " m.author_org, o.name, m.text, m.answer, m.what_to_do, m.if_worse"
-                      " FROM advice_messages m LEFT JOIN users u ON u.username = m.author"
-                      " LEFT JOIN organisations o ON o.code = m.author_org WHERE m.advice_id = $1 ORDER BY m.id",
-                      1, p, &r);
+    db_param p[] = {DBP_INT(json_integer_value(json_object_get(adv, "id")))};
+    json_t *msgs, *att;
+    int rc = app__rows(ctx,
+                       "SELECT m.id, m.at, m.kind, m.author, COALESCE(u.display_name, m.author), m.author_role,"
+                       " m.author_org, o.name, m.text, m.answer, m.what_to_do, m.if_worse"
+                       " FROM advice_messages m LEFT JOIN users u ON u.username = m.author"
+                       " LEFT JOIN organisations o ON o.code = m.author_org WHERE m.advice_id = $1 ORDER BY m.id",
+                       1, p, message_json, &msgs);
     if (rc)
-        return app_db_fail(ctx, rc);
-    json_t *msgs = json_array();
-    for (int i = 0; i < db_nrows(r); i++)
-        json_array_append_new(
-            msgs,
-            json_pack("{s:I,s:s,s:s,s:{s:s,s:s,s:s,s:{s:s,s:o}},s:o,s:o,s:o,s:o}", "id", (json_int_t)db_geti(r, i, 0),
-                      "at", db_get(r, i, 1), "kind", db_get(r, i, 2), "author", "username", db_get(r, i, 3),
-                      "display_name", db_get(r, i, 4), "role", db_get(r, i, 5), "organisation", "code", db_get(r, i, 6),
-                      "name", app__str_or_null(db_get(r, i, 7)), "text", app__str_or_null(db_get(r, i, 8)), "answer",
-                      app__str_or_null(db_get(r, i, 9)), "what_to_do", app__str_or_null(db_get(r, i, 10)), "if_worse",
-                      app__str_or_null(db_get(r, i, 11))));
-    db_rows_free(r);
+        return rc;
     json_object_set_new(adv, "messages", msgs);
-    rc = db_query(ctx->db,
-                  "SELECT id, filename, content_type, size_bytes, sha256, uploaded_at, uploaded_by FROM attachments"
-                  " WHERE advice_id = $1 ORDER BY id",
-                  1, p, &r);
+    rc = app__rows(ctx,
+                   "SELECT id, filename, content_type, size_bytes, sha256, uploaded_at, uploaded_by FROM attachments"
+                   " WHERE advice_id = $1 ORDER BY id",
+                   1, p, attachment_brief, &att);
     if (rc)
-        return app_db_fail(ctx, rc);
-    json_t *att = json_array();
-    for (int i = 0; i < db_nrows(r); i++)
-        json_array_append_new(att, json_pack("{s:I,s:s,s:s,s:I,s:s,s:s,s:s}", "id", (json_int_t)db_geti(r, i, 0),
-                                             "filename", db_get(r, i, 1), "content_type", db_get(r, i, 2), "size",
-                                             (json_int_t)db_geti(r, i, 3), "sha256", db_get(r, i, 4), "uploaded_at",
-                                             db_get(r, i, 5), "uploaded_by", db_get(r, i, 6)));
-    db_rows_free(r);
+        return rc;
     json_object_set_new(adv, "attachments", att);
     return 0;
 }

@@ -40,6 +40,41 @@ static json_t *patient_json(app_ctx *ctx, const db_rows *r, int i)
                      "ethnicity", db_get(r, i, 9));
 }
 
+/* Appends what the search text q matches: an NHS number starting with its
+ * digits when it is digits (spaces and dashes aside), else a family name
+ * starting with it, case-insensitive, with LIKE wildcards in it taken
+ * literally.  like (80 bytes) holds the bound pattern and must outlive w. */
+static void search_filter(sqlb *w, const char *q, char like[80])
+{
+    char digits[16] = "";
+    size_t n = 0;
+    int all_digits = 1;
+    for (const char *s = q; *s; s++) {
+        if (isdigit((unsigned char)*s)) {
+            if (n + 1 < sizeof(digits))
+                digits[n++] = *s;
+        } else if (*s != ' ' && *s != '-') {
+            all_digits = 0;
+        }
+    }
+    digits[n] = '\0';
+    if (all_digits && n > 0) {
+        snprintf(like, 80, "%s%%", digits);
+        sqlb_add(w, " AND p.nhs_number LIKE $?");
+    } else {
+        size_t k = 0;
+        for (const char *s = q; *s && k + 3 < 80; s++) {
+            if (*s == '%' || *s == '_' || *s == '\\')
+                like[k++] = '\\';
+            like[k++] = (char)tolower((unsigned char)*s);
+        }
+        like[k++] = '%';
+        like[k] = '\0';
+        sqlb_add(w, " AND lower(p.family_name) LIKE $? ESCAPE '\\'");
+    }
+    sqlb_param(w, DBP_TEXT(like));
+}
+
 int app_patients_search(app_ctx *ctx, const void *arg, json_t **out)
 {
     const app_list_args *a = arg;
@@ -47,37 +82,9 @@ int app_patients_search(app_ctx *ctx, const void *arg, json_t **out)
     sqlb_init(&w);
     sqlb_add(&w, " FROM patients p JOIN organisations o ON o.code = p.practice_code WHERE 1 = 1");
     visibility(ctx, &w);
-    char digits[16] = "", like[80];
-    if (a->q && *a->q) {
-        size_t n = 0;
-        int all_digits = 1;
-        for (const char *s = a->q; *s; s++) {
-            if (isdigit((unsigned char)*s)) {
-                if (n + 1 < sizeof(digits))
-                    digits[n++] = *s;
-            } else if (*s != ' ' && *s != '-') {
-                all_digits = 0;
-            }
-        }
-        digits[n] = '\0';
-        if (all_digits && n > 0) {
-            snprintf(like, sizeof(like), "%s%%", digits);
-            sqlb_add(&w, " AND p.nhs_number LIKE $?");
-        } else {
-            /* The start of the family name, case-insensitive, with LIKE
-             * wildcards in the input taken literally. */
-            size_t k = 0;
-            for (const char *s = a->q; *s && k + 3 < sizeof(like); s++) {
-                if (*s == '%' || *s == '_' || *s == '\\')
-                    like[k++] = '\\';
-                like[k++] = (char)tolower((unsigned char)*s);
-            }
-            like[k++] = '%';
-            like[k] = '\0';
-            sqlb_add(&w, " AND lower(p.family_name) LIKE $? ESCAPE '\\'");
-        }
-        sqlb_param(&w, DBP_TEXT(like));
-    }
+    char like[80];
+    if (a->q && *a->q)
+        search_filter(&w, a->q, like);
     app_list_query q = {
         .columns = PATIENT_COLUMNS,
         .from_where = &w,
@@ -105,16 +112,11 @@ int app_patient_get(app_ctx *ctx, const void *arg, json_t **out)
                  " WHERE p.nhs_number = $?");
     sqlb_param(&b, DBP_TEXT(nhs));
     visibility(ctx, &b);
-    db_rows *r;
-    int rc = db_query(ctx->db, b.sql, b.n, b.p, &r);
+    int rc = app__one(ctx, &b, patient_json, out);
+    if (rc == SEAM_ENOTFOUND)
+        return app_fail(ctx, rc, "not_found", NULL, "No patient %s is visible to you.", nhs);
     if (rc)
-        return app_db_fail(ctx, rc);
-    if (db_nrows(r) == 0) {
-        db_rows_free(r);
-        return app_fail(ctx, SEAM_ENOTFOUND, "not_found", NULL, "No patient %s is visible to you.", nhs);
-    }
-    *out = patient_json(ctx, r, 0);
-    db_rows_free(r);
+        return rc;
     return app_event(ctx, "read.patient", "patient", 0, nhs, ctx->user.icb_code, NULL, NULL, NULL);
 }
 
