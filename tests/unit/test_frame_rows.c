@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "app/frame_rows.h"
+#include "app/frame/frame.h"
 #include "common/rc.h"
 #include "store/db.h"
 #include "store/migrate.h"
@@ -227,16 +227,17 @@ static void test_task_fields(void **state)
 {
     fixture *f = *state;
     db_rows *r;
-    /* kind, owner_org, org name, service id, service name, role, due, level;
-     * the first row has an open task overdue at level 2, the second none. */
+    /* APP_TASK_COLUMNS: task id, kind, owner_org, org name, service id,
+     * service name, role, due, level; the first row has an open task overdue
+     * at level 2, the second none. */
     assert_int_equal(db_query(f->d,
-                              "SELECT 'triage', 'RX1', 'Trust One', 7, 'Cardiology', 'triager',"
+                              "SELECT 41, 'triage', 'RX1', 'Trust One', 7, 'Cardiology', 'triager',"
                               " '2025-12-31T09:00:00Z', 2"
-                              " UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL",
+                              " UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL",
                               0, NULL, &r),
                      0);
     json_t *o = json_object();
-    app__task_fields_from_row(&f->ctx, o, r, 0, 0);
+    app__task_json(&f->ctx, o, r, 0, 0);
     json_t *owner = json_object_get(o, "owner");
     assert_string_equal(json_string_value(json_object_get(owner, "task")), "triage");
     assert_string_equal(json_string_value(json_object_get(owner, "role")), "triager");
@@ -251,7 +252,7 @@ static void test_task_fields(void **state)
     json_decref(o);
 
     o = json_object();
-    app__task_fields_from_row(&f->ctx, o, r, 1, 0);
+    app__task_json(&f->ctx, o, r, 1, 0);
     assert_true(json_is_null(json_object_get(o, "owner")));
     assert_true(json_is_null(json_object_get(o, "due_at")));
     assert_true(json_is_false(json_object_get(o, "overdue")));

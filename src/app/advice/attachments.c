@@ -4,7 +4,7 @@
  * back by anyone who may see the request.
  */
 #include "app/advice/advice_internal.h"
-#include "app/frame_rows.h"
+#include "app/frame/rows.h"
 #include "common/rc.h"
 
 #include <sodium.h>

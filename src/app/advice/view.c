@@ -5,7 +5,7 @@
  * thread and attachments; get and list.
  */
 #include "app/advice/advice_internal.h"
-#include "app/frame_rows.h"
+#include "app/frame/rows.h"
 #include "common/rc.h"
 
 #include <stdio.h>
@@ -18,8 +18,7 @@
     " a.version, a.icb_code,"                                                                                          \
     " p.nhs_number, p.given_name, p.family_name, p.birth_date, p.sex, p.practice_code, pr.name,"                       \
     " s.id, s.name, s.specialty, s.trust_code, tr.name,"                                                               \
-    " a.requester_username, u.display_name, a.requester_org, ro.name,"                                                 \
-    " t.kind, t.owner_org, oo.name, t.owner_service_id, tsv.name, t.owner_role, t.due_at, t.escalation_level"
+    " a.requester_username, u.display_name, a.requester_org, ro.name," APP_TASK_COLUMNS
 
 #define ADV_FROM                                                                                                       \
     " FROM advice_requests a"                                                                                          \
@@ -72,7 +71,7 @@ enum {
     A_REQ_NAME,
     A_REQ_ORG,
     A_REQ_ORG_NAME,
-    A_TASK_KIND,
+    A_TASK, /* APP_TASK_COLUMNS */
     A_OWNER_ORG,
     A_OWNER_ORG_NAME,
     A_OWNER_SVC,
@@ -122,7 +121,7 @@ static json_t *advice_json(app_ctx *ctx, const db_rows *r, int i)
                             ? json_null()
                             : json_pack("{s:s,s:o}", "username", db_get(r, i, A_RESP), "display_name",
                                         app__str_or_null(db_get(r, i, A_RESP_NAME))));
-    app__task_fields_from_row(ctx, o, r, i, A_TASK_KIND);
+    app__task_json(ctx, o, r, i, A_TASK);
     json_object_set_new(o, "created_at", json_string(db_get(r, i, A_CREATED)));
     json_object_set_new(o, "updated_at", json_string(db_get(r, i, A_UPDATED)));
     json_object_set_new(o, "version", json_integer(db_geti(r, i, A_VERSION)));

@@ -12,6 +12,7 @@
 
 #include "app/app.h"
 #include "app/frame/access.h"
+#include "app/frame/rows.h"
 #include "app/frame/sqlb.h"
 #include "core/advice.h"
 #include "core/handoff.h"

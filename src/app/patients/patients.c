@@ -8,7 +8,7 @@
  * themself.  Every disclosure is audited.
  */
 #include "app/patients/patients.h"
-#include "app/frame_rows.h"
+#include "app/frame/rows.h"
 #include "common/rc.h"
 #include "core/nhs_number.h"
 

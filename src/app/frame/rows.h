@@ -1,13 +1,9 @@
 /*
- * frame_rows.h - reading rows into answers, shared by every list and read:
- * a page of a list with its total and its read audit, one visible row, and
- * the fields of an object's open task from the task columns of its row.  Internal to
- * src/app.
- *
- * Frame pieces, written by the advice room's renovation (advice/view.c,
- * patients/patients.c use them); they belong in frame/ (frame/paging.c,
- * frame/task.c) and are kept out of it only while the frame is being
- * rebuilt.
+ * frame/rows.h - reading rows into answers: a page of a list with its total
+ * and its read audit (app__list), one visible row (app__one, app__one_by_id),
+ * a query into a JSON array (app__rows).  Internal to src/app; included by
+ * frame/frame.h.  (frame/load.c and frame/page.c hold the loaders the care
+ * room uses; these are the ones advice and patients use.)
  */
 #ifndef SEAM_FRAME_ROWS_H
 #define SEAM_FRAME_ROWS_H
@@ -60,16 +56,5 @@ int app__one_by_id(app_ctx *ctx, const char *select_from, const char *id_column,
 /* Runs sql (n parameters p) and turns every row into JSON with row_json:
  * 0 and *out a new array, or the storage error recorded on ctx. */
 int app__rows(app_ctx *ctx, const char *sql, int n, const db_param *p, app_row_json row_json, json_t **out);
-
-/*
- * Sets o's "owner" (organisation, service, role, task), "due_at",
- * "overdue", "escalation_level" and "escalated_to" from row i's task
- * columns, starting at column c: t.kind, t.owner_org, the owner
- * organisation's name, t.owner_service_id, that service's name,
- * t.owner_role, t.due_at, t.escalation_level.  A NULL t.kind (no open
- * task, from a LEFT JOIN) gives null owner and due time, not overdue,
- * level 0.
- */
-void app__task_fields_from_row(const app_ctx *ctx, json_t *o, const db_rows *r, int i, int c);
 
 #endif

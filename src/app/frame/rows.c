@@ -1,8 +1,8 @@
 /*
- * frame_rows.c - a page of a list with its read audit; one visible row; an
- * open task's fields from its row (frame_rows.h).
+ * frame/rows.c - a page of a list with its read audit; one visible row; a
+ * query into a JSON array (frame/rows.h).
  */
-#include "app/frame_rows.h"
+#include "app/frame/rows.h"
 #include "app/frame/frame.h"
 #include "common/rc.h"
 
@@ -94,30 +94,4 @@ int app__rows(app_ctx *ctx, const char *sql, int n, const db_param *p, app_row_j
     db_rows_free(r);
     *out = list;
     return 0;
-}
-
-void app__task_fields_from_row(const app_ctx *ctx, json_t *o, const db_rows *r, int i, int c)
-{
-    if (db_isnull(r, i, c)) {
-        json_object_set_new(o, "owner", json_null());
-        json_object_set_new(o, "due_at", json_null());
-        json_object_set_new(o, "overdue", json_false());
-        json_object_set_new(o, "escalation_level", json_integer(0));
-        json_object_set_new(o, "escalated_to", json_null());
-        return;
-    }
-    char now[SEAM_ISO_LEN];
-    seam_time_format(ctx->now, now);
-    json_t *svc = db_isnull(r, i, c + 3)
-                      ? json_null()
-                      : json_pack("{s:I,s:s}", "id", (json_int_t)db_geti(r, i, c + 3), "name", db_get(r, i, c + 4));
-    json_object_set_new(o, "owner",
-                        json_pack("{s:{s:s,s:s},s:o,s:s,s:s}", "organisation", "code", db_get(r, i, c + 1), "name",
-                                  db_get(r, i, c + 2), "service", svc, "role", db_get(r, i, c + 5), "task",
-                                  db_get(r, i, c)));
-    json_object_set_new(o, "due_at", json_string(db_get(r, i, c + 6)));
-    json_object_set_new(o, "overdue", json_boolean(strcmp(db_get(r, i, c + 6), now) < 0));
-    int level = (int)db_geti(r, i, c + 7);
-    json_object_set_new(o, "escalation_level", json_integer(level));
-    json_object_set_new(o, "escalated_to", app__str_or_null(app__escalated_to(level)));
 }
