@@ -32,9 +32,13 @@ ASAN_CORE_OBJ := $(patsubst build/obj/%,build/asan/%,$(CORE_OBJ))
 ASAN_OBJ := $(patsubst build/obj/%,build/asan/%,$(OBJ))
 ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-UNIT_SRC  := $(wildcard tests/unit/test_*.c)
-UNIT_BIN  := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
-UNIT_ASAN := $(patsubst tests/unit/%.c,build/asan-tests/%,$(UNIT_SRC))
+# Unit tests mirror src: tests/unit/{common,core,store,app,http}/test_*.c; each is one binary
+# named after its file (build/tests/test_x).
+UNIT_DIRS := $(sort $(dir $(wildcard tests/unit/*/test_*.c)))
+UNIT_SRC  := $(wildcard tests/unit/*/test_*.c)
+UNIT_BIN  := $(patsubst %.c,build/tests/%,$(notdir $(UNIT_SRC)))
+UNIT_ASAN := $(patsubst %.c,build/asan-tests/%,$(notdir $(UNIT_SRC)))
+vpath test_%.c $(UNIT_DIRS)
 
 .PHONY: all run test check deps unit clean demo bench bench-http
 all: build/seam
@@ -64,10 +68,10 @@ build/seam-asan: $(ASAN_OBJ)
 # Unit tests link the whole library (minus the CLI) so store/app tests work too.
 LIBONLY_OBJ := $(filter-out build/obj/src/cli/%,$(OBJ))
 ASAN_LIBONLY_OBJ := $(filter-out build/asan/src/cli/%,$(ASAN_OBJ))
-build/tests/%: tests/unit/%.c $(LIBONLY_OBJ)
+build/tests/%: %.c $(LIBONLY_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(LIBONLY_OBJ) $(LDLIBS) -lcmocka
-build/asan-tests/%: tests/unit/%.c $(ASAN_LIBONLY_OBJ)
+build/asan-tests/%: %.c $(ASAN_LIBONLY_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(ASAN_FLAGS) -Itests/unit -o $@ $< $(ASAN_LIBONLY_OBJ) $(LDLIBS) -lcmocka
 
