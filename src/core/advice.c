@@ -7,6 +7,8 @@
 
 #include <assert.h>
 #include <stddef.h>
+#include "common/names.h"
+
 #include <string.h>
 
 #define TO(s) ((s) + 1)
@@ -62,16 +64,6 @@ static const char *const priority_names[ADV_PRIORITY_COUNT] = {
     [ADV_PRIO_URGENT] = "urgent",
 };
 
-static int lookup(const char *const *names, int n, const char *name)
-{
-    if (name == NULL)
-        return -1;
-    for (int i = 0; i < n; i++)
-        if (strcmp(names[i], name) == 0)
-            return i;
-    return -1;
-}
-
 const char *advice_status_name(advice_status s)
 {
     return (unsigned)s < ADV_STATUS_COUNT ? status_names[s] : NULL;
@@ -79,7 +71,7 @@ const char *advice_status_name(advice_status s)
 
 int advice_status_parse(const char *name, advice_status *out)
 {
-    int i = lookup(status_names, ADV_STATUS_COUNT, name);
+    int i = names_find(&(names_table){status_names, (size_t)(ADV_STATUS_COUNT)}, name);
     if (i < 0 || out == NULL)
         return -1;
     *out = (advice_status)i;
@@ -98,7 +90,7 @@ const char *advice_priority_name(advice_priority p)
 
 int advice_priority_parse(const char *name, advice_priority *out)
 {
-    int i = lookup(priority_names, ADV_PRIORITY_COUNT, name);
+    int i = names_find(&(names_table){priority_names, (size_t)(ADV_PRIORITY_COUNT)}, name);
     if (i < 0 || out == NULL)
         return -1;
     *out = (advice_priority)i;

@@ -6,6 +6,8 @@
 #include "calendar.h"
 
 #include <stddef.h>
+#include "common/names.h"
+
 #include <string.h>
 
 #define TO(s) ((s) + 1)
@@ -31,16 +33,6 @@ static const char *const action_names[RES_ACTION_COUNT] = {
     [RES_ACT_DECLINE] = "decline",
 };
 
-static int lookup(const char *const *names, int n, const char *name)
-{
-    if (name == NULL)
-        return -1;
-    for (int i = 0; i < n; i++)
-        if (strcmp(names[i], name) == 0)
-            return i;
-    return -1;
-}
-
 const char *result_status_name(result_status s)
 {
     return (unsigned)s < RES_STATUS_COUNT ? status_names[s] : NULL;
@@ -48,7 +40,7 @@ const char *result_status_name(result_status s)
 
 int result_status_parse(const char *name, result_status *out)
 {
-    int i = lookup(status_names, RES_STATUS_COUNT, name);
+    int i = names_find(&(names_table){status_names, (size_t)(RES_STATUS_COUNT)}, name);
     if (i < 0 || out == NULL)
         return -1;
     *out = (result_status)i;
@@ -62,7 +54,7 @@ const char *result_action_name(result_action a)
 
 int result_action_parse(const char *name, result_action *out)
 {
-    int i = lookup(action_names, RES_ACTION_COUNT, name);
+    int i = names_find(&(names_table){action_names, (size_t)(RES_ACTION_COUNT)}, name);
     if (i < 0 || out == NULL)
         return -1;
     *out = (result_action)i;
@@ -164,7 +156,7 @@ static const char *state_at(const care_states *c, int i)
 
 static int state_owned(const care_states *c, const char *state)
 {
-    int i = lookup(c->names, c->n, state);
+    int i = names_find(&(names_table){c->names, (size_t)(c->n)}, state);
     return i >= 0 && i < c->owned;
 }
 
@@ -287,7 +279,7 @@ const char *care_gp_outcome_name(care_gp_outcome o)
 
 int care_gp_outcome_parse(const char *name, care_gp_outcome *out)
 {
-    int i = lookup(outcome_names, CARE_GP_OUTCOME_COUNT, name);
+    int i = names_find(&(names_table){outcome_names, (size_t)(CARE_GP_OUTCOME_COUNT)}, name);
     if (i < 0 || out == NULL)
         return -1;
     *out = (care_gp_outcome)i;
@@ -310,6 +302,6 @@ care_resolve_check care_gp_action_resolve(const char *state, care_gp_outcome o, 
 const char *care_gp_action_shown(const char *state)
 {
     static const char *const shown[] = {"pending", "accepted", "with_hospital", "resolved"};
-    int i = lookup(gp_actions.names, gp_actions.n, state);
+    int i = names_find(&(names_table){gp_actions.names, (size_t)(gp_actions.n)}, state);
     return i >= 0 && i < (int)(sizeof(shown) / sizeof(shown[0])) ? shown[i] : NULL;
 }

@@ -8,6 +8,8 @@
 #include "referral.h"
 
 #include <stddef.h>
+#include "common/names.h"
+
 #include <string.h>
 
 #define TO(s) ((s) + 1)
@@ -77,16 +79,6 @@ static const char *const priority_names[REF_PRIORITY_COUNT] = {
 };
 
 /* Index of name in names[0..n), or -1.  Exact, case-sensitive match. */
-static int lookup(const char *const *names, int n, const char *name)
-{
-    if (name == NULL)
-        return -1;
-    for (int i = 0; i < n; i++)
-        if (strcmp(names[i], name) == 0)
-            return i;
-    return -1;
-}
-
 /* The name of an enum value, or NULL for a value outside the enum (a
  * bug in the caller; NULL fails loudly where "unknown" would be stored). */
 const char *ref_status_name(ref_status s)
@@ -98,7 +90,7 @@ const char *ref_status_name(ref_status s)
 
 int ref_status_parse(const char *name, ref_status *out)
 {
-    int i = lookup(status_names, REF_STATUS_COUNT, name);
+    int i = names_find(&(names_table){status_names, (size_t)(REF_STATUS_COUNT)}, name);
     if (i < 0 || out == NULL)
         return -1;
     *out = (ref_status)i;
@@ -114,7 +106,7 @@ const char *ref_action_name(ref_action a)
 
 int ref_action_parse(const char *name, ref_action *out)
 {
-    int i = lookup(action_names, REF_ACTION_COUNT, name);
+    int i = names_find(&(names_table){action_names, (size_t)(REF_ACTION_COUNT)}, name);
     if (i < 0 || out == NULL)
         return -1;
     *out = (ref_action)i;
@@ -130,7 +122,7 @@ const char *ref_priority_name(ref_priority p)
 
 int ref_priority_parse(const char *name, ref_priority *out)
 {
-    int i = lookup(priority_names, REF_PRIORITY_COUNT, name);
+    int i = names_find(&(names_table){priority_names, (size_t)(REF_PRIORITY_COUNT)}, name);
     if (i < 0 || out == NULL)
         return -1;
     *out = (ref_priority)i;
