@@ -61,6 +61,9 @@ run() {
         printf '| %-34s | %3s | wrk failed |\n' "$name" "$c"
         return
     fi
+    # Requests still queued in the server when wrk stops would run into the
+    # next measurement: wait until the server answers a health check again.
+    curl -s -o /dev/null -m 120 "$url/api/v1/health" || true
     read -r _ rps p50 p99 bad total <<<"$out"
     [ "$name" = ceiling ] && ceiling[$c]=$rps
     local ratio
