@@ -30,14 +30,4 @@ static inline int fig_cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* The p-th centile (0..100) by nearest rank of sorted v[0..n), n > 0: the
- * ceil(p/100 n)-th smallest (the 50th is the lower median). */
-static inline double fig_centile(const double *v, size_t n, double p)
-{
-    size_t k = (size_t)ceil(p / 100.0 * (double)n);
-    if (k < 1)
-        k = 1;
-    return v[k - 1];
-}
-
 #endif

@@ -6,6 +6,7 @@
 #include "app/measures/measures.h"
 #include "app/figures.h"
 #include "common/rc.h"
+#include "core/waits.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,7 +92,7 @@ json_t *measures__values_centile(measures_values *v, double p, double unit)
     if (v->n == 0)
         return json_null();
     qsort(v->v, v->n, sizeof(double), fig_cmp_double);
-    return json_real(fig_round1(fig_centile(v->v, v->n, p) / unit));
+    return json_real(fig_round1(waits_centile(v->v, v->n, p) / unit));
 }
 
 void measures__values_free(measures_values *v)
